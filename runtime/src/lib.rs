@@ -1,0 +1,32 @@
+//! Support code for the crates the generator emits.
+//!
+//! Generated crates stay small and readable because the mechanics live here, written and
+//! tested once instead of being emitted into every crate:
+//!
+//! - [`Timestamp`]: an RFC 3339 date-time that also accepts what real senders emit
+//!   (no zone means UTC, up to nine fractional digits).
+//! - [`object!`]: single-pass `Serialize`/`Deserialize` for a generated struct that keeps every
+//!   field the spec does not name in an [`UnknownFields`] map, without the buffering that
+//!   `#[serde(flatten)]` implies, so decoding then encoding reproduces the payload.
+//! - [`open_enum!`]: a string enum with a catch-all variant, so a value the spec does not list
+//!   never fails a whole message and re-encodes unchanged.
+//! - [`Unknowns`]: lists, as JSON pointers, every value a decoded payload holds only in
+//!   catch-alls: what the sender sent that the spec does not describe.
+
+mod object;
+mod open_enum;
+mod timestamp;
+mod unknowns;
+
+pub use serde_json::{Map, Value};
+pub use timestamp::{Timestamp, TimestampError};
+pub use unknowns::Unknowns;
+
+/// Fields of a received object that its schema does not name, in the order received.
+pub type UnknownFields = Map<String, Value>;
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::object::{fill_optional, fill_required, push_segment, required, Key};
+    pub use serde;
+}
