@@ -1,0 +1,157 @@
+//! Spec prose → doc comments that rustdoc renders as written.
+//!
+//! Descriptions are Markdown written for a web page, not for rustdoc: indented lines would
+//! become doctests, `[x]` intra-doc links, bare URLs and `<tags>` lint warnings. These
+//! rewrites keep `cargo doc` and clippy quiet without changing what a reader sees.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes for spec prose, one per line.
+pub fn attrs(text: &str) -> TokenStream {
+    lines(text)
+        .into_iter()
+        .map(|line| {
+            let line = pad(line);
+            quote!(#[doc = #line])
+        })
+        .collect()
+}
+
+/// `#![doc = "..."]` attributes for lines that are already safe Markdown.
+pub fn inner_attrs(lines: &[String]) -> TokenStream {
+    lines
+        .iter()
+        .map(|line| {
+            let line = pad(line.clone());
+            quote!(#![doc = #line])
+        })
+        .collect()
+}
+
+/// Spec prose as one line, e.g. for a table cell.
+pub fn one_line(text: &str) -> String {
+    lines(text).join(" ").trim().replace('|', "\\|")
+}
+
+fn pad(line: String) -> String {
+    if line.is_empty() {
+        line
+    } else {
+        format!(" {line}")
+    }
+}
+
+/// The lines of a doc comment for `text`.
+pub fn lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    let mut list_indent: Option<usize> = None;
+    for raw in text.replace("\r\n", "\n").lines() {
+        let line = raw.trim();
+        if line.starts_with("```") {
+            out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.trim_end().to_owned());
+            continue;
+        }
+        if line.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+            continue;
+        }
+        let escaped = escape(line);
+        match (list_marker_width(line), list_indent) {
+            (Some(width), _) => {
+                list_indent = Some(width);
+                out.push(escaped);
+            }
+            (None, Some(indent)) => out.push(format!("{}{escaped}", " ".repeat(indent))),
+            (None, None) => out.push(escaped),
+        }
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out
+}
+
+/// The width of a list marker (`- `, `* `, `1. `) starting `line`, if it is a list item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
+}
+
+/// Escapes what rustdoc would read as links or HTML; wraps bare URLs so they are links.
+fn escape(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(url_len) = bare_url_len(rest) {
+            out.push('<');
+            out.push_str(&rest[..url_len]);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of an `http(s)://` URL at the start of `text`, without trailing punctuation.
+fn bare_url_len(text: &str) -> Option<usize> {
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '[' | ']' | '(' | ')'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+    Some(url.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn urls_brackets_and_tags_are_made_safe() {
+        assert_eq!(
+            lines("See https://www.sinch.com/contact-us/. [beta] <b>x</b>"),
+            ["See <https://www.sinch.com/contact-us/>. \\[beta\\] &lt;b&gt;x&lt;/b&gt;"]
+        );
+    }
+
+    #[test]
+    fn indentation_cannot_start_a_doctest() {
+        assert_eq!(lines("Example:\n\n    let x = 1;"), ["Example:", "", "let x = 1;"]);
+        assert_eq!(lines("```json\n{\"a\": 1}\n```"), ["```text", "{\"a\": 1}", "```"]);
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(
+            lines("- first item\ncontinues\n1. second\nmore"),
+            ["- first item", "  continues", "1. second", "   more"]
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! `Cargo.toml` and `lib.rs`: the crate around the models.
+
+use std::fmt::Write as _;
+
+use quote::quote;
+
+use super::{docs, source_file, CrateOptions, Space};
+use crate::ir::{Api, SecurityKind, Ty};
+
+pub fn cargo_toml(api: &Api, options: &CrateOptions, header: &str) -> String {
+    let description = toml_string(&format!("{} {}: models generated from {}", api.title, api.version, options.spec));
+    let mut out = format!(
+        "# {header}\n\
+         [package]\n\
+         name = {name}\n\
+         version = \"0.1.0\"\n\
+         edition = \"2021\"\n\
+         description = {description}\n\
+         publish = false\n\
+         \n\
+         [dependencies]\n\
+         codegen-runtime = {runtime}\n",
+        name = toml_string(&options.name),
+        runtime = options.runtime_dependency,
+    );
+    if options.standalone {
+        out.push_str("\n[workspace]\n");
+    }
+    out
+}
+
+fn toml_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
+pub fn lib_rs(space: &Space, options: &CrateOptions, header: &str) -> String {
+    let api = space.api;
+    let mut doc = format!("# {}\n\n", docs::one_line(&api.title));
+    if let Some(description) = &api.description {
+        for line in docs::lines(description) {
+            doc.push_str(&line);
+            doc.push('\n');
+        }
+        doc.push('\n');
+    }
+    let _ = writeln!(
+        doc,
+        "Generated from `{}` ({}, API version {}) by `{}`.",
+        options.spec, api.format, api.version, options.command
+    );
+    operations_table(space, &mut doc);
+    messages_table(space, &mut doc);
+    security_list(api, &mut doc);
+    let lines: Vec<String> = doc.trim_end().lines().map(str::to_owned).collect();
+    let doc = docs::inner_attrs(&lines);
+    let inner = quote! {
+        #doc
+        pub mod enums;
+        pub mod models;
+
+        pub use enums::*;
+        pub use models::*;
+    };
+    source_file(header, inner, "")
+}
+
+fn operations_table(space: &Space, doc: &mut String) {
+    let api = space.api;
+    if api.operations.is_empty() {
+        return;
+    }
+    let is_http = api.messages.is_empty();
+    doc.push_str("\n## Operations\n\n");
+    if is_http {
+        doc.push_str("| Operation | Method | Path | Request | Responses |\n|---|---|---|---|---|\n");
+    } else {
+        doc.push_str("| Operation | Action | Channel | Messages |\n|---|---|---|---|\n");
+    }
+    for op in &api.operations {
+        let _ = write!(doc, "| `{}` | {} | `{}` | ", op.id, op.action, op.address);
+        if is_http {
+            let request = op.request_body.as_ref().map(|ty| type_link(space, ty)).unwrap_or_default();
+            let responses: Vec<String> = op
+                .responses
+                .iter()
+                .map(|r| match &r.body {
+                    Some(ty) => format!("{}: {}", r.status, type_link(space, ty)),
+                    None => r.status.clone(),
+                })
+                .collect();
+            let _ = writeln!(doc, "{request} | {} |", responses.join(", "));
+        } else {
+            let messages: Vec<String> = op.messages.iter().map(|m| format!("`{}`", api.messages[m.0].key)).collect();
+            let _ = writeln!(doc, "{} |", messages.join(", "));
+        }
+    }
+}
+
+fn messages_table(space: &Space, doc: &mut String) {
+    let api = space.api;
+    if api.messages.is_empty() {
+        return;
+    }
+    doc.push_str("\n## Messages\n\n| Message | Name | Payload | Summary |\n|---|---|---|---|\n");
+    for message in &api.messages {
+        let payload = message.payload.as_ref().map(|ty| type_link(space, ty)).unwrap_or_default();
+        let summary = message.summary.as_deref().or(message.title.as_deref()).unwrap_or_default();
+        let _ = writeln!(
+            doc,
+            "| `{}` | `{}` | {payload} | {} |",
+            message.key,
+            message.name.as_deref().unwrap_or(&message.key),
+            docs::one_line(summary)
+        );
+    }
+}
+
+fn security_list(api: &Api, doc: &mut String) {
+    if api.security_schemes.is_empty() {
+        return;
+    }
+    doc.push_str("\n## Security schemes\n\n");
+    for scheme in &api.security_schemes {
+        let kind = match &scheme.kind {
+            SecurityKind::HttpBasic => "HTTP Basic authentication".to_owned(),
+            SecurityKind::HttpBearer { format: Some(format) } => format!("HTTP Bearer token ({format})"),
+            SecurityKind::HttpBearer { format: None } => "HTTP Bearer token".to_owned(),
+            SecurityKind::ApiKey { location, name } => format!("`{name}` in the {location}"),
+            SecurityKind::Other(other) => format!("`{other}`"),
+        };
+        let description = scheme.description.as_deref().map(|d| format!(": {}", docs::one_line(d))).unwrap_or_default();
+        let _ = writeln!(doc, "- `{}`: {kind}{description}", scheme.key);
+    }
+}
+
+/// A type as a doc link when it has a name, else in code style.
+fn type_link(space: &Space, ty: &Ty) -> String {
+    match ty {
+        Ty::Named(id) => format!("[`{}`]", space.names.types[id.0]),
+        Ty::Array(item) => format!("list of {}", type_link(space, item)),
+        other => format!("`{}`", space.rust_type(other, None)),
+    }
+}

@@ -1,0 +1,190 @@
+//! The language-neutral intermediate representation: the contract between reading specs
+//! (`spec`) and writing Rust (`emit`).
+//!
+//! Types live in one arena ([`Api::types`]) and refer to each other by [`TypeId`]; nothing
+//! here is a Rust name yet. Each type carries a [`NameHint`] from which `naming` derives
+//! its final, unique name.
+
+/// Everything the generator knows about one spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Which kind of document this came from, with its version (`AsyncAPI 2.6.0`).
+    pub format: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub types: Vec<TypeDef>,
+    pub messages: Vec<Message>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Things the generator could not express and replaced by something looser.
+    pub warnings: Vec<String>,
+}
+
+/// Index of a type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A type that gets a name of its own in the generated code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: NameHint,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+/// Where a type's name comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameHint {
+    /// The path that leads to the type, outermost first: a schema key, then property names
+    /// (`["MessageInboundPayload", "message", "channel_identity"]`).
+    pub path: Vec<String>,
+    /// Declared by the spec under its own key (`components/schemas/X`): the name is the key
+    /// and is never qualified with a parent.
+    pub declared: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with named properties.
+    Struct { fields: Vec<Field> },
+    /// A string that takes one of the listed values (others are kept, not rejected).
+    Enum { values: Vec<String> },
+    /// A declared schema that is not an object or enum, e.g. `Ids: {type: array}`.
+    Alias(Ty),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire: String,
+    pub doc: Option<String>,
+    pub ty: Ty,
+    pub required: bool,
+    pub constraints: Constraints,
+}
+
+/// Validation keywords of a schema, kept for documentation and validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub pattern: Option<String>,
+    /// A `format` that does not change the Rust type (`uri`, `email`, ...).
+    pub format: Option<String>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// The shape of a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ty {
+    String,
+    Integer(IntWidth),
+    Number,
+    Boolean,
+    DateTime,
+    /// Anything: the spec gives no type.
+    Any,
+    /// An object with no declared properties: any keys, any values.
+    FreeObject,
+    Array(Box<Ty>),
+    /// An object whose values all have one type (`additionalProperties: {schema}`).
+    Map(Box<Ty>),
+    Named(TypeId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntWidth {
+    I32,
+    I64,
+}
+
+/// A message that can travel on a channel (AsyncAPI).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The key under `components/messages`, or a name derived from the operation.
+    pub key: String,
+    /// The message's machine name (`name`), if given.
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub content_type: Option<String>,
+    pub payload: Option<Ty>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub name: Option<String>,
+    pub payload: serde_json::Value,
+}
+
+/// Index of a message in [`Api::messages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageId(pub usize);
+
+/// Something a receiver or client does: an AsyncAPI channel operation or an OpenAPI
+/// path operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub id: String,
+    /// `publish`/`subscribe` (AsyncAPI) or the HTTP method in upper case (OpenAPI).
+    pub action: String,
+    /// The channel address or the path template.
+    pub address: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub messages: Vec<MessageId>,
+    pub parameters: Vec<Parameter>,
+    pub request_body: Option<Ty>,
+    pub responses: Vec<Response>,
+    /// Alternatives, each a list of scheme keys that must all be satisfied.
+    pub security: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    /// `path`, `query`, `header` or `cookie`.
+    pub location: String,
+    pub required: bool,
+    pub doc: Option<String>,
+    pub ty: Ty,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// `200`, `4XX` or `default`.
+    pub status: String,
+    pub doc: Option<String>,
+    pub body: Option<Ty>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    pub key: String,
+    pub kind: SecurityKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecurityKind {
+    HttpBasic,
+    HttpBearer { format: Option<String> },
+    /// A secret or signature carried in a header, query parameter or cookie.
+    ApiKey { location: String, name: String },
+    /// Any other scheme type, named as the spec names it.
+    Other(String),
+}

@@ -1,0 +1,220 @@
+//! Rust names for everything in the IR, resolved once, deterministically.
+//!
+//! Type names come from [`NameHint`]s: a declared schema keeps its key; an inline type takes
+//! the last segment of its path (`ChannelIdentity`) and is qualified with its parents only
+//! where two would collide (`MessageChannelIdentity`). What still collides gets a numeric
+//! suffix, declared types first, in spec order. Any spelling gives a valid identifier:
+//! non-ASCII is transliterated, keywords become raw identifiers or get a suffix, and leading
+//! digits get a prefix.
+
+use std::collections::{BTreeMap, HashSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::ir::{Api, NameHint, TypeDef, TypeKind};
+
+/// Names the generated code uses unqualified; a type may not take one of them.
+const RESERVED_TYPE_NAMES: [&str; 15] = [
+    "BTreeMap", "Box", "Err", "Map", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Timestamp",
+    "UnknownFields", "Value", "Vec",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: [&str; 5] = ["crate", "self", "super", "Self", "_"];
+
+const KEYWORDS: [&str; 53] = [
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield", "_",
+];
+
+/// Every Rust name of one API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Names {
+    /// Per type, by `TypeId`.
+    pub types: Vec<String>,
+    /// Per struct type: one identifier per field (raw identifiers spelled `r#type`).
+    pub fields: Vec<Vec<String>>,
+    /// Per struct type: the field that keeps unknown fields.
+    pub unknown_field: Vec<String>,
+    /// Per enum type: one variant per value.
+    pub variants: Vec<Vec<String>>,
+    /// Per enum type: the variant that keeps values the spec does not list.
+    pub unknown_variant: Vec<String>,
+}
+
+pub fn resolve(api: &Api) -> Names {
+    let types = type_names(&api.types);
+    let mut names = Names {
+        types,
+        fields: Vec::new(),
+        unknown_field: Vec::new(),
+        variants: Vec::new(),
+        unknown_variant: Vec::new(),
+    };
+    for def in &api.types {
+        let (fields, unknown_field) = match &def.kind {
+            TypeKind::Struct { fields } => {
+                let mut taken = HashSet::new();
+                let idents = fields.iter().map(|f| unique(field_ident(&f.wire), &mut taken, "_")).collect();
+                (idents, unique("unknown_fields".to_owned(), &mut taken, "_"))
+            }
+            _ => (Vec::new(), String::new()),
+        };
+        let (variants, unknown_variant) = match &def.kind {
+            TypeKind::Enum { values } => {
+                let mut taken = HashSet::new();
+                let variants = values.iter().map(|v| unique(pascal(v), &mut taken, "")).collect();
+                (variants, unique("Unknown".to_owned(), &mut taken, "Value"))
+            }
+            _ => (Vec::new(), String::new()),
+        };
+        names.fields.push(fields);
+        names.unknown_field.push(unknown_field);
+        names.variants.push(variants);
+        names.unknown_variant.push(unknown_variant);
+    }
+    names
+}
+
+fn type_names(types: &[TypeDef]) -> Vec<String> {
+    let mut level = vec![0usize; types.len()];
+    loop {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (index, def) in types.iter().enumerate() {
+            groups.entry(candidate(&def.name, level[index])).or_default().push(index);
+        }
+        let mut qualified = false;
+        for (name, members) in &groups {
+            if members.len() < 2 && !RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                continue;
+            }
+            for &index in members {
+                let hint = &types[index].name;
+                if !hint.declared && level[index] + 1 < hint.path.len() {
+                    level[index] += 1;
+                    qualified = true;
+                }
+            }
+        }
+        if !qualified {
+            break;
+        }
+    }
+    let mut taken: HashSet<String> = RESERVED_TYPE_NAMES.iter().map(|n| n.to_string()).collect();
+    let mut names = vec![String::new(); types.len()];
+    let declared_first = (0..types.len()).filter(|i| types[*i].name.declared).chain((0..types.len()).filter(|i| !types[*i].name.declared));
+    for index in declared_first {
+        names[index] = unique(candidate(&types[index].name, level[index]), &mut taken, "");
+    }
+    names
+}
+
+/// The name from the last `level + 1` segments of the path.
+fn candidate(hint: &NameHint, level: usize) -> String {
+    let start = hint.path.len().saturating_sub(level + 1);
+    pascal(&hint.path[start..].join("_"))
+}
+
+/// `base`, or `base{separator}2`, `base{separator}3`, ... whichever is free first.
+fn unique(base: String, taken: &mut HashSet<String>, separator: &str) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}{separator}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// An `UpperCamelCase` identifier for any string.
+pub fn pascal(text: &str) -> String {
+    let name = deunicode::deunicode(text).to_upper_camel_case();
+    let name = if name.is_empty() { "Empty".to_owned() } else { name };
+    match name.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("N{name}"),
+        _ if name == "Self" => "SelfValue".to_owned(),
+        _ => name,
+    }
+}
+
+/// A `snake_case` field identifier for any property name.
+pub fn field_ident(wire: &str) -> String {
+    let name = deunicode::deunicode(wire).to_snake_case();
+    let name = if name.is_empty() { "field".to_owned() } else { name };
+    match name.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("_{name}"),
+        _ if NOT_RAW.contains(&name.as_str()) => format!("{name}_"),
+        _ if KEYWORDS.contains(&name.as_str()) => format!("r#{name}"),
+        _ => name,
+    }
+}
+
+/// The singular of an English plural, for naming array items (`statuses` → `status`).
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    if lower.ends_with("ies") && word.len() > 4 {
+        return format!("{}y", &word[..word.len() - 3]);
+    }
+    let cut = if ["sses", "shes", "ches", "xes", "uses"].iter().any(|s| lower.ends_with(s)) {
+        2
+    } else if lower.ends_with('s') && !lower.ends_with("ss") && word.len() > 3 {
+        1
+    } else {
+        return format!("{word}_item");
+    };
+    word[..word.len() - cut].to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_wire_names_become_valid_field_identifiers() {
+        for (wire, ident) in [
+            ("type", "r#type"),
+            ("ref", "r#ref"),
+            ("self", "self_"),
+            ("1st", "_1st"),
+            ("a-b", "a_b"),
+            ("Ä", "a"),
+            ("projectId", "project_id"),
+            ("", "field"),
+            ("$ref", "r#ref"),
+        ] {
+            assert_eq!(field_ident(wire), ident, "{wire}");
+        }
+    }
+
+    #[test]
+    fn odd_values_become_valid_type_and_variant_names() {
+        for (value, name) in [
+            ("QUEUED_ON_CHANNEL", "QueuedOnChannel"),
+            ("mo_text", "MoText"),
+            ("1st", "N1st"),
+            ("self", "SelfValue"),
+            ("Ä-b", "AB"),
+            ("", "Empty"),
+            ("application/json", "ApplicationJson"),
+        ] {
+            assert_eq!(pascal(value), name, "{value}");
+        }
+    }
+
+    #[test]
+    fn plurals_become_singular() {
+        for (plural, one) in [
+            ("statuses", "status"),
+            ("channel_identities", "channel_identity"),
+            ("recipients", "recipient"),
+            ("addresses", "address"),
+            ("data", "data_item"),
+            ("media", "media_item"),
+        ] {
+            assert_eq!(singular(plural), one, "{plural}");
+        }
+    }
+}

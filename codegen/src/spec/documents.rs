@@ -1,0 +1,253 @@
+//! Loading YAML/JSON documents and resolving `$ref`s between and within them.
+//!
+//! Documents are read with `serde-saphyr` (YAML 1.2: `on`/`off` stay strings) into
+//! `serde_json::Value`s. Files are loaded lazily, the first time a `$ref` needs them, so a
+//! reference nobody follows (say, inside an `x-` extension) never fails the build.
+//! Line and column numbers are recovered only when a diagnostic needs them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use super::spans;
+use crate::diagnostic::{Diagnostic, Result};
+
+/// Index of a loaded file in [`Documents`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(usize);
+
+/// A place in a loaded document: a file and a JSON pointer into it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: FileId,
+    pub pointer: String,
+}
+
+impl Loc {
+    /// The location of a child: `segment` is escaped as RFC 6901 requires.
+    pub fn join(&self, segment: &str) -> Loc {
+        let escaped = segment.replace('~', "~0").replace('/', "~1");
+        Loc {
+            file: self.file,
+            pointer: format!("{}/{}", self.pointer, escaped),
+        }
+    }
+
+    /// The last segment of the pointer, unescaped; `None` for a document root.
+    pub fn last_segment(&self) -> Option<String> {
+        let (_, last) = self.pointer.rsplit_once('/')?;
+        Some(last.replace("~1", "/").replace("~0", "~"))
+    }
+}
+
+/// Documents larger than this are refused rather than risking memory exhaustion.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
+struct Document {
+    /// The path as the user (or the referring document) named it.
+    path: PathBuf,
+    source: String,
+    value: Rc<Value>,
+}
+
+/// Every document reachable from the root spec.
+pub struct Documents {
+    files: RefCell<Vec<Document>>,
+    by_path: RefCell<HashMap<PathBuf, FileId>>,
+}
+
+impl Documents {
+    /// Loads the root document.
+    pub fn open(path: &Path) -> Result<(Documents, Loc)> {
+        let documents = Documents {
+            files: RefCell::new(Vec::new()),
+            by_path: RefCell::new(HashMap::new()),
+        };
+        let file = documents.load(path)?;
+        Ok((documents, Loc { file, pointer: String::new() }))
+    }
+
+    pub fn path(&self, file: FileId) -> PathBuf {
+        self.files.borrow()[file.0].path.clone()
+    }
+
+    /// The whole value of a file.
+    pub fn root(&self, file: FileId) -> Rc<Value> {
+        Rc::clone(&self.files.borrow()[file.0].value)
+    }
+
+    /// The value at `loc`, which must exist (locations come from walking the documents).
+    pub fn get(&self, loc: &Loc) -> Result<Value> {
+        self.root(loc.file)
+            .pointer(&loc.pointer)
+            .cloned()
+            .ok_or_else(|| self.error(loc, "internal: no value at this location"))
+    }
+
+    /// A diagnostic pointing at `loc`, with its line and column when they can be found.
+    pub fn error(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
+        let files = self.files.borrow();
+        let document = &files[loc.file.0];
+        let mut diagnostic = Diagnostic::new(&document.path, message);
+        diagnostic.line_col = spans::line_col(&document.source, &loc.pointer);
+        diagnostic.pointer = Some(loc.pointer.clone());
+        diagnostic
+    }
+
+    /// Follows `$ref`s starting at `loc` until a value that is not a reference.
+    ///
+    /// Returns the location of that value. A chain of references that comes back to itself
+    /// is an error naming every step.
+    pub fn follow(&self, loc: &Loc) -> Result<Loc> {
+        let mut current = loc.clone();
+        let mut seen = vec![current.clone()];
+        loop {
+            let value = self.get(&current)?;
+            let Some(reference) = value.get("$ref") else {
+                return Ok(current);
+            };
+            let Some(reference) = reference.as_str() else {
+                return Err(self
+                    .error(&current.join("$ref"), "`$ref` must be a string")
+                    .with_help("write the reference as a string, e.g. '#/components/schemas/Name'"));
+            };
+            let next = self.resolve(&current, reference)?;
+            if seen.contains(&next) {
+                let chain: Vec<String> = seen
+                    .iter()
+                    .chain(std::iter::once(&next))
+                    .map(|l| self.describe(l))
+                    .collect();
+                return Err(self
+                    .error(&current, format!("cyclic `$ref` chain: {}", chain.join(" -> ")))
+                    .with_help("one of these references must point at a real schema"));
+            }
+            seen.push(next.clone());
+            current = next;
+        }
+    }
+
+    /// Resolves one `$ref` string found at `at`.
+    pub fn resolve(&self, at: &Loc, reference: &str) -> Result<Loc> {
+        let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        if file_part.contains("://") {
+            return Err(self
+                .error(at, format!("remote `$ref` {reference:?} is not supported"))
+                .with_help("download the document next to the spec and refer to it by a relative path"));
+        }
+        let file = if file_part.is_empty() {
+            at.file
+        } else {
+            let base = self.path(at.file);
+            let target = base.parent().unwrap_or(Path::new("")).join(file_part);
+            self.load(&target).map_err(|cause| {
+                let mut diagnostic = self.error(at, format!("`$ref` {reference:?} cannot be loaded: {}", cause.message));
+                diagnostic.help = cause.help.or(Some(format!(
+                    "check that {} exists, relative to {}",
+                    file_part,
+                    base.display()
+                )));
+                diagnostic
+            })?
+        };
+        let pointer = percent_decode(fragment);
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(self
+                .error(at, format!("`$ref` {reference:?} has a fragment that is not a JSON pointer"))
+                .with_help("write fragments as JSON pointers, e.g. '#/components/schemas/Name'"));
+        }
+        let target = Loc { file, pointer };
+        if self.root(file).pointer(&target.pointer).is_none() {
+            return Err(self
+                .error(at, format!("unresolved `$ref` {reference:?}: {} does not exist", self.describe(&target)))
+                .with_help("fix the reference or add the missing definition"));
+        }
+        Ok(target)
+    }
+
+    /// `file#/pointer`, for messages.
+    pub fn describe(&self, loc: &Loc) -> String {
+        format!("{}#{}", self.path(loc.file).display(), loc.pointer)
+    }
+
+    fn load(&self, path: &Path) -> Result<FileId> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(id) = self.by_path.borrow().get(&key) {
+            return Ok(*id);
+        }
+        let source = read_source(path)?;
+        let value = parse(path, &source)?;
+        let mut files = self.files.borrow_mut();
+        let id = FileId(files.len());
+        files.push(Document {
+            path: path.to_path_buf(),
+            source,
+            value: Rc::new(value),
+        });
+        self.by_path.borrow_mut().insert(key, id);
+        Ok(id)
+    }
+}
+
+fn read_source(path: &Path) -> Result<String> {
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::new(path, format!("cannot read the file: {e}")).with_help("check the path")
+    })?;
+    if metadata.len() > MAX_DOCUMENT_BYTES as u64 {
+        return Err(Diagnostic::new(
+            path,
+            format!(
+                "the document is {} bytes, over the limit of {} bytes",
+                metadata.len(),
+                MAX_DOCUMENT_BYTES
+            ),
+        )
+        .with_help("split the spec into several files joined by `$ref`s"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::new(path, format!("the file is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+            .with_help("save the spec as UTF-8")
+    })
+}
+
+fn parse(path: &Path, source: &str) -> Result<Value> {
+    let value: Value = serde_saphyr::from_str(source).map_err(|e| {
+        let mut diagnostic = Diagnostic::new(path, format!("invalid YAML: {}", e.without_snippet()))
+            .with_help("fix the syntax at this line and column");
+        diagnostic.line_col = e
+            .location()
+            .filter(|l| l.line() > 0)
+            .map(|l| (l.line(), l.column()));
+        diagnostic
+    })?;
+    if value.is_null() {
+        return Err(Diagnostic::new(path, "the document is empty")
+            .with_help("a spec starts with `asyncapi: 2.6.0` or `openapi: 3.1.0`"));
+    }
+    Ok(value)
+}
+
+fn percent_decode(fragment: &str) -> String {
+    let bytes = fragment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,158 @@
+//! Reading spec documents into the IR.
+//!
+//! `documents` loads files and follows `$ref`s, `schema` turns JSON Schemas into the type
+//! space, and `asyncapi`/`openapi` read the rest of each format (channels, operations,
+//! messages, security schemes). The format is recognised by its version field.
+
+mod asyncapi;
+mod documents;
+mod openapi;
+mod schema;
+mod spans;
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+pub use documents::MAX_DOCUMENT_BYTES;
+use documents::{Documents, Loc};
+
+use crate::diagnostic::Result;
+use crate::ir::{Api, SecurityKind, SecurityScheme};
+
+/// Reads the spec at `path` (and every file it refers to) into the IR.
+pub fn read(path: &Path) -> Result<Api> {
+    let (docs, root) = Documents::open(path)?;
+    let document = docs.root(root.file);
+    let Some(top) = document.as_object() else {
+        return Err(docs
+            .error(&root, "the document is not a mapping")
+            .with_help("a spec starts with `asyncapi: 2.6.0` or `openapi: 3.1.0`"));
+    };
+    let version = |key: &str| top.get(key).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+    match (version("asyncapi"), version("openapi"), version("swagger")) {
+        (Some(v), _, _) if v.starts_with("2.") => asyncapi::read(&docs, &root, &v),
+        (Some(v), _, _) => Err(docs
+            .error(&root.join("asyncapi"), format!("AsyncAPI {v} is not supported"))
+            .with_help("this generator reads AsyncAPI 2.0 to 2.6")),
+        (_, Some(v), _) if v.starts_with("3.0") || v.starts_with("3.1") => openapi::read(&docs, &root, &v),
+        (_, Some(v), _) => Err(docs
+            .error(&root.join("openapi"), format!("OpenAPI {v} is not supported"))
+            .with_help("this generator reads OpenAPI 3.0 and 3.1")),
+        (_, _, Some(v)) => Err(docs
+            .error(&root.join("swagger"), format!("Swagger {v} is not supported"))
+            .with_help("convert the document to OpenAPI 3 first")),
+        _ => Err(docs
+            .error(&root, "not an AsyncAPI or OpenAPI document: no `asyncapi` or `openapi` version field")
+            .with_help("add `asyncapi: 2.6.0` or `openapi: 3.1.0` at the top")),
+    }
+}
+
+/// The `info` block: title, version and description.
+struct Info {
+    title: String,
+    version: String,
+    description: Option<String>,
+}
+
+fn read_info(docs: &Documents, root: &Loc) -> Result<Info> {
+    let loc = root.join("info");
+    let info = object_at(docs, &loc)?;
+    let Some(title) = text(&info, "title") else {
+        return Err(docs
+            .error(&loc, "`info.title` is missing")
+            .with_help("give the API a title, e.g. `title: Orders API`"));
+    };
+    Ok(Info {
+        title,
+        version: text(&info, "version").unwrap_or_default(),
+        description: text(&info, "description"),
+    })
+}
+
+/// The mapping at `loc` (after following `$ref`s); a clear error if it is something else.
+fn object_at(docs: &Documents, loc: &Loc) -> Result<Map<String, Value>> {
+    let target = docs.follow(loc)?;
+    match docs.get(&target)? {
+        Value::Object(map) => Ok(map),
+        other => Err(docs
+            .error(&target, format!("expected a mapping, found {}", schema::kind_of(&other)))
+            .with_help("see the AsyncAPI/OpenAPI specification for the shape of this object")),
+    }
+}
+
+/// The keys of the optional mapping at `loc`, in document order.
+fn keys_at(docs: &Documents, loc: &Loc) -> Result<Vec<String>> {
+    match docs.root(loc.file).pointer(&loc.pointer) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(_) => Ok(object_at(docs, loc)?.keys().cloned().collect()),
+    }
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Declares every schema under `components/schemas` so that each gets its own type.
+fn declare_component_schemas(space: &mut schema::TypeSpace, docs: &Documents, root: &Loc) -> Result<()> {
+    let schemas = root.join("components").join("schemas");
+    for key in keys_at(docs, &schemas)? {
+        space.declare(&schemas.join(&key), &key)?;
+    }
+    Ok(())
+}
+
+fn read_security_schemes(docs: &Documents, root: &Loc) -> Result<Vec<SecurityScheme>> {
+    let schemes = root.join("components").join("securitySchemes");
+    let mut out = Vec::new();
+    for key in keys_at(docs, &schemes)? {
+        let scheme = object_at(docs, &schemes.join(&key))?;
+        let kind_name = text(&scheme, "type").unwrap_or_default();
+        let scheme_name = text(&scheme, "scheme").map(|s| s.to_ascii_lowercase());
+        let kind = match (kind_name.as_str(), scheme_name.as_deref()) {
+            ("httpBasicAuth" | "userPassword", _) | ("http", Some("basic")) => SecurityKind::HttpBasic,
+            ("http", Some("bearer")) => SecurityKind::HttpBearer {
+                format: text(&scheme, "bearerFormat"),
+            },
+            ("apiKey" | "httpApiKey", _) => SecurityKind::ApiKey {
+                location: text(&scheme, "in").unwrap_or_default(),
+                name: text(&scheme, "name").unwrap_or_default(),
+            },
+            (other, _) => SecurityKind::Other(other.to_owned()),
+        };
+        out.push(SecurityScheme {
+            key,
+            kind,
+            description: text(&scheme, "description"),
+        });
+    }
+    Ok(out)
+}
+
+/// A list of security requirement objects → alternatives of scheme keys.
+fn read_security_requirements(docs: &Documents, loc: &Loc) -> Result<Option<Vec<Vec<String>>>> {
+    match docs.root(loc.file).pointer(&loc.pointer) {
+        None => Ok(None),
+        Some(Value::Array(alternatives)) => Ok(Some(
+            alternatives
+                .iter()
+                .map(|a| a.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default())
+                .collect(),
+        )),
+        Some(_) => Err(docs
+            .error(loc, "`security` must be a list of requirement objects")
+            .with_help("write e.g. `security: [{basicAuth: []}]`")),
+    }
+}
+
+/// Fails when two operations share an operationId.
+fn check_unique_operation_ids(docs: &Documents, ids: &[(String, Loc)]) -> Result<()> {
+    for (index, (id, loc)) in ids.iter().enumerate() {
+        if let Some((_, first)) = ids[..index].iter().find(|(other, _)| other == id) {
+            return Err(docs
+                .error(loc, format!("duplicate operationId {id:?}, first used at {}", docs.describe(first)))
+                .with_help("give every operation a unique operationId"));
+        }
+    }
+    Ok(())
+}

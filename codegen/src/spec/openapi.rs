@@ -1,0 +1,172 @@
+//! OpenAPI 3.0 and 3.1: paths and webhooks with their operations, schemas, security.
+
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value};
+
+use super::documents::{Documents, Loc};
+use super::schema::{constraints, describe, TypeSpace};
+use super::{object_at, text};
+use crate::diagnostic::Result;
+use crate::ir::{Api, Operation, Parameter, Response, Ty};
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
+    let info = super::read_info(docs, root)?;
+    let mut space = TypeSpace::new(docs);
+    super::declare_component_schemas(&mut space, docs, root)?;
+    let default_security = super::read_security_requirements(docs, &root.join("security"))?.unwrap_or_default();
+    let mut operations = Vec::new();
+    let mut ids = Vec::new();
+    for section in ["paths", "webhooks"] {
+        let items = root.join(section);
+        for address in super::keys_at(docs, &items)? {
+            let item_loc = docs.follow(&items.join(&address))?;
+            let item = object_at(docs, &item_loc)?;
+            for method in METHODS.iter().filter(|m| item.contains_key(**m)) {
+                let loc = item_loc.join(method);
+                let mut reader = OperationReader {
+                    docs,
+                    space: &mut space,
+                    loc: &loc,
+                };
+                let operation = reader.read(&address, method, &item_loc, &default_security)?;
+                ids.push((operation.id.clone(), loc));
+                operations.push(operation);
+            }
+        }
+    }
+    super::check_unique_operation_ids(docs, &ids)?;
+    let (types, warnings) = space.finish();
+    Ok(Api {
+        format: format!("OpenAPI {version}"),
+        title: info.title,
+        version: info.version,
+        description: info.description,
+        types,
+        messages: Vec::new(),
+        operations,
+        security_schemes: super::read_security_schemes(docs, root)?,
+        warnings,
+    })
+}
+
+struct OperationReader<'a, 'b> {
+    docs: &'a Documents,
+    space: &'b mut TypeSpace<'a>,
+    loc: &'b Loc,
+}
+
+impl OperationReader<'_, '_> {
+    fn read(&mut self, address: &str, method: &str, item_loc: &Loc, default_security: &[Vec<String>]) -> Result<Operation> {
+        let op = object_at(self.docs, self.loc)?;
+        let id = text(&op, "operationId").unwrap_or_else(|| format!("{method} {address}").to_upper_camel_case());
+        let mut parameters = self.parameters(&item_loc.join("parameters"), &id)?;
+        for parameter in self.parameters(&self.loc.join("parameters"), &id)? {
+            parameters.retain(|p| p.name != parameter.name || p.location != parameter.location);
+            parameters.push(parameter);
+        }
+        let request_body = match op.get("requestBody") {
+            Some(_) => self.body(&self.loc.join("requestBody"), &format!("{id}Request"))?,
+            None => None,
+        };
+        let security = super::read_security_requirements(self.docs, &self.loc.join("security"))?
+            .unwrap_or_else(|| default_security.to_vec());
+        Ok(Operation {
+            responses: self.responses(&id)?,
+            id,
+            action: method.to_ascii_uppercase(),
+            address: address.to_owned(),
+            summary: text(&op, "summary"),
+            description: text(&op, "description"),
+            messages: Vec::new(),
+            parameters,
+            request_body,
+            security,
+        })
+    }
+
+    fn parameters(&mut self, loc: &Loc, operation_id: &str) -> Result<Vec<Parameter>> {
+        let count = match self.docs.root(loc.file).pointer(&loc.pointer) {
+            None => return Ok(Vec::new()),
+            Some(Value::Array(list)) => list.len(),
+            Some(_) => {
+                return Err(self
+                    .docs
+                    .error(loc, "`parameters` must be a list")
+                    .with_help("write `parameters: [{name: id, in: path, schema: {type: string}}]`"))
+            }
+        };
+        let mut out = Vec::with_capacity(count);
+        for index in 0..count {
+            let param_loc = self.docs.follow(&loc.join(&index.to_string()))?;
+            let param = object_at(self.docs, &param_loc)?;
+            let (Some(name), Some(location)) = (text(&param, "name"), text(&param, "in")) else {
+                return Err(self
+                    .docs
+                    .error(&param_loc, "a parameter needs `name` and `in`")
+                    .with_help("write e.g. `name: pageSize` and `in: query`"));
+            };
+            let (ty, constraints) = match param.get("schema") {
+                Some(Value::Object(schema)) => {
+                    let path = [operation_id.to_owned(), name.clone()];
+                    (self.space.convert(&param_loc.join("schema"), &path)?, constraints(schema))
+                }
+                _ => (Ty::String, Default::default()),
+            };
+            out.push(Parameter {
+                required: param.get("required").and_then(Value::as_bool).unwrap_or(location == "path"),
+                doc: text(&param, "description"),
+                name,
+                location,
+                ty,
+                constraints,
+            });
+        }
+        Ok(out)
+    }
+
+    fn responses(&mut self, operation_id: &str) -> Result<Vec<Response>> {
+        let responses_loc = self.loc.join("responses");
+        let mut out = Vec::new();
+        for status in super::keys_at(self.docs, &responses_loc)? {
+            let loc = self.docs.follow(&responses_loc.join(&status))?;
+            let response = object_at(self.docs, &loc)?;
+            let name = if out.is_empty() {
+                format!("{operation_id}Response")
+            } else {
+                format!("{operation_id}{status}Response")
+            };
+            out.push(Response {
+                body: self.body(&loc, &name)?,
+                doc: describe(&response),
+                status,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The JSON schema of a request body or response, if it has one.
+    fn body(&mut self, loc: &Loc, name: &str) -> Result<Option<Ty>> {
+        let loc = self.docs.follow(loc)?;
+        let body = object_at(self.docs, &loc)?;
+        let Some(Value::Object(content)) = body.get("content") else {
+            return Ok(None);
+        };
+        let Some(media_type) = json_media_type(content) else {
+            return Ok(None);
+        };
+        let media_loc = loc.join("content").join(media_type);
+        if object_at(self.docs, &media_loc)?.get("schema").is_none() {
+            return Ok(None);
+        }
+        Ok(Some(self.space.convert(&media_loc.join("schema"), &[name.to_owned()])?))
+    }
+}
+
+fn json_media_type(content: &Map<String, Value>) -> Option<&str> {
+    content
+        .keys()
+        .map(String::as_str)
+        .find(|media| *media == "application/json" || media.ends_with("+json"))
+}

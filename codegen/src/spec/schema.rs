@@ -1,0 +1,375 @@
+//! JSON Schema (as used by AsyncAPI and OpenAPI) → the IR's type space.
+//!
+//! Declared schemas (`components/schemas/X`, or any `$ref` target) become named types keyed
+//! by their location, so a reference, a recursion or a second file all land on one type.
+//! Inline objects and enums become types too; two inline definitions that are identical
+//! (same fields, values and docs) are interned into one.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::documents::{Documents, Loc};
+use crate::diagnostic::Result;
+use crate::ir::{Constraints, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind};
+
+pub struct TypeSpace<'a> {
+    docs: &'a Documents,
+    types: Vec<TypeDef>,
+    declared: HashMap<Loc, TypeId>,
+    interned: HashMap<String, TypeId>,
+    warnings: Vec<String>,
+}
+
+impl<'a> TypeSpace<'a> {
+    pub fn new(docs: &'a Documents) -> Self {
+        TypeSpace {
+            docs,
+            types: Vec::new(),
+            declared: HashMap::new(),
+            interned: HashMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn finish(self) -> (Vec<TypeDef>, Vec<String>) {
+        (self.types, self.warnings)
+    }
+
+    /// Declares the schema at `loc` as a type named `name` (a schema key).
+    pub fn declare(&mut self, loc: &Loc, name: &str) -> Result<TypeId> {
+        let loc = self.docs.follow(loc)?;
+        if let Some(id) = self.declared.get(&loc) {
+            return Ok(*id);
+        }
+        let id = TypeId(self.types.len());
+        let hint = NameHint {
+            path: vec![name.to_owned()],
+            declared: true,
+        };
+        self.types.push(TypeDef {
+            name: hint.clone(),
+            doc: None,
+            kind: TypeKind::Alias(Ty::Any),
+        });
+        self.declared.insert(loc.clone(), id);
+        let schema = self.schema_at(&loc)?;
+        let doc = describe(&schema);
+        let kind = match self.convert_body(&loc, &schema, &hint.path)? {
+            Shape::Kind(kind) => kind,
+            Shape::Ty(ty) => TypeKind::Alias(ty),
+        };
+        self.types[id.0] = TypeDef { name: hint, doc, kind };
+        Ok(id)
+    }
+
+    /// The type of the schema at `loc`; `path` names inline types found inside it.
+    pub fn convert(&mut self, loc: &Loc, path: &[String]) -> Result<Ty> {
+        let schema = self.schema_at(loc)?;
+        if schema.contains_key("$ref") {
+            let target = self.docs.follow(loc)?;
+            let name = match target.last_segment() {
+                Some(segment) => segment,
+                None => file_stem(&self.docs.path(target.file)),
+            };
+            return Ok(Ty::Named(self.declare(&target, &name)?));
+        }
+        Ok(match self.convert_body(loc, &schema, path)? {
+            Shape::Ty(ty) => ty,
+            Shape::Kind(kind) => Ty::Named(self.intern(kind, describe(&schema), path)),
+        })
+    }
+
+    fn intern(&mut self, kind: TypeKind, doc: Option<String>, path: &[String]) -> TypeId {
+        let key = format!("{kind:?}{doc:?}");
+        if let Some(id) = self.interned.get(&key) {
+            return *id;
+        }
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            name: NameHint {
+                path: path.to_vec(),
+                declared: false,
+            },
+            doc,
+            kind,
+        });
+        self.interned.insert(key, id);
+        id
+    }
+
+    fn schema_at(&self, loc: &Loc) -> Result<Map<String, Value>> {
+        match self.docs.get(loc)? {
+            Value::Object(map) => Ok(map),
+            Value::Bool(_) => Ok(Map::new()),
+            other => Err(self
+                .docs
+                .error(loc, format!("a schema must be an object, found {}", kind_of(&other)))
+                .with_help("write the schema as a mapping, e.g. `type: string`")),
+        }
+    }
+
+    fn convert_body(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Shape> {
+        if let Some(parts) = schema.get("allOf") {
+            return self.convert_all_of(loc, schema, parts, path);
+        }
+        for union in ["oneOf", "anyOf"] {
+            if schema.contains_key(union) {
+                self.warn(loc, &format!("`{union}` is not supported yet; typed as serde_json::Value"));
+                return Ok(Shape::Ty(Ty::Any));
+            }
+        }
+        if let Some(values) = schema.get("enum") {
+            return self.convert_enum(loc, schema, values);
+        }
+        match self.single_type(loc, schema)?.as_deref() {
+            Some("object") => self.convert_object(loc, schema, path),
+            Some("array") => {
+                let item_path = item_path(path);
+                let items = match schema.get("items") {
+                    Some(_) => self.convert(&loc.join("items"), &item_path)?,
+                    None => Ty::Any,
+                };
+                Ok(Shape::Ty(Ty::Array(Box::new(items))))
+            }
+            Some("string") => Ok(Shape::Ty(match schema.get("format").and_then(Value::as_str) {
+                Some("date-time") => Ty::DateTime,
+                _ => Ty::String,
+            })),
+            Some("integer") => Ok(Shape::Ty(Ty::Integer(
+                match schema.get("format").and_then(Value::as_str) {
+                    Some("int32") => IntWidth::I32,
+                    _ => IntWidth::I64,
+                },
+            ))),
+            Some("number") => Ok(Shape::Ty(Ty::Number)),
+            Some("boolean") => Ok(Shape::Ty(Ty::Boolean)),
+            Some("null") | None => Ok(Shape::Ty(Ty::Any)),
+            Some(other) => Err(self
+                .docs
+                .error(&loc.join("type"), format!("unknown type {other:?}"))
+                .with_help("use one of object, array, string, integer, number, boolean, null")),
+        }
+    }
+
+    /// The schema's one non-null `type`, inferred from `properties`/`items` when absent.
+    fn single_type(&mut self, loc: &Loc, schema: &Map<String, Value>) -> Result<Option<String>> {
+        match schema.get("type") {
+            Some(Value::String(name)) => Ok(Some(name.clone())),
+            Some(Value::Array(names)) => {
+                let mut non_null = Vec::new();
+                for name in names {
+                    match name.as_str() {
+                        Some("null") => {}
+                        Some(name) => non_null.push(name.to_owned()),
+                        None => return Err(self.type_error(loc)),
+                    }
+                }
+                if non_null.len() > 1 {
+                    self.warn(loc, "a value of several types is typed as serde_json::Value");
+                    return Ok(None);
+                }
+                Ok(non_null.pop())
+            }
+            Some(_) => Err(self.type_error(loc)),
+            None if schema.contains_key("properties") || schema.contains_key("additionalProperties") => {
+                Ok(Some("object".to_owned()))
+            }
+            None if schema.contains_key("items") => Ok(Some("array".to_owned())),
+            None => Ok(None),
+        }
+    }
+
+    fn type_error(&self, loc: &Loc) -> crate::diagnostic::Diagnostic {
+        self.docs
+            .error(&loc.join("type"), "`type` must be a string or a list of strings")
+            .with_help("write e.g. `type: string` or `type: [string, \"null\"]`")
+    }
+
+    fn convert_object(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Shape> {
+        let properties = match schema.get("properties") {
+            None => None,
+            Some(Value::Object(properties)) => Some(properties),
+            Some(other) => {
+                return Err(self
+                    .docs
+                    .error(&loc.join("properties"), format!("`properties` must be a mapping, found {}", kind_of(other)))
+                    .with_help("list properties as `name: {schema}` pairs"))
+            }
+        };
+        let Some(properties) = properties.filter(|p| !p.is_empty()) else {
+            return Ok(Shape::Ty(match schema.get("additionalProperties") {
+                Some(Value::Object(_)) => {
+                    let value_path = [path, &["value".to_owned()]].concat();
+                    Ty::Map(Box::new(self.convert(&loc.join("additionalProperties"), &value_path)?))
+                }
+                _ => Ty::FreeObject,
+            }));
+        };
+        let required = self.required_list(loc, schema)?;
+        let mut fields = Vec::with_capacity(properties.len());
+        for wire in properties.keys() {
+            fields.push(self.field(&loc.join("properties").join(wire), wire, &required, path)?);
+        }
+        Ok(Shape::Kind(TypeKind::Struct { fields }))
+    }
+
+    fn field(&mut self, loc: &Loc, wire: &str, required: &[String], path: &[String]) -> Result<Field> {
+        let schema = self.schema_at(loc)?;
+        let field_path = [path, &[wire.to_owned()]].concat();
+        Ok(Field {
+            wire: wire.to_owned(),
+            doc: describe(&schema),
+            ty: self.convert(loc, &field_path)?,
+            required: required.iter().any(|r| r == wire),
+            constraints: constraints(&schema),
+        })
+    }
+
+    fn required_list(&self, loc: &Loc, schema: &Map<String, Value>) -> Result<Vec<String>> {
+        let Some(required) = schema.get("required") else {
+            return Ok(Vec::new());
+        };
+        let names = required.as_array().and_then(|items| {
+            items.iter().map(|i| i.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>()
+        });
+        names.ok_or_else(|| {
+            self.docs
+                .error(&loc.join("required"), "`required` must be a list of property names")
+                .with_help("write e.g. `required: [id, name]`")
+        })
+    }
+
+    fn convert_enum(&mut self, loc: &Loc, schema: &Map<String, Value>, values: &Value) -> Result<Shape> {
+        let Some(values) = values.as_array().filter(|v| !v.is_empty()) else {
+            return Err(self
+                .docs
+                .error(&loc.join("enum"), "`enum` must be a non-empty list")
+                .with_help("list the allowed values, e.g. `enum: [on, off]`"));
+        };
+        let declared_string = schema.get("type").and_then(Value::as_str) == Some("string");
+        let strings: Option<Vec<String>> = values
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Bool(_) | Value::Number(_) if declared_string => Some(v.to_string()),
+                _ => None,
+            })
+            .collect();
+        match strings {
+            Some(mut values) => {
+                let mut seen = std::collections::HashSet::new();
+                values.retain(|v| seen.insert(v.clone()));
+                Ok(Shape::Kind(TypeKind::Enum { values }))
+            }
+            None => {
+                let mut without_enum = schema.clone();
+                without_enum.remove("enum");
+                self.convert_body(loc, &without_enum, &[])
+            }
+        }
+    }
+
+    /// `allOf`: the properties and required lists of every part, merged into one object.
+    fn convert_all_of(&mut self, loc: &Loc, schema: &Map<String, Value>, parts: &Value, path: &[String]) -> Result<Shape> {
+        let Some(parts) = parts.as_array() else {
+            return Err(self
+                .docs
+                .error(&loc.join("allOf"), "`allOf` must be a list of schemas")
+                .with_help("write `allOf: [{$ref: ...}, {properties: ...}]`"));
+        };
+        let own_properties = schema.get("properties").is_some();
+        if parts.len() == 1 && !own_properties {
+            return Ok(Shape::Ty(self.convert(&loc.join("allOf").join("0"), path)?));
+        }
+        let mut property_locs: Vec<(String, Loc)> = Vec::new();
+        let mut required = Vec::new();
+        let mut pending = vec![loc.clone()];
+        while let Some(next) = pending.pop() {
+            let at = self.docs.follow(&next)?;
+            let part = self.schema_at(&at)?;
+            required.extend(self.required_list(&at, &part)?);
+            if let Some(Value::Object(properties)) = part.get("properties") {
+                for wire in properties.keys() {
+                    let prop_loc = at.join("properties").join(wire);
+                    match property_locs.iter_mut().find(|(w, _)| w == wire) {
+                        Some(existing) => existing.1 = prop_loc,
+                        None => property_locs.push((wire.clone(), prop_loc)),
+                    }
+                }
+            }
+            if let Some(Value::Array(sub)) = part.get("allOf") {
+                pending.extend((0..sub.len()).rev().map(|i| at.join("allOf").join(&i.to_string())));
+            }
+        }
+        let mut fields = Vec::with_capacity(property_locs.len());
+        for (wire, prop_loc) in &property_locs {
+            fields.push(self.field(prop_loc, wire, &required, path)?);
+        }
+        Ok(Shape::Kind(TypeKind::Struct { fields }))
+    }
+
+    fn warn(&mut self, loc: &Loc, message: &str) {
+        self.warnings.push(format!("{}: {message}", self.docs.describe(loc)));
+    }
+}
+
+/// What a schema converts to: a plain type, or a definition that needs a name.
+enum Shape {
+    Ty(Ty),
+    Kind(TypeKind),
+}
+
+pub fn describe(schema: &Map<String, Value>) -> Option<String> {
+    ["description", "title"]
+        .iter()
+        .find_map(|key| schema.get(*key).and_then(Value::as_str))
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned)
+}
+
+pub fn constraints(schema: &Map<String, Value>) -> Constraints {
+    let unsigned = |key: &str| schema.get(key).and_then(Value::as_u64);
+    let float = |key: &str| schema.get(key).and_then(Value::as_f64);
+    Constraints {
+        min_length: unsigned("minLength"),
+        max_length: unsigned("maxLength"),
+        minimum: float("minimum"),
+        maximum: float("maximum"),
+        min_items: unsigned("minItems"),
+        max_items: unsigned("maxItems"),
+        unique_items: schema.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false),
+        pattern: schema.get("pattern").and_then(Value::as_str).map(str::to_owned),
+        format: schema
+            .get("format")
+            .and_then(Value::as_str)
+            .filter(|f| !matches!(*f, "date-time" | "int32" | "int64"))
+            .map(str::to_owned),
+    }
+}
+
+/// The name path of an array's items: the array's own name, in the singular.
+fn item_path(path: &[String]) -> Vec<String> {
+    let mut item = path.to_vec();
+    if let Some(last) = item.last_mut() {
+        *last = crate::naming::singular(last);
+    }
+    item
+}
+
+fn file_stem(path: &std::path::Path) -> String {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("schema");
+    name.split('.').next().unwrap_or(name).to_owned()
+}
+
+pub fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}

@@ -1,0 +1,140 @@
+//! `cargo xtask`: the repository's own commands.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use codegen::project::{crate_name, Project};
+use codegen::{output, CrateOptions, GeneratedCrate};
+
+/// Exit code for a spec the generator cannot read.
+const SPEC_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(about = "Commands of this repository: regenerate the crates under generated/ from specs/.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate every crate under generated/ from its spec under specs/.
+    ///
+    /// Prints one line per crate: name, types emitted, lines, milliseconds. Nothing is written
+    /// unless every spec generates; each crate is written in full, then swapped in.
+    Codegen {
+        /// Write nothing; exit 1 listing every stale file with a unified diff.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Turn any spec file into a standalone crate (to try the generator on other specs).
+    Generate {
+        /// The AsyncAPI 2.x or OpenAPI 3.0/3.1 document (YAML or JSON).
+        spec: PathBuf,
+        /// The directory to write the crate to (created or replaced).
+        #[arg(long)]
+        out: PathBuf,
+        /// The crate's name [default: the spec's file name up to its first dot].
+        #[arg(long)]
+        crate_name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let project = Project::new(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")));
+    match Cli::parse().command {
+        Command::Codegen { check } => codegen(&project, check),
+        Command::Generate { spec, out, crate_name } => generate(&project, &spec, &out, crate_name),
+    }
+}
+
+fn codegen(project: &Project, check: bool) -> ExitCode {
+    let crates = match project.generate_all() {
+        Ok(crates) => crates,
+        Err(errors) => return report_spec_errors(&errors),
+    };
+    let generated = project.generated_dir();
+    if check {
+        return check_stale(&generated, &crates);
+    }
+    if let Err(e) = output::write_all(&generated, &crates) {
+        eprintln!("error: cannot write {}: {e}", generated.display());
+        return ExitCode::FAILURE;
+    }
+    print_summary(&crates);
+    ExitCode::SUCCESS
+}
+
+fn check_stale(generated: &Path, crates: &[GeneratedCrate]) -> ExitCode {
+    match output::stale(generated, crates) {
+        Ok(stale) if stale.is_empty() => {
+            println!("generated/ is up to date with specs/ ({} crates)", crates.len());
+            ExitCode::SUCCESS
+        }
+        Ok(stale) => {
+            for file in &stale {
+                println!("{}", file.diff);
+            }
+            eprintln!("{} stale file(s) under generated/:", stale.len());
+            for file in &stale {
+                eprintln!("  {}", file.path.display());
+            }
+            eprintln!("run `cargo xtask codegen` to update them, then commit the result");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", generated.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(project: &Project, spec: &Path, out: &Path, name: Option<String>) -> ExitCode {
+    let options = CrateOptions {
+        name: name.unwrap_or_else(|| crate_name(spec)),
+        spec: spec.display().to_string(),
+        command: "cargo xtask generate".to_owned(),
+        runtime_dependency: format!("{{ path = {:?} }}", project.root.join("runtime").display().to_string()),
+        standalone: true,
+    };
+    let krate = match codegen::generate(spec, &options) {
+        Ok(krate) => krate,
+        Err(error) => return report_spec_errors(&[error]),
+    };
+    if out.file_name().is_none() {
+        eprintln!("error: --out must name a directory, e.g. --out /tmp/my-crate");
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = output::write_crate(out, &krate) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    print_summary(std::slice::from_ref(&krate));
+    ExitCode::SUCCESS
+}
+
+fn print_summary(crates: &[GeneratedCrate]) {
+    for krate in crates {
+        for warning in &krate.warnings {
+            eprintln!("warning: {warning}");
+        }
+    }
+    for krate in crates {
+        println!(
+            "{:<32} {:>4} types {:>6} lines {:>6} ms",
+            krate.name,
+            krate.types,
+            krate.lines(),
+            krate.duration.as_millis()
+        );
+    }
+}
+
+fn report_spec_errors(errors: &[codegen::Diagnostic]) -> ExitCode {
+    for error in errors {
+        eprintln!("error: {error}");
+    }
+    eprintln!("nothing was written");
+    ExitCode::from(SPEC_ERROR)
+}
