@@ -59,6 +59,14 @@ impl Project {
         }
     }
 
+    /// Regenerates every crate under `generated/`, or, when any spec fails, writes nothing
+    /// and returns every spec's error.
+    pub fn regenerate(&self) -> Result<Vec<GeneratedCrate>, Failure> {
+        let crates = self.generate_all().map_err(Failure::Specs)?;
+        crate::output::write_all(&self.generated_dir(), &crates).map_err(|e| Failure::Write(self.generated_dir(), e))?;
+        Ok(crates)
+    }
+
     /// How the crate of `spec` is named and wired inside the repository.
     pub fn options(&self, spec: &Path) -> CrateOptions {
         let relative = spec.strip_prefix(&self.root).unwrap_or(spec);
@@ -70,6 +78,15 @@ impl Project {
             standalone: false,
         }
     }
+}
+
+/// Why [`Project::regenerate`] wrote nothing (or could not finish writing).
+#[derive(Debug)]
+pub enum Failure {
+    /// At least one spec has an error; nothing was written.
+    Specs(Vec<Diagnostic>),
+    /// Writing failed; crates already swapped in are complete, the rest untouched.
+    Write(PathBuf, std::io::Error),
 }
 
 /// `specs/sinch-sms-webhooks.asyncapi.yaml` → `sinch-sms-webhooks`.

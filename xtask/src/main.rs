@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use codegen::project::{crate_name, Project};
+use codegen::project::{crate_name, Failure, Project};
 use codegen::{output, CrateOptions, GeneratedCrate};
 
 /// Exit code for a spec the generator cannot read.
@@ -50,20 +50,23 @@ fn main() -> ExitCode {
 }
 
 fn codegen(project: &Project, check: bool) -> ExitCode {
-    let crates = match project.generate_all() {
-        Ok(crates) => crates,
-        Err(errors) => return report_spec_errors(&errors),
-    };
-    let generated = project.generated_dir();
     if check {
-        return check_stale(&generated, &crates);
+        return match project.generate_all() {
+            Ok(crates) => check_stale(&project.generated_dir(), &crates),
+            Err(errors) => report_spec_errors(&errors),
+        };
     }
-    if let Err(e) = output::write_all(&generated, &crates) {
-        eprintln!("error: cannot write {}: {e}", generated.display());
-        return ExitCode::FAILURE;
+    match project.regenerate() {
+        Ok(crates) => {
+            print_summary(&crates);
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Specs(errors)) => report_spec_errors(&errors),
+        Err(Failure::Write(dir, e)) => {
+            eprintln!("error: cannot write {}: {e}", dir.display());
+            ExitCode::FAILURE
+        }
     }
-    print_summary(&crates);
-    ExitCode::SUCCESS
 }
 
 fn check_stale(generated: &Path, crates: &[GeneratedCrate]) -> ExitCode {
