@@ -19,24 +19,29 @@ codegen_runtime::object!(Body {
 } unknown unknown_fields);
 
 /// `DeliveryReportMmsPayload` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryReportMmsPayload {
     /// The callback event type
-    pub r#type: Option<DeliveryReportMmsPayloadType>,
+    pub r#type: DeliveryReportMmsPayloadType,
     /// The batch identifier
-    pub batch_id: Option<String>,
+    pub batch_id: String,
     /// Aggregate status counts
-    pub statuses: Option<Vec<DeliveryReportMmsPayloadStatus>>,
+    pub statuses: Vec<DeliveryReportMmsPayloadStatus>,
     /// Total number of messages in the batch
-    pub total_message_count: Option<i64>,
+    ///
+    /// Constraints: value at least 0.
+    pub total_message_count: i32,
+    /// The client identifier of the batch this delivery report belongs to, if set when submitting batch.
+    pub client_reference: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
 codegen_runtime::object!(DeliveryReportMmsPayload {
-    "type" => r#type: optional,
-    "batch_id" => batch_id: optional,
-    "statuses" => statuses: optional,
-    "total_message_count" => total_message_count: optional,
+    "type" => r#type: required,
+    "batch_id" => batch_id: required,
+    "statuses" => statuses: required,
+    "total_message_count" => total_message_count: required,
+    "client_reference" => client_reference: optional,
 } unknown unknown_fields);
 
 /// `DeliveryReportMmsPayload.status` in the spec.
@@ -58,24 +63,29 @@ codegen_runtime::object!(DeliveryReportMmsPayloadStatus {
 } unknown unknown_fields);
 
 /// `DeliveryReportSmsPayload` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryReportSmsPayload {
     /// The callback event type
-    pub r#type: Option<DeliveryReportSmsPayloadType>,
+    pub r#type: DeliveryReportSmsPayloadType,
     /// The batch identifier
-    pub batch_id: Option<String>,
+    pub batch_id: String,
     /// Aggregate status counts
-    pub statuses: Option<Vec<DeliveryReportSmsPayloadStatus>>,
+    pub statuses: Vec<DeliveryReportSmsPayloadStatus>,
     /// Total number of messages in the batch
-    pub total_message_count: Option<i64>,
+    ///
+    /// Constraints: value at least 0.
+    pub total_message_count: i32,
+    /// The client identifier of the batch this delivery report belongs to, if set when submitting batch.
+    pub client_reference: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
 codegen_runtime::object!(DeliveryReportSmsPayload {
-    "type" => r#type: optional,
-    "batch_id" => batch_id: optional,
-    "statuses" => statuses: optional,
-    "total_message_count" => total_message_count: optional,
+    "type" => r#type: required,
+    "batch_id" => batch_id: required,
+    "statuses" => statuses: required,
+    "total_message_count" => total_message_count: required,
+    "client_reference" => client_reference: optional,
 } unknown unknown_fields);
 
 /// `DeliveryReportSmsPayload.status` in the spec.
@@ -127,36 +137,38 @@ codegen_runtime::object!(IncomingMmsPayload {
 } unknown unknown_fields);
 
 /// `IncomingSmsPayload` in the spec.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IncomingSmsPayload {
     /// The callback event type
-    pub r#type: Option<IncomingSmsPayloadType>,
+    pub r#type: IncomingSmsPayloadType,
     /// The inbound message identifier
-    pub id: Option<String>,
+    pub id: String,
     /// The sender phone number
-    pub from: Option<String>,
-    /// The destination number
-    pub to: Option<String>,
+    pub from: String,
+    /// The Sinch phone number or short code to which the message was sent.
+    pub to: String,
     /// The message body text
-    pub body: Option<String>,
-    /// When the message was received
-    pub received_at: Option<Timestamp>,
-    /// The mobile operator identifier
+    ///
+    /// Constraints: length 0..=2000.
+    pub body: String,
+    /// When the system received the message. Formatted as ISO-8601: YYYY-MM-DDThh:mm:ss.SSSZ.
+    pub received_at: Timestamp,
+    /// The MCC/MNC of the sender's operator if known.
     pub operator_id: Option<String>,
-    /// Client reference if applicable
+    /// If this inbound message is in response to a previously sent message that contained a client reference, then this field contains that client reference. Utilizing this feature requires additional setup on your account. Contact your account manager to enable this feature.
     pub client_reference: Option<String>,
-    /// When the message was sent
+    /// When the message left the originating device. Only available if provided by operator. Formatted as ISO-8601: YYYY-MM-DDThh:mm:ss.SSSZ.
     pub sent_at: Option<Timestamp>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
 codegen_runtime::object!(IncomingSmsPayload {
-    "type" => r#type: optional,
-    "id" => id: optional,
-    "from" => from: optional,
-    "to" => to: optional,
-    "body" => body: optional,
-    "received_at" => received_at: optional,
+    "type" => r#type: required,
+    "id" => id: required,
+    "from" => from: required,
+    "to" => to: required,
+    "body" => body: required,
+    "received_at" => received_at: required,
     "operator_id" => operator_id: optional,
     "client_reference" => client_reference: optional,
     "sent_at" => sent_at: optional,
