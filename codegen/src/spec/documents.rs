@@ -216,7 +216,7 @@ fn read_source(path: &Path) -> Result<String> {
 }
 
 fn parse(path: &Path, source: &str) -> Result<Value> {
-    let value: Value = serde_saphyr::from_str(source).map_err(|e| {
+    let value: Value = serde_saphyr::from_str_with_options(source, yaml_options()).map_err(|e| {
         let mut diagnostic = Diagnostic::new(path, format!("invalid YAML: {}", e.without_snippet()))
             .with_help("fix the syntax at this line and column");
         diagnostic.line_col = e
@@ -230,6 +230,16 @@ fn parse(path: &Path, source: &str) -> Result<Value> {
             .with_help("a spec starts with `asyncapi: 2.6.0` or `openapi: 3.1.0`"));
     }
     Ok(value)
+}
+
+/// YAML 1.2 core schema: only `true`/`false` are booleans, so the `on`/`off`/`yes`/`no` that
+/// real specs leave unquoted in enums stay the strings their authors meant; duplicate keys
+/// are an error rather than silently dropping one definition.
+pub fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
+    options
 }
 
 fn percent_decode(fragment: &str) -> String {

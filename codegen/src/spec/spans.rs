@@ -8,7 +8,7 @@ use serde_saphyr::Spanned;
 /// The 1-based line and column of the value at `pointer`, or of its nearest ancestor that
 /// exists (a missing key is reported at the object that lacks it).
 pub fn line_col(source: &str, pointer: &str) -> Option<(u64, u64)> {
-    let root: Node = serde_saphyr::from_str(source).ok()?;
+    let root: Node = serde_saphyr::from_str_with_options(source, super::documents::yaml_options()).ok()?;
     let mut node = &root;
     for segment in pointer.split('/').skip(1) {
         let segment = segment.replace("~1", "/").replace("~0", "~");
