@@ -37,9 +37,10 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Declares the schema at `loc` as a type named `name` (a schema key).
+    ///
+    /// A declared schema that is only a `$ref` becomes an alias of the type it refers to.
     pub fn declare(&mut self, loc: &Loc, name: &str) -> Result<TypeId> {
-        let loc = self.docs.follow(loc)?;
-        if let Some(id) = self.declared.get(&loc) {
+        if let Some(id) = self.declared.get(loc) {
             return Ok(*id);
         }
         let id = TypeId(self.types.len());
@@ -53,11 +54,15 @@ impl<'a> TypeSpace<'a> {
             kind: TypeKind::Alias(Ty::Any),
         });
         self.declared.insert(loc.clone(), id);
-        let schema = self.schema_at(&loc)?;
+        let schema = self.schema_at(loc)?;
         let doc = describe(&schema);
-        let kind = match self.convert_body(&loc, &schema, &hint.path)? {
-            Shape::Kind(kind) => kind,
-            Shape::Ty(ty) => TypeKind::Alias(ty),
+        let kind = if schema.contains_key("$ref") {
+            TypeKind::Alias(self.convert(loc, &hint.path)?)
+        } else {
+            match self.convert_body(loc, &schema, &hint.path)? {
+                Shape::Kind(kind) => kind,
+                Shape::Ty(ty) => TypeKind::Alias(ty),
+            }
         };
         self.types[id.0] = TypeDef { name: hint, doc, kind };
         Ok(id)
