@@ -67,7 +67,9 @@ pub fn resolve(api: &Api) -> Names {
             TypeKind::Enum { values } => {
                 let mut taken = HashSet::new();
                 let variants = values.iter().map(|v| unique(pascal(v), &mut taken, "")).collect();
-                (variants, unique("Unknown".to_owned(), &mut taken, "Value"))
+                let unknown = ["Unknown", "UnknownValue"].into_iter().find(|n| !taken.contains(*n));
+                let unknown = unknown.map(str::to_owned).unwrap_or_else(|| unique("UnknownValue".to_owned(), &mut taken, ""));
+                (variants, unknown)
             }
             _ => (Vec::new(), String::new()),
         };

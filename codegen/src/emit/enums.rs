@@ -38,7 +38,10 @@ fn item(space: &Space, id: TypeId) -> String {
     let variants = &space.names.variants[id.0];
     let unknown = ident(&space.names.unknown_variant[id.0]);
     let variant_tokens = values.iter().zip(variants).map(|(value, variant)| {
-        let doc = format!(" `{}`", value.replace('`', "'"));
+        let doc = match value.as_str() {
+            "" => " The empty string.".to_owned(),
+            value => format!(" `{}`", value.replace('`', "'")),
+        };
         let variant = ident(variant);
         quote!(#[doc = #doc] #variant,)
     });
