@@ -134,3 +134,14 @@ pub fn leaves(value: &Value) -> usize {
 pub fn leaves_under(value: &Value, pointers: &[String]) -> usize {
     pointers.iter().filter_map(|p| value.pointer(p)).map(leaves).sum()
 }
+
+// The generator's snapshot outputs (`tests/snapshots/`), compiled here to prove they are
+// valid, warning-free Rust and to exercise them.
+#[path = "../snapshots/names/lib.rs"]
+pub mod snapshot_names;
+#[path = "../snapshots/nesting/lib.rs"]
+pub mod snapshot_nesting;
+#[path = "../snapshots/openapi/lib.rs"]
+pub mod snapshot_openapi;
+#[path = "../snapshots/refs/lib.rs"]
+pub mod snapshot_refs;
