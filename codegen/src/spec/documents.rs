@@ -217,8 +217,14 @@ fn read_source(path: &Path) -> Result<String> {
 
 fn parse(path: &Path, source: &str) -> Result<Value> {
     let value: Value = serde_saphyr::from_str_with_options(source, yaml_options()).map_err(|e| {
-        let mut diagnostic = Diagnostic::new(path, format!("invalid YAML: {}", e.without_snippet()))
-            .with_help("fix the syntax at this line and column");
+        let message = e.without_snippet().to_string();
+        let help = if message.contains("duplicate mapping key") {
+            "remove or rename one of the two keys"
+        } else {
+            "fix the syntax at this line and column"
+        };
+        let message = message.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+        let mut diagnostic = Diagnostic::new(path, format!("invalid YAML: {message}")).with_help(help);
         diagnostic.line_col = e
             .location()
             .filter(|l| l.line() > 0)
