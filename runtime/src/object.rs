@@ -223,7 +223,7 @@ where
     T: Deserialize<'de>,
     A: MapAccess<'de>,
 {
-    if slot.is_some() || unknown.contains_key(wire) {
+    if slot.is_some() || (!unknown.is_empty() && unknown.contains_key(wire)) {
         return Err(de::Error::duplicate_field(wire));
     }
     match map.next_value::<Option<T>>()? {
