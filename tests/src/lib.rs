@@ -137,6 +137,8 @@ pub fn leaves_under(value: &Value, pointers: &[String]) -> usize {
 
 // The generator's snapshot outputs (`tests/snapshots/`), compiled here to prove they are
 // valid, warning-free Rust and to exercise them.
+#[path = "../snapshots/minimal/lib.rs"]
+pub mod snapshot_minimal;
 #[path = "../snapshots/names/lib.rs"]
 pub mod snapshot_names;
 #[path = "../snapshots/nesting/lib.rs"]

@@ -237,6 +237,27 @@ components:
     );
 }
 
+#[test]
+fn a_spec_without_enums_re_exports_only_models() {
+    snapshot(
+        "minimal",
+        &[(
+            "minimal.asyncapi.yaml",
+            r#"
+asyncapi: 2.0.0
+info: {title: Minimal, version: '0.1'}
+channels:
+  ping:
+    subscribe:
+      message:
+        payload:
+          type: object
+          properties: {sent_at: {type: string, format: date-time}}
+"#,
+        )],
+    );
+}
+
 /// Decodes `json` as `T`, checks it re-encodes to the same document, and returns it.
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> T {
     let value: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));

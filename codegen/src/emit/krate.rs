@@ -53,13 +53,18 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, header: &str) -> String {
     security_list(api, &mut doc);
     let lines: Vec<String> = doc.trim_end().lines().map(str::to_owned).collect();
     let doc = docs::inner_attrs(&lines);
+    // A glob re-export of an empty module is an unused import.
+    let has_enums = (0..api.types.len()).any(|i| space.is_enum(crate::ir::TypeId(i)));
+    let has_models = (0..api.types.len()).any(|i| !space.is_enum(crate::ir::TypeId(i)));
+    let use_enums = has_enums.then(|| quote!(pub use enums::*;));
+    let use_models = has_models.then(|| quote!(pub use models::*;));
     let inner = quote! {
         #doc
         pub mod enums;
         pub mod models;
 
-        pub use enums::*;
-        pub use models::*;
+        #use_enums
+        #use_models
     };
     source_file(header, inner, "")
 }
