@@ -51,7 +51,8 @@ fn item(space: &Space, id: TypeId) -> String {
     let doc = docs::attrs(&type_doc(def.doc.as_deref(), &def.name.path));
     match &def.kind {
         TypeKind::Alias(ty) => {
-            let ty = space.rust_type(ty, Some(id));
+            // An alias is transparent: the struct whose field closes a cycle boxes it.
+            let ty = space.rust_type(ty, None);
             format_items(quote!(#doc pub type #name = #ty;))
         }
         TypeKind::Struct { fields } => {

@@ -125,7 +125,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let Some(values) = schema.get("enum") {
-            return self.convert_enum(loc, schema, values);
+            return self.convert_enum(loc, schema, values, path);
         }
         match self.single_type(loc, schema)?.as_deref() {
             Some("object") => self.convert_object(loc, schema, path),
@@ -245,7 +245,7 @@ impl<'a> TypeSpace<'a> {
         })
     }
 
-    fn convert_enum(&mut self, loc: &Loc, schema: &Map<String, Value>, values: &Value) -> Result<Shape> {
+    fn convert_enum(&mut self, loc: &Loc, schema: &Map<String, Value>, values: &Value, path: &[String]) -> Result<Shape> {
         let Some(values) = values.as_array().filter(|v| !v.is_empty()) else {
             return Err(self
                 .docs
@@ -270,7 +270,7 @@ impl<'a> TypeSpace<'a> {
             None => {
                 let mut without_enum = schema.clone();
                 without_enum.remove("enum");
-                self.convert_body(loc, &without_enum, &[])
+                self.convert_body(loc, &without_enum, path)
             }
         }
     }
