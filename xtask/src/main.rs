@@ -42,10 +42,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let project = Project::new(Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
     match Cli::parse().command {
-        Command::Codegen { check } => codegen(&project, check),
-        Command::Generate { spec, out, crate_name } => generate(&project, &spec, &out, crate_name),
+        Command::Codegen { check } => {
+            // Work from the repository root so that messages show short, relative paths.
+            if let Err(e) = std::env::set_current_dir(root) {
+                eprintln!("error: cannot enter {}: {e}", root.display());
+                return ExitCode::FAILURE;
+            }
+            codegen(&Project::new("."), check)
+        }
+        Command::Generate { spec, out, crate_name } => generate(&Project::new(root), &spec, &out, crate_name),
     }
 }
 
