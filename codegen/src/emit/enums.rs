@@ -34,7 +34,7 @@ fn item(space: &Space, id: TypeId) -> String {
         return String::new();
     };
     let name = space.name(id);
-    let doc = docs::attrs(&type_doc(def.doc.as_deref(), &def.name.path));
+    let doc = docs::attrs(&type_doc(space, id));
     let variants = &space.names.variants[id.0];
     let unknown = ident(&space.names.unknown_variant[id.0]);
     let variant_tokens = values.iter().zip(variants).map(|(value, variant)| {

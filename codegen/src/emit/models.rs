@@ -48,7 +48,7 @@ pub fn models_rs(space: &Space, header: &str) -> String {
 fn item(space: &Space, id: TypeId) -> String {
     let def = &space.api.types[id.0];
     let name = space.name(id);
-    let doc = docs::attrs(&type_doc(def.doc.as_deref(), &def.name.path));
+    let doc = docs::attrs(&type_doc(space, id));
     match &def.kind {
         TypeKind::Alias(ty) => {
             // An alias is transparent: the struct whose field closes a cycle boxes it.
@@ -107,11 +107,27 @@ fn mentions_enum(space: &Space, ty: &Ty) -> bool {
     }
 }
 
-/// The spec's description, or where the schema sits when it has none.
-pub(super) fn type_doc(doc: Option<&str>, path: &[String]) -> String {
-    match doc {
-        Some(doc) => doc.to_owned(),
-        None => format!("`{}` in the spec.", path.join(".")),
+/// The spec's description; else, for a message payload, the message it carries; else
+/// where the schema sits in the spec.
+pub(super) fn type_doc(space: &Space, id: TypeId) -> String {
+    let def = &space.api.types[id.0];
+    if let Some(doc) = &def.doc {
+        return doc.clone();
+    }
+    let carried: Vec<String> = space
+        .api
+        .messages
+        .iter()
+        .filter(|m| m.payload == Some(Ty::Named(id)))
+        .map(|m| match m.summary.as_deref().or(m.title.as_deref()) {
+            Some(summary) => format!("- `{}`: {}", m.key, summary.trim()),
+            None => format!("- `{}`", m.key),
+        })
+        .collect();
+    match carried.as_slice() {
+        [] => format!("`{}` in the spec.", def.name.path.join(".")),
+        [one] => format!("Payload of the message {}", one.trim_start_matches("- ")),
+        many => format!("Payload of the messages:\n\n{}", many.join("\n")),
     }
 }
 

@@ -18,7 +18,7 @@ codegen_runtime::object!(AnalysisResults {
     "intent_analysis" => intent_analysis: optional,
 } unknown unknown_fields);
 
-/// `CapabilityEventPayload` in the spec.
+/// Payload of the message `CapabilityEvent`: Capability lookup result
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CapabilityEventPayload {
     /// The app identifier
@@ -48,7 +48,7 @@ codegen_runtime::object!(CapabilityEventPayload {
     "reason" => reason: optional,
 } unknown unknown_fields);
 
-/// `ChannelEventPayload` in the spec.
+/// Payload of the message `ChannelEvent`: A channel-specific event
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelEventPayload {
     /// The app identifier
@@ -103,7 +103,7 @@ codegen_runtime::object!(ContactChannelIdentity {
     "identity" => identity: optional,
 } unknown unknown_fields);
 
-/// `ContactEventPayload` in the spec.
+/// Payload of the message `ContactEvent`: A contact lifecycle event
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactEventPayload {
     /// The app identifier
@@ -124,7 +124,7 @@ codegen_runtime::object!(ContactEventPayload {
     "contact" => contact: optional,
 } unknown unknown_fields);
 
-/// `ContactMergeEventPayload` in the spec.
+/// Payload of the message `ContactMergeEvent`: Two contacts were merged
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactMergeEventPayload {
     /// The app identifier
@@ -179,7 +179,7 @@ codegen_runtime::object!(Conversation {
     "active" => active: optional,
 } unknown unknown_fields);
 
-/// `ConversationEventPayload` in the spec.
+/// Payload of the message `ConversationEvent`: A conversation lifecycle event
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationEventPayload {
     /// The app identifier
@@ -227,7 +227,7 @@ codegen_runtime::object!(Event {
     "channel_identity" => channel_identity: optional,
 } unknown unknown_fields);
 
-/// `EventInboundPayload` in the spec.
+/// Payload of the message `EventInbound`: An inbound event from an end user
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventInboundPayload {
     /// The app identifier
@@ -326,7 +326,7 @@ codegen_runtime::object!(MessageChannelIdentity {
     "app_id" => app_id: optional,
 } unknown unknown_fields);
 
-/// `MessageDeliveryPayload` in the spec.
+/// Payload of the message `MessageDelivery`: Delivery status update for a sent message
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageDeliveryPayload {
     /// The app identifier
@@ -395,7 +395,7 @@ codegen_runtime::object!(MessageDeliveryReportChannelIdentity {
     "identity" => identity: optional,
 } unknown unknown_fields);
 
-/// `MessageInboundPayload` in the spec.
+/// Payload of the message `MessageInbound`: An inbound message from an end user
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageInboundPayload {
     /// The app identifier
@@ -422,7 +422,7 @@ codegen_runtime::object!(MessageInboundPayload {
     "message_metadata" => message_metadata: optional,
 } unknown unknown_fields);
 
-/// `OptEventPayload` in the spec.
+/// Payload of the message `OptEvent`: An opt-in or opt-out event
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptEventPayload {
     /// The app identifier
@@ -479,7 +479,7 @@ codegen_runtime::object!(SentimentAnalysis {
     "score" => score: optional,
 } unknown unknown_fields);
 
-/// `SmartConversationPayload` in the spec.
+/// Payload of the message `SmartConversationEvent`: Smart conversation analysis result
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmartConversationPayload {
     /// The app identifier

@@ -18,7 +18,7 @@ codegen_runtime::object!(Body {
     "message" => message: optional,
 } unknown unknown_fields);
 
-/// `DeliveryReportMmsPayload` in the spec.
+/// Payload of the message `DeliveryReportMms`: Batch-level delivery report for MMS messages
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryReportMmsPayload {
     /// The callback event type
@@ -62,7 +62,7 @@ codegen_runtime::object!(DeliveryReportMmsPayloadStatus {
     "count" => count: optional,
 } unknown unknown_fields);
 
-/// `DeliveryReportSmsPayload` in the spec.
+/// Payload of the message `DeliveryReportSms`: Batch-level delivery report for SMS messages
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeliveryReportSmsPayload {
     /// The callback event type
@@ -109,7 +109,7 @@ codegen_runtime::object!(DeliveryReportSmsPayloadStatus {
     "recipients" => recipients: optional,
 } unknown unknown_fields);
 
-/// `IncomingMmsPayload` in the spec.
+/// Payload of the message `IncomingMms`: An inbound MMS message from an end user
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncomingMmsPayload {
     /// The callback event type
@@ -136,7 +136,7 @@ codegen_runtime::object!(IncomingMmsPayload {
     "received_at" => received_at: optional,
 } unknown unknown_fields);
 
-/// `IncomingSmsPayload` in the spec.
+/// Payload of the message `IncomingSms`: An inbound SMS message from an end user
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncomingSmsPayload {
     /// The callback event type
@@ -174,7 +174,10 @@ codegen_runtime::object!(IncomingSmsPayload {
     "sent_at" => sent_at: optional,
 } unknown unknown_fields);
 
-/// `RecipientDeliveryReportPayload` in the spec.
+/// Payload of the messages:
+///
+/// - `RecipientDeliveryReportSms`: Per-recipient delivery report for an SMS message
+/// - `RecipientDeliveryReportMms`: Per-recipient delivery report for an MMS message
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecipientDeliveryReportPayload {
     /// The callback event type

@@ -2,7 +2,7 @@
 //! Object schemas of the spec, as structs that keep what they do not name.
 use codegen_runtime::{Timestamp, UnknownFields};
 
-/// `SubscribePingMessagePayload` in the spec.
+/// Payload of the message `SubscribePingMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscribePingMessagePayload {
     pub sent_at: Option<Timestamp>,

@@ -14,7 +14,7 @@ codegen_runtime::object!(MySchemaNameX {
     "id" => id: optional,
 } unknown unknown_fields);
 
-/// `odd-names` in the spec.
+/// Payload of the message `Odd`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OddNames {
     pub r#type: String,

@@ -23,7 +23,7 @@ pub type Alias = Person;
 /// `Middle` in the spec.
 pub type Middle = Person;
 
-/// `Person` in the spec.
+/// Payload of the message `ReceivePersonMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Person {
     /// Constraints: length 1..=64.
