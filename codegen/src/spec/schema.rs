@@ -57,7 +57,7 @@ impl<'a> TypeSpace<'a> {
         let schema = self.schema_at(loc)?;
         let doc = describe(&schema);
         let kind = if schema.contains_key("$ref") {
-            TypeKind::Alias(self.convert(loc, &hint.path)?)
+            TypeKind::Alias(self.convert_schema(loc, &schema, &hint.path)?)
         } else {
             match self.convert_body(loc, &schema, &hint.path)? {
                 Shape::Kind(kind) => kind,
@@ -71,6 +71,11 @@ impl<'a> TypeSpace<'a> {
     /// The type of the schema at `loc`; `path` names inline types found inside it.
     pub fn convert(&mut self, loc: &Loc, path: &[String]) -> Result<Ty> {
         let schema = self.schema_at(loc)?;
+        self.convert_schema(loc, &schema, path)
+    }
+
+    /// [`convert`](Self::convert) for a schema the caller has already read from `loc`.
+    fn convert_schema(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Ty> {
         if schema.contains_key("$ref") {
             let target = self.docs.follow(loc)?;
             let name = match target.last_segment() {
@@ -79,9 +84,9 @@ impl<'a> TypeSpace<'a> {
             };
             return Ok(Ty::Named(self.declare(&target, &name)?));
         }
-        Ok(match self.convert_body(loc, &schema, path)? {
+        Ok(match self.convert_body(loc, schema, path)? {
             Shape::Ty(ty) => ty,
-            Shape::Kind(kind) => Ty::Named(self.intern(kind, describe(&schema), path)),
+            Shape::Kind(kind) => Ty::Named(self.intern(kind, describe(schema), path)),
         })
     }
 
@@ -225,7 +230,7 @@ impl<'a> TypeSpace<'a> {
         Ok(Field {
             wire: wire.to_owned(),
             doc: describe(&schema),
-            ty: self.convert(loc, &field_path)?,
+            ty: self.convert_schema(loc, &schema, &field_path)?,
             required: required.iter().any(|r| r == wire),
             constraints: constraints(&schema),
         })
