@@ -17,6 +17,7 @@ mod object;
 mod open_enum;
 mod timestamp;
 mod unknowns;
+pub mod webhook;
 
 pub use serde_json::{Map, Value};
 pub use timestamp::{Timestamp, TimestampError};

@@ -1,0 +1,1164 @@
+//! Authenticating webhook callbacks: an HMAC signature, HTTP Basic credentials, or nothing.
+//!
+//! Nothing here is specific to one sender. A generated crate describes its spec's signing
+//! scheme as a [`HmacScheme`] constant (which headers carry the signature, nonce, timestamp and
+//! algorithm, how the signature is encoded, and what is signed in which order) and the receiver
+//! builds a [`Verifier`] from it and the shared secret.
+//!
+//! Verification is written to cost little more than the HMAC itself: the signature is decoded
+//! into a stack buffer, the body and the other signed parts are fed to the MAC as they are (the
+//! body is never copied), the key schedule is computed once when the verifier is built, and the
+//! success path does not allocate. Signatures and credentials are compared in constant time.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::{DecodeSliceError, Engine as _};
+use hmac::{Hmac, Mac};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::HeaderMap;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Length in bytes of an HMAC-SHA256 signature.
+const TAG_LEN: usize = 32;
+
+/// A decoded HMAC-SHA256 signature.
+type Tag = [u8; TAG_LEN];
+
+/// How long a signature timestamp may be away from the receiver's clock unless configured.
+const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5 * 60);
+
+// Reasons an `AuthError::InvalidHeader` gives, completing "the `<header>` header ...".
+const NOT_VISIBLE_ASCII: &str = "is not visible ASCII text";
+const NOT_BASE64: &str = "is not valid padded Base64";
+const NOT_HEX: &str = "is not valid hex";
+const WRONG_TAG_LENGTH: &str = "does not decode to the 32 bytes of an HMAC-SHA256 signature";
+const NOT_UNIX_SECONDS: &str = "is not a whole number of Unix seconds";
+const NOT_BASIC: &str = "does not use the Basic scheme";
+const NOT_BASE64_CREDENTIALS: &str = "does not hold Base64-encoded Basic credentials";
+
+/// A shared secret or password. `Debug` never shows the value.
+///
+/// Keeping secrets in their own type means a `{:?}` of a configuration or a verifier cannot
+/// leak them into logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret value itself; call this only where the value is needed, never to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How a spec's HMAC scheme signs a callback. Generated crates declare one as a `const`.
+///
+/// The digest is always HMAC-SHA256, keyed with the UTF-8 bytes of the secret. Header names are
+/// matched case-insensitively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HmacScheme {
+    /// Header carrying the signature.
+    pub signature_header: &'static str,
+    /// How the signature is written in `signature_header`.
+    pub encoding: Encoding,
+    /// Header naming the algorithm; when a request carries it, its value must equal `algorithm`
+    /// (ASCII case-insensitive), else UnsupportedAlgorithm.
+    ///
+    /// A request without it is accepted, because some senders omit it.
+    pub algorithm_header: Option<&'static str>,
+    /// The algorithm name senders put in `algorithm_header`, e.g. "HmacSHA256". The digest is
+    /// always HMAC-SHA256.
+    pub algorithm: &'static str,
+    /// Header carrying the sender's nonce, where [`HmacScheme::signed_headers`] puts it.
+    ///
+    /// Verification reads it only through a [`Signed::Header`] entry of `signed`.
+    pub nonce_header: Option<&'static str>,
+    /// Header carrying Unix seconds; checked against the verifier's max age.
+    pub timestamp_header: Option<&'static str>,
+    /// What is signed, in order.
+    pub signed: &'static [Signed],
+}
+
+/// One part of the data an [`HmacScheme`] signs; the parts are concatenated in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signed {
+    /// The raw request body, exactly as received.
+    Body,
+    /// Fixed text, such as a `.` separator.
+    Literal(&'static str),
+    /// The raw value of the named header; a request without it fails verification.
+    Header(&'static str),
+}
+
+/// How a signature is written in its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Standard Base64 with padding.
+    Base64,
+    /// Hexadecimal; verification accepts either case, signing writes lowercase.
+    Hex,
+}
+
+impl HmacScheme {
+    /// The signature of `body` with the given header values (used by tests and by senders).
+    ///
+    /// Fails with [`AuthError::MissingHeader`] when a header that is signed is not in `headers`.
+    pub fn sign(
+        &self,
+        secret: &Secret,
+        body: &[u8],
+        headers: &HeaderMap,
+    ) -> Result<String, AuthError> {
+        let mut mac = keyed_mac(secret);
+        self.feed(&mut mac, body, headers)?;
+        let tag = mac.finalize().into_bytes();
+        Ok(match self.encoding {
+            Encoding::Base64 => STANDARD.encode(tag),
+            Encoding::Hex => encode_hex(&tag),
+        })
+    }
+
+    /// Headers for a signed request: nonce, timestamp, algorithm (when the scheme names those
+    /// headers) and the signature.
+    ///
+    /// This never panics: a header that cannot be represented (a nonce with a line break, a
+    /// scheme header name that is not a valid name) is left out, and so is the signature when a
+    /// part it covers is missing. Verifying such a request then reports the missing header.
+    pub fn signed_headers(
+        &self,
+        secret: &Secret,
+        body: &[u8],
+        nonce: &str,
+        timestamp: i64,
+    ) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(name) = self.nonce_header {
+            insert_header(&mut headers, name, nonce);
+        }
+        if let Some(name) = self.timestamp_header {
+            insert_header(&mut headers, name, &timestamp.to_string());
+        }
+        if let Some(name) = self.algorithm_header {
+            insert_header(&mut headers, name, self.algorithm);
+        }
+        if let Ok(signature) = self.sign(secret, body, &headers) {
+            insert_header(&mut headers, self.signature_header, &signature);
+        }
+        headers
+    }
+
+    /// Feeds the signed parts to `mac` one by one, so the body is never copied.
+    fn feed(
+        &self,
+        mac: &mut HmacSha256,
+        body: &[u8],
+        headers: &HeaderMap,
+    ) -> Result<(), AuthError> {
+        for part in self.signed {
+            match *part {
+                Signed::Body => mac.update(body),
+                Signed::Literal(text) => mac.update(text.as_bytes()),
+                Signed::Header(name) => mac.update(required_header(headers, name)?.as_bytes()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Rejects a request whose algorithm header names another algorithm than the scheme's.
+    fn check_algorithm(&self, headers: &HeaderMap) -> Result<(), AuthError> {
+        let Some(name) = self.algorithm_header else {
+            return Ok(());
+        };
+        let Some(value) = headers.get(name) else {
+            return Ok(());
+        };
+        let value = header_text(value, name)?;
+        if value.eq_ignore_ascii_case(self.algorithm) {
+            Ok(())
+        } else {
+            Err(AuthError::UnsupportedAlgorithm {
+                header: name,
+                value: value.to_owned(),
+            })
+        }
+    }
+
+    /// The signature the request carries, decoded.
+    fn received_tag(&self, headers: &HeaderMap) -> Result<Tag, AuthError> {
+        let name = self.signature_header;
+        let text = header_text(required_header(headers, name)?, name)?;
+        let decoded = match self.encoding {
+            Encoding::Base64 => decode_base64_tag(text),
+            Encoding::Hex => decode_hex_tag(text),
+        };
+        decoded.map_err(|reason| AuthError::InvalidHeader {
+            header: name,
+            reason,
+        })
+    }
+}
+
+/// Checks that a callback comes from the sender: an HMAC signature, Basic credentials, or nothing.
+///
+/// Cloning is cheap, and a verifier can be shared between threads.
+#[derive(Clone)]
+pub struct Verifier {
+    method: Method,
+    max_age: Option<Duration>,
+    clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
+}
+
+/// What a [`Verifier`] checks.
+#[derive(Clone)]
+enum Method {
+    None,
+    Hmac {
+        scheme: HmacScheme,
+        /// The MAC already keyed with the secret, copied for each request so the key schedule
+        /// is computed once; shared so cloning the verifier stays cheap.
+        keyed: Arc<HmacSha256>,
+    },
+    Basic {
+        username: String,
+        password: Secret,
+    },
+}
+
+impl Verifier {
+    /// A verifier that accepts every request, for senders configured without authentication.
+    pub fn none() -> Self {
+        Self::with_method(Method::None)
+    }
+
+    /// A verifier for HMAC signatures made with `scheme` and `secret`; the timestamp (when the
+    /// scheme has one) may be at most 5 minutes away from the receiver's clock.
+    pub fn hmac(scheme: HmacScheme, secret: impl Into<Secret>) -> Self {
+        let keyed = Arc::new(keyed_mac(&secret.into()));
+        Self::with_method(Method::Hmac { scheme, keyed })
+    }
+
+    /// A verifier for HTTP Basic credentials in the `authorization` header.
+    pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Self::with_method(Method::Basic {
+            username: username.into(),
+            password: password.into(),
+        })
+    }
+
+    /// Tolerance for the signature timestamp, both directions (None: no check). Default
+    /// Some(5 min).
+    ///
+    /// The check has a resolution of whole seconds. It guards against replayed requests; it
+    /// applies only to HMAC schemes with a timestamp header.
+    pub fn max_age(self, max_age: Option<Duration>) -> Self {
+        Self { max_age, ..self }
+    }
+
+    /// The clock used for the timestamp check; default SystemTime::now. Tests pass a fixed time.
+    pub fn clock(self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Self {
+            clock: Arc::new(clock),
+            ..self
+        }
+    }
+
+    /// Whether this verifier accepts every request.
+    pub fn is_none(&self) -> bool {
+        matches!(self.method, Method::None)
+    }
+
+    /// Checks a request's headers and raw body, exactly as received.
+    ///
+    /// For an HMAC scheme the order is: the algorithm header, the signature header, the
+    /// timestamp's syntax, the signature, and only then the timestamp's age. A forged or
+    /// tampered request therefore reports [`AuthError::SignatureMismatch`], and
+    /// [`AuthError::Stale`] is only ever reported for a timestamp the sender really signed,
+    /// which points at a replay or a wrong clock rather than at a wrong secret.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), AuthError> {
+        match &self.method {
+            Method::None => Ok(()),
+            Method::Hmac { scheme, keyed } => self.verify_hmac(scheme, keyed, headers, body),
+            Method::Basic { username, password } => verify_basic(username, password, headers),
+        }
+    }
+
+    fn with_method(method: Method) -> Self {
+        Self {
+            method,
+            max_age: Some(DEFAULT_MAX_AGE),
+            clock: Arc::new(SystemTime::now),
+        }
+    }
+
+    fn verify_hmac(
+        &self,
+        scheme: &HmacScheme,
+        keyed: &HmacSha256,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(), AuthError> {
+        scheme.check_algorithm(headers)?;
+        let tag = scheme.received_tag(headers)?;
+        let freshness = self.freshness_to_check(scheme, headers)?;
+        let mut mac = HmacSha256::clone(keyed);
+        scheme.feed(&mut mac, body, headers)?;
+        mac.verify_slice(&tag)
+            .map_err(|_| AuthError::SignatureMismatch)?;
+        match freshness {
+            Some((timestamp, max_age)) => self.check_fresh(timestamp, max_age),
+            None => Ok(()),
+        }
+    }
+
+    /// The request's timestamp and the tolerance for it, when both the scheme and this
+    /// verifier call for a check.
+    fn freshness_to_check(
+        &self,
+        scheme: &HmacScheme,
+        headers: &HeaderMap,
+    ) -> Result<Option<(i64, Duration)>, AuthError> {
+        let (Some(max_age), Some(name)) = (self.max_age, scheme.timestamp_header) else {
+            return Ok(None);
+        };
+        let text = header_text(required_header(headers, name)?, name)?;
+        let timestamp = text.parse().map_err(|_| AuthError::InvalidHeader {
+            header: name,
+            reason: NOT_UNIX_SECONDS,
+        })?;
+        Ok(Some((timestamp, max_age)))
+    }
+
+    fn check_fresh(&self, timestamp: i64, max_age: Duration) -> Result<(), AuthError> {
+        let now = unix_seconds((self.clock)());
+        let max_age_secs = max_age.as_secs();
+        if timestamp.abs_diff(now) <= max_age_secs {
+            Ok(())
+        } else {
+            Err(AuthError::Stale {
+                timestamp,
+                now,
+                max_age_secs,
+            })
+        }
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.method {
+            Method::None => "none",
+            Method::Hmac { .. } => "hmac",
+            Method::Basic { .. } => "basic",
+        };
+        f.debug_struct("Verifier")
+            .field("kind", &kind)
+            .field("max_age", &self.max_age)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a callback was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// A header the scheme requires is absent.
+    MissingHeader(&'static str),
+    /// A header is present but unreadable (not ASCII/UTF-8, not Base64/hex, timestamp not an
+    /// integer, ...).
+    InvalidHeader {
+        /// The header's name.
+        header: &'static str,
+        /// What is wrong with it, completing "the `<header>` header ...".
+        reason: &'static str,
+    },
+    /// The algorithm header names an algorithm other than the scheme's.
+    UnsupportedAlgorithm {
+        /// The algorithm header's name.
+        header: &'static str,
+        /// The algorithm the request names.
+        value: String,
+    },
+    /// The timestamp is outside the tolerance.
+    Stale {
+        /// The signed timestamp, in Unix seconds.
+        timestamp: i64,
+        /// The receiver's clock, in Unix seconds.
+        now: i64,
+        /// The tolerance, in seconds.
+        max_age_secs: u64,
+    },
+    /// The signature does not match the body and the secret.
+    SignatureMismatch,
+    /// Basic credentials are missing a colon, or do not match.
+    WrongCredentials,
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingHeader(header) => write!(
+                f,
+                "the request has no `{header}` header; check that the sender is configured to \
+                 authenticate its callbacks the way this receiver expects"
+            ),
+            Self::InvalidHeader { header, reason } => write!(
+                f,
+                "the `{header}` header {reason}; check what the sender puts in it"
+            ),
+            Self::UnsupportedAlgorithm { header, value } => write!(
+                f,
+                "the `{header}` header names the signature algorithm {value:?}, which this \
+                 receiver does not support; check the algorithm the sender is configured to use"
+            ),
+            Self::Stale {
+                timestamp,
+                now,
+                max_age_secs,
+            } => write!(
+                f,
+                "the signature timestamp {timestamp} is {} seconds away from the receiver's \
+                 clock ({now}), more than the {max_age_secs} seconds allowed; the request may be \
+                 a replay, or the sender's or the receiver's clock is wrong (the timestamp must \
+                 be in Unix seconds)",
+                timestamp.abs_diff(*now)
+            ),
+            Self::SignatureMismatch => f.write_str(
+                "the signature does not match the request body and the shared secret; check \
+                 that both sides use the same secret and that nothing (a proxy, a body parser) \
+                 changed the body before it was verified",
+            ),
+            Self::WrongCredentials => f.write_str(
+                "the Basic credentials do not match the configured username and password",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AuthError {}
+
+/// An HMAC-SHA256 keyed with the UTF-8 bytes of `secret`.
+fn keyed_mac(secret: &Secret) -> HmacSha256 {
+    // HMAC takes keys of any length (longer ones are hashed first), so this cannot fail.
+    HmacSha256::new_from_slice(secret.expose().as_bytes()).expect("HMAC accepts keys of any length")
+}
+
+fn required_header<'a>(
+    headers: &'a HeaderMap,
+    name: &'static str,
+) -> Result<&'a HeaderValue, AuthError> {
+    headers.get(name).ok_or(AuthError::MissingHeader(name))
+}
+
+fn header_text<'a>(value: &'a HeaderValue, name: &'static str) -> Result<&'a str, AuthError> {
+    value.to_str().map_err(|_| AuthError::InvalidHeader {
+        header: name,
+        reason: NOT_VISIBLE_ASCII,
+    })
+}
+
+/// Inserts a header, leaving it out when the name or the value cannot be represented.
+fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(name), Ok(value)) = (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        headers.insert(name, value);
+    }
+}
+
+fn decode_base64_tag(text: &str) -> Result<Tag, &'static str> {
+    let mut tag = [0; TAG_LEN];
+    match STANDARD.decode_slice(text, &mut tag) {
+        Ok(TAG_LEN) => Ok(tag),
+        Ok(_) | Err(DecodeSliceError::OutputSliceTooSmall) => Err(WRONG_TAG_LENGTH),
+        Err(DecodeSliceError::DecodeError(_)) => Err(NOT_BASE64),
+    }
+}
+
+fn decode_hex_tag(text: &str) -> Result<Tag, &'static str> {
+    if text.len() != 2 * TAG_LEN {
+        return Err(WRONG_TAG_LENGTH);
+    }
+    let mut tag = [0; TAG_LEN];
+    for (byte, pair) in tag.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        *byte = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
+    }
+    Ok(tag)
+}
+
+fn hex_digit(byte: u8) -> Result<u8, &'static str> {
+    match byte {
+        b'0'..=b'9' => Ok(byte - b'0'),
+        b'a'..=b'f' => Ok(byte - b'a' + 10),
+        b'A'..=b'F' => Ok(byte - b'A' + 10),
+        _ => Err(NOT_HEX),
+    }
+}
+
+fn encode_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|byte| [byte >> 4, byte & 0xf])
+        .map(|nibble| char::from(DIGITS[usize::from(nibble)]))
+        .collect()
+}
+
+/// Seconds since the Unix epoch, negative before it, saturating far from it.
+fn unix_seconds(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs),
+    }
+}
+
+/// Checks `Authorization: Basic <base64(username:password)>` in constant time.
+fn verify_basic(username: &str, password: &Secret, headers: &HeaderMap) -> Result<(), AuthError> {
+    let name = AUTHORIZATION.as_str();
+    let text = header_text(required_header(headers, name)?, name)?;
+    let invalid = |reason| AuthError::InvalidHeader {
+        header: name,
+        reason,
+    };
+    let (scheme, encoded) = text.split_once(' ').unwrap_or((text, ""));
+    if !scheme.eq_ignore_ascii_case("Basic") {
+        return Err(invalid(NOT_BASIC));
+    }
+    let decoded = STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| invalid(NOT_BASE64_CREDENTIALS))?;
+    let (user, pass) = split_credentials(&decoded).ok_or(AuthError::WrongCredentials)?;
+    let user_ok = user.ct_eq(username.as_bytes());
+    let pass_ok = pass.ct_eq(password.expose().as_bytes());
+    if bool::from(user_ok & pass_ok) {
+        Ok(())
+    } else {
+        Err(AuthError::WrongCredentials)
+    }
+}
+
+/// Splits decoded Basic credentials at the first colon; a username cannot contain one.
+fn split_credentials(decoded: &[u8]) -> Option<(&[u8], &[u8])> {
+    let colon = decoded.iter().position(|&byte| byte == b':')?;
+    Some((decoded.get(..colon)?, decoded.get(colon + 1..)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SINCH: HmacScheme = HmacScheme {
+        signature_header: "x-sinch-webhook-signature",
+        encoding: Encoding::Base64,
+        algorithm_header: Some("x-sinch-webhook-signature-algorithm"),
+        algorithm: "HmacSHA256",
+        nonce_header: Some("x-sinch-webhook-signature-nonce"),
+        timestamp_header: Some("x-sinch-webhook-signature-timestamp"),
+        signed: &[
+            Signed::Body,
+            Signed::Literal("."),
+            Signed::Header("x-sinch-webhook-signature-nonce"),
+            Signed::Literal("."),
+            Signed::Header("x-sinch-webhook-signature-timestamp"),
+        ],
+    };
+
+    /// A scheme unlike Sinch's: hex, no nonce, no algorithm header, the body signed last.
+    const HEX: HmacScheme = HmacScheme {
+        signature_header: "x-signature",
+        encoding: Encoding::Hex,
+        algorithm_header: None,
+        algorithm: "HmacSHA256",
+        nonce_header: None,
+        timestamp_header: Some("x-timestamp"),
+        signed: &[
+            Signed::Literal("v0:"),
+            Signed::Header("x-timestamp"),
+            Signed::Literal(":"),
+            Signed::Body,
+        ],
+    };
+
+    const SIGNATURE: &str = "x-sinch-webhook-signature";
+    const NONCE: &str = "x-sinch-webhook-signature-nonce";
+    const TIMESTAMP: &str = "x-sinch-webhook-signature-timestamp";
+    const ALGORITHM: &str = "x-sinch-webhook-signature-algorithm";
+
+    // The known-good vector from Sinch's SDK tests.
+    const VECTOR_SECRET: &str = "foo_secret1234";
+    const VECTOR_NONCE: &str = "01FJA8B4A7BM43YGWSG9GBV067";
+    const VECTOR_TIMESTAMP: i64 = 1_634_579_353;
+    const VECTOR_SIGNATURE: &str = "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOE=";
+    const VECTOR_BODY: &str = r#"{"app_id":"","accepted_time":"2021-10-18T17:49:13.813615Z","project_id":"e2df3a34-a71b-4448-9db5-a8d2baad28e4","contact_create_notification":{"contact":{"id":"01FJA8B466Y0R2GNXD78MD9SM1","channel_identities":[{"channel":"SMS","identity":"48123456789","app_id":""}],"display_name":"New Test Contact","email":"new.contact@email.com","external_id":"","metadata":"","language":"EN_US"}},"message_metadata":""}"#;
+
+    /// 2026-05-28T20:26:40Z.
+    const NOW_2026: i64 = 1_780_000_000;
+    /// The timestamp of the vectors computed for these tests.
+    const TEST_TIMESTAMP: i64 = 1_700_000_000;
+
+    const USERNAME: &str = "alice";
+    const PASSWORD: &str = "open sesame";
+
+    fn at(unix_seconds: i64) -> impl Fn() -> SystemTime + Send + Sync + 'static {
+        let since_epoch = Duration::from_secs(unix_seconds.unsigned_abs());
+        move || UNIX_EPOCH + since_epoch
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+            map.append(name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    fn sinch_headers(signature: &str, nonce: &str, timestamp: i64) -> HeaderMap {
+        headers(&[
+            (SIGNATURE, signature),
+            (NONCE, nonce),
+            (TIMESTAMP, &timestamp.to_string()),
+            (ALGORITHM, "HmacSHA256"),
+        ])
+    }
+
+    fn vector_headers() -> HeaderMap {
+        sinch_headers(VECTOR_SIGNATURE, VECTOR_NONCE, VECTOR_TIMESTAMP)
+    }
+
+    fn vector_verifier() -> Verifier {
+        Verifier::hmac(SINCH, VECTOR_SECRET).clock(at(VECTOR_TIMESTAMP))
+    }
+
+    fn sinch_verifier(secret: &str) -> Verifier {
+        Verifier::hmac(SINCH, secret).clock(at(TEST_TIMESTAMP))
+    }
+
+    fn without(mut map: HeaderMap, name: &str) -> HeaderMap {
+        map.remove(name);
+        map
+    }
+
+    fn with(mut map: HeaderMap, name: &str, value: &str) -> HeaderMap {
+        let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+        map.insert(name, HeaderValue::from_str(value).unwrap());
+        map
+    }
+
+    fn basic_verifier() -> Verifier {
+        Verifier::basic(USERNAME, PASSWORD)
+    }
+
+    fn authorization(value: &str) -> HeaderMap {
+        headers(&[("authorization", value)])
+    }
+
+    fn basic(credentials: &str) -> HeaderMap {
+        authorization(&format!("Basic {}", STANDARD.encode(credentials)))
+    }
+
+    #[test]
+    fn known_vector_verifies_at_its_timestamp() {
+        let result = vector_verifier().verify(&vector_headers(), VECTOR_BODY.as_bytes());
+        assert_eq!(result, Ok(()));
+    }
+
+    #[test]
+    fn known_vector_is_reproduced_by_sign() {
+        let signature = SINCH.sign(
+            &Secret::new(VECTOR_SECRET),
+            VECTOR_BODY.as_bytes(),
+            &vector_headers(),
+        );
+        assert_eq!(signature.as_deref(), Ok(VECTOR_SIGNATURE));
+    }
+
+    #[test]
+    fn known_vector_is_stale_in_2026() {
+        let verifier = vector_verifier()
+            .max_age(Some(Duration::from_secs(300)))
+            .clock(at(NOW_2026));
+        let result = verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes());
+        let expected = AuthError::Stale {
+            timestamp: VECTOR_TIMESTAMP,
+            now: NOW_2026,
+            max_age_secs: 300,
+        };
+        assert_eq!(result, Err(expected));
+    }
+
+    #[test]
+    fn known_vector_is_stale_by_the_system_clock() {
+        let verifier = Verifier::hmac(SINCH, VECTOR_SECRET);
+        let result = verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes());
+        assert!(
+            matches!(
+                result,
+                Err(AuthError::Stale {
+                    max_age_secs: 300,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+    }
+
+    #[test]
+    fn known_vector_verifies_in_2026_without_max_age() {
+        let verifier = vector_verifier().clock(at(NOW_2026)).max_age(None);
+        assert_eq!(
+            verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn timestamp_tolerance_is_inclusive_in_both_directions() {
+        let max_age = Some(Duration::from_secs(300));
+        let verify_at = |now| {
+            let verifier = vector_verifier().max_age(max_age).clock(at(now));
+            verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes())
+        };
+        assert_eq!(verify_at(VECTOR_TIMESTAMP + 300), Ok(()));
+        assert_eq!(verify_at(VECTOR_TIMESTAMP - 300), Ok(()));
+        assert!(matches!(
+            verify_at(VECTOR_TIMESTAMP + 301),
+            Err(AuthError::Stale { .. })
+        ));
+        assert!(matches!(
+            verify_at(VECTOR_TIMESTAMP - 301),
+            Err(AuthError::Stale { .. })
+        ));
+    }
+
+    #[test]
+    fn forged_stale_request_reports_mismatch_not_stale() {
+        let verifier = vector_verifier().clock(at(NOW_2026));
+        let result = verifier.verify(&vector_headers(), b"{}");
+        assert_eq!(result, Err(AuthError::SignatureMismatch));
+    }
+
+    #[test]
+    fn empty_body_vector() {
+        let signature = "odTZzlVFatMLaWjJkfkTAVhs8XpJilNjMnjxEZ4h25Q=";
+        let map = sinch_headers(signature, "nonce-empty", TEST_TIMESTAMP);
+        assert_eq!(
+            sinch_verifier("empty_body_secret").verify(&map, b""),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn crlf_and_lf_bodies_sign_differently() {
+        let lf = (
+            b"{\n  \"a\": 1\n}".as_slice(),
+            "MsCwIMn8bhr5GHFkx6XuDO5en1bDnWHfs821r0Zs46E=",
+        );
+        let crlf = (
+            b"{\r\n  \"a\": 1\r\n}".as_slice(),
+            "67qnP1lQRs+AJAJVrZDwgLnP5rwdkrd5bM7kLLRdZDU=",
+        );
+        let verifier = sinch_verifier("line_secret");
+        let map = |signature| sinch_headers(signature, "nonce-lines", TEST_TIMESTAMP);
+        assert_eq!(verifier.verify(&map(lf.1), lf.0), Ok(()));
+        assert_eq!(verifier.verify(&map(crlf.1), crlf.0), Ok(()));
+        assert_eq!(
+            verifier.verify(&map(lf.1), crlf.0),
+            Err(AuthError::SignatureMismatch)
+        );
+        assert_eq!(
+            verifier.verify(&map(crlf.1), lf.0),
+            Err(AuthError::SignatureMismatch)
+        );
+    }
+
+    #[test]
+    fn non_ascii_secret_is_used_as_utf8() {
+        let signature = "MnbY8W5qR0ZdO3rEcwdX1SOXz9mvrPsXiTQa0bM/bp0=";
+        let map = sinch_headers(signature, "nonce-utf8", TEST_TIMESTAMP);
+        assert_eq!(
+            sinch_verifier("sécret-密钥-🔑").verify(&map, br#"{"x":"y"}"#),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn secret_longer_than_a_block_is_hashed_first() {
+        let signature = "vo9EoQq7w3Gi+9k7f6j/bRb+Iau95ZUlFzfBgCFcFoQ=";
+        let map = sinch_headers(signature, "nonce-long", TEST_TIMESTAMP);
+        assert_eq!(
+            sinch_verifier(&"k".repeat(100)).verify(&map, br#"{"x":"y"}"#),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn hex_scheme_vector_verifies_in_either_case() {
+        let signature = "5a4b5052012aacf1bc620ed02081821138af78a31f3a544a73edda91661e0995";
+        let body = br#"{"event":"ping"}"#;
+        let verifier = Verifier::hmac(HEX, "hex_secret").clock(at(TEST_TIMESTAMP));
+        let map =
+            |signature: &str| headers(&[("x-signature", signature), ("x-timestamp", "1700000000")]);
+        assert_eq!(verifier.verify(&map(signature), body), Ok(()));
+        assert_eq!(
+            verifier.verify(&map(&signature.to_uppercase()), body),
+            Ok(())
+        );
+        assert_eq!(
+            verifier.verify(&map(signature), b"{}"),
+            Err(AuthError::SignatureMismatch)
+        );
+    }
+
+    #[test]
+    fn hex_scheme_rejects_bad_hex_and_wrong_length() {
+        let verifier = Verifier::hmac(HEX, "hex_secret").clock(at(TEST_TIMESTAMP));
+        let verify = |signature: &str| {
+            let map = headers(&[("x-signature", signature), ("x-timestamp", "1700000000")]);
+            verifier.verify(&map, b"")
+        };
+        let invalid = |reason| {
+            Err(AuthError::InvalidHeader {
+                header: "x-signature",
+                reason,
+            })
+        };
+        assert_eq!(verify(&"zz".repeat(32)), invalid(NOT_HEX));
+        assert_eq!(verify("+a".repeat(32).as_str()), invalid(NOT_HEX));
+        assert_eq!(verify("abcd"), invalid(WRONG_TAG_LENGTH));
+    }
+
+    #[test]
+    fn tampered_body_is_a_mismatch() {
+        let mut body = VECTOR_BODY.as_bytes().to_vec();
+        body.push(b' ');
+        let result = vector_verifier().verify(&vector_headers(), &body);
+        assert_eq!(result, Err(AuthError::SignatureMismatch));
+    }
+
+    #[test]
+    fn wrong_secret_is_a_mismatch() {
+        let verifier = Verifier::hmac(SINCH, "foo_secret1235").clock(at(VECTOR_TIMESTAMP));
+        let result = verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes());
+        assert_eq!(result, Err(AuthError::SignatureMismatch));
+    }
+
+    #[test]
+    fn tampered_nonce_is_a_mismatch() {
+        let map = with(vector_headers(), NONCE, "01FJA8B4A7BM43YGWSG9GBV068");
+        let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+        assert_eq!(result, Err(AuthError::SignatureMismatch));
+    }
+
+    #[test]
+    fn missing_headers_are_named() {
+        for name in [SIGNATURE, NONCE, TIMESTAMP] {
+            let result =
+                vector_verifier().verify(&without(vector_headers(), name), VECTOR_BODY.as_bytes());
+            let expected = AuthError::MissingHeader(name);
+            assert_eq!(result, Err(expected.clone()), "without {name}");
+            let unchecked = vector_verifier().max_age(None);
+            let result = unchecked.verify(&without(vector_headers(), name), VECTOR_BODY.as_bytes());
+            assert_eq!(result, Err(expected), "without {name}, no max age");
+        }
+    }
+
+    #[test]
+    fn bad_base64_signature_is_invalid() {
+        let map = with(
+            vector_headers(),
+            SIGNATURE,
+            "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewO!=",
+        );
+        let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+        let expected = AuthError::InvalidHeader {
+            header: SIGNATURE,
+            reason: NOT_BASE64,
+        };
+        assert_eq!(result, Err(expected));
+    }
+
+    #[test]
+    fn unpadded_base64_signature_is_invalid() {
+        let map = with(
+            vector_headers(),
+            SIGNATURE,
+            VECTOR_SIGNATURE.trim_end_matches('='),
+        );
+        let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+        assert!(
+            matches!(
+                result,
+                Err(AuthError::InvalidHeader {
+                    header: SIGNATURE,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+    }
+
+    #[test]
+    fn signature_of_the_wrong_length_is_invalid() {
+        let sha1_length = "hZxbJL4zVyn5Xx5QRCfogzdj3LU=";
+        let too_long = format!("{VECTOR_SIGNATURE}AAAA");
+        for signature in [sha1_length, too_long.as_str()] {
+            let map = with(vector_headers(), SIGNATURE, signature);
+            let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+            let expected = AuthError::InvalidHeader {
+                header: SIGNATURE,
+                reason: WRONG_TAG_LENGTH,
+            };
+            assert_eq!(result, Err(expected), "{signature}");
+        }
+    }
+
+    #[test]
+    fn non_ascii_signature_header_is_invalid() {
+        let mut map = vector_headers();
+        map.insert(SIGNATURE, HeaderValue::from_bytes(b"\xff\xfe").unwrap());
+        let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+        let expected = AuthError::InvalidHeader {
+            header: SIGNATURE,
+            reason: NOT_VISIBLE_ASCII,
+        };
+        assert_eq!(result, Err(expected));
+    }
+
+    #[test]
+    fn non_integer_timestamp_is_invalid() {
+        for timestamp in ["1634579353.5", "yesterday", ""] {
+            let map = with(vector_headers(), TIMESTAMP, timestamp);
+            let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+            let expected = AuthError::InvalidHeader {
+                header: TIMESTAMP,
+                reason: NOT_UNIX_SECONDS,
+            };
+            assert_eq!(result, Err(expected), "{timestamp:?}");
+        }
+    }
+
+    #[test]
+    fn other_algorithm_is_unsupported() {
+        let map = with(vector_headers(), ALGORITHM, "HmacSHA1");
+        let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+        let expected = AuthError::UnsupportedAlgorithm {
+            header: ALGORITHM,
+            value: "HmacSHA1".into(),
+        };
+        assert_eq!(result, Err(expected));
+    }
+
+    #[test]
+    fn absent_algorithm_header_still_verifies() {
+        let map = without(vector_headers(), ALGORITHM);
+        assert_eq!(
+            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn algorithm_header_value_is_case_insensitive() {
+        let map = with(vector_headers(), ALGORITHM, "HMACSHA256");
+        assert_eq!(
+            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn header_names_are_case_insensitive() {
+        let mut scheme = SINCH;
+        scheme.signature_header = "X-Sinch-Webhook-Signature";
+        let verifier = Verifier::hmac(scheme, VECTOR_SECRET).clock(at(VECTOR_TIMESTAMP));
+        assert_eq!(
+            verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn signed_headers_round_trip() {
+        let secret = Secret::new("round trip secret");
+        let body = b"{\"id\": 1}\r\n";
+        for scheme in [SINCH, HEX] {
+            let map = scheme.signed_headers(&secret, body, "a-nonce", TEST_TIMESTAMP);
+            let verifier = Verifier::hmac(scheme, secret.clone()).clock(at(TEST_TIMESTAMP));
+            assert_eq!(verifier.verify(&map, body), Ok(()), "{scheme:?}");
+            assert_eq!(
+                verifier.verify(&map, b"{\"id\": 2}\r\n"),
+                Err(AuthError::SignatureMismatch)
+            );
+            let signature = map.get(scheme.signature_header).unwrap().to_str().unwrap();
+            assert_eq!(scheme.sign(&secret, body, &map).as_deref(), Ok(signature));
+        }
+    }
+
+    #[test]
+    fn signed_headers_carry_the_scheme_headers() {
+        let map = SINCH.signed_headers(&Secret::new("s"), b"", "a-nonce", TEST_TIMESTAMP);
+        assert_eq!(map.get(NONCE).unwrap(), "a-nonce");
+        assert_eq!(map.get(TIMESTAMP).unwrap(), "1700000000");
+        assert_eq!(map.get(ALGORITHM).unwrap(), "HmacSHA256");
+        assert_eq!(map.len(), 4);
+    }
+
+    #[test]
+    fn signed_headers_leave_out_an_unrepresentable_nonce() {
+        let secret = Secret::new("s");
+        let map = SINCH.signed_headers(&secret, b"", "line\nbreak", TEST_TIMESTAMP);
+        assert!(map.get(NONCE).is_none());
+        let result = Verifier::hmac(SINCH, secret)
+            .clock(at(TEST_TIMESTAMP))
+            .verify(&map, b"");
+        assert_eq!(result, Err(AuthError::MissingHeader(SIGNATURE)));
+    }
+
+    #[test]
+    fn sign_names_a_missing_signed_header() {
+        let result = SINCH.sign(&Secret::new("s"), b"", &headers(&[(NONCE, "n")]));
+        assert_eq!(result, Err(AuthError::MissingHeader(TIMESTAMP)));
+    }
+
+    #[test]
+    fn none_accepts_everything() {
+        let verifier = Verifier::none();
+        assert!(verifier.is_none());
+        assert_eq!(verifier.verify(&HeaderMap::new(), b"anything"), Ok(()));
+        assert!(!basic_verifier().is_none());
+        assert!(!vector_verifier().is_none());
+    }
+
+    #[test]
+    fn basic_accepts_the_right_credentials() {
+        let verifier = basic_verifier();
+        assert_eq!(verifier.verify(&basic("alice:open sesame"), b""), Ok(()));
+        let lowercase = authorization("basic YWxpY2U6b3BlbiBzZXNhbWU=");
+        assert_eq!(verifier.verify(&lowercase, b""), Ok(()));
+    }
+
+    #[test]
+    fn basic_password_may_contain_a_colon() {
+        let verifier = Verifier::basic("alice", "pa:ss");
+        assert_eq!(verifier.verify(&basic("alice:pa:ss"), b""), Ok(()));
+        assert_eq!(
+            verifier.verify(&basic("alice:pa"), b""),
+            Err(AuthError::WrongCredentials)
+        );
+    }
+
+    #[test]
+    fn basic_rejects_wrong_credentials() {
+        let verifier = basic_verifier();
+        for credentials in [
+            "bob:open sesame",
+            "alice:open sesam",
+            "alice:",
+            ":open sesame",
+            "aliceopen sesame",
+            "",
+        ] {
+            let result = verifier.verify(&basic(credentials), b"");
+            assert_eq!(result, Err(AuthError::WrongCredentials), "{credentials:?}");
+        }
+    }
+
+    #[test]
+    fn basic_requires_the_authorization_header() {
+        let result = basic_verifier().verify(&HeaderMap::new(), b"");
+        assert_eq!(result, Err(AuthError::MissingHeader("authorization")));
+    }
+
+    #[test]
+    fn basic_rejects_other_schemes_and_bad_base64() {
+        let invalid = |reason| {
+            Err(AuthError::InvalidHeader {
+                header: "authorization",
+                reason,
+            })
+        };
+        let verifier = basic_verifier();
+        assert_eq!(
+            verifier.verify(&authorization("Bearer YWxpY2U6b3BlbiBzZXNhbWU="), b""),
+            invalid(NOT_BASIC)
+        );
+        assert_eq!(
+            verifier.verify(&authorization("YWxpY2U6b3BlbiBzZXNhbWU="), b""),
+            invalid(NOT_BASIC)
+        );
+        assert_eq!(
+            verifier.verify(&authorization("Basic not*base64"), b""),
+            invalid(NOT_BASE64_CREDENTIALS)
+        );
+    }
+
+    #[test]
+    fn secrets_are_redacted_from_debug_output() {
+        assert!(!format!("{:?}", Secret::new(VECTOR_SECRET)).contains(VECTOR_SECRET));
+        let hmac = format!("{:?}", vector_verifier());
+        assert!(!hmac.contains(VECTOR_SECRET), "{hmac}");
+        assert!(hmac.contains("hmac") && hmac.contains("300s"), "{hmac}");
+        let basic = format!("{:?}", basic_verifier());
+        assert!(!basic.contains(PASSWORD), "{basic}");
+        assert!(basic.contains("basic"), "{basic}");
+    }
+
+    #[test]
+    fn error_messages_leak_neither_secrets_nor_signatures() {
+        let hmac = |map: HeaderMap| vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
+        let check_basic = |map: HeaderMap| basic_verifier().verify(&map, b"");
+        let in_2026 = vector_verifier().clock(at(NOW_2026));
+        let errors = [
+            hmac(without(vector_headers(), SIGNATURE)),
+            hmac(with(vector_headers(), SIGNATURE, "!!!!")),
+            hmac(with(vector_headers(), ALGORITHM, "HmacSHA1")),
+            in_2026.verify(&vector_headers(), VECTOR_BODY.as_bytes()),
+            hmac(with(vector_headers(), NONCE, "other")),
+            check_basic(basic("alice:open sesam")),
+            check_basic(authorization("Basic !")),
+        ];
+        for error in errors {
+            let error = error.unwrap_err();
+            let message = error.to_string();
+            for secret in [VECTOR_SECRET, VECTOR_SIGNATURE, PASSWORD, "open sesam"] {
+                assert!(!message.contains(secret), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn verifier_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Verifier>();
+        assert_send_sync::<AuthError>();
+    }
+}

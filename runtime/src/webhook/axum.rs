@@ -1,0 +1,38 @@
+//! A ready axum [`Router`] for a [`Dispatcher`].
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+pub use axum::Router;
+
+use super::{Deliver, Dispatcher, Rejection};
+
+/// Serves `dispatcher`: a `POST` to `/` is decoded by payload (the single-URL setup), a `POST`
+/// to a channel address by channel. Other paths answer 404, other methods 405. The body is
+/// read up to the receiver's limit, and each request is answered with the status that
+/// [`Dispatcher::dispatch`] gives.
+pub fn router<D, H>(dispatcher: Dispatcher<D, H>) -> Router
+where
+    D: Deliver<H>,
+    H: Send + Sync + 'static,
+{
+    Router::new().fallback(serve::<D, H>).with_state(Arc::new(dispatcher))
+}
+
+async fn serve<D, H>(State(dispatcher): State<Arc<Dispatcher<D, H>>>, request: Request) -> StatusCode
+where
+    D: Deliver<H>,
+    H: Send + Sync + 'static,
+{
+    if request.method() != Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED;
+    }
+    let (parts, body) = request.into_parts();
+    let limit = dispatcher.receiver().body_limit();
+    match axum::body::to_bytes(Body::new(body), limit).await {
+        Ok(bytes) => dispatcher.dispatch(parts.uri.path(), &parts.headers, &bytes).await,
+        Err(_) => dispatcher.refuse(parts.uri.path(), Rejection::TooLarge { limit }),
+    }
+}

@@ -1,0 +1,24 @@
+//! Receiving webhook callbacks: authentication, routing a body to its message, and the
+//! HTTP status each outcome is answered with.
+//!
+//! A generated crate implements [`Decode`] (which messages exist and how a body becomes
+//! one) and [`Deliver`] (which handler method each message goes to); everything else lives
+//! here, written once:
+//!
+//! - [`Receiver`] checks the size, verifies the sender ([`Verifier`]) over the raw bytes, then
+//!   decodes by channel or by payload. It does no I/O.
+//! - [`Dispatcher`] adds a handler and answers each request with the status the sender's
+//!   retry contract expects (see [`Outcome`] and [`Rejection`]).
+//! - With the `axum` feature, [`router`](axum::router) serves a dispatcher over HTTP.
+
+mod auth;
+#[cfg(feature = "axum")]
+pub mod axum;
+#[cfg(feature = "example")]
+pub mod example;
+mod payload;
+mod receiver;
+
+pub use auth::{AuthError, Encoding, HmacScheme, Secret, Signed, Verifier};
+pub use payload::{decode, dedup_key, Discriminator, MalformedBody, Messages, UnknownEvent};
+pub use receiver::{Callback, Decode, Deliver, Dispatcher, Outcome, Receiver, Record, Rejection};

@@ -1,0 +1,299 @@
+//! Decoding a callback body into one of several messages, in one pass over the bytes.
+//!
+//! A generated crate describes, with a [`Discriminator`], how the payloads of its messages
+//! differ: a tag property whose value names the message, or properties only one message has.
+//! The decoder reads the top-level object key by key. Until a key decides the message, values
+//! are only scanned (kept as borrowed slices of the input, not parsed); once one does, the
+//! scanned fields are handed to the chosen message's decoder, followed by the rest of the
+//! object straight from the input. Nothing is parsed into a `serde_json::Value` tree first,
+//! and nothing is tried and retried.
+
+use std::cell::Cell;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::object::Key;
+
+/// How the payload of a callback tells which of several messages it is. Messages are
+/// numbered by the generated crate's [`Messages`] implementation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discriminator {
+    /// One message only: decoded directly.
+    Single(usize),
+    /// A property whose value names the message: `(value, message)` pairs.
+    Tag { property: &'static str, values: &'static [(&'static str, usize)] },
+    /// Properties only one message has: `(key, message)` pairs. When the object ends without
+    /// any of them, the `fallback` messages (those with no such property, with every property
+    /// they declare) are considered: if the keys seen fit exactly one, it is chosen.
+    Keys {
+        keys: &'static [(&'static str, usize)],
+        fallback: &'static [(usize, &'static [&'static str])],
+    },
+}
+
+/// The messages a [`Discriminator`] chooses between; implemented by generated code.
+pub trait Messages: Sized {
+    /// The name of each message, by number, for error reports.
+    const NAMES: &'static [&'static str];
+
+    /// Decodes the payload of message `message`.
+    fn decode<'de, D: Deserializer<'de>>(message: usize, deserializer: D) -> Result<Self, D::Error>;
+
+    /// A callback that fits none of the messages.
+    fn unknown(event: UnknownEvent) -> Self;
+}
+
+/// A callback that fits no message of the spec: a trigger added after the spec was written, or
+/// a payload that does not match the schema of the message it names. The body is kept as it
+/// was received, so nothing is lost, and re-encodes unchanged.
+#[derive(Debug, Clone)]
+pub struct UnknownEvent {
+    body: Box<RawValue>,
+    reason: String,
+}
+
+impl UnknownEvent {
+    /// The body, exactly as received.
+    pub fn body(&self) -> &RawValue {
+        &self.body
+    }
+
+    /// Why no message fits, in a sentence.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl PartialEq for UnknownEvent {
+    fn eq(&self, other: &Self) -> bool {
+        self.body.get() == other.body.get() && self.reason == other.reason
+    }
+}
+
+impl Serialize for UnknownEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.body.serialize(serializer)
+    }
+}
+
+/// A body that is not JSON. The error says where (line and column).
+#[derive(Debug)]
+pub struct MalformedBody(serde_json::Error);
+
+impl MalformedBody {
+    pub fn line(&self) -> usize {
+        self.0.line()
+    }
+
+    pub fn column(&self) -> usize {
+        self.0.column()
+    }
+}
+
+impl fmt::Display for MalformedBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the body is not valid JSON: {}", self.0)
+    }
+}
+
+impl std::error::Error for MalformedBody {}
+
+/// Decodes `body` into the message the discriminator picks, or into an unknown event when
+/// it fits none. Only a body that is not JSON is an error.
+pub fn decode<T: Messages>(body: &[u8], discriminator: &Discriminator) -> Result<T, MalformedBody> {
+    let chosen = Cell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let result = match *discriminator {
+        Discriminator::Single(message) => {
+            chosen.set(Some(message));
+            T::decode(message, &mut deserializer).map(Step::Message)
+        }
+        _ => deserializer.deserialize_map(RouteVisitor::<T> { discriminator, chosen: &chosen, marker: PhantomData }),
+    };
+    match result.and_then(|step| deserializer.end().map(|()| step)) {
+        Ok(Step::Message(message)) => Ok(message),
+        Ok(Step::NoMatch) => unknown(body, no_match(discriminator)),
+        Err(error) if error.is_data() => unknown(body, mismatch::<T>(body, chosen.get(), error)),
+        Err(error) => Err(MalformedBody(error)),
+    }
+}
+
+enum Step<T> {
+    Message(T),
+    NoMatch,
+}
+
+/// Keeps a body that is valid JSON but fits no message.
+fn unknown<T: Messages>(body: &[u8], reason: String) -> Result<T, MalformedBody> {
+    let body: Box<RawValue> = serde_json::from_slice(body).map_err(MalformedBody)?;
+    Ok(T::unknown(UnknownEvent { body, reason }))
+}
+
+fn no_match(discriminator: &Discriminator) -> String {
+    match discriminator {
+        Discriminator::Tag { property, .. } => {
+            format!("the body is not an object whose `{property}` names a known message")
+        }
+        _ => "the body is not an object with the properties of a known message".to_owned(),
+    }
+}
+
+/// Why the body does not fit the message it was routed to. The error is taken from decoding
+/// the whole body again (only on this failure path) so that its line and column are those
+/// of the body, not of the slice that was being read.
+fn mismatch<T: Messages>(body: &[u8], chosen: Option<usize>, error: serde_json::Error) -> String {
+    let Some(message) = chosen else {
+        return format!("the body is not an object: {error}");
+    };
+    let name = T::NAMES.get(message).copied().unwrap_or("?");
+    let error = T::decode(message, &mut serde_json::Deserializer::from_slice(body)).err().unwrap_or(error);
+    format!("the body looks like message `{name}` but does not match its schema: {error}")
+}
+
+struct RouteVisitor<'c, T> {
+    discriminator: &'c Discriminator,
+    chosen: &'c Cell<Option<usize>>,
+    marker: PhantomData<T>,
+}
+
+/// A field read before the message was known: its key and its unparsed value.
+type Scanned<'de> = (Key<'de>, &'de RawValue);
+
+impl<'de, T: Messages> Visitor<'de> for RouteVisitor<'_, T> {
+    type Value = Step<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Step<T>, A::Error> {
+        let mut scanned: Vec<Scanned<'de>> = Vec::with_capacity(8);
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match *self.discriminator {
+                Discriminator::Tag { property, values } if key.as_str() == property => {
+                    let raw: &'de RawValue = map.next_value()?;
+                    let message = tag_value(raw).and_then(|value| lookup(values, value.as_str()));
+                    scanned.push((key, raw));
+                    return match message {
+                        Some(message) => self.finish(message, scanned, None, map),
+                        None => drain(map),
+                    };
+                }
+                Discriminator::Keys { keys, .. } => {
+                    if let Some(message) = lookup(keys, key.as_str()) {
+                        return self.finish(message, scanned, Some(key), map);
+                    }
+                    scanned.push((key, map.next_value()?));
+                }
+                _ => scanned.push((key, map.next_value()?)),
+            }
+        }
+        match fitting_fallback(self.discriminator, &scanned) {
+            Some(message) => self.finish(message, scanned, None, map),
+            None => Ok(Step::NoMatch),
+        }
+    }
+}
+
+impl<'de, T: Messages> RouteVisitor<'_, T> {
+    /// Decodes message `message` from the fields scanned so far, then `pending` (a key whose
+    /// value has not been read), then the rest of `map`.
+    fn finish<A: MapAccess<'de>>(
+        &self,
+        message: usize,
+        scanned: Vec<Scanned<'de>>,
+        pending: Option<Key<'de>>,
+        map: A,
+    ) -> Result<Step<T>, A::Error> {
+        self.chosen.set(Some(message));
+        let replay = Replay { scanned: scanned.into_iter(), value: None, pending, map };
+        T::decode(message, MapAccessDeserializer::new(replay)).map(Step::Message)
+    }
+}
+
+fn lookup(table: &[(&str, usize)], key: &str) -> Option<usize> {
+    table.iter().find(|(candidate, _)| *candidate == key).map(|&(_, message)| message)
+}
+
+/// The tag's value when it is a string.
+fn tag_value(raw: &RawValue) -> Option<Key<'_>> {
+    Key::deserialize(raw).ok()
+}
+
+/// Reads the rest of an object without keeping it: the body is kept whole by the caller.
+fn drain<'de, A: MapAccess<'de>, T>(mut map: A) -> Result<Step<T>, A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(Step::NoMatch)
+}
+
+/// The one fallback message whose declared properties include every key seen, if exactly one.
+fn fitting_fallback(discriminator: &Discriminator, scanned: &[Scanned<'_>]) -> Option<usize> {
+    let Discriminator::Keys { fallback, .. } = discriminator else {
+        return None;
+    };
+    let mut fitting = fallback
+        .iter()
+        .filter(|(_, declared)| scanned.iter().all(|(key, _)| declared.contains(&key.as_str())));
+    match (fitting.next(), fitting.next()) {
+        (Some(&(message, _)), None) => Some(message),
+        _ => None,
+    }
+}
+
+/// The fields of an object as a map again: first those already scanned, then the pending
+/// key, then whatever the underlying map still holds.
+struct Replay<'de, A> {
+    scanned: std::vec::IntoIter<Scanned<'de>>,
+    /// The value of the scanned key returned last, if its value has not been read yet.
+    value: Option<&'de RawValue>,
+    pending: Option<Key<'de>>,
+    map: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        if let Some((key, raw)) = self.scanned.next() {
+            self.value = Some(raw);
+            return key_seed(seed, key).map(Some);
+        }
+        self.value = None;
+        match self.pending.take() {
+            Some(key) => key_seed(seed, key).map(Some),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.value.take() {
+            Some(raw) => seed.deserialize(raw).map_err(de::Error::custom),
+            None => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+fn key_seed<'de, K: DeserializeSeed<'de>, E: de::Error>(seed: K, key: Key<'de>) -> Result<K::Value, E> {
+    match key.into_cow() {
+        std::borrow::Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)),
+        std::borrow::Cow::Owned(key) => seed.deserialize(StringDeserializer::new(key)),
+    }
+}
+
+/// A key that is the same for retries of one callback, from the values of the message's
+/// `x-dedup-key` pointers: `None` when one is missing, the value itself when there is one,
+/// else a JSON array of the values (unambiguous whatever they contain).
+pub fn dedup_key(parts: &[Option<String>]) -> Option<String> {
+    match parts {
+        [single] => single.clone(),
+        _ => {
+            let parts: Option<Vec<&str>> = parts.iter().map(Option::as_deref).collect();
+            serde_json::to_string(&parts?).ok()
+        }
+    }
+}
