@@ -21,6 +21,38 @@ pub struct Api {
     pub warnings: Vec<String>,
 }
 
+impl Api {
+    /// The fields a JSON pointer walks through, from a value of type `ty`, as (struct, field
+    /// index) pairs; the last field's type is a scalar.
+    pub fn resolve_pointer(&self, ty: &Ty, pointer: &str) -> Result<Vec<(usize, usize)>, String> {
+        let mut steps = Vec::new();
+        let mut current = ty;
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let Ty::Named(id) = current else {
+                return Err(format!("`{pointer}`: `{segment}` is not inside an object with declared properties"));
+            };
+            let TypeKind::Struct { fields } = &self.types[id.0].kind else {
+                return Err(format!("`{pointer}`: `{segment}` is not inside an object with declared properties"));
+            };
+            let Some(index) = fields.iter().position(|field| field.wire == segment) else {
+                return Err(format!("`{pointer}`: the payload has no property `{segment}` here"));
+            };
+            steps.push((id.0, index));
+            current = &fields[index].ty;
+        }
+        let scalar = match current {
+            Ty::Named(id) => matches!(self.types[id.0].kind, TypeKind::Enum { .. }),
+            Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean | Ty::DateTime => true,
+            _ => false,
+        };
+        if steps.is_empty() || !scalar {
+            return Err(format!("`{pointer}` does not lead to a scalar property"));
+        }
+        Ok(steps)
+    }
+}
+
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(pub usize);
@@ -122,6 +154,9 @@ pub struct Message {
     pub content_type: Option<String>,
     pub payload: Option<Ty>,
     pub examples: Vec<Example>,
+    /// JSON pointers into the payload whose values, together, identify one callback, so that
+    /// a receiver can drop the sender's retries (`x-dedup-key`).
+    pub dedup_key: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -177,6 +212,39 @@ pub struct SecurityScheme {
     pub key: String,
     pub kind: SecurityKind,
     pub description: Option<String>,
+    /// How the sender signs the request when the scheme carries a signature
+    /// (`x-signature`).
+    pub signature: Option<Signature>,
+}
+
+/// An HMAC-SHA256 signature over parts of the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// The header carrying the signature.
+    pub header: String,
+    /// The algorithm's name as senders put it in `algorithm_header` (`HmacSHA256`).
+    pub algorithm: String,
+    pub algorithm_header: Option<String>,
+    pub nonce_header: Option<String>,
+    /// A header carrying the signing time in Unix seconds, checked for freshness.
+    pub timestamp_header: Option<String>,
+    pub encoding: SignatureEncoding,
+    /// What is signed, in order.
+    pub signed: Vec<SignedPart>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureEncoding {
+    Base64,
+    Hex,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignedPart {
+    /// The raw request body.
+    Body,
+    Literal(String),
+    Header(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

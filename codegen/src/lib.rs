@@ -25,6 +25,7 @@ pub mod ir;
 pub mod naming;
 pub mod output;
 pub mod project;
+pub mod routing;
 pub mod spec;
 
 use std::path::Path;
@@ -43,6 +44,8 @@ pub struct GeneratedCrate {
     pub types: usize,
     /// Parts of the spec that were typed more loosely than written.
     pub warnings: Vec<String>,
+    /// What the generated receiver cannot tell apart by payload (see [`routing`]).
+    pub notes: Vec<String>,
     /// How long reading the spec and generating took.
     pub duration: Duration,
 }
@@ -59,12 +62,14 @@ pub fn generate(spec: &Path, options: &CrateOptions) -> Result<GeneratedCrate, D
     let started = Instant::now();
     let api = spec::read(spec)?;
     let names = naming::resolve(&api);
-    let files = emit::emit(&api, &names, options);
+    let routing = (!api.messages.is_empty()).then(|| routing::analyse(&api));
+    let files = emit::emit(&api, &names, routing.as_ref(), options);
     Ok(GeneratedCrate {
         name: options.name.clone(),
         files,
         types: api.types.len(),
         warnings: api.warnings,
+        notes: routing.map(|r| r.notes).unwrap_or_default(),
         duration: started.elapsed(),
     })
 }

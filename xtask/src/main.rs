@@ -129,6 +129,9 @@ fn print_summary(crates: &[GeneratedCrate]) {
         for warning in &krate.warnings {
             eprintln!("warning: {warning}");
         }
+        for note in &krate.notes {
+            eprintln!("note: {}: {note}", krate.name);
+        }
     }
     for krate in crates {
         println!(

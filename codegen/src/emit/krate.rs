@@ -7,7 +7,7 @@ use quote::quote;
 use super::{docs, source_file, CrateOptions, Space};
 use crate::ir::{Api, SecurityKind, Ty};
 
-pub fn cargo_toml(api: &Api, options: &CrateOptions, header: &str) -> String {
+pub fn cargo_toml(api: &Api, options: &CrateOptions, webhooks: bool, header: &str) -> String {
     let description = toml_string(&format!("{} {}: models generated from {}", api.title, api.version, options.spec));
     let mut out = format!(
         "# {header}\n\
@@ -23,17 +23,41 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, header: &str) -> String {
         name = toml_string(&options.name),
         runtime = options.runtime_dependency,
     );
+    if webhooks {
+        let _ = write!(
+            out,
+            "\n[features]\n\
+             # A ready axum `Router` for the receiver: `webhooks::router`.\n\
+             axum = [\"codegen-runtime/axum\"]\n\
+             \n\
+             [dev-dependencies]\n\
+             codegen-runtime = {runtime}\n\
+             \n\
+             [[example]]\n\
+             name = \"receiver\"\n\
+             required-features = [\"axum\"]\n",
+            runtime = with_features(&options.runtime_dependency, "\"example\"")
+        );
+    }
     if options.standalone {
         out.push_str("\n[workspace]\n");
     }
     out
 }
 
+/// A dependency's TOML value with `features` added: `{ path = "x" }` or `"1.0"`.
+fn with_features(dependency: &str, features: &str) -> String {
+    match dependency.trim().strip_suffix('}') {
+        Some(table) => format!("{}, features = [{features}] }}", table.trim_end()),
+        None => format!("{{ version = {}, features = [{features}] }}", dependency.trim()),
+    }
+}
+
 fn toml_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
 }
 
-pub fn lib_rs(space: &Space, options: &CrateOptions, header: &str) -> String {
+pub fn lib_rs(space: &Space, options: &CrateOptions, webhooks: bool, header: &str) -> String {
     let api = space.api;
     let mut doc = format!("# {}\n\n", docs::one_line(&api.title));
     if let Some(description) = &api.description {
@@ -58,10 +82,12 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, header: &str) -> String {
     let has_models = (0..api.types.len()).any(|i| !space.is_enum(crate::ir::TypeId(i)));
     let use_enums = has_enums.then(|| quote!(pub use enums::*;));
     let use_models = has_models.then(|| quote!(pub use models::*;));
+    let webhooks = webhooks.then(|| quote!(pub mod webhooks;));
     let inner = quote! {
         #doc
         pub mod enums;
         pub mod models;
+        #webhooks
 
         #use_enums
         #use_models
@@ -145,4 +171,40 @@ fn type_link(space: &Space, ty: &Ty) -> String {
         Ty::Array(item) => format!("list of {}", type_link(space, item)),
         other => format!("`{}`", space.rust_type(other, None)),
     }
+}
+
+/// `examples/receiver.rs`: a real HTTP server that accepts every callback and prints it.
+pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> String {
+    let krate = super::ident(&options.name.replace('-', "_"));
+    let usage = format!(
+        "cargo run -p {} --example receiver --features axum -- --listen 127.0.0.1:8080 [--secret SECRET] [--max-age SECONDS] [--basic USER:PASS]",
+        options.name
+    );
+    let lines = [
+        format!("A receiver for the callbacks of {}: accepts every callback and prints one JSON line", docs::one_line(&api.title)),
+        "per request (path, status, message, operation, payload re-encoded).".to_owned(),
+        String::new(),
+        "```text".to_owned(),
+        usage,
+        "```".to_owned(),
+        String::new(),
+        "`POST /` is decoded by payload, `POST <channel address>` by channel.".to_owned(),
+    ];
+    let doc = docs::inner_attrs(&lines);
+    let items = quote! {
+        #doc
+        use std::process::ExitCode;
+
+        use #krate::webhooks::{Handler, Webhooks};
+
+        /// Accepts every callback; the runtime prints what was received.
+        struct AcceptAll;
+
+        impl Handler for AcceptAll {}
+
+        fn main() -> ExitCode {
+            codegen_runtime::webhook::example::run::<Webhooks, _>(AcceptAll)
+        }
+    };
+    source_file(header, items, "")
 }

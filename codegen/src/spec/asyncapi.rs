@@ -20,6 +20,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         docs,
         space: TypeSpace::new(docs),
         messages: Vec::new(),
+        message_locs: Vec::new(),
         message_ids: HashMap::new(),
         warnings: Vec::new(),
     };
@@ -47,7 +48,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     super::check_unique_operation_ids(docs, &ids)?;
     let (types, mut warnings) = reader.space.finish();
     warnings.extend(reader.warnings);
-    Ok(Api {
+    let api = Api {
         format: format!("AsyncAPI {version}"),
         title: info.title,
         version: info.version,
@@ -57,13 +58,21 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         operations,
         security_schemes: super::read_security_schemes(docs, root)?,
         warnings,
-    })
+    };
+    for (message, loc) in api.messages.iter().zip(&reader.message_locs) {
+        if let Some(payload) = &message.payload {
+            super::extensions::check_dedup_key(&api, docs, loc, payload, &message.dedup_key)?;
+        }
+    }
+    Ok(api)
 }
 
 struct Reader<'a> {
     docs: &'a Documents,
     space: TypeSpace<'a>,
     messages: Vec<Message>,
+    /// Where each message is declared, for errors found once all types are known.
+    message_locs: Vec<Loc>,
     message_ids: HashMap<Loc, MessageId>,
     warnings: Vec<String>,
 }
@@ -149,7 +158,9 @@ impl Reader<'_> {
             content_type: text(&message, "contentType"),
             payload,
             examples: examples(&message),
+            dedup_key: super::extensions::dedup_key(self.docs, &target, &message)?,
         });
+        self.message_locs.push(target.clone());
         self.message_ids.insert(target, id);
         Ok(id)
     }

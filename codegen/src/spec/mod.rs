@@ -6,6 +6,7 @@
 
 mod asyncapi;
 mod documents;
+mod extensions;
 mod openapi;
 mod schema;
 mod spans;
@@ -120,10 +121,12 @@ fn read_security_schemes(docs: &Documents, root: &Loc) -> Result<Vec<SecuritySch
             },
             (other, _) => SecurityKind::Other(other.to_owned()),
         };
+        let signature = extensions::signature(docs, &schemes.join(&key), &scheme)?;
         out.push(SecurityScheme {
             key,
             kind,
             description: text(&scheme, "description"),
+            signature,
         });
     }
     Ok(out)

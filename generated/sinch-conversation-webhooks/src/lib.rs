@@ -44,5 +44,6 @@
 //! - `hmacAuth`: `x-sinch-webhook-signature` in the header: HMAC signature for webhook payload verification using the secret configured on the webhook.
 pub mod enums;
 pub mod models;
+pub mod webhooks;
 pub use enums::*;
 pub use models::*;

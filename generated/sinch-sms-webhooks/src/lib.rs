@@ -26,7 +26,9 @@
 //! ## Security schemes
 //!
 //! - `basicAuth`: HTTP Basic authentication: Optional Basic Authentication for webhook callbacks. Custom headers and OAuth 2.0 are also supported for callback authentication.
+//! - `hmacAuth`: `x-sinch-webhook-signature` in the header: HMAC-SHA256 signature of the callback, when signing is enabled for the account (opt-in), keyed with the callback secret.
 pub mod enums;
 pub mod models;
+pub mod webhooks;
 pub use enums::*;
 pub use models::*;

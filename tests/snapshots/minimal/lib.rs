@@ -16,4 +16,5 @@
 //! | `SubscribePingMessage` | `SubscribePingMessage` | [`SubscribePingMessagePayload`] |  |
 pub mod enums;
 pub mod models;
+pub mod webhooks;
 pub use models::*;

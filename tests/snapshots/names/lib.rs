@@ -16,5 +16,6 @@
 //! | `Odd` | `Odd` | [`OddNames`] |  |
 pub mod enums;
 pub mod models;
+pub mod webhooks;
 pub use enums::*;
 pub use models::*;

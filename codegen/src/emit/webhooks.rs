@@ -1,0 +1,837 @@
+//! `webhooks.rs`: the dispatcher of an API that receives callbacks: operations, the `Event`
+//! enum, the `Handler` trait, and the tables that route a body to its message.
+//!
+//! The mechanics (verifying, scanning a body, HTTP statuses) are in the runtime crate's
+//! `webhook` module; what is emitted here is only what differs between specs.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{docs, format_spaced, ident, source_file, Space};
+use crate::ir::{Operation, SignatureEncoding, SignedPart, Ty, TypeKind};
+use crate::naming::{field_ident, pascal};
+use crate::routing::{Choice, Routing};
+
+/// Where a decoded group lands: an operation's variant, or (when the payload cannot tell
+/// the operation) a variant of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    Operation { operation: usize, group: usize },
+    Shared(usize),
+}
+
+/// Every name of the module, resolved once.
+struct Plan<'a> {
+    space: &'a Space<'a>,
+    routing: &'a Routing,
+    /// Operations that receive at least one payload, with their groups.
+    operations: Vec<(usize, Vec<usize>)>,
+    /// Groups received by several operations.
+    shared: Vec<usize>,
+    /// `Operation` enum variants, by operation index.
+    operation_variants: Vec<String>,
+    /// `Event` variants, by operation index and for shared groups.
+    event_variants: Vec<Option<String>>,
+    shared_variants: Vec<(usize, String)>,
+    /// Enums of the operations with several groups, by operation index.
+    message_enums: Vec<Option<String>>,
+    /// Variant of a group inside an operation's message enum.
+    group_variants: Vec<String>,
+    /// `Handler` methods, by operation index and for shared groups.
+    methods: Vec<Option<String>>,
+    shared_methods: Vec<(usize, String)>,
+    routes: Vec<Route>,
+}
+
+/// Names that the module defines itself.
+const RESERVED: [&str; 7] = ["Event", "Operation", "Handler", "Webhooks", "Receiver", "Dispatcher", "Unknown"];
+
+impl<'a> Plan<'a> {
+    fn new(space: &'a Space<'a>, routing: &'a Routing) -> Self {
+        let api = space.api;
+        let operations: Vec<(usize, Vec<usize>)> = (0..api.operations.len())
+            .map(|o| (o, routing.groups_of(o)))
+            .filter(|(_, groups)| !groups.is_empty())
+            .collect();
+        let shared: Vec<usize> = (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
+        let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
+        let operation_variants = unique_all(api.operations.iter().map(|op| pascal(&op.id)), &mut BTreeSet::new());
+        let mut event_variants = vec![None; api.operations.len()];
+        for (o, _) in &operations {
+            event_variants[*o] = Some(unique(pascal(&api.operations[*o].id), &mut taken));
+        }
+        let group_labels: Vec<String> = (0..routing.groups.len()).map(|g| group_name(space, routing, g)).collect();
+        let shared_variants = shared.iter().map(|&g| (g, unique(group_labels[g].clone(), &mut taken))).collect();
+        let mut message_enums = vec![None; api.operations.len()];
+        for (o, groups) in &operations {
+            if groups.len() > 1 {
+                message_enums[*o] = Some(unique(format!("{}Message", pascal(&api.operations[*o].id)), &mut taken));
+            }
+        }
+        let mut methods_taken: BTreeSet<String> = ["unknown".to_owned()].into();
+        let mut methods = vec![None; api.operations.len()];
+        for (o, _) in &operations {
+            methods[*o] = Some(unique(field_ident(&api.operations[*o].id.to_snake_case()), &mut methods_taken));
+        }
+        let shared_methods =
+            shared.iter().map(|&g| (g, unique(field_ident(&group_labels[g].to_snake_case()), &mut methods_taken))).collect();
+        let mut plan = Plan {
+            space,
+            routing,
+            operations,
+            shared,
+            operation_variants,
+            event_variants,
+            shared_variants,
+            message_enums,
+            group_variants: group_labels,
+            methods,
+            shared_methods,
+            routes: Vec::new(),
+        };
+        plan.routes = plan.all_routes();
+        plan
+    }
+
+    /// Every route any discriminator can pick, each once.
+    fn all_routes(&self) -> Vec<Route> {
+        let mut routes = Vec::new();
+        let mut add = |route: Route| {
+            if !routes.contains(&route) {
+                routes.push(route);
+            }
+        };
+        for g in 0..self.routing.groups.len() {
+            add(self.payload_route(g));
+        }
+        for channel in &self.routing.channels {
+            for g in choice_groups(&channel.choice) {
+                add(self.channel_route(&channel.operations, g));
+            }
+        }
+        routes
+    }
+
+    fn payload_route(&self, group: usize) -> Route {
+        match self.routing.groups[group].operations.as_slice() {
+            [operation] => Route::Operation { operation: *operation, group },
+            _ => Route::Shared(group),
+        }
+    }
+
+    fn channel_route(&self, operations: &[usize], group: usize) -> Route {
+        let receiving: Vec<usize> =
+            self.routing.groups[group].operations.iter().copied().filter(|o| operations.contains(o)).collect();
+        match receiving.as_slice() {
+            [operation] => Route::Operation { operation: *operation, group },
+            _ => Route::Shared(group),
+        }
+    }
+
+    fn route_index(&self, route: Route) -> usize {
+        self.routes.iter().position(|r| *r == route).unwrap_or_default()
+    }
+
+    fn shared_variant(&self, group: usize) -> &str {
+        self.shared_variants.iter().find(|(g, _)| *g == group).map(|(_, v)| v.as_str()).unwrap_or_default()
+    }
+
+    fn shared_method(&self, group: usize) -> &str {
+        self.shared_methods.iter().find(|(g, _)| *g == group).map(|(_, m)| m.as_str()).unwrap_or_default()
+    }
+}
+
+fn unique(base: String, taken: &mut BTreeSet<String>) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+fn unique_all(names: impl Iterator<Item = String>, taken: &mut BTreeSet<String>) -> Vec<String> {
+    names.map(|name| unique(name, taken)).collect()
+}
+
+/// A group's name: its message's key, or its payload type's name when messages share it.
+fn group_name(space: &Space, routing: &Routing, group: usize) -> String {
+    let group = &routing.groups[group];
+    match (group.messages.as_slice(), &group.payload) {
+        ([message], _) => pascal(&space.api.messages[message.0].key),
+        (_, Ty::Named(id)) => space.names.types[id.0].clone(),
+        _ => pascal(&space.api.messages[group.messages[0].0].key),
+    }
+}
+
+fn choice_groups(choice: &Choice) -> Vec<usize> {
+    let mut groups: Vec<usize> = match choice {
+        Choice::Single(group) => group.iter().copied().collect(),
+        Choice::Tag { values, .. } => values.iter().map(|(_, g)| *g).collect(),
+        Choice::Keys { keys, fallback } => keys.iter().map(|(_, g)| *g).chain(fallback.iter().map(|(g, _)| *g)).collect(),
+    };
+    groups.sort_unstable();
+    groups.dedup();
+    groups
+}
+
+pub fn webhooks_rs(space: &Space, routing: &Routing, header: &str) -> String {
+    let plan = Plan::new(space, routing);
+    let module_doc = docs::inner_attrs(&module_doc(&plan));
+    let items = [
+        security_consts(&plan),
+        operation_enum(&plan),
+        event_enum(&plan),
+        message_enums(&plan),
+        handler_trait(&plan),
+        decoding(&plan),
+    ];
+    let body: Vec<String> = items.into_iter().map(format_spaced).collect();
+    let inner = quote! {
+        #module_doc
+        use std::future::Future;
+
+        use codegen_runtime::__private::serde::{Deserialize, Serialize, Serializer};
+        use codegen_runtime::webhook::{Outcome, UnknownEvent};
+    };
+    source_file(header, inner, &body.join("\n"))
+}
+
+fn payload_type(space: &Space, group: &crate::routing::Group) -> TokenStream {
+    match &group.payload {
+        Ty::Named(id) if space.is_enum(*id) => {
+            let name = space.name(*id);
+            quote!(super::enums::#name)
+        }
+        Ty::Named(id) => {
+            let name = space.name(*id);
+            quote!(super::models::#name)
+        }
+        _ => quote!(codegen_runtime::Value),
+    }
+}
+
+fn module_doc(plan: &Plan) -> Vec<String> {
+    let mut doc = String::from(
+        "Receiving this API's callbacks: verify, decode, hand to a [`Handler`], answer.\n\n\
+         A [`Receiver`] verifies a request over its raw body and decodes it into an [`Event`], \
+         in one pass and without I/O. A [`Dispatcher`] also calls your [`Handler`] and gives the \
+         HTTP status to answer with; with the `axum` feature, [`router`] serves it.\n\n\
+         ## Decoding\n\n\
+         - **By channel**: a body posted to a channel address is decoded as that channel's messages.\n",
+    );
+    let _ = writeln!(doc, "- **By payload** (one URL for everything): {}", describe_choice(plan, &plan.routing.by_payload));
+    doc.push_str(
+        "- A body that fits no message is not an error: it becomes [`Event::Unknown`], which keeps \
+         the body as received and is answered 200. Only a body that is not JSON is refused.\n",
+    );
+    if !plan.routing.notes.is_empty() {
+        doc.push_str("\n### What the payload cannot tell\n\n");
+        for note in &plan.routing.notes {
+            let _ = writeln!(doc, "- {}", capitalise(note));
+        }
+    }
+    doc.push_str(
+        "\n## Answers\n\n\
+         | Situation | Status | The sender |\n|---|---|---|\n\
+         | [`Outcome::Accept`] | 200 | is done |\n\
+         | [`Outcome::RetryLater`] | 503 | retries later, with backoff |\n\
+         | [`Outcome::SlowDown`] | 429 | retries, and lowers its rate |\n\
+         | [`Outcome::Reject`] | 400 | never retries |\n\
+         | authentication fails | 401 | |\n\
+         | the body is not JSON | 400 | never retries |\n\
+         | the body is over the receiver's limit | 413 | |\n\
+         | [`Event::Unknown`] | 200, unless [`Handler::unknown`] says otherwise | |\n",
+    );
+    security_doc(plan, &mut doc);
+    doc.trim_end().lines().map(str::to_owned).collect()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn describe_choice(plan: &Plan, choice: &Choice) -> String {
+    let label = |g: usize| format!("`{}`", plan.routing.label(plan.space.api, g));
+    match choice {
+        Choice::Single(Some(group)) => format!("every body is decoded as {}.", label(*group)),
+        Choice::Single(None) => "no message has a payload, so every body is an unknown event.".to_owned(),
+        Choice::Tag { property, values } => {
+            let pairs: Vec<String> = values.iter().map(|(v, g)| format!("`{v}` → {}", label(*g))).collect();
+            format!("the value of `{property}` names the message: {}.", pairs.join(", "))
+        }
+        Choice::Keys { keys, fallback } => {
+            let mut by_group: Vec<(usize, Vec<&str>)> = Vec::new();
+            for (key, g) in keys {
+                match by_group.iter_mut().find(|(group, _)| group == g) {
+                    Some((_, list)) => list.push(key),
+                    None => by_group.push((*g, vec![key])),
+                }
+            }
+            let pairs: Vec<String> = by_group
+                .iter()
+                .map(|(g, keys)| {
+                    let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                    format!("{} → {}", keys.join(" or "), label(*g))
+                })
+                .collect();
+            let mut text = format!("a property only one message has names it: {}.", pairs.join("; "));
+            for (g, _) in fallback {
+                let _ = write!(text, " Without any of those, a body whose keys all belong to {} is that message.", label(*g));
+            }
+            text
+        }
+    }
+}
+
+fn security_doc(plan: &Plan, doc: &mut String) {
+    let schemes = &plan.space.api.security_schemes;
+    if schemes.is_empty() {
+        return;
+    }
+    doc.push_str("\n## Authentication\n\nBuild the [`Receiver`] with the [`Verifier`](codegen_runtime::webhook::Verifier) for the scheme your sender uses:\n\n");
+    for scheme in schemes {
+        match (&scheme.signature, &scheme.kind) {
+            (Some(_), _) => {
+                let constant = scheme.key.to_shouty_snake_case();
+                let _ = writeln!(doc, "- `{}`: `Verifier::hmac({constant}, secret)`, see [`{constant}`].", scheme.key);
+            }
+            (None, crate::ir::SecurityKind::HttpBasic) => {
+                let _ = writeln!(doc, "- `{}`: `Verifier::basic(user, password)`.", scheme.key);
+            }
+            (None, _) => {
+                let _ = writeln!(doc, "- `{}`: not checked by the receiver; check it in your HTTP layer.", scheme.key);
+            }
+        }
+    }
+    doc.push_str("- none: `Verifier::none()`.\n");
+}
+
+fn security_consts(plan: &Plan) -> TokenStream {
+    let items = plan.space.api.security_schemes.iter().filter_map(|scheme| {
+        let signature = scheme.signature.as_ref()?;
+        let name = ident(&scheme.key.to_shouty_snake_case());
+        let doc = docs::attrs(&format!(
+            "How the `{}` scheme signs a callback: HMAC-SHA256 in `{}`.{}",
+            scheme.key,
+            signature.header,
+            scheme.description.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+        ));
+        let header = &signature.header;
+        let algorithm = &signature.algorithm;
+        let option = |value: &Option<String>| match value {
+            Some(value) => quote!(Some(#value)),
+            None => quote!(None),
+        };
+        let algorithm_header = option(&signature.algorithm_header);
+        let nonce_header = option(&signature.nonce_header);
+        let timestamp_header = option(&signature.timestamp_header);
+        let encoding = match signature.encoding {
+            SignatureEncoding::Base64 => quote!(Base64),
+            SignatureEncoding::Hex => quote!(Hex),
+        };
+        let signed = signature.signed.iter().map(|part| match part {
+            SignedPart::Body => quote!(codegen_runtime::webhook::Signed::Body),
+            SignedPart::Literal(text) => quote!(codegen_runtime::webhook::Signed::Literal(#text)),
+            SignedPart::Header(name) => quote!(codegen_runtime::webhook::Signed::Header(#name)),
+        });
+        Some(quote! {
+            #doc
+            pub const #name: codegen_runtime::webhook::HmacScheme = codegen_runtime::webhook::HmacScheme {
+                signature_header: #header,
+                encoding: codegen_runtime::webhook::Encoding::#encoding,
+                algorithm_header: #algorithm_header,
+                algorithm: #algorithm,
+                nonce_header: #nonce_header,
+                timestamp_header: #timestamp_header,
+                signed: &[#(#signed),*],
+            };
+        })
+    });
+    quote!(#(#items)*)
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = format!("`{}` on `{}`", op.id, op.address);
+    if let Some(summary) = &op.summary {
+        let _ = write!(doc, ": {}", docs::one_line(summary));
+    }
+    if let Some(description) = &op.description {
+        let _ = write!(doc, "\n\n{description}");
+    }
+    doc
+}
+
+fn operation_enum(plan: &Plan) -> TokenStream {
+    let api = plan.space.api;
+    let variants: Vec<_> = plan.operation_variants.iter().map(|v| ident(v)).collect();
+    let docs = api.operations.iter().map(|op| docs::attrs(&operation_doc(op)));
+    let ids = api.operations.iter().map(|op| &op.id);
+    let addresses = api.operations.iter().map(|op| &op.address);
+    let count = Literal::usize_unsuffixed(variants.len());
+    let (v1, v2, v3) = (&variants, &variants, &variants);
+    quote! {
+        /// The operations of the spec.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            #(#docs #v1,)*
+        }
+
+        impl Operation {
+            pub const ALL: [Operation; #count] = [#(Operation::#v2),*];
+
+            /// The `operationId`.
+            pub const fn id(self) -> &'static str {
+                match self {
+                    #(Operation::#v3 => #ids,)*
+                }
+            }
+
+            /// The channel address.
+            pub const fn address(self) -> &'static str {
+                match self {
+                    #(Operation::#variants => #addresses,)*
+                }
+            }
+        }
+    }
+}
+
+/// The doc of a group's variant: its messages' titles and summaries.
+fn group_doc(plan: &Plan, group: usize) -> String {
+    let api = plan.space.api;
+    let mut lines = Vec::new();
+    for message in &plan.routing.groups[group].messages {
+        let message = &api.messages[message.0];
+        let title = message.title.as_deref().or(message.name.as_deref()).unwrap_or(&message.key);
+        let mut line = format!("Message `{}`: {}", message.key, docs::one_line(title));
+        if let Some(summary) = &message.summary {
+            let _ = write!(line, ". {}", docs::one_line(summary));
+        }
+        lines.push(line);
+    }
+    lines.join("\n\n")
+}
+
+fn event_enum(plan: &Plan) -> TokenStream {
+    let api = plan.space.api;
+    let mut variants = Vec::new();
+    let mut message_arms = Vec::new();
+    let mut operation_arms = Vec::new();
+    let mut dedup_arms = Vec::new();
+    let mut names = Vec::new();
+    for (o, groups) in &plan.operations {
+        let variant = ident(plan.event_variants[*o].as_deref().unwrap_or_default());
+        let operation = ident(&plan.operation_variants[*o]);
+        let doc = docs::attrs(&operation_doc(&api.operations[*o]));
+        let inner = match &plan.message_enums[*o] {
+            Some(name) => {
+                let name = ident(name);
+                message_arms.push(quote!(Event::#variant(message) => Some(message.message()),));
+                dedup_arms.push(quote!(Event::#variant(message) => message.dedup_key(),));
+                quote!(#name)
+            }
+            None => {
+                let group = groups[0];
+                let label = plan.routing.label(api, group);
+                message_arms.push(quote!(Event::#variant(_) => Some(#label),));
+                dedup_arms.push(dedup_arm(plan, quote!(Event::#variant), group));
+                payload_type(plan.space, &plan.routing.groups[group])
+            }
+        };
+        operation_arms.push(quote!(Event::#variant(_) => Some(Operation::#operation),));
+        names.push(variant.clone());
+        variants.push(quote!(#doc #variant(#inner),));
+    }
+    for &group in &plan.shared {
+        let variant = ident(plan.shared_variant(group));
+        let label = plan.routing.label(api, group);
+        let ops: Vec<String> =
+            plan.routing.groups[group].operations.iter().map(|&o| format!("`{}`", api.operations[o].id)).collect();
+        let doc = docs::attrs(&format!(
+            "{}\n\nDecoded by payload: the spec receives it on {}, and the payload does not tell which.",
+            group_doc(plan, group),
+            ops.join(", ")
+        ));
+        let ty = payload_type(plan.space, &plan.routing.groups[group]);
+        message_arms.push(quote!(Event::#variant(_) => Some(#label),));
+        operation_arms.push(quote!(Event::#variant(_) => None,));
+        dedup_arms.push(dedup_arm(plan, quote!(Event::#variant), group));
+        names.push(variant.clone());
+        variants.push(quote!(#doc #variant(#ty),));
+    }
+    quote! {
+        /// One received callback.
+        // An event is moved once, to its handler: boxing payloads would cost an allocation
+        // per callback to save a copy of a few hundred bytes.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Event {
+            #(#variants)*
+            /// A callback that fits no message of the spec (a trigger added since, say), kept as
+            /// received.
+            Unknown(UnknownEvent),
+        }
+
+        impl Event {
+            /// The message's key in the spec; `None` for [`Event::Unknown`].
+            pub fn message(&self) -> Option<&'static str> {
+                match self {
+                    #(#message_arms)*
+                    Event::Unknown(_) => None,
+                }
+            }
+
+            /// The operation, when the channel or the payload tells it.
+            pub fn operation(&self) -> Option<Operation> {
+                match self {
+                    #(#operation_arms)*
+                    Event::Unknown(_) => None,
+                }
+            }
+
+            /// A key that is the same for the sender's retries of this callback, when the
+            /// spec names one (`x-dedup-key`).
+            pub fn dedup_key(&self) -> Option<String> {
+                match self {
+                    #(#dedup_arms)*
+                    Event::Unknown(_) => None,
+                }
+            }
+        }
+
+        impl Serialize for Event {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Event::#names(payload) => payload.serialize(serializer),)*
+                    Event::Unknown(event) => event.serialize(serializer),
+                }
+            }
+        }
+
+        impl codegen_runtime::webhook::Callback for Event {
+            fn message(&self) -> Option<&'static str> {
+                Event::message(self)
+            }
+
+            fn operation(&self) -> Option<&'static str> {
+                Event::operation(self).map(Operation::id)
+            }
+
+            fn dedup_key(&self) -> Option<String> {
+                Event::dedup_key(self)
+            }
+        }
+    }
+}
+
+/// `Variant(payload) => <key of payload>`, or `None` when the group's messages name no key.
+fn dedup_arm(plan: &Plan, pattern: TokenStream, group: usize) -> TokenStream {
+    match dedup_expression(plan, group) {
+        Some(expression) => quote!(#pattern(payload) => #expression,),
+        None => quote!(#pattern(_) => None,),
+    }
+}
+
+fn dedup_expression(plan: &Plan, group: usize) -> Option<TokenStream> {
+    let api = plan.space.api;
+    let group = &plan.routing.groups[group];
+    let first = &api.messages[group.messages[0].0].dedup_key;
+    if first.is_empty() || group.messages.iter().any(|m| &api.messages[m.0].dedup_key != first) {
+        return None;
+    }
+    let parts = first.iter().map(|pointer| {
+        let steps = api.resolve_pointer(&group.payload, pointer).unwrap_or_default();
+        let mut expression = quote!(Some(payload));
+        for (ty, field) in steps {
+            let TypeKind::Struct { fields } = &api.types[ty].kind else {
+                continue;
+            };
+            let name = ident(&plan.space.names.fields[ty][field]);
+            expression = if fields[field].required {
+                quote!(#expression.map(|value| &value.#name))
+            } else {
+                quote!(#expression.and_then(|value| value.#name.as_ref()))
+            };
+        }
+        quote!(#expression.map(ToString::to_string))
+    });
+    Some(quote!(codegen_runtime::webhook::dedup_key(&[#(#parts),*])))
+}
+
+fn message_enums(plan: &Plan) -> TokenStream {
+    let api = plan.space.api;
+    let items = plan.operations.iter().filter_map(|(o, groups)| {
+        let name = ident(plan.message_enums[*o].as_deref()?);
+        let doc = format!(" The messages of operation `{}`.", api.operations[*o].id);
+        let variants: Vec<_> = groups.iter().map(|&g| ident(&plan.group_variants[g])).collect();
+        let docs = groups.iter().map(|&g| docs::attrs(&group_doc(plan, g)));
+        let types = groups.iter().map(|&g| payload_type(plan.space, &plan.routing.groups[g]));
+        let labels = groups.iter().map(|&g| plan.routing.label(api, g));
+        let dedup = groups.iter().zip(&variants).map(|(&g, v)| dedup_arm(plan, quote!(#name::#v), g));
+        let (v1, v2, v3) = (&variants, &variants, &variants);
+        Some(quote! {
+            #[doc = #doc]
+            #[allow(clippy::large_enum_variant)]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#docs #v1(#types),)*
+            }
+
+            impl #name {
+                /// The message's key in the spec.
+                pub fn message(&self) -> &'static str {
+                    match self {
+                        #(#name::#v2(_) => #labels,)*
+                    }
+                }
+
+                /// A key that is the same for the sender's retries of this callback, when the
+                /// spec names one (`x-dedup-key`).
+                pub fn dedup_key(&self) -> Option<String> {
+                    match self {
+                        #(#dedup)*
+                    }
+                }
+            }
+
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#name::#v3(payload) => payload.serialize(serializer),)*
+                    }
+                }
+            }
+        })
+    });
+    quote!(#(#items)*)
+}
+
+fn handler_trait(plan: &Plan) -> TokenStream {
+    let api = plan.space.api;
+    let mut methods = Vec::new();
+    for (o, groups) in &plan.operations {
+        let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
+        let ty = match &plan.message_enums[*o] {
+            Some(name) => {
+                let name = ident(name);
+                quote!(#name)
+            }
+            None => payload_type(plan.space, &plan.routing.groups[groups[0]]),
+        };
+        let doc = docs::attrs(&format!("{}\n\nDefault: accept.", operation_doc(&api.operations[*o])));
+        methods.push(handler_method(doc, method, ty));
+    }
+    for &group in &plan.shared {
+        let method = ident(plan.shared_method(group));
+        let doc = docs::attrs(&format!(
+            "{}\n\nCalled for a body decoded by payload, which does not tell the operation; decoded by channel, \
+             the operation's own method is called instead. Default: accept.",
+            group_doc(plan, group)
+        ));
+        methods.push(handler_method(doc, method, payload_type(plan.space, &plan.routing.groups[group])));
+    }
+    quote! {
+        /// What to do with each callback: one method per operation, each accepting by default,
+        /// so an implementation overrides only what it handles.
+        ///
+        /// Return [`Outcome::RetryLater`] when the callback cannot be stored now (the sender
+        /// retries), never accept what you have not kept.
+        pub trait Handler: Send + Sync + 'static {
+            #(#methods)*
+
+            /// A callback that fits no message of the spec, kept whole. Default: accept, so that
+            /// the sender does not retry what no newer handler would understand either.
+            fn unknown(&self, event: UnknownEvent) -> impl Future<Output = Outcome> + Send {
+                let _ = event;
+                std::future::ready(Outcome::Accept)
+            }
+        }
+    }
+}
+
+fn handler_method(doc: TokenStream, method: proc_macro2::Ident, ty: TokenStream) -> TokenStream {
+    quote! {
+        #doc
+        fn #method(&self, payload: #ty) -> impl Future<Output = Outcome> + Send {
+            let _ = payload;
+            std::future::ready(Outcome::Accept)
+        }
+    }
+}
+
+fn route_constructor(plan: &Plan, route: Route) -> TokenStream {
+    match route {
+        Route::Operation { operation, group } => {
+            let variant = ident(plan.event_variants[operation].as_deref().unwrap_or_default());
+            match &plan.message_enums[operation] {
+                Some(name) => {
+                    let name = ident(name);
+                    let inner = ident(&plan.group_variants[group]);
+                    quote!(Event::#variant(#name::#inner(Deserialize::deserialize(deserializer)?)))
+                }
+                None => quote!(Event::#variant(Deserialize::deserialize(deserializer)?)),
+            }
+        }
+        Route::Shared(group) => {
+            let variant = ident(plan.shared_variant(group));
+            quote!(Event::#variant(Deserialize::deserialize(deserializer)?))
+        }
+    }
+}
+
+fn discriminator(plan: &Plan, choice: &Choice, route: impl Fn(usize) -> Route) -> TokenStream {
+    let index = |g: usize| Literal::usize_unsuffixed(plan.route_index(route(g)));
+    match choice {
+        Choice::Single(Some(group)) => {
+            let index = index(*group);
+            quote!(Discriminator::Single(#index))
+        }
+        Choice::Single(None) => quote!(Discriminator::Keys { keys: &[], fallback: &[] }),
+        Choice::Tag { property, values } => {
+            let pairs = values.iter().map(|(value, g)| {
+                let index = index(*g);
+                quote!((#value, #index))
+            });
+            quote!(Discriminator::Tag { property: #property, values: &[#(#pairs),*] })
+        }
+        Choice::Keys { keys, fallback } => {
+            let pairs = keys.iter().map(|(key, g)| {
+                let index = index(*g);
+                quote!((#key, #index))
+            });
+            let fallback = fallback.iter().map(|(g, declared)| {
+                let index = index(*g);
+                quote!((#index, &[#(#declared),*]))
+            });
+            quote!(Discriminator::Keys { keys: &[#(#pairs),*], fallback: &[#(#fallback),*] })
+        }
+    }
+}
+
+fn decoding(plan: &Plan) -> TokenStream {
+    let api = plan.space.api;
+    let by_payload = discriminator(plan, &plan.routing.by_payload, |g| plan.payload_route(g));
+    let channels: Vec<TokenStream> = plan
+        .routing
+        .channels
+        .iter()
+        .map(|channel| discriminator(plan, &channel.choice, |g| plan.channel_route(&channel.operations, g)))
+        .collect();
+    let addresses = plan.routing.channels.iter().map(|c| &c.address);
+    let channel_count = Literal::usize_unsuffixed(channels.len());
+    let hmac = match api.security_schemes.iter().find(|s| s.signature.is_some()) {
+        Some(scheme) => {
+            let name = ident(&scheme.key.to_shouty_snake_case());
+            quote!(Some(#name))
+        }
+        None => quote!(None),
+    };
+    let names = plan.routes.iter().map(|route| match route {
+        Route::Operation { group, .. } | Route::Shared(group) => plan.routing.label(api, *group),
+    });
+    let arms = plan.routes.iter().enumerate().map(|(index, route)| {
+        let index = Literal::usize_unsuffixed(index);
+        let constructor = route_constructor(plan, *route);
+        quote!(#index => #constructor,)
+    });
+    let deliver_arms = deliver_arms(plan);
+    quote! {
+        /// This API's callbacks, for the runtime's [`Receiver`](codegen_runtime::webhook::Receiver)
+        /// and [`Dispatcher`](codegen_runtime::webhook::Dispatcher).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Webhooks;
+
+        /// Verifies and decodes callbacks, without I/O.
+        pub type Receiver = codegen_runtime::webhook::Receiver<Webhooks>;
+
+        /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
+        pub type Dispatcher<H> = codegen_runtime::webhook::Dispatcher<Webhooks, H>;
+
+        /// How a body posted to the single URL is matched to its message.
+        const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
+            use codegen_runtime::webhook::Discriminator;
+            #by_payload
+        };
+
+        /// How a body posted to each channel is matched to its message.
+        const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; #channel_count] = {
+            use codegen_runtime::webhook::Discriminator;
+            [#(#channels),*]
+        };
+
+        impl codegen_runtime::webhook::Decode for Webhooks {
+            type Callback = Event;
+            const CHANNELS: &'static [&'static str] = &[#(#addresses),*];
+            const HMAC: Option<codegen_runtime::webhook::HmacScheme> = #hmac;
+
+            fn decode(body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
+                codegen_runtime::webhook::decode(body, &BY_PAYLOAD)
+            }
+
+            fn decode_channel(channel: usize, body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
+                let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
+                codegen_runtime::webhook::decode(body, discriminator)
+            }
+        }
+
+        impl codegen_runtime::webhook::Messages for Event {
+            const NAMES: &'static [&'static str] = &[#(#names),*];
+
+            fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
+            where
+                D: codegen_runtime::__private::serde::Deserializer<'de>,
+            {
+                Ok(match message {
+                    #(#arms)*
+                    _ => return Err(codegen_runtime::__private::serde::de::Error::custom("no such message")),
+                })
+            }
+
+            fn unknown(event: UnknownEvent) -> Self {
+                Event::Unknown(event)
+            }
+        }
+
+        impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
+            fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
+                deliver(event, handler)
+            }
+        }
+
+        async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
+            match event {
+                #(#deliver_arms)*
+                Event::Unknown(event) => handler.unknown(event).await,
+            }
+        }
+
+        /// Serves a [`Dispatcher`] over HTTP: `POST /` decoded by payload, `POST <channel>` by
+        /// channel.
+        #[cfg(feature = "axum")]
+        pub fn router<H: Handler>(receiver: Receiver, handler: H) -> codegen_runtime::webhook::axum::Router {
+            codegen_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+        }
+    }
+}
+
+fn deliver_arms(plan: &Plan) -> Vec<TokenStream> {
+    let mut arms = Vec::new();
+    for (o, _) in &plan.operations {
+        let variant = ident(plan.event_variants[*o].as_deref().unwrap_or_default());
+        let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
+        arms.push(quote!(Event::#variant(payload) => handler.#method(payload).await,));
+    }
+    for &group in &plan.shared {
+        let variant = ident(plan.shared_variant(group));
+        let method = ident(plan.shared_method(group));
+        arms.push(quote!(Event::#variant(payload) => handler.#method(payload).await,));
+    }
+    arms
+}
