@@ -51,6 +51,18 @@ codegen_runtime::open_enum!(IncomingSmsPayloadType {
 
 /// The callback event type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecipientDeliveryReportMmsPayloadType {
+    /// `recipient_delivery_report_mms`
+    RecipientDeliveryReportMms,
+    /// A value the spec does not list, kept as received.
+    Unknown(String),
+}
+codegen_runtime::open_enum!(RecipientDeliveryReportMmsPayloadType {
+    RecipientDeliveryReportMms = "recipient_delivery_report_mms",
+} unknown Unknown);
+
+/// The callback event type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecipientDeliveryReportPayloadType {
     /// `recipient_delivery_report_sms`
     RecipientDeliveryReportSms,
@@ -62,6 +74,18 @@ pub enum RecipientDeliveryReportPayloadType {
 codegen_runtime::open_enum!(RecipientDeliveryReportPayloadType {
     RecipientDeliveryReportSms = "recipient_delivery_report_sms",
     RecipientDeliveryReportMms = "recipient_delivery_report_mms",
+} unknown Unknown);
+
+/// The callback event type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RecipientDeliveryReportSmsPayloadType {
+    /// `recipient_delivery_report_sms`
+    RecipientDeliveryReportSms,
+    /// A value the spec does not list, kept as received.
+    Unknown(String),
+}
+codegen_runtime::open_enum!(RecipientDeliveryReportSmsPayloadType {
+    RecipientDeliveryReportSms = "recipient_delivery_report_sms",
 } unknown Unknown);
 
 /// The delivery status

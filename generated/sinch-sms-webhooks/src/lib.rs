@@ -17,9 +17,9 @@
 //! | Message | Name | Payload | Summary |
 //! |---|---|---|---|
 //! | `DeliveryReportSms` | `delivery_report_sms` | [`DeliveryReportSmsPayload`] | Batch-level delivery report for SMS messages |
-//! | `RecipientDeliveryReportSms` | `recipient_delivery_report_sms` | [`RecipientDeliveryReportPayload`] | Per-recipient delivery report for an SMS message |
+//! | `RecipientDeliveryReportSms` | `recipient_delivery_report_sms` | [`RecipientDeliveryReportSmsPayload`] | Per-recipient delivery report for an SMS message |
 //! | `DeliveryReportMms` | `delivery_report_mms` | [`DeliveryReportMmsPayload`] | Batch-level delivery report for MMS messages |
-//! | `RecipientDeliveryReportMms` | `recipient_delivery_report_mms` | [`RecipientDeliveryReportPayload`] | Per-recipient delivery report for an MMS message |
+//! | `RecipientDeliveryReportMms` | `recipient_delivery_report_mms` | [`RecipientDeliveryReportMmsPayload`] | Per-recipient delivery report for an MMS message |
 //! | `IncomingSms` | `incoming_sms` | [`IncomingSmsPayload`] | An inbound SMS message from an end user |
 //! | `IncomingMms` | `incoming_mms` | [`IncomingMmsPayload`] | An inbound MMS message from an end user |
 //!

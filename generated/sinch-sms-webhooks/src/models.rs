@@ -174,10 +174,46 @@ codegen_runtime::object!(IncomingSmsPayload {
     "sent_at" => sent_at: optional,
 } unknown unknown_fields);
 
-/// Payload of the messages:
-///
-/// - `RecipientDeliveryReportSms`: Per-recipient delivery report for an SMS message
-/// - `RecipientDeliveryReportMms`: Per-recipient delivery report for an MMS message
+/// A per-recipient delivery report for an MMS message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecipientDeliveryReportMmsPayload {
+    /// The callback event type
+    pub r#type: Option<RecipientDeliveryReportMmsPayloadType>,
+    /// The batch identifier
+    pub batch_id: Option<String>,
+    /// The recipient phone number
+    pub recipient: Option<String>,
+    /// The delivery status code
+    pub code: Option<i64>,
+    /// The delivery status
+    pub status: Option<String>,
+    /// When the status was updated
+    pub at: Option<Timestamp>,
+    /// When the operator reported the status
+    pub operator_status_at: Option<Timestamp>,
+    /// Client reference from the batch
+    pub client_reference: Option<String>,
+    /// The originator used for the message
+    pub applied_originator: Option<String>,
+    /// The message encoding used
+    pub encoding: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(RecipientDeliveryReportMmsPayload {
+    "type" => r#type: optional,
+    "batch_id" => batch_id: optional,
+    "recipient" => recipient: optional,
+    "code" => code: optional,
+    "status" => status: optional,
+    "at" => at: optional,
+    "operator_status_at" => operator_status_at: optional,
+    "client_reference" => client_reference: optional,
+    "applied_originator" => applied_originator: optional,
+    "encoding" => encoding: optional,
+} unknown unknown_fields);
+
+/// The fields of a per-recipient delivery report, for SMS and MMS alike.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecipientDeliveryReportPayload {
     /// The callback event type
@@ -204,6 +240,45 @@ pub struct RecipientDeliveryReportPayload {
     pub unknown_fields: UnknownFields,
 }
 codegen_runtime::object!(RecipientDeliveryReportPayload {
+    "type" => r#type: optional,
+    "batch_id" => batch_id: optional,
+    "recipient" => recipient: optional,
+    "code" => code: optional,
+    "status" => status: optional,
+    "at" => at: optional,
+    "operator_status_at" => operator_status_at: optional,
+    "client_reference" => client_reference: optional,
+    "applied_originator" => applied_originator: optional,
+    "encoding" => encoding: optional,
+} unknown unknown_fields);
+
+/// A per-recipient delivery report for an SMS message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecipientDeliveryReportSmsPayload {
+    /// The callback event type
+    pub r#type: Option<RecipientDeliveryReportSmsPayloadType>,
+    /// The batch identifier
+    pub batch_id: Option<String>,
+    /// The recipient phone number
+    pub recipient: Option<String>,
+    /// The delivery status code
+    pub code: Option<i64>,
+    /// The delivery status
+    pub status: Option<String>,
+    /// When the status was updated
+    pub at: Option<Timestamp>,
+    /// When the operator reported the status
+    pub operator_status_at: Option<Timestamp>,
+    /// Client reference from the batch
+    pub client_reference: Option<String>,
+    /// The originator used for the message
+    pub applied_originator: Option<String>,
+    /// The message encoding used
+    pub encoding: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(RecipientDeliveryReportSmsPayload {
     "type" => r#type: optional,
     "batch_id" => batch_id: optional,
     "recipient" => recipient: optional,

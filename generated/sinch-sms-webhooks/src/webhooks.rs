@@ -6,12 +6,8 @@
 //! ## Decoding
 //!
 //! - **By channel**: a body posted to a channel address is decoded as that channel's messages.
-//! - **By payload** (one URL for everything): the value of `type` names the message: `delivery_report_sms` → `DeliveryReportSms`, `recipient_delivery_report_sms` → `RecipientDeliveryReportSms or RecipientDeliveryReportMms`, `recipient_delivery_report_mms` → `RecipientDeliveryReportSms or RecipientDeliveryReportMms`, `delivery_report_mms` → `DeliveryReportMms`, `mo_text` → `IncomingSms`, `mo_media` → `IncomingMms`.
+//! - **By payload** (one URL for everything): the value of `type` names the message: `delivery_report_sms` → `DeliveryReportSms`, `recipient_delivery_report_sms` → `RecipientDeliveryReportSms`, `delivery_report_mms` → `DeliveryReportMms`, `recipient_delivery_report_mms` → `RecipientDeliveryReportMms`, `mo_text` → `IncomingSms`, `mo_media` → `IncomingMms`.
 //! - A body that fits no message is not an error: it becomes [`Event::Unknown`], which keeps the body as received and is answered 200. Only a body that is not JSON is refused.
-//!
-//! ### What the payload cannot tell
-//!
-//! - Messages `RecipientDeliveryReportSms`, `RecipientDeliveryReportMms` have the same payload schema, so no payload tells them apart; they are decoded as one
 //!
 //! ## Answers
 //!
@@ -164,11 +160,11 @@ pub enum ReceiveDeliveryReportMessage {
     /// Message `DeliveryReportSms`: SMS Delivery Report. Batch-level delivery report for SMS messages
     DeliveryReportSms(super::models::DeliveryReportSmsPayload),
     /// Message `RecipientDeliveryReportSms`: SMS Recipient Delivery Report. Per-recipient delivery report for an SMS message
-    ///
-    /// Message `RecipientDeliveryReportMms`: MMS Recipient Delivery Report. Per-recipient delivery report for an MMS message
-    RecipientDeliveryReportPayload(super::models::RecipientDeliveryReportPayload),
+    RecipientDeliveryReportSms(super::models::RecipientDeliveryReportSmsPayload),
     /// Message `DeliveryReportMms`: MMS Delivery Report. Batch-level delivery report for MMS messages
     DeliveryReportMms(super::models::DeliveryReportMmsPayload),
+    /// Message `RecipientDeliveryReportMms`: MMS Recipient Delivery Report. Per-recipient delivery report for an MMS message
+    RecipientDeliveryReportMms(super::models::RecipientDeliveryReportMmsPayload),
 }
 
 impl ReceiveDeliveryReportMessage {
@@ -176,10 +172,13 @@ impl ReceiveDeliveryReportMessage {
     pub fn message(&self) -> &'static str {
         match self {
             ReceiveDeliveryReportMessage::DeliveryReportSms(_) => "DeliveryReportSms",
-            ReceiveDeliveryReportMessage::RecipientDeliveryReportPayload(_) => {
-                "RecipientDeliveryReportSms or RecipientDeliveryReportMms"
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(_) => {
+                "RecipientDeliveryReportSms"
             }
             ReceiveDeliveryReportMessage::DeliveryReportMms(_) => "DeliveryReportMms",
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(_) => {
+                "RecipientDeliveryReportMms"
+            }
         }
     }
     /// A key that is the same for the sender's retries of this callback, when the
@@ -187,8 +186,9 @@ impl ReceiveDeliveryReportMessage {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             ReceiveDeliveryReportMessage::DeliveryReportSms(_) => None,
-            ReceiveDeliveryReportMessage::RecipientDeliveryReportPayload(_) => None,
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(_) => None,
             ReceiveDeliveryReportMessage::DeliveryReportMms(_) => None,
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(_) => None,
         }
     }
 }
@@ -199,10 +199,13 @@ impl Serialize for ReceiveDeliveryReportMessage {
             ReceiveDeliveryReportMessage::DeliveryReportSms(payload) => {
                 payload.serialize(serializer)
             }
-            ReceiveDeliveryReportMessage::RecipientDeliveryReportPayload(payload) => {
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(payload) => {
                 payload.serialize(serializer)
             }
             ReceiveDeliveryReportMessage::DeliveryReportMms(payload) => {
+                payload.serialize(serializer)
+            }
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(payload) => {
                 payload.serialize(serializer)
             }
         }
@@ -307,10 +310,10 @@ const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
         values: &[
             ("delivery_report_sms", 0),
             ("recipient_delivery_report_sms", 1),
-            ("recipient_delivery_report_mms", 1),
             ("delivery_report_mms", 2),
-            ("mo_text", 3),
-            ("mo_media", 4),
+            ("recipient_delivery_report_mms", 3),
+            ("mo_text", 4),
+            ("mo_media", 5),
         ],
     }
 };
@@ -324,13 +327,13 @@ const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 2] = {
             values: &[
                 ("delivery_report_sms", 0),
                 ("recipient_delivery_report_sms", 1),
-                ("recipient_delivery_report_mms", 1),
                 ("delivery_report_mms", 2),
+                ("recipient_delivery_report_mms", 3),
             ],
         },
         Discriminator::Tag {
             property: "type",
-            values: &[("mo_text", 3), ("mo_media", 4)],
+            values: &[("mo_text", 4), ("mo_media", 5)],
         },
     ]
 };
@@ -354,8 +357,9 @@ impl codegen_runtime::webhook::Decode for Webhooks {
 impl codegen_runtime::webhook::Messages for Event {
     const NAMES: &'static [&'static str] = &[
         "DeliveryReportSms",
-        "RecipientDeliveryReportSms or RecipientDeliveryReportMms",
+        "RecipientDeliveryReportSms",
         "DeliveryReportMms",
+        "RecipientDeliveryReportMms",
         "IncomingSms",
         "IncomingMms",
     ];
@@ -374,7 +378,7 @@ impl codegen_runtime::webhook::Messages for Event {
                 }
                 1 => {
                     Event::ReceiveDeliveryReport(
-                        ReceiveDeliveryReportMessage::RecipientDeliveryReportPayload(
+                        ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(
                             Deserialize::deserialize(deserializer)?,
                         ),
                     )
@@ -387,13 +391,20 @@ impl codegen_runtime::webhook::Messages for Event {
                     )
                 }
                 3 => {
+                    Event::ReceiveDeliveryReport(
+                        ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(
+                            Deserialize::deserialize(deserializer)?,
+                        ),
+                    )
+                }
+                4 => {
                     Event::ReceiveIncomingSms(
                         ReceiveIncomingSmsMessage::IncomingSms(
                             Deserialize::deserialize(deserializer)?,
                         ),
                     )
                 }
-                4 => {
+                5 => {
                     Event::ReceiveIncomingSms(
                         ReceiveIncomingSmsMessage::IncomingMms(
                             Deserialize::deserialize(deserializer)?,
