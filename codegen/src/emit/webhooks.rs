@@ -548,17 +548,19 @@ fn dedup_expression(plan: &Plan, group: usize) -> Option<TokenStream> {
     }
     let parts = first.iter().map(|pointer| {
         let steps = api.resolve_pointer(&group.payload, pointer).unwrap_or_default();
-        let mut expression = quote!(Some(payload));
+        let mut expression: Option<TokenStream> = None;
         for (ty, field) in steps {
             let TypeKind::Struct { fields } = &api.types[ty].kind else {
                 continue;
             };
             let name = ident(&plan.space.names.fields[ty][field]);
-            expression = if fields[field].required {
-                quote!(#expression.map(|value| &value.#name))
-            } else {
-                quote!(#expression.and_then(|value| value.#name.as_ref()))
-            };
+            let required = fields[field].required;
+            expression = Some(match expression {
+                None if required => quote!(Some(&payload.#name)),
+                None => quote!(payload.#name.as_ref()),
+                Some(outer) if required => quote!(#outer.map(|value| &value.#name)),
+                Some(outer) => quote!(#outer.and_then(|value| value.#name.as_ref())),
+            });
         }
         quote!(#expression.map(ToString::to_string))
     });

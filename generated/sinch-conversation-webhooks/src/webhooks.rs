@@ -309,8 +309,33 @@ impl Event {
     /// spec names one (`x-dedup-key`).
     pub fn dedup_key(&self) -> Option<String> {
         match self {
-            Event::ReceiveInboundMessage(_) => None,
-            Event::ReceiveMessageDelivery(_) => None,
+            Event::ReceiveInboundMessage(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    &[
+                        payload
+                            .message
+                            .as_ref()
+                            .and_then(|value| value.id.as_ref())
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
+            Event::ReceiveMessageDelivery(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    &[
+                        payload
+                            .message_delivery_report
+                            .as_ref()
+                            .and_then(|value| value.message_id.as_ref())
+                            .map(ToString::to_string),
+                        payload
+                            .message_delivery_report
+                            .as_ref()
+                            .and_then(|value| value.status.as_ref())
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
             Event::ReceiveInboundEvent(_) => None,
             Event::ReceiveContactCreate(_) => None,
             Event::ReceiveContactUpdate(_) => None,
@@ -322,7 +347,11 @@ impl Event {
             Event::ReceiveCapabilityResult(_) => None,
             Event::ReceiveOptIn(_) => None,
             Event::ReceiveOptOut(_) => None,
-            Event::ReceiveSmartConversationResult(_) => None,
+            Event::ReceiveSmartConversationResult(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    &[payload.message_id.as_ref().map(ToString::to_string)],
+                )
+            }
             Event::ContactEvent(_) => None,
             Event::ConversationEvent(_) => None,
             Event::OptEvent(_) => None,

@@ -186,9 +186,25 @@ impl ReceiveDeliveryReportMessage {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             ReceiveDeliveryReportMessage::DeliveryReportSms(_) => None,
-            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(_) => None,
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    &[
+                        payload.batch_id.as_ref().map(ToString::to_string),
+                        payload.recipient.as_ref().map(ToString::to_string),
+                        payload.status.as_ref().map(ToString::to_string),
+                    ],
+                )
+            }
             ReceiveDeliveryReportMessage::DeliveryReportMms(_) => None,
-            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(_) => None,
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    &[
+                        payload.batch_id.as_ref().map(ToString::to_string),
+                        payload.recipient.as_ref().map(ToString::to_string),
+                        payload.status.as_ref().map(ToString::to_string),
+                    ],
+                )
+            }
         }
     }
 }
@@ -234,8 +250,16 @@ impl ReceiveIncomingSmsMessage {
     /// spec names one (`x-dedup-key`).
     pub fn dedup_key(&self) -> Option<String> {
         match self {
-            ReceiveIncomingSmsMessage::IncomingSms(_) => None,
-            ReceiveIncomingSmsMessage::IncomingMms(_) => None,
+            ReceiveIncomingSmsMessage::IncomingSms(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    &[Some(&payload.id).map(ToString::to_string)],
+                )
+            }
+            ReceiveIncomingSmsMessage::IncomingMms(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    &[payload.id.as_ref().map(ToString::to_string)],
+                )
+            }
         }
     }
 }
