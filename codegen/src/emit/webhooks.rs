@@ -548,21 +548,27 @@ fn dedup_expression(plan: &Plan, group: usize) -> Option<TokenStream> {
     }
     let parts = first.iter().map(|pointer| {
         let steps = api.resolve_pointer(&group.payload, pointer).unwrap_or_default();
-        let mut expression: Option<TokenStream> = None;
+        // `payload.a.b`, and whether an optional field on the way makes it an `Option`.
+        let mut expression = quote!(payload);
+        let mut optional = false;
         for (ty, field) in steps {
             let TypeKind::Struct { fields } = &api.types[ty].kind else {
                 continue;
             };
             let name = ident(&plan.space.names.fields[ty][field]);
-            let required = fields[field].required;
-            expression = Some(match expression {
-                None if required => quote!(Some(&payload.#name)),
-                None => quote!(payload.#name.as_ref()),
-                Some(outer) if required => quote!(#outer.map(|value| &value.#name)),
-                Some(outer) => quote!(#outer.and_then(|value| value.#name.as_ref())),
-            });
+            expression = match (optional, fields[field].required) {
+                (false, true) => quote!(#expression.#name),
+                (false, false) => quote!(#expression.#name.as_ref()),
+                (true, true) => quote!(#expression.map(|value| &value.#name)),
+                (true, false) => quote!(#expression.and_then(|value| value.#name.as_ref())),
+            };
+            optional |= !fields[field].required;
         }
-        quote!(#expression.map(ToString::to_string))
+        if optional {
+            quote!(#expression.map(ToString::to_string))
+        } else {
+            quote!(Some(#expression.to_string()))
+        }
     });
     Some(quote!(codegen_runtime::webhook::dedup_key(&[#(#parts),*])))
 }

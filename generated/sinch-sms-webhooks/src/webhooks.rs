@@ -251,9 +251,7 @@ impl ReceiveIncomingSmsMessage {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             ReceiveIncomingSmsMessage::IncomingSms(payload) => {
-                codegen_runtime::webhook::dedup_key(
-                    &[Some(&payload.id).map(ToString::to_string)],
-                )
+                codegen_runtime::webhook::dedup_key(&[Some(payload.id.to_string())])
             }
             ReceiveIncomingSmsMessage::IncomingMms(payload) => {
                 codegen_runtime::webhook::dedup_key(
