@@ -297,3 +297,143 @@ pub fn dedup_key(parts: &[Option<String>]) -> Option<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::UnknownFields;
+
+    #[derive(Debug, PartialEq)]
+    pub struct Text {
+        pub kind: String,
+        pub body: Option<String>,
+        pub unknown_fields: UnknownFields,
+    }
+    crate::object!(Text { "type" => kind: required, "body" => body: optional } unknown unknown_fields);
+
+    #[derive(Debug, PartialEq)]
+    pub struct Media {
+        pub kind: String,
+        pub url: Option<String>,
+        pub unknown_fields: UnknownFields,
+    }
+    crate::object!(Media { "type" => kind: required, "url" => url: optional } unknown unknown_fields);
+
+    #[derive(Debug, PartialEq)]
+    enum Message {
+        Text(Text),
+        Media(Media),
+        Unknown(UnknownEvent),
+    }
+
+    impl Messages for Message {
+        const NAMES: &'static [&'static str] = &["Text", "Media"];
+
+        fn decode<'de, D: Deserializer<'de>>(message: usize, deserializer: D) -> Result<Self, D::Error> {
+            match message {
+                0 => Text::deserialize(deserializer).map(Message::Text),
+                1 => Media::deserialize(deserializer).map(Message::Media),
+                _ => Err(de::Error::custom("no such message")),
+            }
+        }
+
+        fn unknown(event: UnknownEvent) -> Self {
+            Message::Unknown(event)
+        }
+    }
+
+    impl Serialize for Message {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Message::Text(text) => text.serialize(serializer),
+                Message::Media(media) => media.serialize(serializer),
+                Message::Unknown(event) => event.serialize(serializer),
+            }
+        }
+    }
+
+    const TAG: Discriminator =
+        Discriminator::Tag { property: "type", values: &[("text", 0), ("media", 1), ("media_v2", 1)] };
+    const KEYS: Discriminator = Discriminator::Keys { keys: &[("url", 1)], fallback: &[(0, &["type", "body"])] };
+
+    fn decode_str(body: &str, discriminator: &Discriminator) -> Message {
+        decode(body.as_bytes(), discriminator).unwrap_or_else(|e| panic!("{body}: {e}"))
+    }
+
+    /// Decodes `body` and checks that encoding the result gives the same JSON value.
+    fn round_trip(body: &str, discriminator: &Discriminator) -> Message {
+        let message = decode_str(body, discriminator);
+        let again: serde_json::Value = serde_json::to_value(&message).unwrap();
+        assert_eq!(again, serde_json::from_str::<serde_json::Value>(body).unwrap(), "re-encoding changes {body}");
+        message
+    }
+
+    #[test]
+    fn a_tag_anywhere_in_the_object_picks_the_message_and_keeps_field_order() {
+        let early = round_trip(r#"{"type":"media","url":"u","extra":[1,{"a":null}]}"#, &TAG);
+        assert!(matches!(&early, Message::Media(m) if m.url.as_deref() == Some("u") && m.unknown_fields.contains_key("extra")));
+        let late = round_trip(r#"{"url":"u","extra":{"deep":[true]},"type":"media_v2"}"#, &TAG);
+        assert!(matches!(&late, Message::Media(m) if m.kind == "media_v2"));
+        assert!(matches!(round_trip(r#"{"body":"hi","type":"text"}"#, &TAG), Message::Text(_)));
+    }
+
+    #[test]
+    fn an_unknown_or_missing_tag_is_an_unknown_event_keeping_the_body() {
+        for body in [r#"{"type":"hologram","url":"u"}"#, r#"{"url":"u"}"#, r#"{"type":7}"#, "[1,2]", r#""text""#] {
+            let Message::Unknown(event) = decode_str(body, &TAG) else {
+                panic!("{body} should be unknown");
+            };
+            assert_eq!(event.body().get(), body);
+            assert!(!event.reason().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_key_only_one_message_has_picks_it_and_the_fallback_needs_every_key_declared() {
+        assert!(matches!(round_trip(r#"{"type":"x","url":"u","z":1}"#, &KEYS), Message::Media(_)));
+        assert!(matches!(round_trip(r#"{"type":"x","body":"b"}"#, &KEYS), Message::Text(_)));
+        assert!(matches!(decode_str(r#"{"type":"x","other":1}"#, &KEYS), Message::Unknown(_)));
+    }
+
+    #[test]
+    fn a_payload_that_does_not_fit_its_message_is_unknown_with_a_precise_reason() {
+        let body = "{\"type\":\"text\",\n\"body\":42}";
+        let Message::Unknown(event) = decode_str(body, &TAG) else {
+            panic!("a number body should not decode as Text");
+        };
+        assert!(event.reason().contains("`Text`"), "{}", event.reason());
+        assert!(event.reason().contains("line 2"), "{}", event.reason());
+        let Message::Unknown(missing) = decode_str(r#"{"body":"b","url":"u"}"#, &Discriminator::Single(0)) else {
+            panic!("a body without its required type should not decode as Text");
+        };
+        assert!(missing.reason().contains("missing field `type`"), "{}", missing.reason());
+    }
+
+    #[test]
+    fn only_a_body_that_is_not_json_is_an_error_and_it_says_where() {
+        for (body, line) in [("{\"type\":\"text\",\n\"body\":", 2), ("", 1), ("{\"type\":\"text\"} trailing", 1)] {
+            let error = decode::<Message>(body.as_bytes(), &TAG).unwrap_err();
+            assert_eq!(error.line(), line, "{body}: {error}");
+            assert!(error.to_string().starts_with("the body is not valid JSON"), "{error}");
+        }
+        let error = decode::<Message>(br#"{"url":"u", oops}"#, &TAG).unwrap_err();
+        assert_eq!((error.line(), error.column()), (1, 13), "{error}");
+    }
+
+    #[test]
+    fn escaped_keys_and_duplicate_fields_are_handled_as_serde_would() {
+        assert!(matches!(decode_str(r#"{"\u0074ype":"text"}"#, &TAG), Message::Text(_)));
+        let Message::Text(text) = decode_str(r#"{"b\u006fdy":"b","type":"text"}"#, &TAG) else {
+            panic!("escaped key");
+        };
+        assert_eq!(text.body.as_deref(), Some("b"));
+        assert!(matches!(decode_str(r#"{"type":"text","type":"text"}"#, &TAG), Message::Unknown(_)));
+    }
+
+    #[test]
+    fn dedup_key_is_the_value_alone_or_an_unambiguous_list() {
+        assert_eq!(dedup_key(&[Some("id-1".into())]), Some("id-1".into()));
+        assert_eq!(dedup_key(&[Some("b:1".into()), Some("r".into())]), Some(r#"["b:1","r"]"#.into()));
+        assert_eq!(dedup_key(&[Some("b".into()), None]), None);
+    }
+}
