@@ -258,7 +258,18 @@ impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
         status
     }
 
+    /// Logs what a receiver operator must see (a callback kept as unknown, a refusal) and
+    /// calls the inspector.
     fn record(&self, record: &Record<'_>) {
+        match (&record.error, record.message) {
+            (Some(error), _) => tracing::warn!(path = record.path, status = record.status.as_u16(), "refused a callback: {error}"),
+            (None, None) => tracing::warn!(
+                path = record.path,
+                status = record.status.as_u16(),
+                "a callback fits no message of the spec; kept whole and handed to Handler::unknown"
+            ),
+            (None, Some(message)) => tracing::debug!(path = record.path, status = record.status.as_u16(), message, "callback"),
+        }
         if let Some(inspect) = &self.inspect {
             inspect(record);
         }
