@@ -527,6 +527,13 @@ fn event_enum(plan: &Plan) -> TokenStream {
             fn dedup_key(&self) -> Option<String> {
                 Event::dedup_key(self)
             }
+
+            fn unknown_reason(&self) -> Option<&str> {
+                match self {
+                    Event::Unknown(event) => Some(event.reason()),
+                    _ => None,
+                }
+            }
         }
     }
 }

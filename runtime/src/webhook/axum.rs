@@ -30,6 +30,10 @@ where
         return StatusCode::METHOD_NOT_ALLOWED;
     }
     let (parts, body) = request.into_parts();
+    if !dispatcher.serves(parts.uri.path()) {
+        let path = parts.uri.path();
+        return dispatcher.refuse(path, Rejection::UnknownChannel(path.to_owned()));
+    }
     let limit = dispatcher.receiver().body_limit();
     match axum::body::to_bytes(Body::new(body), limit).await {
         Ok(bytes) => dispatcher.dispatch(parts.uri.path(), &parts.headers, &bytes).await,

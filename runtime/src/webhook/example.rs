@@ -87,6 +87,7 @@ struct Line<'a> {
     operation: Option<&'a str>,
     payload: Option<&'a RawValue>,
     error: Option<&'a str>,
+    unknown: Option<&'a str>,
 }
 
 impl serde::Serialize for Line<'_> {
@@ -100,6 +101,9 @@ impl serde::Serialize for Line<'_> {
         map.serialize_entry("payload", &self.payload)?;
         if let Some(error) = self.error {
             map.serialize_entry("error", error)?;
+        }
+        if let Some(reason) = self.unknown {
+            map.serialize_entry("unknown", reason)?;
         }
         map.end()
     }
@@ -115,6 +119,7 @@ fn print_record(record: &Record<'_>) {
         operation: record.operation,
         payload,
         error: record.error.as_deref(),
+        unknown: record.unknown.as_deref(),
     };
     if let Ok(json) = serde_json::to_string(&line) {
         let mut stdout = std::io::stdout().lock();

@@ -118,6 +118,7 @@ pub fn decode<T: Messages>(body: &[u8], discriminator: &Discriminator) -> Result
     match result.and_then(|step| deserializer.end().map(|()| step)) {
         Ok(Step::Message(message)) => Ok(message),
         Ok(Step::NoMatch) => unknown(body, no_match(discriminator)),
+        Ok(Step::Conflict { chosen, rival }) => unknown(body, conflict::<T>(chosen, rival)),
         Err(error) if error.is_data() => unknown(body, mismatch::<T>(body, chosen.get(), error)),
         Err(error) => Err(MalformedBody(error)),
     }
@@ -126,6 +127,8 @@ pub fn decode<T: Messages>(body: &[u8], discriminator: &Discriminator) -> Result
 enum Step<T> {
     Message(T),
     NoMatch,
+    /// Keys of two messages in one body: which one it is would depend on key order.
+    Conflict { chosen: usize, rival: usize },
 }
 
 /// Keeps a body that is valid JSON but fits no message.
@@ -141,6 +144,15 @@ fn no_match(discriminator: &Discriminator) -> String {
         }
         _ => "the body is not an object with the properties of a known message".to_owned(),
     }
+}
+
+fn conflict<T: Messages>(chosen: usize, rival: usize) -> String {
+    let name = |message: usize| T::NAMES.get(message).copied().unwrap_or("?");
+    format!(
+        "the body has properties that only message `{}` has and others that only `{}` has",
+        name(chosen),
+        name(rival)
+    )
 }
 
 /// Why the body does not fit the message it was routed to. The error is taken from decoding
@@ -211,8 +223,17 @@ impl<'de, T: Messages> RouteVisitor<'_, T> {
         map: A,
     ) -> Result<Step<T>, A::Error> {
         self.chosen.set(Some(message));
-        let replay = Replay { scanned: scanned.into_iter(), value: None, pending, map };
-        T::decode(message, MapAccessDeserializer::new(replay)).map(Step::Message)
+        let rivals = match *self.discriminator {
+            Discriminator::Keys { keys, .. } => keys,
+            _ => &[],
+        };
+        let rival = Cell::new(None);
+        let replay = Replay { scanned: scanned.into_iter(), value: None, pending, map, rivals, chosen: message, rival: &rival };
+        let decoded = T::decode(message, MapAccessDeserializer::new(replay))?;
+        Ok(match rival.get() {
+            Some(rival) => Step::Conflict { chosen: message, rival },
+            None => Step::Message(decoded),
+        })
     }
 }
 
@@ -246,16 +267,20 @@ fn fitting_fallback(discriminator: &Discriminator, scanned: &[Scanned<'_>]) -> O
 }
 
 /// The fields of an object as a map again: first those already scanned, then the pending
-/// key, then whatever the underlying map still holds.
-struct Replay<'de, A> {
+/// key, then whatever the underlying map still holds. A key of the underlying map that
+/// decides for another message than `chosen` is noted in `rival`.
+struct Replay<'de, 'c, A> {
     scanned: std::vec::IntoIter<Scanned<'de>>,
     /// The value of the scanned key returned last, if its value has not been read yet.
     value: Option<&'de RawValue>,
     pending: Option<Key<'de>>,
     map: A,
+    rivals: &'static [(&'static str, usize)],
+    chosen: usize,
+    rival: &'c Cell<Option<usize>>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, '_, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
@@ -264,10 +289,19 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, A> {
             return key_seed(seed, key).map(Some);
         }
         self.value = None;
-        match self.pending.take() {
-            Some(key) => key_seed(seed, key).map(Some),
-            None => self.map.next_key_seed(seed),
+        if let Some(key) = self.pending.take() {
+            return key_seed(seed, key).map(Some);
         }
+        if self.rivals.is_empty() {
+            return self.map.next_key_seed(seed);
+        }
+        let Some(key) = self.map.next_key::<Key<'de>>()? else {
+            return Ok(None);
+        };
+        if let Some(other) = lookup(self.rivals, key.as_str()).filter(|&other| other != self.chosen) {
+            self.rival.set(Some(other));
+        }
+        key_seed(seed, key).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
@@ -393,6 +427,19 @@ mod tests {
         assert!(matches!(round_trip(r#"{"type":"x","url":"u","z":1}"#, &KEYS), Message::Media(_)));
         assert!(matches!(round_trip(r#"{"type":"x","body":"b"}"#, &KEYS), Message::Text(_)));
         assert!(matches!(decode_str(r#"{"type":"x","other":1}"#, &KEYS), Message::Unknown(_)));
+    }
+
+    #[test]
+    fn keys_of_two_messages_in_one_body_are_unknown_whatever_their_order() {
+        const BOTH: Discriminator = Discriminator::Keys { keys: &[("body", 0), ("url", 1)], fallback: &[] };
+        for body in [r#"{"type":"x","body":"b","url":"u"}"#, r#"{"url":"u","type":"x","body":"b"}"#] {
+            let Message::Unknown(event) = decode_str(body, &BOTH) else {
+                panic!("{body} has keys of Text and Media");
+            };
+            assert!(event.reason().contains("`Text`") && event.reason().contains("`Media`"), "{}", event.reason());
+            assert_eq!(event.body().get(), body);
+        }
+        assert!(matches!(decode_str(r#"{"url":"u","type":"x","url2":1}"#, &BOTH), Message::Media(_)));
     }
 
     #[test]

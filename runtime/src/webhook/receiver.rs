@@ -19,6 +19,8 @@ pub trait Callback: Serialize + Send + 'static {
     /// A key that is the same for retries of one callback (senders retry, so duplicates are
     /// normal), when the payload has one.
     fn dedup_key(&self) -> Option<String>;
+    /// For a callback that fits no message, why.
+    fn unknown_reason(&self) -> Option<&str>;
 }
 
 /// What a generated crate knows about its messages: implemented by generated code.
@@ -197,6 +199,8 @@ pub struct Record<'a> {
     pub payload: Option<String>,
     /// Why the request was refused.
     pub error: Option<String>,
+    /// Why a callback that was accepted fits no message.
+    pub unknown: Option<String>,
 }
 
 type Inspector = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
@@ -228,14 +232,21 @@ impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
         &self.handler
     }
 
+    /// Whether `path` is served: `/` (decoded by payload) or a channel address.
+    pub fn serves(&self, path: &str) -> bool {
+        path == "/" || D::CHANNELS.contains(&path)
+    }
+
     /// Handles a request to `path`: `/` is decoded by payload, a channel address by channel.
     pub async fn dispatch(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> StatusCode {
         let channel = (path != "/" || D::CHANNELS.contains(&path)).then_some(path);
-        let mut record = Record { path, status: StatusCode::OK, message: None, operation: None, payload: None, error: None };
+        let mut record =
+            Record { path, status: StatusCode::OK, message: None, operation: None, payload: None, error: None, unknown: None };
         match self.receiver.receive(channel, headers, body) {
             Ok(callback) => {
                 record.message = callback.message();
                 record.operation = callback.operation();
+                record.unknown = callback.unknown_reason().map(str::to_owned);
                 if self.inspect.is_some() {
                     record.payload = serde_json::to_string(&callback).ok();
                 }
@@ -254,7 +265,7 @@ impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
     pub fn refuse(&self, path: &str, rejection: Rejection) -> StatusCode {
         let status = rejection.status();
         let error = Some(rejection.to_string());
-        self.record(&Record { path, status, message: None, operation: None, payload: None, error });
+        self.record(&Record { path, status, message: None, operation: None, payload: None, error, unknown: None });
         status
     }
 
@@ -266,7 +277,8 @@ impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
             (None, None) => tracing::warn!(
                 path = record.path,
                 status = record.status.as_u16(),
-                "a callback fits no message of the spec; kept whole and handed to Handler::unknown"
+                "a callback fits no message of the spec ({}); kept whole and handed to Handler::unknown",
+                record.unknown.as_deref().unwrap_or("no reason given")
             ),
             (None, Some(message)) => tracing::debug!(path = record.path, status = record.status.as_u16(), message, "callback"),
         }

@@ -104,6 +104,12 @@ impl codegen_runtime::webhook::Callback for Event {
     fn dedup_key(&self) -> Option<String> {
         Event::dedup_key(self)
     }
+    fn unknown_reason(&self) -> Option<&str> {
+        match self {
+            Event::Unknown(event) => Some(event.reason()),
+            _ => None,
+        }
+    }
 }
 
 
