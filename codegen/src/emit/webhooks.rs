@@ -515,6 +515,16 @@ fn event_enum(plan: &Plan) -> TokenStream {
             }
         }
 
+        /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
+        impl codegen_runtime::Unknowns for Event {
+            fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
+                match self {
+                    #(Event::#names(payload) => payload.collect_unknowns(at, out),)*
+                    Event::Unknown(_) => out.push(at.clone()),
+                }
+            }
+        }
+
         impl codegen_runtime::webhook::Callback for Event {
             fn message(&self) -> Option<&'static str> {
                 Event::message(self)
@@ -590,7 +600,7 @@ fn message_enums(plan: &Plan) -> TokenStream {
         let types = groups.iter().map(|&g| payload_type(plan.space, &plan.routing.groups[g]));
         let labels = groups.iter().map(|&g| plan.routing.label(api, g));
         let dedup = groups.iter().zip(&variants).map(|(&g, v)| dedup_arm(plan, quote!(#name::#v), g));
-        let (v1, v2, v3) = (&variants, &variants, &variants);
+        let (v1, v2, v3, v4) = (&variants, &variants, &variants, &variants);
         Some(quote! {
             #[doc = #doc]
             #[allow(clippy::large_enum_variant)]
@@ -620,6 +630,14 @@ fn message_enums(plan: &Plan) -> TokenStream {
                 fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
                         #(#name::#v3(payload) => payload.serialize(serializer),)*
+                    }
+                }
+            }
+
+            impl codegen_runtime::Unknowns for #name {
+                fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
+                    match self {
+                        #(#name::#v4(payload) => payload.collect_unknowns(at, out),)*
                     }
                 }
             }

@@ -387,6 +387,34 @@ impl Serialize for Event {
     }
 }
 
+/// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
+impl codegen_runtime::Unknowns for Event {
+    fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
+        match self {
+            Event::ReceiveInboundMessage(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveMessageDelivery(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveInboundEvent(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveContactCreate(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveContactUpdate(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveContactDelete(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveContactMerge(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveConversationStart(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveConversationStop(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveChannelEvent(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveCapabilityResult(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveOptIn(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveOptOut(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveSmartConversationResult(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            Event::ContactEvent(payload) => payload.collect_unknowns(at, out),
+            Event::ConversationEvent(payload) => payload.collect_unknowns(at, out),
+            Event::OptEvent(payload) => payload.collect_unknowns(at, out),
+            Event::Unknown(_) => out.push(at.clone()),
+        }
+    }
+}
+
 impl codegen_runtime::webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)

@@ -141,6 +141,17 @@ impl Serialize for Event {
     }
 }
 
+/// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
+impl codegen_runtime::Unknowns for Event {
+    fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
+        match self {
+            Event::ReceiveDeliveryReport(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveIncomingSms(payload) => payload.collect_unknowns(at, out),
+            Event::Unknown(_) => out.push(at.clone()),
+        }
+    }
+}
+
 impl codegen_runtime::webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
@@ -234,6 +245,25 @@ impl Serialize for ReceiveDeliveryReportMessage {
     }
 }
 
+impl codegen_runtime::Unknowns for ReceiveDeliveryReportMessage {
+    fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
+        match self {
+            ReceiveDeliveryReportMessage::DeliveryReportSms(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            ReceiveDeliveryReportMessage::DeliveryReportMms(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+        }
+    }
+}
+
 /// The messages of operation `receiveIncomingSms`.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -276,6 +306,19 @@ impl Serialize for ReceiveIncomingSmsMessage {
             }
             ReceiveIncomingSmsMessage::IncomingMms(payload) => {
                 payload.serialize(serializer)
+            }
+        }
+    }
+}
+
+impl codegen_runtime::Unknowns for ReceiveIncomingSmsMessage {
+    fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
+        match self {
+            ReceiveIncomingSmsMessage::IncomingSms(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            ReceiveIncomingSmsMessage::IncomingMms(payload) => {
+                payload.collect_unknowns(at, out)
             }
         }
     }

@@ -94,6 +94,16 @@ impl Serialize for Event {
     }
 }
 
+/// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
+impl codegen_runtime::Unknowns for Event {
+    fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
+        match self {
+            Event::ReceiveOdd(payload) => payload.collect_unknowns(at, out),
+            Event::Unknown(_) => out.push(at.clone()),
+        }
+    }
+}
+
 impl codegen_runtime::webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
