@@ -61,11 +61,12 @@ pub fn payloads(crate_name: &str) -> &'static [Payload] {
         ],
         "sinch-sms-webhooks" => payloads![
             sinch_sms_webhooks::DeliveryReportSmsPayload as "DeliveryReportSms",
-            sinch_sms_webhooks::RecipientDeliveryReportPayload as "RecipientDeliveryReportSms",
+            sinch_sms_webhooks::RecipientDeliveryReportSmsPayload as "RecipientDeliveryReportSms",
             sinch_sms_webhooks::DeliveryReportMmsPayload as "DeliveryReportMms",
-            sinch_sms_webhooks::RecipientDeliveryReportPayload as "RecipientDeliveryReportMms",
+            sinch_sms_webhooks::RecipientDeliveryReportMmsPayload as "RecipientDeliveryReportMms",
             sinch_sms_webhooks::IncomingSmsPayload as "IncomingSms",
             sinch_sms_webhooks::IncomingMmsPayload as "IncomingMms",
+            sinch_sms_webhooks::IncomingBinaryPayload as "IncomingBinary",
         ],
         "sinch-provisioning" => payloads![
             sinch_provisioning::WebhookWebhookDto as "WebhookWebhookDto",

@@ -27,6 +27,18 @@ codegen_runtime::open_enum!(DeliveryReportSmsPayloadType {
 
 /// The callback event type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IncomingBinaryPayloadType {
+    /// `mo_binary`
+    MoBinary,
+    /// A value the spec does not list, kept as received.
+    Unknown(String),
+}
+codegen_runtime::open_enum!(IncomingBinaryPayloadType {
+    MoBinary = "mo_binary",
+} unknown Unknown);
+
+/// The callback event type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IncomingMmsPayloadType {
     /// `mo_media`
     MoMedia,

@@ -10,7 +10,7 @@
 //! | Operation | Action | Channel | Messages |
 //! |---|---|---|---|
 //! | `receiveDeliveryReport` | publish | `/sms/delivery-report` | `DeliveryReportSms`, `RecipientDeliveryReportSms`, `DeliveryReportMms`, `RecipientDeliveryReportMms` |
-//! | `receiveIncomingSms` | publish | `/sms/incoming` | `IncomingSms`, `IncomingMms` |
+//! | `receiveIncomingSms` | publish | `/sms/incoming` | `IncomingSms`, `IncomingMms`, `IncomingBinary` |
 //!
 //! ## Messages
 //!
@@ -22,6 +22,7 @@
 //! | `RecipientDeliveryReportMms` | `recipient_delivery_report_mms` | [`RecipientDeliveryReportMmsPayload`] | Per-recipient delivery report for an MMS message |
 //! | `IncomingSms` | `incoming_sms` | [`IncomingSmsPayload`] | An inbound SMS message from an end user |
 //! | `IncomingMms` | `incoming_mms` | [`IncomingMmsPayload`] | An inbound MMS message from an end user |
+//! | `IncomingBinary` | `incoming_binary` | [`IncomingBinaryPayload`] | An inbound binary SMS message from an end user |
 //!
 //! ## Security schemes
 //!

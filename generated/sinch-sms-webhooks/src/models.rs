@@ -10,12 +10,15 @@ pub struct Body {
     pub subject: Option<String>,
     /// The text portion of the MMS
     pub message: Option<String>,
+    /// The media attached to the MMS.
+    pub media: Option<Vec<InboundMedia>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
 codegen_runtime::object!(Body {
     "subject" => subject: optional,
     "message" => message: optional,
+    "media" => media: optional,
 } unknown unknown_fields);
 
 /// Payload of the message `DeliveryReportMms`: Batch-level delivery report for MMS messages
@@ -53,6 +56,8 @@ pub struct DeliveryReportMmsPayloadStatus {
     pub status: Option<String>,
     /// Number of recipients with this status
     pub count: Option<i64>,
+    /// List of recipient numbers
+    pub recipients: Option<Vec<String>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
@@ -60,6 +65,7 @@ codegen_runtime::object!(DeliveryReportMmsPayloadStatus {
     "code" => code: optional,
     "status" => status: optional,
     "count" => count: optional,
+    "recipients" => recipients: optional,
 } unknown unknown_fields);
 
 /// Payload of the message `DeliveryReportSms`: Batch-level delivery report for SMS messages
@@ -109,6 +115,68 @@ codegen_runtime::object!(DeliveryReportSmsPayloadStatus {
     "recipients" => recipients: optional,
 } unknown unknown_fields);
 
+/// One media item of an inbound MMS.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InboundMedia {
+    /// Where to download the media.
+    ///
+    /// Constraints: format `uri`.
+    pub url: Option<String>,
+    /// The media's MIME type.
+    pub content_type: Option<String>,
+    /// Whether the media could be fetched from the operator.
+    pub status: Option<String>,
+    /// The status code of fetching the media.
+    pub code: Option<i64>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(InboundMedia {
+    "url" => url: optional,
+    "content_type" => content_type: optional,
+    "status" => status: optional,
+    "code" => code: optional,
+} unknown unknown_fields);
+
+/// An inbound binary SMS (type mo_binary), e.g. a WAP push or an SMS with a user data header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingBinaryPayload {
+    /// The callback event type
+    pub r#type: IncomingBinaryPayloadType,
+    /// The inbound message identifier
+    pub id: String,
+    /// The sender phone number
+    pub from: String,
+    /// The Sinch phone number or short code to which the message was sent.
+    pub to: String,
+    /// The message content, Base64-encoded.
+    pub body: String,
+    /// The user data header, hex-encoded, if the message has one.
+    pub udh: Option<String>,
+    /// When the system received the message.
+    pub received_at: Timestamp,
+    /// When the message left the originating device. Only available if provided by operator.
+    pub sent_at: Option<Timestamp>,
+    /// The MCC/MNC of the sender's operator if known.
+    pub operator_id: Option<String>,
+    /// The client reference of the message this one answers, if it had one.
+    pub client_reference: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(IncomingBinaryPayload {
+    "type" => r#type: required,
+    "id" => id: required,
+    "from" => from: required,
+    "to" => to: required,
+    "body" => body: required,
+    "udh" => udh: optional,
+    "received_at" => received_at: required,
+    "sent_at" => sent_at: optional,
+    "operator_id" => operator_id: optional,
+    "client_reference" => client_reference: optional,
+} unknown unknown_fields);
+
 /// Payload of the message `IncomingMms`: An inbound MMS message from an end user
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncomingMmsPayload {
@@ -124,6 +192,12 @@ pub struct IncomingMmsPayload {
     pub body: Option<Body>,
     /// When the message was received
     pub received_at: Option<Timestamp>,
+    /// When the message left the originating device. Only available if provided by operator.
+    pub sent_at: Option<Timestamp>,
+    /// The MCC/MNC of the sender's operator if known.
+    pub operator_id: Option<String>,
+    /// The client reference of the message this one answers, if it had one.
+    pub client_reference: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
@@ -134,6 +208,9 @@ codegen_runtime::object!(IncomingMmsPayload {
     "to" => to: optional,
     "body" => body: optional,
     "received_at" => received_at: optional,
+    "sent_at" => sent_at: optional,
+    "operator_id" => operator_id: optional,
+    "client_reference" => client_reference: optional,
 } unknown unknown_fields);
 
 /// Payload of the message `IncomingSms`: An inbound SMS message from an end user
@@ -197,6 +274,10 @@ pub struct RecipientDeliveryReportMmsPayload {
     pub applied_originator: Option<String>,
     /// The message encoding used
     pub encoding: Option<String>,
+    /// The operator that delivered the message to the recipient, if known.
+    pub operator: Option<String>,
+    /// The number of parts the message was split into.
+    pub number_of_message_parts: Option<i32>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
@@ -211,6 +292,8 @@ codegen_runtime::object!(RecipientDeliveryReportMmsPayload {
     "client_reference" => client_reference: optional,
     "applied_originator" => applied_originator: optional,
     "encoding" => encoding: optional,
+    "operator" => operator: optional,
+    "number_of_message_parts" => number_of_message_parts: optional,
 } unknown unknown_fields);
 
 /// The fields of a per-recipient delivery report, for SMS and MMS alike.
@@ -236,6 +319,10 @@ pub struct RecipientDeliveryReportPayload {
     pub applied_originator: Option<String>,
     /// The message encoding used
     pub encoding: Option<String>,
+    /// The operator that delivered the message to the recipient, if known.
+    pub operator: Option<String>,
+    /// The number of parts the message was split into.
+    pub number_of_message_parts: Option<i32>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
@@ -250,6 +337,8 @@ codegen_runtime::object!(RecipientDeliveryReportPayload {
     "client_reference" => client_reference: optional,
     "applied_originator" => applied_originator: optional,
     "encoding" => encoding: optional,
+    "operator" => operator: optional,
+    "number_of_message_parts" => number_of_message_parts: optional,
 } unknown unknown_fields);
 
 /// A per-recipient delivery report for an SMS message.
@@ -275,6 +364,10 @@ pub struct RecipientDeliveryReportSmsPayload {
     pub applied_originator: Option<String>,
     /// The message encoding used
     pub encoding: Option<String>,
+    /// The operator that delivered the message to the recipient, if known.
+    pub operator: Option<String>,
+    /// The number of parts the message was split into.
+    pub number_of_message_parts: Option<i32>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
@@ -289,4 +382,6 @@ codegen_runtime::object!(RecipientDeliveryReportSmsPayload {
     "client_reference" => client_reference: optional,
     "applied_originator" => applied_originator: optional,
     "encoding" => encoding: optional,
+    "operator" => operator: optional,
+    "number_of_message_parts" => number_of_message_parts: optional,
 } unknown unknown_fields);

@@ -6,7 +6,7 @@
 //! ## Decoding
 //!
 //! - **By channel**: a body posted to a channel address is decoded as that channel's messages.
-//! - **By payload** (one URL for everything): the value of `type` names the message: `delivery_report_sms` → `DeliveryReportSms`, `recipient_delivery_report_sms` → `RecipientDeliveryReportSms`, `delivery_report_mms` → `DeliveryReportMms`, `recipient_delivery_report_mms` → `RecipientDeliveryReportMms`, `mo_text` → `IncomingSms`, `mo_media` → `IncomingMms`.
+//! - **By payload** (one URL for everything): the value of `type` names the message: `delivery_report_sms` → `DeliveryReportSms`, `recipient_delivery_report_sms` → `RecipientDeliveryReportSms`, `delivery_report_mms` → `DeliveryReportMms`, `recipient_delivery_report_mms` → `RecipientDeliveryReportMms`, `mo_text` → `IncomingSms`, `mo_media` → `IncomingMms`, `mo_binary` → `IncomingBinary`.
 //! - A body that fits no message is not an error: it becomes [`Event::Unknown`], which keeps the body as received and is answered 200. Only a body that is not JSON is refused.
 //!
 //! ## Answers
@@ -272,6 +272,8 @@ pub enum ReceiveIncomingSmsMessage {
     IncomingSms(super::models::IncomingSmsPayload),
     /// Message `IncomingMms`: Incoming MMS. An inbound MMS message from an end user
     IncomingMms(super::models::IncomingMmsPayload),
+    /// Message `IncomingBinary`: Incoming binary SMS. An inbound binary SMS message from an end user
+    IncomingBinary(super::models::IncomingBinaryPayload),
 }
 
 impl ReceiveIncomingSmsMessage {
@@ -280,6 +282,7 @@ impl ReceiveIncomingSmsMessage {
         match self {
             ReceiveIncomingSmsMessage::IncomingSms(_) => "IncomingSms",
             ReceiveIncomingSmsMessage::IncomingMms(_) => "IncomingMms",
+            ReceiveIncomingSmsMessage::IncomingBinary(_) => "IncomingBinary",
         }
     }
     /// A key that is the same for the sender's retries of this callback, when the
@@ -294,6 +297,9 @@ impl ReceiveIncomingSmsMessage {
                     &[payload.id.as_ref().map(ToString::to_string)],
                 )
             }
+            ReceiveIncomingSmsMessage::IncomingBinary(payload) => {
+                codegen_runtime::webhook::dedup_key(&[Some(payload.id.to_string())])
+            }
         }
     }
 }
@@ -307,6 +313,9 @@ impl Serialize for ReceiveIncomingSmsMessage {
             ReceiveIncomingSmsMessage::IncomingMms(payload) => {
                 payload.serialize(serializer)
             }
+            ReceiveIncomingSmsMessage::IncomingBinary(payload) => {
+                payload.serialize(serializer)
+            }
         }
     }
 }
@@ -318,6 +327,9 @@ impl codegen_runtime::Unknowns for ReceiveIncomingSmsMessage {
                 payload.collect_unknowns(at, out)
             }
             ReceiveIncomingSmsMessage::IncomingMms(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            ReceiveIncomingSmsMessage::IncomingBinary(payload) => {
                 payload.collect_unknowns(at, out)
             }
         }
@@ -385,6 +397,7 @@ const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
             ("recipient_delivery_report_mms", 3),
             ("mo_text", 4),
             ("mo_media", 5),
+            ("mo_binary", 6),
         ],
     }
 };
@@ -404,7 +417,7 @@ const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 2] = {
         },
         Discriminator::Tag {
             property: "type",
-            values: &[("mo_text", 4), ("mo_media", 5)],
+            values: &[("mo_text", 4), ("mo_media", 5), ("mo_binary", 6)],
         },
     ]
 };
@@ -433,6 +446,7 @@ impl codegen_runtime::webhook::Messages for Event {
         "RecipientDeliveryReportMms",
         "IncomingSms",
         "IncomingMms",
+        "IncomingBinary",
     ];
     fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
     where
@@ -478,6 +492,13 @@ impl codegen_runtime::webhook::Messages for Event {
                 5 => {
                     Event::ReceiveIncomingSms(
                         ReceiveIncomingSmsMessage::IncomingMms(
+                            Deserialize::deserialize(deserializer)?,
+                        ),
+                    )
+                }
+                6 => {
+                    Event::ReceiveIncomingSms(
+                        ReceiveIncomingSmsMessage::IncomingBinary(
                             Deserialize::deserialize(deserializer)?,
                         ),
                     )
