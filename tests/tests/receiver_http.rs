@@ -761,7 +761,7 @@ async fn shared_message_by_payload_has_no_operation() {
 // ---------------------------------------------------------------------------------------------
 
 /// The key the spec's pointers give for `payload`, as the runtime composes it.
-fn expected_dedup_key(pointers: &[String], payload: &Value) -> Option<String> {
+fn expected_dedup_key(message: &str, pointers: &[String], payload: &Value) -> Option<String> {
     let parts: Vec<Option<String>> = pointers
         .iter()
         .map(|pointer| match payload.pointer(pointer)? {
@@ -770,7 +770,7 @@ fn expected_dedup_key(pointers: &[String], payload: &Value) -> Option<String> {
             other => Some(other.to_string()),
         })
         .collect();
-    codegen_runtime::webhook::dedup_key(&parts)
+    codegen_runtime::webhook::dedup_key(message, &parts)
 }
 
 /// What `dedup_key()` must be for a callback reported as `label`: the key of the messages'
@@ -781,7 +781,7 @@ fn dedup_for(spec: &Spec, label: &str, payload: &Value) -> Option<String> {
     if first.is_empty() || pointers.any(|other| other != first) {
         return None;
     }
-    expected_dedup_key(&first, payload)
+    expected_dedup_key(label, &first, payload)
 }
 
 #[test]
@@ -819,4 +819,19 @@ fn dedup_keys_follow_the_spec() {
         .unwrap();
     assert_eq!(unknown.dedup_key(), None, "an unknown event has no dedup key");
     assert!(checked >= 20, "only {checked} dedup keys checked");
+}
+
+#[test]
+fn dedup_keys_name_the_message_and_the_values() {
+    let body = fixture(SMS, "RecipientDeliveryReportSms.json");
+    let payload: Value = serde_json::from_slice(&body).unwrap();
+    let event = <sms::Webhooks as codegen_runtime::webhook::Decode>::decode(&body).unwrap();
+    let expected = format!(
+        "RecipientDeliveryReportSms:[{},{},{}]",
+        payload["batch_id"], payload["recipient"], payload["status"]
+    );
+    assert_eq!(event.dedup_key(), Some(expected));
+    let inbound = <sms::Webhooks as codegen_runtime::webhook::Decode>::decode(&fixture(SMS, "IncomingSms.json")).unwrap();
+    let id = serde_json::from_slice::<Value>(&fixture(SMS, "IncomingSms.json")).unwrap()["id"].as_str().unwrap().to_owned();
+    assert_eq!(inbound.dedup_key(), Some(format!("IncomingSms:{id}")));
 }

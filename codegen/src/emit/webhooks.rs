@@ -556,9 +556,9 @@ fn dedup_arm(plan: &Plan, pattern: TokenStream, group: usize) -> TokenStream {
     }
 }
 
-fn dedup_expression(plan: &Plan, group: usize) -> Option<TokenStream> {
+fn dedup_expression(plan: &Plan, group_index: usize) -> Option<TokenStream> {
     let api = plan.space.api;
-    let group = &plan.routing.groups[group];
+    let group = &plan.routing.groups[group_index];
     let first = &api.messages[group.messages[0].0].dedup_key;
     if first.is_empty() || group.messages.iter().any(|m| &api.messages[m.0].dedup_key != first) {
         return None;
@@ -587,7 +587,8 @@ fn dedup_expression(plan: &Plan, group: usize) -> Option<TokenStream> {
             quote!(Some(#expression.to_string()))
         }
     });
-    Some(quote!(codegen_runtime::webhook::dedup_key(&[#(#parts),*])))
+    let message = plan.routing.label(api, group_index);
+    Some(quote!(codegen_runtime::webhook::dedup_key(#message, &[#(#parts),*])))
 }
 
 fn message_enums(plan: &Plan) -> TokenStream {

@@ -311,6 +311,7 @@ impl Event {
         match self {
             Event::ReceiveInboundMessage(payload) => {
                 codegen_runtime::webhook::dedup_key(
+                    "MessageInbound",
                     &[
                         payload
                             .message
@@ -322,6 +323,7 @@ impl Event {
             }
             Event::ReceiveMessageDelivery(payload) => {
                 codegen_runtime::webhook::dedup_key(
+                    "MessageDelivery",
                     &[
                         payload
                             .message_delivery_report
@@ -349,6 +351,7 @@ impl Event {
             Event::ReceiveOptOut(_) => None,
             Event::ReceiveSmartConversationResult(payload) => {
                 codegen_runtime::webhook::dedup_key(
+                    "SmartConversationEvent",
                     &[payload.message_id.as_ref().map(ToString::to_string)],
                 )
             }

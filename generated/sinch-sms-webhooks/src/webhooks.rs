@@ -205,6 +205,7 @@ impl ReceiveDeliveryReportMessage {
             ReceiveDeliveryReportMessage::DeliveryReportSms(_) => None,
             ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(payload) => {
                 codegen_runtime::webhook::dedup_key(
+                    "RecipientDeliveryReportSms",
                     &[
                         payload.batch_id.as_ref().map(ToString::to_string),
                         payload.recipient.as_ref().map(ToString::to_string),
@@ -215,6 +216,7 @@ impl ReceiveDeliveryReportMessage {
             ReceiveDeliveryReportMessage::DeliveryReportMms(_) => None,
             ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(payload) => {
                 codegen_runtime::webhook::dedup_key(
+                    "RecipientDeliveryReportMms",
                     &[
                         payload.batch_id.as_ref().map(ToString::to_string),
                         payload.recipient.as_ref().map(ToString::to_string),
@@ -290,15 +292,22 @@ impl ReceiveIncomingSmsMessage {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             ReceiveIncomingSmsMessage::IncomingSms(payload) => {
-                codegen_runtime::webhook::dedup_key(&[Some(payload.id.to_string())])
+                codegen_runtime::webhook::dedup_key(
+                    "IncomingSms",
+                    &[Some(payload.id.to_string())],
+                )
             }
             ReceiveIncomingSmsMessage::IncomingMms(payload) => {
                 codegen_runtime::webhook::dedup_key(
+                    "IncomingMms",
                     &[payload.id.as_ref().map(ToString::to_string)],
                 )
             }
             ReceiveIncomingSmsMessage::IncomingBinary(payload) => {
-                codegen_runtime::webhook::dedup_key(&[Some(payload.id.to_string())])
+                codegen_runtime::webhook::dedup_key(
+                    "IncomingBinary",
+                    &[Some(payload.id.to_string())],
+                )
             }
         }
     }

@@ -319,17 +319,20 @@ fn key_seed<'de, K: DeserializeSeed<'de>, E: de::Error>(seed: K, key: Key<'de>) 
     }
 }
 
-/// A key that is the same for retries of one callback, from the values of the message's
-/// `x-dedup-key` pointers: `None` when one is missing, the value itself when there is one,
-/// else a JSON array of the values (unambiguous whatever they contain).
-pub fn dedup_key(parts: &[Option<String>]) -> Option<String> {
-    match parts {
-        [single] => single.clone(),
+/// A key that is the same for retries of one callback: the message's key, `:`, then the
+/// values of its `x-dedup-key` pointers: the value itself when there is one, else a JSON
+/// array of the values (unambiguous whatever they contain). `None` when one is missing.
+/// Naming the message keeps apart two callbacks about one thing (an inbound message and the
+/// analysis of that message carry the same message id).
+pub fn dedup_key(message: &str, parts: &[Option<String>]) -> Option<String> {
+    let values = match parts {
+        [single] => single.clone()?,
         _ => {
             let parts: Option<Vec<&str>> = parts.iter().map(Option::as_deref).collect();
-            serde_json::to_string(&parts?).ok()
+            serde_json::to_string(&parts?).ok()?
         }
-    }
+    };
+    Some(format!("{message}:{values}"))
 }
 
 #[cfg(test)]
@@ -478,9 +481,9 @@ mod tests {
     }
 
     #[test]
-    fn dedup_key_is_the_value_alone_or_an_unambiguous_list() {
-        assert_eq!(dedup_key(&[Some("id-1".into())]), Some("id-1".into()));
-        assert_eq!(dedup_key(&[Some("b:1".into()), Some("r".into())]), Some(r#"["b:1","r"]"#.into()));
-        assert_eq!(dedup_key(&[Some("b".into()), None]), None);
+    fn dedup_key_names_the_message_then_the_value_or_an_unambiguous_list() {
+        assert_eq!(dedup_key("Text", &[Some("id-1".into())]), Some("Text:id-1".into()));
+        assert_eq!(dedup_key("Text", &[Some("b:1".into()), Some("r".into())]), Some(r#"Text:["b:1","r"]"#.into()));
+        assert_eq!(dedup_key("Text", &[Some("b".into()), None]), None);
     }
 }
