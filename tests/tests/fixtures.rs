@@ -9,19 +9,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use spec_tests::{differences, payloads, repository, Payload};
+use spec_tests::{differences, json_files, payloads, repository, Payload};
 
 const CRATES: [&str; 3] = ["sinch-conversation-webhooks", "sinch-sms-webhooks", "sinch-provisioning"];
 
 fn fixtures(crate_name: &str, sub: &str) -> Vec<PathBuf> {
     let dir = repository().join("tests/fixtures").join(crate_name).join(sub);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
 }
 
 fn payload_for(crate_name: &str, file: &Path) -> &'static Payload {

@@ -24,7 +24,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sinch_conversation_webhooks::webhooks as conversation;
 use sinch_sms_webhooks::webhooks as sms;
-use spec_tests::{differences, repository};
+use spec_tests::{differences, json_files, repository};
 use tokio::net::TcpListener;
 
 const SMS: &str = "sinch-sms-webhooks";
@@ -227,12 +227,7 @@ async fn start<D: Deliver<Recorder>>(dispatcher: Dispatcher<D, Recorder>) -> Str
 /// The valid fixtures of a crate (not `invalid/`), sorted.
 fn fixtures(crate_name: &str) -> Vec<PathBuf> {
     let dir = repository().join("tests/fixtures").join(crate_name);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = json_files(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     assert!(!files.is_empty(), "no fixtures in {}", dir.display());
     files
 }

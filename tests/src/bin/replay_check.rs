@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::Value;
-use spec_tests::differences;
+use spec_tests::{differences, json_files};
 
 fn main() -> ExitCode {
     let args: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
@@ -33,12 +33,7 @@ fn check(lines: &Path, dir: &Path) -> Result<bool, String> {
         .lines()
         .map(|line| serde_json::from_str(line).map_err(|e| format!("{}: not a JSON line: {e}", lines.display())))
         .collect::<Result<_, _>>()?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
+    let files = json_files(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     if files.len() != records.len() {
         return Err(format!("{} files were sent but the receiver printed {} lines", files.len(), records.len()));
     }

@@ -10,12 +10,12 @@
 //! one message and one operation, or keeps any value only as unknown: the specs must describe
 //! the real wire format.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use codegen_runtime::webhook::{Callback, Decode};
 use codegen_runtime::Unknowns;
-use spec_tests::{differences, leaves, leaves_under};
+use spec_tests::{differences, json_files, leaves, leaves_under};
 
 struct Row {
     file: String,
@@ -80,15 +80,6 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    Ok(files)
 }
 
 /// Decodes `bytes` by payload, as `POST /` would, and checks that nothing was lost.
