@@ -209,7 +209,8 @@ fn message_list(api: &Api, messages: &[MessageId]) -> String {
     keys.join(", ")
 }
 
-fn operation_list(api: &Api, operations: &[usize]) -> String {
+/// The operationIds, in code style, separated by commas.
+pub fn operation_list(api: &Api, operations: &[usize]) -> String {
     let ids: Vec<String> = operations.iter().map(|&o| format!("`{}`", api.operations[o].id)).collect();
     ids.join(", ")
 }

@@ -124,18 +124,20 @@ fn ident(name: &str) -> Ident {
 
 /// Formats items with prettyplease.
 fn format_items(items: TokenStream) -> String {
+    prettyplease::unparse(&parse_items(items))
+}
+
+/// The items as a file; they are built by the generator, so invalid Rust is its own bug.
+fn parse_items(items: TokenStream) -> syn::File {
     match syn::parse2::<syn::File>(items) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => file,
         Err(error) => panic!("internal error: the generator built invalid Rust: {error}"),
     }
 }
 
 /// Formats items with prettyplease, each separated from the next by a blank line.
 fn format_spaced(items: TokenStream) -> String {
-    let mut file = match syn::parse2::<syn::File>(items) {
-        Ok(file) => file,
-        Err(error) => panic!("internal error: the generator built invalid Rust: {error}"),
-    };
+    let mut file = parse_items(items);
     let items = std::mem::take(&mut file.items);
     let formatted: Vec<String> = items
         .into_iter()

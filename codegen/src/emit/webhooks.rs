@@ -14,7 +14,7 @@ use quote::quote;
 use super::{docs, format_spaced, ident, source_file, Space};
 use crate::ir::{Operation, SignatureEncoding, SignedPart, Ty, TypeKind};
 use crate::naming::{field_ident, pascal};
-use crate::routing::{Choice, Routing};
+use crate::routing::{operation_list, Choice, Routing};
 
 /// Where a decoded group lands: an operation's variant, or (when the payload cannot tell
 /// the operation) a variant of its own.
@@ -34,16 +34,18 @@ struct Plan<'a> {
     shared: Vec<usize>,
     /// `Operation` enum variants, by operation index.
     operation_variants: Vec<String>,
-    /// `Event` variants, by operation index and for shared groups.
+    /// `Event` variants, by operation index.
     event_variants: Vec<Option<String>>,
-    shared_variants: Vec<(usize, String)>,
+    /// `Event` variants of the shared groups, by group index.
+    shared_variants: Vec<Option<String>>,
     /// Enums of the operations with several groups, by operation index.
     message_enums: Vec<Option<String>>,
     /// Variant of a group inside an operation's message enum.
     group_variants: Vec<String>,
-    /// `Handler` methods, by operation index and for shared groups.
+    /// `Handler` methods, by operation index.
     methods: Vec<Option<String>>,
-    shared_methods: Vec<(usize, String)>,
+    /// `Handler` methods of the shared groups, by group index.
+    shared_methods: Vec<Option<String>>,
     routes: Vec<Route>,
 }
 
@@ -65,7 +67,10 @@ impl<'a> Plan<'a> {
             event_variants[*o] = Some(unique(pascal(&api.operations[*o].id), &mut taken));
         }
         let group_labels: Vec<String> = (0..routing.groups.len()).map(|g| group_name(space, routing, g)).collect();
-        let shared_variants = shared.iter().map(|&g| (g, unique(group_labels[g].clone(), &mut taken))).collect();
+        let mut shared_variants = vec![None; routing.groups.len()];
+        for &g in &shared {
+            shared_variants[g] = Some(unique(group_labels[g].clone(), &mut taken));
+        }
         let mut message_enums = vec![None; api.operations.len()];
         for (o, groups) in &operations {
             if groups.len() > 1 {
@@ -77,8 +82,10 @@ impl<'a> Plan<'a> {
         for (o, _) in &operations {
             methods[*o] = Some(unique(field_ident(&api.operations[*o].id.to_snake_case()), &mut methods_taken));
         }
-        let shared_methods =
-            shared.iter().map(|&g| (g, unique(field_ident(&group_labels[g].to_snake_case()), &mut methods_taken))).collect();
+        let mut shared_methods = vec![None; routing.groups.len()];
+        for &g in &shared {
+            shared_methods[g] = Some(unique(field_ident(&group_labels[g].to_snake_case()), &mut methods_taken));
+        }
         let mut plan = Plan {
             space,
             routing,
@@ -137,11 +144,11 @@ impl<'a> Plan<'a> {
     }
 
     fn shared_variant(&self, group: usize) -> &str {
-        self.shared_variants.iter().find(|(g, _)| *g == group).map(|(_, v)| v.as_str()).unwrap_or_default()
+        self.shared_variants[group].as_deref().unwrap_or_default()
     }
 
     fn shared_method(&self, group: usize) -> &str {
-        self.shared_methods.iter().find(|(g, _)| *g == group).map(|(_, m)| m.as_str()).unwrap_or_default()
+        self.shared_methods[group].as_deref().unwrap_or_default()
     }
 }
 
@@ -452,12 +459,10 @@ fn event_enum(plan: &Plan) -> TokenStream {
     for &group in &plan.shared {
         let variant = ident(plan.shared_variant(group));
         let label = plan.routing.label(api, group);
-        let ops: Vec<String> =
-            plan.routing.groups[group].operations.iter().map(|&o| format!("`{}`", api.operations[o].id)).collect();
         let doc = docs::attrs(&format!(
             "{}\n\nDecoded by payload: the spec receives it on {}, and the payload does not tell which.",
             group_doc(plan, group),
-            ops.join(", ")
+            operation_list(api, &plan.routing.groups[group].operations)
         ));
         let ty = payload_type(plan.space, &plan.routing.groups[group]);
         message_arms.push(quote!(Event::#variant(_) => Some(#label),));
