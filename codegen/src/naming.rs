@@ -15,7 +15,7 @@ use crate::ir::{Api, NameHint, TypeDef, TypeKind};
 
 /// Names the generated code uses unqualified; a type may not take one of them.
 const RESERVED_TYPE_NAMES: [&str; 15] = [
-    "BTreeMap", "Box", "Err", "Map", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Timestamp",
+    "Box", "Err", "IndexMap", "Map", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Timestamp",
     "UnknownFields", "Value", "Vec",
 ];
 

@@ -19,6 +19,7 @@ mod timestamp;
 mod unknowns;
 pub mod webhook;
 
+pub use indexmap::IndexMap;
 pub use serde_json::{Map, Value};
 pub use timestamp::{Timestamp, TimestampError};
 pub use unknowns::Unknowns;

@@ -1,5 +1,4 @@
-use std::collections::BTreeMap;
-
+use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::object::push_segment;
@@ -58,7 +57,7 @@ impl<T: Unknowns> Unknowns for Vec<T> {
     }
 }
 
-impl<T: Unknowns> Unknowns for BTreeMap<String, T> {
+impl<T: Unknowns> Unknowns for IndexMap<String, T> {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         for (key, value) in self {
             push_segment(at, key, |at| value.collect_unknowns(at, out));

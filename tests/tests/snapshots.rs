@@ -295,6 +295,15 @@ fn recursive_types_are_boxed_and_round_trip() {
 }
 
 #[test]
+fn a_map_keeps_its_keys_in_the_order_received() {
+    let json = r#"{"name":"Ann","address":{},"tags":{"zeta":"1","alpha":"2","mid":"3"}}"#;
+    let person: spec_tests::snapshot_refs::Person = serde_json::from_str(json).unwrap();
+    let keys: Vec<&str> = person.tags.as_ref().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["zeta", "alpha", "mid"]);
+    assert_eq!(serde_json::to_string(&person).unwrap(), json, "re-encoded byte for byte");
+}
+
+#[test]
 fn a_missing_required_field_is_named() {
     let error = serde_json::from_str::<spec_tests::snapshot_refs::Person>(r#"{"name":"Ann"}"#).unwrap_err();
     assert!(error.to_string().contains("missing field `address`"), "{error}");

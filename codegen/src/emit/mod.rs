@@ -97,7 +97,7 @@ impl<'a> Space<'a> {
             }
             Ty::Map(value) => {
                 let value = self.rust_type(value, None);
-                quote!(BTreeMap<String, #value>)
+                quote!(IndexMap<String, #value>)
             }
             Ty::Named(id) => {
                 let name = self.name(*id);
@@ -178,7 +178,7 @@ fn runtime_imports(tys: &[&Ty], out: &mut BTreeSet<&'static str>) {
             }
             Ty::Array(item) => runtime_imports(&[item], out),
             Ty::Map(value) => {
-                out.insert("BTreeMap");
+                out.insert("IndexMap");
                 runtime_imports(&[value], out);
             }
             _ => {}

@@ -38,11 +38,10 @@ pub fn models_rs(space: &Space, header: &str) -> String {
     }
 
     let doc = " Object schemas of the spec, as structs that keep what they do not name.";
-    let btree_map = imports.remove("BTreeMap").then(|| quote!(use std::collections::BTreeMap;));
     let runtime: Vec<_> = imports.iter().map(|name| ident(name)).collect();
     let runtime = (!runtime.is_empty()).then(|| quote!(use codegen_runtime::{#(#runtime),*};));
     let enums = uses_enums.then(|| quote!(use super::enums::*;));
-    source_file(header, quote!(#![doc = #doc] #btree_map #runtime #enums), &body)
+    source_file(header, quote!(#![doc = #doc] #runtime #enums), &body)
 }
 
 fn item(space: &Space, id: TypeId) -> String {
