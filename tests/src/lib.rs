@@ -65,11 +65,15 @@ pub fn payloads(crate_name: &str) -> &'static [Payload] {
             sinch_conversation_webhooks::MessageDeliveryPayload as "MessageDelivery",
             sinch_conversation_webhooks::EventInboundPayload as "EventInbound",
             sinch_conversation_webhooks::ContactEventPayload as "ContactEvent",
+            sinch_conversation_webhooks::ContactUpdateEventPayload as "ContactUpdateEvent",
+            sinch_conversation_webhooks::ContactDeleteEventPayload as "ContactDeleteEvent",
             sinch_conversation_webhooks::ContactMergeEventPayload as "ContactMergeEvent",
             sinch_conversation_webhooks::ConversationEventPayload as "ConversationEvent",
+            sinch_conversation_webhooks::ConversationStopEventPayload as "ConversationStopEvent",
             sinch_conversation_webhooks::ChannelEventPayload as "ChannelEvent",
             sinch_conversation_webhooks::CapabilityEventPayload as "CapabilityEvent",
             sinch_conversation_webhooks::OptEventPayload as "OptEvent",
+            sinch_conversation_webhooks::OptOutEventPayload as "OptOutEvent",
             sinch_conversation_webhooks::SmartConversationPayload as "SmartConversationEvent",
         ],
         "sinch-sms-webhooks" => payloads![
@@ -161,3 +165,5 @@ pub mod snapshot_nesting;
 pub mod snapshot_openapi;
 #[path = "../snapshots/refs/lib.rs"]
 pub mod snapshot_refs;
+#[path = "../snapshots/shared/lib.rs"]
+pub mod snapshot_shared;

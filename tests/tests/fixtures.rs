@@ -125,16 +125,19 @@ fn message_examples_in_the_specs_round_trip() {
 
 #[test]
 fn an_explicit_null_for_an_optional_field_survives() {
-    let json = br#"{"app_id":null,"project_id":"p1"}"#;
+    let json = br#"{"app_id":null,"project_id":"p1","contact_create_notification":{}}"#;
     let contact: sinch_conversation_webhooks::ContactEventPayload = serde_json::from_slice(json).unwrap();
     assert_eq!(contact.app_id, None);
-    assert_eq!(serde_json::to_vec(&contact).unwrap(), br#"{"project_id":"p1","app_id":null}"#);
+    assert_eq!(
+        serde_json::to_vec(&contact).unwrap(),
+        br#"{"project_id":"p1","contact_create_notification":{},"app_id":null}"#
+    );
     assert!(codegen_runtime::Unknowns::unknowns(&contact).is_empty());
 }
 
 #[test]
 fn a_duplicate_key_is_an_error() {
-    let json = br#"{"project_id":"p1","project_id":"p2"}"#;
+    let json = br#"{"project_id":"p1","project_id":"p2","contact_create_notification":{}}"#;
     let error = serde_json::from_slice::<sinch_conversation_webhooks::ContactEventPayload>(json).unwrap_err();
     assert!(error.to_string().contains("duplicate field `project_id`"), "{error}");
 }

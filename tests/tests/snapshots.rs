@@ -258,6 +258,47 @@ channels:
     );
 }
 
+/// One message received on two channels: the payload alone cannot tell which operation it
+/// was sent to, so the generated `Event` gets a variant for the shared message.
+#[test]
+fn a_message_on_two_channels_shares_an_event_variant() {
+    snapshot(
+        "shared",
+        &[(
+            "shared.asyncapi.yaml",
+            r#"
+asyncapi: 2.6.0
+info: {title: Shared, version: '1'}
+channels:
+  /contact/created:
+    publish:
+      operationId: contactCreated
+      message: {$ref: '#/components/messages/ContactChanged'}
+  /contact/deleted:
+    publish:
+      operationId: contactDeleted
+      message: {$ref: '#/components/messages/ContactChanged'}
+  /orders:
+    publish:
+      operationId: orderPlaced
+      message:
+        name: OrderPlaced
+        payload:
+          type: object
+          required: [order_id]
+          properties: {order_id: {type: string}}
+components:
+  messages:
+    ContactChanged:
+      payload:
+        type: object
+        required: [contact_id]
+        properties: {contact_id: {type: string}}
+"#,
+        )],
+    );
+}
+
 /// Decodes `json` as `T`, checks it re-encodes to the same document, and returns it.
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> T {
     let value: T = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));

@@ -13,15 +13,15 @@
 //! | `receiveMessageDelivery` | publish | `/conversation/message-delivery` | `MessageDelivery` |
 //! | `receiveInboundEvent` | publish | `/conversation/event-inbound` | `EventInbound` |
 //! | `receiveContactCreate` | publish | `/conversation/contact-create` | `ContactEvent` |
-//! | `receiveContactUpdate` | publish | `/conversation/contact-update` | `ContactEvent` |
-//! | `receiveContactDelete` | publish | `/conversation/contact-delete` | `ContactEvent` |
+//! | `receiveContactUpdate` | publish | `/conversation/contact-update` | `ContactUpdateEvent` |
+//! | `receiveContactDelete` | publish | `/conversation/contact-delete` | `ContactDeleteEvent` |
 //! | `receiveContactMerge` | publish | `/conversation/contact-merge` | `ContactMergeEvent` |
 //! | `receiveConversationStart` | publish | `/conversation/conversation-start` | `ConversationEvent` |
-//! | `receiveConversationStop` | publish | `/conversation/conversation-stop` | `ConversationEvent` |
+//! | `receiveConversationStop` | publish | `/conversation/conversation-stop` | `ConversationStopEvent` |
 //! | `receiveChannelEvent` | publish | `/conversation/channel-event` | `ChannelEvent` |
 //! | `receiveCapabilityResult` | publish | `/conversation/capability` | `CapabilityEvent` |
 //! | `receiveOptIn` | publish | `/conversation/opt-in` | `OptEvent` |
-//! | `receiveOptOut` | publish | `/conversation/opt-out` | `OptEvent` |
+//! | `receiveOptOut` | publish | `/conversation/opt-out` | `OptOutEvent` |
 //! | `receiveSmartConversationResult` | publish | `/conversation/smart-conversations` | `SmartConversationEvent` |
 //!
 //! ## Messages
@@ -31,12 +31,16 @@
 //! | `MessageInbound` | `MESSAGE_INBOUND` | [`MessageInboundPayload`] | An inbound message from an end user |
 //! | `MessageDelivery` | `MESSAGE_DELIVERY` | [`MessageDeliveryPayload`] | Delivery status update for a sent message |
 //! | `EventInbound` | `EVENT_INBOUND` | [`EventInboundPayload`] | An inbound event from an end user |
-//! | `ContactEvent` | `CONTACT_EVENT` | [`ContactEventPayload`] | A contact lifecycle event |
+//! | `ContactEvent` | `CONTACT_CREATE` | [`ContactEventPayload`] | A contact lifecycle event; a new contact was created |
+//! | `ContactUpdateEvent` | `CONTACT_UPDATE` | [`ContactUpdateEventPayload`] | A contact lifecycle event; a contact was updated |
+//! | `ContactDeleteEvent` | `CONTACT_DELETE` | [`ContactDeleteEventPayload`] | A contact lifecycle event; a contact was deleted |
 //! | `ContactMergeEvent` | `CONTACT_MERGE` | [`ContactMergeEventPayload`] | Two contacts were merged |
-//! | `ConversationEvent` | `CONVERSATION_EVENT` | [`ConversationEventPayload`] | A conversation lifecycle event |
+//! | `ConversationEvent` | `CONVERSATION_START` | [`ConversationEventPayload`] | A conversation lifecycle event; a conversation was started |
+//! | `ConversationStopEvent` | `CONVERSATION_STOP` | [`ConversationStopEventPayload`] | A conversation lifecycle event; a conversation was stopped |
 //! | `ChannelEvent` | `CHANNEL_EVENT` | [`ChannelEventPayload`] | A channel-specific event |
 //! | `CapabilityEvent` | `CAPABILITY` | [`CapabilityEventPayload`] | Capability lookup result |
-//! | `OptEvent` | `OPT_EVENT` | [`OptEventPayload`] | An opt-in or opt-out event |
+//! | `OptEvent` | `OPT_IN` | [`OptEventPayload`] | An opt-in event; the result of an opt-in registration |
+//! | `OptOutEvent` | `OPT_OUT` | [`OptOutEventPayload`] | An opt-out event; the result of an opt-out registration |
 //! | `SmartConversationEvent` | `SMART_CONVERSATIONS` | [`SmartConversationPayload`] | Smart conversation analysis result |
 //!
 //! ## Security schemes

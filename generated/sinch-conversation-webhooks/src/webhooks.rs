@@ -6,14 +6,8 @@
 //! ## Decoding
 //!
 //! - **By channel**: a body posted to a channel address is decoded as that channel's messages.
-//! - **By payload** (one URL for everything): a property only one message has names it: `message` or `message_metadata` → `MessageInbound`; `message_delivery_report` → `MessageDelivery`; `event` → `EventInbound`; `contact` → `ContactEvent`; `preserved_contact` or `deleted_contact` → `ContactMergeEvent`; `conversation` → `ConversationEvent`; `event_type` or `additional_data` → `ChannelEvent`; `capability_status` or `reason` → `CapabilityEvent`; `identity` or `status` → `OptEvent`; `message_id` or `conversation_id` or `analysis_results` → `SmartConversationEvent`.
+//! - **By payload** (one URL for everything): a property only one message has names it: `message` → `MessageInbound`; `message_delivery_report` → `MessageDelivery`; `event` → `EventInbound`; `contact_create_notification` → `ContactEvent`; `contact_update_notification` → `ContactUpdateEvent`; `contact_delete_notification` → `ContactDeleteEvent`; `contact_merge_notification` → `ContactMergeEvent`; `conversation_start_notification` → `ConversationEvent`; `conversation_stop_notification` → `ConversationStopEvent`; `channel_event_notification` → `ChannelEvent`; `capability_notification` → `CapabilityEvent`; `opt_in_notification` → `OptEvent`; `opt_out_notification` → `OptOutEvent`; `smart_conversation_notification` → `SmartConversationEvent`.
 //! - A body that fits no message is not an error: it becomes [`Event::Unknown`], which keeps the body as received and is answered 200. Only a body that is not JSON is refused.
-//!
-//! ### What the payload cannot tell
-//!
-//! - ContactEvent is received by operations `receiveContactCreate`, `receiveContactUpdate`, `receiveContactDelete`: decoded by payload it is reported without an operation; post each to its own channel address to know which
-//! - ConversationEvent is received by operations `receiveConversationStart`, `receiveConversationStop`: decoded by payload it is reported without an operation; post each to its own channel address to know which
-//! - OptEvent is received by operations `receiveOptIn`, `receiveOptOut`: decoded by payload it is reported without an operation; post each to its own channel address to know which
 //!
 //! ## Answers
 //!
@@ -200,11 +194,11 @@ pub enum Event {
     /// `receiveContactUpdate` on `/conversation/contact-update`: Receive a contact update event
     ///
     /// Receives notifications when a contact is updated.
-    ReceiveContactUpdate(super::models::ContactEventPayload),
+    ReceiveContactUpdate(super::models::ContactUpdateEventPayload),
     /// `receiveContactDelete` on `/conversation/contact-delete`: Receive a contact deletion event
     ///
     /// Receives notifications when a contact is deleted.
-    ReceiveContactDelete(super::models::ContactEventPayload),
+    ReceiveContactDelete(super::models::ContactDeleteEventPayload),
     /// `receiveContactMerge` on `/conversation/contact-merge`: Receive a contact merge event
     ///
     /// Receives notifications when two contacts are merged.
@@ -216,7 +210,7 @@ pub enum Event {
     /// `receiveConversationStop` on `/conversation/conversation-stop`: Receive a conversation stop event
     ///
     /// Receives notifications when a conversation is stopped.
-    ReceiveConversationStop(super::models::ConversationEventPayload),
+    ReceiveConversationStop(super::models::ConversationStopEventPayload),
     /// `receiveChannelEvent` on `/conversation/channel-event`: Receive a channel event
     ///
     /// Receives channel-specific events that do not map to the standard Conversation API event model.
@@ -232,23 +226,11 @@ pub enum Event {
     /// `receiveOptOut` on `/conversation/opt-out`: Receive an opt-out event
     ///
     /// Receives opt-out events when contacts opt out of messaging.
-    ReceiveOptOut(super::models::OptEventPayload),
+    ReceiveOptOut(super::models::OptOutEventPayload),
     /// `receiveSmartConversationResult` on `/conversation/smart-conversations`: Receive a smart conversation result
     ///
     /// Receives smart conversation analysis results including sentiment analysis and intent classification.
     ReceiveSmartConversationResult(super::models::SmartConversationPayload),
-    /// Message `ContactEvent`: Contact Event. A contact lifecycle event
-    ///
-    /// Decoded by payload: the spec receives it on `receiveContactCreate`, `receiveContactUpdate`, `receiveContactDelete`, and the payload does not tell which.
-    ContactEvent(super::models::ContactEventPayload),
-    /// Message `ConversationEvent`: Conversation Event. A conversation lifecycle event
-    ///
-    /// Decoded by payload: the spec receives it on `receiveConversationStart`, `receiveConversationStop`, and the payload does not tell which.
-    ConversationEvent(super::models::ConversationEventPayload),
-    /// Message `OptEvent`: Opt Event. An opt-in or opt-out event
-    ///
-    /// Decoded by payload: the spec receives it on `receiveOptIn`, `receiveOptOut`, and the payload does not tell which.
-    OptEvent(super::models::OptEventPayload),
     /// A callback that fits no message of the spec (a trigger added since, say), kept as
     /// received.
     Unknown(UnknownEvent),
@@ -262,19 +244,16 @@ impl Event {
             Event::ReceiveMessageDelivery(_) => Some("MessageDelivery"),
             Event::ReceiveInboundEvent(_) => Some("EventInbound"),
             Event::ReceiveContactCreate(_) => Some("ContactEvent"),
-            Event::ReceiveContactUpdate(_) => Some("ContactEvent"),
-            Event::ReceiveContactDelete(_) => Some("ContactEvent"),
+            Event::ReceiveContactUpdate(_) => Some("ContactUpdateEvent"),
+            Event::ReceiveContactDelete(_) => Some("ContactDeleteEvent"),
             Event::ReceiveContactMerge(_) => Some("ContactMergeEvent"),
             Event::ReceiveConversationStart(_) => Some("ConversationEvent"),
-            Event::ReceiveConversationStop(_) => Some("ConversationEvent"),
+            Event::ReceiveConversationStop(_) => Some("ConversationStopEvent"),
             Event::ReceiveChannelEvent(_) => Some("ChannelEvent"),
             Event::ReceiveCapabilityResult(_) => Some("CapabilityEvent"),
             Event::ReceiveOptIn(_) => Some("OptEvent"),
-            Event::ReceiveOptOut(_) => Some("OptEvent"),
+            Event::ReceiveOptOut(_) => Some("OptOutEvent"),
             Event::ReceiveSmartConversationResult(_) => Some("SmartConversationEvent"),
-            Event::ContactEvent(_) => Some("ContactEvent"),
-            Event::ConversationEvent(_) => Some("ConversationEvent"),
-            Event::OptEvent(_) => Some("OptEvent"),
             Event::Unknown(_) => None,
         }
     }
@@ -299,9 +278,6 @@ impl Event {
             Event::ReceiveSmartConversationResult(_) => {
                 Some(Operation::ReceiveSmartConversationResult)
             }
-            Event::ContactEvent(_) => None,
-            Event::ConversationEvent(_) => None,
-            Event::OptEvent(_) => None,
             Event::Unknown(_) => None,
         }
     }
@@ -312,13 +288,7 @@ impl Event {
             Event::ReceiveInboundMessage(payload) => {
                 codegen_runtime::webhook::dedup_key(
                     "MessageInbound",
-                    &[
-                        payload
-                            .message
-                            .as_ref()
-                            .and_then(|value| value.id.as_ref())
-                            .map(ToString::to_string),
-                    ],
+                    &[payload.message.id.as_ref().map(ToString::to_string)],
                 )
             }
             Event::ReceiveMessageDelivery(payload) => {
@@ -327,18 +297,23 @@ impl Event {
                     &[
                         payload
                             .message_delivery_report
+                            .message_id
                             .as_ref()
-                            .and_then(|value| value.message_id.as_ref())
                             .map(ToString::to_string),
                         payload
                             .message_delivery_report
+                            .status
                             .as_ref()
-                            .and_then(|value| value.status.as_ref())
                             .map(ToString::to_string),
                     ],
                 )
             }
-            Event::ReceiveInboundEvent(_) => None,
+            Event::ReceiveInboundEvent(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "EventInbound",
+                    &[payload.event.id.as_ref().map(ToString::to_string)],
+                )
+            }
             Event::ReceiveContactCreate(_) => None,
             Event::ReceiveContactUpdate(_) => None,
             Event::ReceiveContactDelete(_) => None,
@@ -346,18 +321,54 @@ impl Event {
             Event::ReceiveConversationStart(_) => None,
             Event::ReceiveConversationStop(_) => None,
             Event::ReceiveChannelEvent(_) => None,
-            Event::ReceiveCapabilityResult(_) => None,
-            Event::ReceiveOptIn(_) => None,
-            Event::ReceiveOptOut(_) => None,
+            Event::ReceiveCapabilityResult(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "CapabilityEvent",
+                    &[
+                        payload
+                            .capability_notification
+                            .request_id
+                            .as_ref()
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
+            Event::ReceiveOptIn(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "OptEvent",
+                    &[
+                        payload
+                            .opt_in_notification
+                            .request_id
+                            .as_ref()
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
+            Event::ReceiveOptOut(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "OptOutEvent",
+                    &[
+                        payload
+                            .opt_out_notification
+                            .request_id
+                            .as_ref()
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
             Event::ReceiveSmartConversationResult(payload) => {
                 codegen_runtime::webhook::dedup_key(
                     "SmartConversationEvent",
-                    &[payload.message_id.as_ref().map(ToString::to_string)],
+                    &[
+                        payload
+                            .smart_conversation_notification
+                            .message_id
+                            .as_ref()
+                            .map(ToString::to_string),
+                    ],
                 )
             }
-            Event::ContactEvent(_) => None,
-            Event::ConversationEvent(_) => None,
-            Event::OptEvent(_) => None,
             Event::Unknown(_) => None,
         }
     }
@@ -382,9 +393,6 @@ impl Serialize for Event {
             Event::ReceiveSmartConversationResult(payload) => {
                 payload.serialize(serializer)
             }
-            Event::ContactEvent(payload) => payload.serialize(serializer),
-            Event::ConversationEvent(payload) => payload.serialize(serializer),
-            Event::OptEvent(payload) => payload.serialize(serializer),
             Event::Unknown(event) => event.serialize(serializer),
         }
     }
@@ -410,9 +418,6 @@ impl codegen_runtime::Unknowns for Event {
             Event::ReceiveSmartConversationResult(payload) => {
                 payload.collect_unknowns(at, out)
             }
-            Event::ContactEvent(payload) => payload.collect_unknowns(at, out),
-            Event::ConversationEvent(payload) => payload.collect_unknowns(at, out),
-            Event::OptEvent(payload) => payload.collect_unknowns(at, out),
             Event::Unknown(_) => out.push(at.clone()),
         }
     }
@@ -498,7 +503,7 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_update(
         &self,
-        payload: super::models::ContactEventPayload,
+        payload: super::models::ContactUpdateEventPayload,
     ) -> impl Future<Output = Outcome> + Send {
         let _ = payload;
         std::future::ready(Outcome::Accept)
@@ -510,7 +515,7 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_delete(
         &self,
-        payload: super::models::ContactEventPayload,
+        payload: super::models::ContactDeleteEventPayload,
     ) -> impl Future<Output = Outcome> + Send {
         let _ = payload;
         std::future::ready(Outcome::Accept)
@@ -546,7 +551,7 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_conversation_stop(
         &self,
-        payload: super::models::ConversationEventPayload,
+        payload: super::models::ConversationStopEventPayload,
     ) -> impl Future<Output = Outcome> + Send {
         let _ = payload;
         std::future::ready(Outcome::Accept)
@@ -594,7 +599,7 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_opt_out(
         &self,
-        payload: super::models::OptEventPayload,
+        payload: super::models::OptOutEventPayload,
     ) -> impl Future<Output = Outcome> + Send {
         let _ = payload;
         std::future::ready(Outcome::Accept)
@@ -607,36 +612,6 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_smart_conversation_result(
         &self,
         payload: super::models::SmartConversationPayload,
-    ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
-        std::future::ready(Outcome::Accept)
-    }
-    /// Message `ContactEvent`: Contact Event. A contact lifecycle event
-    ///
-    /// Called for a body decoded by payload, which does not tell the operation; decoded by channel, the operation's own method is called instead. Default: accept.
-    fn contact_event(
-        &self,
-        payload: super::models::ContactEventPayload,
-    ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
-        std::future::ready(Outcome::Accept)
-    }
-    /// Message `ConversationEvent`: Conversation Event. A conversation lifecycle event
-    ///
-    /// Called for a body decoded by payload, which does not tell the operation; decoded by channel, the operation's own method is called instead. Default: accept.
-    fn conversation_event(
-        &self,
-        payload: super::models::ConversationEventPayload,
-    ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
-        std::future::ready(Outcome::Accept)
-    }
-    /// Message `OptEvent`: Opt Event. An opt-in or opt-out event
-    ///
-    /// Called for a body decoded by payload, which does not tell the operation; decoded by channel, the operation's own method is called instead. Default: accept.
-    fn opt_event(
-        &self,
-        payload: super::models::OptEventPayload,
     ) -> impl Future<Output = Outcome> + Send {
         let _ = payload;
         std::future::ready(Outcome::Accept)
@@ -666,22 +641,19 @@ const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
     Discriminator::Keys {
         keys: &[
             ("message", 0),
-            ("message_metadata", 0),
             ("message_delivery_report", 1),
             ("event", 2),
-            ("contact", 3),
-            ("preserved_contact", 4),
-            ("deleted_contact", 4),
-            ("conversation", 5),
-            ("event_type", 6),
-            ("additional_data", 6),
-            ("capability_status", 7),
-            ("reason", 7),
-            ("identity", 8),
-            ("status", 8),
-            ("message_id", 9),
-            ("conversation_id", 9),
-            ("analysis_results", 9),
+            ("contact_create_notification", 3),
+            ("contact_update_notification", 4),
+            ("contact_delete_notification", 5),
+            ("contact_merge_notification", 6),
+            ("conversation_start_notification", 7),
+            ("conversation_stop_notification", 8),
+            ("channel_event_notification", 9),
+            ("capability_notification", 10),
+            ("opt_in_notification", 11),
+            ("opt_out_notification", 12),
+            ("smart_conversation_notification", 13),
         ],
         fallback: &[],
     }
@@ -694,17 +666,17 @@ const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 14] = {
         Discriminator::Single(0),
         Discriminator::Single(1),
         Discriminator::Single(2),
+        Discriminator::Single(3),
+        Discriminator::Single(4),
+        Discriminator::Single(5),
+        Discriminator::Single(6),
+        Discriminator::Single(7),
+        Discriminator::Single(8),
+        Discriminator::Single(9),
         Discriminator::Single(10),
         Discriminator::Single(11),
         Discriminator::Single(12),
-        Discriminator::Single(4),
         Discriminator::Single(13),
-        Discriminator::Single(14),
-        Discriminator::Single(6),
-        Discriminator::Single(7),
-        Discriminator::Single(15),
-        Discriminator::Single(16),
-        Discriminator::Single(9),
     ]
 };
 
@@ -745,19 +717,16 @@ impl codegen_runtime::webhook::Messages for Event {
         "MessageDelivery",
         "EventInbound",
         "ContactEvent",
+        "ContactUpdateEvent",
+        "ContactDeleteEvent",
         "ContactMergeEvent",
         "ConversationEvent",
+        "ConversationStopEvent",
         "ChannelEvent",
         "CapabilityEvent",
         "OptEvent",
+        "OptOutEvent",
         "SmartConversationEvent",
-        "ContactEvent",
-        "ContactEvent",
-        "ContactEvent",
-        "ConversationEvent",
-        "ConversationEvent",
-        "OptEvent",
-        "OptEvent",
     ];
     fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
     where
@@ -774,42 +743,33 @@ impl codegen_runtime::webhook::Messages for Event {
                     )
                 }
                 2 => Event::ReceiveInboundEvent(Deserialize::deserialize(deserializer)?),
-                3 => Event::ContactEvent(Deserialize::deserialize(deserializer)?),
-                4 => Event::ReceiveContactMerge(Deserialize::deserialize(deserializer)?),
-                5 => Event::ConversationEvent(Deserialize::deserialize(deserializer)?),
-                6 => Event::ReceiveChannelEvent(Deserialize::deserialize(deserializer)?),
+                3 => Event::ReceiveContactCreate(Deserialize::deserialize(deserializer)?),
+                4 => Event::ReceiveContactUpdate(Deserialize::deserialize(deserializer)?),
+                5 => Event::ReceiveContactDelete(Deserialize::deserialize(deserializer)?),
+                6 => Event::ReceiveContactMerge(Deserialize::deserialize(deserializer)?),
                 7 => {
-                    Event::ReceiveCapabilityResult(
-                        Deserialize::deserialize(deserializer)?,
-                    )
-                }
-                8 => Event::OptEvent(Deserialize::deserialize(deserializer)?),
-                9 => {
-                    Event::ReceiveSmartConversationResult(
-                        Deserialize::deserialize(deserializer)?,
-                    )
-                }
-                10 => {
-                    Event::ReceiveContactCreate(Deserialize::deserialize(deserializer)?)
-                }
-                11 => {
-                    Event::ReceiveContactUpdate(Deserialize::deserialize(deserializer)?)
-                }
-                12 => {
-                    Event::ReceiveContactDelete(Deserialize::deserialize(deserializer)?)
-                }
-                13 => {
                     Event::ReceiveConversationStart(
                         Deserialize::deserialize(deserializer)?,
                     )
                 }
-                14 => {
+                8 => {
                     Event::ReceiveConversationStop(
                         Deserialize::deserialize(deserializer)?,
                     )
                 }
-                15 => Event::ReceiveOptIn(Deserialize::deserialize(deserializer)?),
-                16 => Event::ReceiveOptOut(Deserialize::deserialize(deserializer)?),
+                9 => Event::ReceiveChannelEvent(Deserialize::deserialize(deserializer)?),
+                10 => {
+                    Event::ReceiveCapabilityResult(
+                        Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                11 => Event::ReceiveOptIn(Deserialize::deserialize(deserializer)?),
+                12 => Event::ReceiveOptOut(Deserialize::deserialize(deserializer)?),
+                13 => {
+                    Event::ReceiveSmartConversationResult(
+                        Deserialize::deserialize(deserializer)?,
+                    )
+                }
                 _ => {
                     return Err(
                         codegen_runtime::__private::serde::de::Error::custom(
@@ -871,9 +831,6 @@ async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
         Event::ReceiveSmartConversationResult(payload) => {
             handler.receive_smart_conversation_result(payload).await
         }
-        Event::ContactEvent(payload) => handler.contact_event(payload).await,
-        Event::ConversationEvent(payload) => handler.conversation_event(payload).await,
-        Event::OptEvent(payload) => handler.opt_event(payload).await,
         Event::Unknown(event) => handler.unknown(event).await,
     }
 }
