@@ -23,6 +23,13 @@
 //! | `receiveOptIn` | publish | `/conversation/opt-in` | `OptEvent` |
 //! | `receiveOptOut` | publish | `/conversation/opt-out` | `OptOutEvent` |
 //! | `receiveSmartConversationResult` | publish | `/conversation/smart-conversations` | `SmartConversationEvent` |
+//! | `receiveMessageSubmit` | publish | `/conversation/message-submit` | `MessageSubmit` |
+//! | `receiveEventDelivery` | publish | `/conversation/event-delivery` | `EventDelivery` |
+//! | `receiveConversationDelete` | publish | `/conversation/conversation-delete` | `ConversationDeleteEvent` |
+//! | `receiveContactIdentitiesDuplication` | publish | `/conversation/contact-identities-duplication` | `ContactIdentitiesDuplicationEvent` |
+//! | `receiveInboundMessageRedaction` | publish | `/conversation/message-inbound-smart-conversation-redaction` | `MessageInboundSmartConversationRedaction` |
+//! | `receiveRecordNotification` | publish | `/conversation/record-notification` | `RecordNotification` |
+//! | `receiveUnsupportedCallback` | publish | `/conversation/unsupported` | `UnsupportedCallback` |
 //!
 //! ## Messages
 //!
@@ -35,13 +42,20 @@
 //! | `ContactUpdateEvent` | `CONTACT_UPDATE` | [`ContactUpdateEventPayload`] | A contact lifecycle event; a contact was updated |
 //! | `ContactDeleteEvent` | `CONTACT_DELETE` | [`ContactDeleteEventPayload`] | A contact lifecycle event; a contact was deleted |
 //! | `ContactMergeEvent` | `CONTACT_MERGE` | [`ContactMergeEventPayload`] | Two contacts were merged |
+//! | `ContactIdentitiesDuplicationEvent` | `CONTACT_IDENTITIES_DUPLICATION` | [`ContactIdentitiesDuplicationEventPayload`] | Channel identities were found on more than one contact |
 //! | `ConversationEvent` | `CONVERSATION_START` | [`ConversationEventPayload`] | A conversation lifecycle event; a conversation was started |
 //! | `ConversationStopEvent` | `CONVERSATION_STOP` | [`ConversationStopEventPayload`] | A conversation lifecycle event; a conversation was stopped |
+//! | `ConversationDeleteEvent` | `CONVERSATION_DELETE` | [`ConversationDeleteEventPayload`] | A conversation lifecycle event; a conversation was deleted |
 //! | `ChannelEvent` | `CHANNEL_EVENT` | [`ChannelEventPayload`] | A channel-specific event |
 //! | `CapabilityEvent` | `CAPABILITY` | [`CapabilityEventPayload`] | Capability lookup result |
 //! | `OptEvent` | `OPT_IN` | [`OptEventPayload`] | An opt-in event; the result of an opt-in registration |
 //! | `OptOutEvent` | `OPT_OUT` | [`OptOutEventPayload`] | An opt-out event; the result of an opt-out registration |
 //! | `SmartConversationEvent` | `SMART_CONVERSATIONS` | [`SmartConversationPayload`] | Smart conversation analysis result |
+//! | `MessageSubmit` | `MESSAGE_SUBMIT` | [`MessageSubmitPayload`] | An app message was submitted to the channel |
+//! | `EventDelivery` | `EVENT_DELIVERY` | [`EventDeliveryPayload`] | Delivery status update for a sent event |
+//! | `MessageInboundSmartConversationRedaction` | `MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION` | [`MessageRedactionPayload`] | An inbound message from an end user, with PII masked by Smart Conversations |
+//! | `RecordNotification` | `RECORD_NOTIFICATION` | [`RecordNotificationPayload`] | A record of a message or event was stored |
+//! | `UnsupportedCallback` | `UNSUPPORTED` | [`UnsupportedCallbackPayload`] | A channel callback the Conversation API does not support, passed on raw |
 //!
 //! ## Security schemes
 //!

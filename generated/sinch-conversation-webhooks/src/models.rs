@@ -3,6 +3,51 @@
 use codegen_runtime::{IndexMap, Map, Timestamp, UnknownFields, Value};
 use super::enums::*;
 
+/// A postal address of a person.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddressInfo {
+    /// The city
+    pub city: Option<String>,
+    /// The country name
+    pub country: Option<String>,
+    /// The state or region
+    pub state: Option<String>,
+    /// The zip or postal code
+    pub zip: Option<String>,
+    /// The kind of address, e.g. WORK or HOME
+    pub r#type: Option<String>,
+    /// The two-letter country code
+    pub country_code: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(AddressInfo {
+    "city" => city: optional,
+    "country" => country: optional,
+    "state" => state: optional,
+    "zip" => zip: optional,
+    "type" => r#type: optional,
+    "country_code" => country_code: optional,
+} unknown unknown_fields);
+
+/// The agent (a person or a bot) a message is sent on behalf of.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Agent {
+    /// The agent's display name
+    pub display_name: Option<String>,
+    /// The agent's classification
+    pub r#type: Option<AgentType>,
+    /// The agent's picture URL
+    pub picture_url: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(Agent {
+    "display_name" => display_name: optional,
+    "type" => r#type: optional,
+    "picture_url" => picture_url: optional,
+} unknown unknown_fields);
+
 /// The analyses of the Smart Conversations machine learning engines; which ones are present depends on the functionalities enabled for the app.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalysisResults {
@@ -25,6 +70,129 @@ codegen_runtime::object!(AnalysisResults {
     "ml_image_recognition_result" => ml_image_recognition_result: optional,
     "ml_pii_result" => ml_pii_result: optional,
     "ml_offensive_analysis_result" => ml_offensive_analysis_result: optional,
+} unknown unknown_fields);
+
+/// A message sent by the app: its content (one message kind, or a template), plus channel-specific overrides and the agent it is sent on behalf of.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppMessage {
+    /// A text message
+    pub text_message: Option<TextMessage>,
+    /// A message with media (image, video, document, ...)
+    pub media_message: Option<MediaMessage>,
+    /// A message with a geographic location
+    pub location_message: Option<LocationMessage>,
+    /// A message with choices (buttons, quick replies)
+    pub choice_message: Option<ChoiceMessage>,
+    /// A message with text, media and choices
+    pub card_message: Option<CardMessage>,
+    /// A list of cards, often shown side by side
+    pub carousel_message: Option<CarouselMessage>,
+    /// A message with a list of options or products to choose from
+    pub list_message: Option<ListMessage>,
+    /// A message with a person's contact details
+    pub contact_info_message: Option<ContactInfoMessage>,
+    /// A message referring to a predefined template
+    pub template_message: Option<TemplateMessage>,
+    /// Messages overriding the transcoding for some channels, keyed by channel name (a ConversationChannel value); each value is the channel's own message format as a string, whose shape that channel defines.
+    pub explicit_channel_message: Option<IndexMap<String, String>>,
+    /// Omnichannel messages overriding the message for some channels, keyed by channel name (e.g. WHATSAPP, KAKAOTALK, WECHAT).
+    pub explicit_channel_omni_message: Option<IndexMap<String, OmniMessage>>,
+    /// Channel-specific messages overriding the transcoding for some channels, keyed by channel name (a ConversationChannel value).
+    pub channel_specific_message: Option<IndexMap<String, ChannelSpecificMessage>>,
+    /// The agent the message is sent on behalf of
+    pub agent: Option<Agent>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(AppMessage {
+    "text_message" => text_message: optional,
+    "media_message" => media_message: optional,
+    "location_message" => location_message: optional,
+    "choice_message" => choice_message: optional,
+    "card_message" => card_message: optional,
+    "carousel_message" => carousel_message: optional,
+    "list_message" => list_message: optional,
+    "contact_info_message" => contact_info_message: optional,
+    "template_message" => template_message: optional,
+    "explicit_channel_message" => explicit_channel_message: optional,
+    "explicit_channel_omni_message" => explicit_channel_omni_message: optional,
+    "channel_specific_message" => channel_specific_message: optional,
+    "agent" => agent: optional,
+} unknown unknown_fields);
+
+/// The content of an app message: one of the message kinds below (the object has exactly one of them).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppMessageContent {
+    /// A text message
+    pub text_message: Option<TextMessage>,
+    /// A message with media (image, video, document, ...)
+    pub media_message: Option<MediaMessage>,
+    /// A message with a geographic location
+    pub location_message: Option<LocationMessage>,
+    /// A message with choices (buttons, quick replies)
+    pub choice_message: Option<ChoiceMessage>,
+    /// A message with text, media and choices
+    pub card_message: Option<CardMessage>,
+    /// A list of cards, often shown side by side
+    pub carousel_message: Option<CarouselMessage>,
+    /// A message with a list of options or products to choose from
+    pub list_message: Option<ListMessage>,
+    /// A message with a person's contact details
+    pub contact_info_message: Option<ContactInfoMessage>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(AppMessageContent {
+    "text_message" => text_message: optional,
+    "media_message" => media_message: optional,
+    "location_message" => location_message: optional,
+    "choice_message" => choice_message: optional,
+    "card_message" => card_message: optional,
+    "carousel_message" => carousel_message: optional,
+    "list_message" => list_message: optional,
+    "contact_info_message" => contact_info_message: optional,
+} unknown unknown_fields);
+
+/// A choice that adds an event to the contact's calendar.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CalendarMessage {
+    /// The title shown close to the button
+    pub title: Option<String>,
+    /// When the calendar event starts
+    pub event_start: Option<Timestamp>,
+    /// When the calendar event ends
+    pub event_end: Option<Timestamp>,
+    /// The title of the calendar event
+    pub event_title: Option<String>,
+    /// The description of the calendar event
+    pub event_description: Option<String>,
+    /// The URL opened when the channel cannot open a calendar event directly
+    pub fallback_url: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(CalendarMessage {
+    "title" => title: optional,
+    "event_start" => event_start: optional,
+    "event_end" => event_end: optional,
+    "event_title" => event_title: optional,
+    "event_description" => event_description: optional,
+    "fallback_url" => fallback_url: optional,
+} unknown unknown_fields);
+
+/// A choice that starts a call.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallMessage {
+    /// The phone number in E.164 format with a leading +
+    pub phone_number: String,
+    /// The title shown close to the phone number
+    pub title: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(CallMessage {
+    "phone_number" => phone_number: required,
+    "title" => title: optional,
 } unknown unknown_fields);
 
 /// The callback of trigger CAPABILITY: the result of a capability lookup for a contact on a channel.
@@ -85,6 +253,60 @@ codegen_runtime::object!(CapabilityNotification {
     "capability_status" => capability_status: optional,
     "channel_capabilities" => channel_capabilities: optional,
     "reason" => reason: optional,
+} unknown unknown_fields);
+
+/// A message with a title, text, media and choices.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CardMessage {
+    /// The title of the card
+    pub title: Option<String>,
+    /// The text shown below the title
+    pub description: Option<String>,
+    /// The media of the card
+    pub media_message: Option<MediaMessage>,
+    /// The height of the card
+    pub height: Option<CardHeight>,
+    /// The choices of the card, at most 10
+    pub choices: Option<Vec<Choice>>,
+    /// Additional properties
+    pub message_properties: Option<CardMessageProperties>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(CardMessage {
+    "title" => title: optional,
+    "description" => description: optional,
+    "media_message" => media_message: optional,
+    "height" => height: optional,
+    "choices" => choices: optional,
+    "message_properties" => message_properties: optional,
+} unknown unknown_fields);
+
+/// Additional properties of a card message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CardMessageProperties {
+    /// The header of a WhatsApp reply button message without media; ignored on other channels
+    pub whatsapp_header: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(CardMessageProperties {
+    "whatsapp_header" => whatsapp_header: optional,
+} unknown unknown_fields);
+
+/// A list of cards, often shown side by side.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CarouselMessage {
+    /// The cards, at most 10
+    pub cards: Option<Vec<CardMessage>>,
+    /// Choices of the carousel as a whole, at most 3
+    pub choices: Option<Vec<Choice>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(CarouselMessage {
+    "cards" => cards: optional,
+    "choices" => choices: optional,
 } unknown unknown_fields);
 
 /// A channel-specific event that does not map to the Conversation API event model.
@@ -178,6 +400,66 @@ pub struct ChannelSpecificContactMessage {
 codegen_runtime::object!(ChannelSpecificContactMessage {
     "message_type" => message_type: optional,
     "message" => message: optional,
+} unknown unknown_fields);
+
+/// A message in a channel's own format, for what the omnichannel message kinds cannot express (WhatsApp flows and payments, KakaoTalk commerce).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChannelSpecificMessage {
+    /// The kind of channel-specific message
+    pub message_type: Option<ChannelSpecificMessageType>,
+    /// The message content. Its shape depends on message_type and is defined by each channel (for FLOWS: flow_id, flow_cta, header, body, footer, flow_token, flow_mode, flow_action, flow_action_payload with flow-defined data), so it is kept as a JSON object.
+    pub message: Option<Map<String, Value>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ChannelSpecificMessage {
+    "message_type" => message_type: optional,
+    "message" => message: optional,
+} unknown unknown_fields);
+
+/// An action the contact can take: one of the message kinds below, with optional postback data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Choice {
+    /// A text reply
+    pub text_message: Option<TextMessage>,
+    /// Start a call
+    pub call_message: Option<CallMessage>,
+    /// Show a location
+    pub location_message: Option<LocationMessage>,
+    /// Open a URL
+    pub url_message: Option<UrlMessage>,
+    /// Add an event to the contact's calendar
+    pub calendar_message: Option<CalendarMessage>,
+    /// Ask the contact to share their location
+    pub share_location_message: Option<ShareLocationMessage>,
+    /// Data returned in the ChoiceResponseMessage when the contact picks this choice
+    pub postback_data: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(Choice {
+    "text_message" => text_message: optional,
+    "call_message" => call_message: optional,
+    "location_message" => location_message: optional,
+    "url_message" => url_message: optional,
+    "calendar_message" => calendar_message: optional,
+    "share_location_message" => share_location_message: optional,
+    "postback_data" => postback_data: optional,
+} unknown unknown_fields);
+
+/// A message with choices (buttons or quick replies) for the contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChoiceMessage {
+    /// The text shown with the choices
+    pub text_message: Option<TextMessage>,
+    /// The choices, at most 10
+    pub choices: Option<Vec<Choice>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ChoiceMessage {
+    "text_message" => text_message: optional,
+    "choices" => choices: optional,
 } unknown unknown_fields);
 
 /// A contact's answer to a choice message.
@@ -310,6 +592,66 @@ codegen_runtime::object!(ContactEventPayload {
     "message_metadata" => message_metadata: optional,
     "correlation_id" => correlation_id: optional,
     "contact_create_notification" => contact_create_notification: required,
+} unknown unknown_fields);
+
+/// The callback of trigger CONTACT_IDENTITIES_DUPLICATION: channel identities were found on more than one contact during message or event processing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactIdentitiesDuplicationEventPayload {
+    /// The app identifier (the ID of the subscribed app)
+    pub app_id: Option<String>,
+    /// When the event was accepted (received) by the Conversation API
+    pub accepted_time: Option<Timestamp>,
+    /// When the event occurred, as provided by the underlying channel
+    pub event_time: Option<Timestamp>,
+    /// The project identifier of the app which has subscribed for the callback
+    pub project_id: Option<String>,
+    /// Additional message metadata. Context-dependent; for callbacks about an app message, the `message_metadata` of the send request.
+    pub message_metadata: Option<String>,
+    /// The value provided in the `correlation_id` field of a send message request, if any.
+    pub correlation_id: Option<String>,
+    /// The duplicated channel identities
+    pub duplicated_contact_identities_notification: DuplicatedIdentitiesNotification,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ContactIdentitiesDuplicationEventPayload {
+    "app_id" => app_id: optional,
+    "accepted_time" => accepted_time: optional,
+    "event_time" => event_time: optional,
+    "project_id" => project_id: optional,
+    "message_metadata" => message_metadata: optional,
+    "correlation_id" => correlation_id: optional,
+    "duplicated_contact_identities_notification" => duplicated_contact_identities_notification: required,
+} unknown unknown_fields);
+
+/// A message with a person's contact details.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactInfoMessage {
+    /// The person's name
+    pub name: Option<NameInfo>,
+    /// The person's phone numbers
+    pub phone_numbers: Option<Vec<PhoneNumberInfo>>,
+    /// The person's postal addresses
+    pub addresses: Option<Vec<AddressInfo>>,
+    /// The person's email addresses
+    pub email_addresses: Option<Vec<EmailInfo>>,
+    /// The person's organization
+    pub organization: Option<OrganizationInfo>,
+    /// The person's websites
+    pub urls: Option<Vec<UrlInfo>>,
+    /// The date of birth, YYYY-MM-DD
+    pub birthday: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ContactInfoMessage {
+    "name" => name: optional,
+    "phone_numbers" => phone_numbers: optional,
+    "addresses" => addresses: optional,
+    "email_addresses" => email_addresses: optional,
+    "organization" => organization: optional,
+    "urls" => urls: optional,
+    "birthday" => birthday: optional,
 } unknown unknown_fields);
 
 /// The callback of trigger CONTACT_MERGE: two contacts were merged into one.
@@ -471,6 +813,36 @@ codegen_runtime::object!(Conversation {
     "correlation_id" => correlation_id: optional,
 } unknown unknown_fields);
 
+/// The callback of trigger CONVERSATION_DELETE: a conversation was deleted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConversationDeleteEventPayload {
+    /// The app identifier (the ID of the subscribed app)
+    pub app_id: Option<String>,
+    /// When the event was accepted (received) by the Conversation API
+    pub accepted_time: Option<Timestamp>,
+    /// When the event occurred, as provided by the underlying channel
+    pub event_time: Option<Timestamp>,
+    /// The project identifier of the app which has subscribed for the callback
+    pub project_id: Option<String>,
+    /// Additional message metadata. Context-dependent; for callbacks about an app message, the `message_metadata` of the send request.
+    pub message_metadata: Option<String>,
+    /// The value provided in the `correlation_id` field of a send message request, if any.
+    pub correlation_id: Option<String>,
+    /// The conversation that was deleted
+    pub conversation_delete_notification: ConversationNotification,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ConversationDeleteEventPayload {
+    "app_id" => app_id: optional,
+    "accepted_time" => accepted_time: optional,
+    "event_time" => event_time: optional,
+    "project_id" => project_id: optional,
+    "message_metadata" => message_metadata: optional,
+    "correlation_id" => correlation_id: optional,
+    "conversation_delete_notification" => conversation_delete_notification: required,
+} unknown unknown_fields);
+
 /// The callback of trigger CONVERSATION_START: a new conversation was started.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationEventPayload {
@@ -597,6 +969,48 @@ codegen_runtime::object!(DocumentImageClassification {
     "confidence" => confidence: optional,
 } unknown unknown_fields);
 
+/// The contacts that share a channel identity on one channel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DuplicatedIdentities {
+    /// The channel (a ConversationChannel value such as WHATSAPP). Typed as a plain string: Sinch's own recorded callback carries a value that is not a channel name.
+    pub channel: Option<String>,
+    /// The IDs of the contacts that share the identity
+    pub contact_ids: Option<Vec<String>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(DuplicatedIdentities {
+    "channel" => channel: optional,
+    "contact_ids" => contact_ids: optional,
+} unknown unknown_fields);
+
+/// The channel identities found on more than one contact.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DuplicatedIdentitiesNotification {
+    /// The duplicated identities, per channel
+    pub duplicated_identities: Option<Vec<DuplicatedIdentities>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(DuplicatedIdentitiesNotification {
+    "duplicated_identities" => duplicated_identities: optional,
+} unknown unknown_fields);
+
+/// An email address of a person.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailInfo {
+    /// The email address
+    pub email_address: Option<String>,
+    /// The kind of address, e.g. WORK or HOME
+    pub r#type: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(EmailInfo {
+    "email_address" => email_address: optional,
+    "type" => r#type: optional,
+} unknown unknown_fields);
+
 /// The fields every Conversation API callback carries beside its one trigger key (`message`, `message_delivery_report`, `event`, `contact_create_notification`, ...), which names the trigger.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Envelope {
@@ -622,6 +1036,66 @@ codegen_runtime::object!(Envelope {
     "project_id" => project_id: optional,
     "message_metadata" => message_metadata: optional,
     "correlation_id" => correlation_id: optional,
+} unknown unknown_fields);
+
+/// The callback of trigger EVENT_DELIVERY: the delivery status of an event sent by the app.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventDeliveryPayload {
+    /// The app identifier (the ID of the subscribed app)
+    pub app_id: Option<String>,
+    /// When the event was accepted (received) by the Conversation API
+    pub accepted_time: Option<Timestamp>,
+    /// When the event occurred, as provided by the underlying channel
+    pub event_time: Option<Timestamp>,
+    /// The project identifier of the app which has subscribed for the callback
+    pub project_id: Option<String>,
+    /// Additional message metadata. Context-dependent; for callbacks about an app message, the `message_metadata` of the send request.
+    pub message_metadata: Option<String>,
+    /// The value provided in the `correlation_id` field of a send message request, if any.
+    pub correlation_id: Option<String>,
+    /// The delivery report
+    pub event_delivery_report: EventDeliveryReport,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(EventDeliveryPayload {
+    "app_id" => app_id: optional,
+    "accepted_time" => accepted_time: optional,
+    "event_time" => event_time: optional,
+    "project_id" => project_id: optional,
+    "message_metadata" => message_metadata: optional,
+    "correlation_id" => correlation_id: optional,
+    "event_delivery_report" => event_delivery_report: required,
+} unknown unknown_fields);
+
+/// The delivery status of an event sent by the app.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventDeliveryReport {
+    /// The event identifier
+    pub event_id: Option<String>,
+    /// The delivery status
+    pub status: Option<DeliveryStatus>,
+    /// The channel identity
+    pub channel_identity: Option<ChannelIdentity>,
+    /// The contact identifier. Empty if processing_mode is DISPATCH.
+    pub contact_id: Option<String>,
+    /// Reason for failure if applicable
+    pub reason: Option<Reason>,
+    /// Delivery metadata: the `event_metadata` of the send request, if any
+    pub metadata: Option<String>,
+    /// The processing mode of the app
+    pub processing_mode: Option<ProcessingMode>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(EventDeliveryReport {
+    "event_id" => event_id: optional,
+    "status" => status: optional,
+    "channel_identity" => channel_identity: optional,
+    "contact_id" => contact_id: optional,
+    "reason" => reason: optional,
+    "metadata" => metadata: optional,
+    "processing_mode" => processing_mode: optional,
 } unknown unknown_fields);
 
 /// The callback of trigger EVENT_INBOUND: an event from an end user, such as a composing indicator or a reaction.
@@ -858,6 +1332,93 @@ codegen_runtime::object!(IntentScore {
     "score" => score: optional,
 } unknown unknown_fields);
 
+/// A choice item of a list message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListChoice {
+    /// The title of the choice
+    pub title: Option<String>,
+    /// The description (subtitle) of the choice
+    pub description: Option<String>,
+    /// The media of the choice
+    pub media: Option<MediaMessage>,
+    /// Data returned when the contact picks this choice
+    pub postback_data: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ListChoice {
+    "title" => title: optional,
+    "description" => description: optional,
+    "media" => media: optional,
+    "postback_data" => postback_data: optional,
+} unknown unknown_fields);
+
+/// An item of a list section; either a choice or a product.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListItem {
+    /// A choice item
+    pub choice: Option<ListChoice>,
+    /// A product item
+    pub product: Option<ProductItem>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ListItem {
+    "choice" => choice: optional,
+    "product" => product: optional,
+} unknown unknown_fields);
+
+/// A message with a list of options or products to choose from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListMessage {
+    /// The title shown near the options
+    pub title: Option<String>,
+    /// A description of the message
+    pub description: Option<String>,
+    /// The sections of the list
+    pub sections: Option<Vec<ListSection>>,
+    /// Additional properties; required for a product list
+    pub message_properties: Option<ListMessageProperties>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ListMessage {
+    "title" => title: optional,
+    "description" => description: optional,
+    "sections" => sections: optional,
+    "message_properties" => message_properties: optional,
+} unknown unknown_fields);
+
+/// Additional properties of a list message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListMessageProperties {
+    /// The ID of the catalog the products belong to (product lists)
+    pub catalog_id: Option<String>,
+    /// The text of the menu of a choice list
+    pub menu: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ListMessageProperties {
+    "catalog_id" => catalog_id: optional,
+    "menu" => menu: optional,
+} unknown unknown_fields);
+
+/// A section of a list message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSection {
+    /// The title of the section
+    pub title: Option<String>,
+    /// The items of the section
+    pub items: Option<Vec<ListItem>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ListSection {
+    "title" => title: optional,
+    "items" => items: optional,
+} unknown unknown_fields);
+
 /// A message with a geographic location.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocationMessage {
@@ -1002,6 +1563,123 @@ codegen_runtime::object!(MessageInboundPayload {
     "message" => message: required,
 } unknown unknown_fields);
 
+/// The callback of trigger MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION: a message from an end user with personally identifiable information masked by Smart Conversations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageRedactionPayload {
+    /// The app identifier (the ID of the subscribed app)
+    pub app_id: Option<String>,
+    /// When the event was accepted (received) by the Conversation API
+    pub accepted_time: Option<Timestamp>,
+    /// When the event occurred, as provided by the underlying channel
+    pub event_time: Option<Timestamp>,
+    /// The project identifier of the app which has subscribed for the callback
+    pub project_id: Option<String>,
+    /// Additional message metadata. Context-dependent; for callbacks about an app message, the `message_metadata` of the send request.
+    pub message_metadata: Option<String>,
+    /// The value provided in the `correlation_id` field of a send message request, if any.
+    pub correlation_id: Option<String>,
+    /// The inbound message, redacted
+    pub message_redaction: InboundMessage,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(MessageRedactionPayload {
+    "app_id" => app_id: optional,
+    "accepted_time" => accepted_time: optional,
+    "event_time" => event_time: optional,
+    "project_id" => project_id: optional,
+    "message_metadata" => message_metadata: optional,
+    "correlation_id" => correlation_id: optional,
+    "message_redaction" => message_redaction: required,
+} unknown unknown_fields);
+
+/// An app message that was submitted to the channel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageSubmitNotification {
+    /// The message identifier
+    pub message_id: Option<String>,
+    /// The conversation identifier. Empty if processing_mode is DISPATCH.
+    pub conversation_id: Option<String>,
+    /// The channel identity the message was submitted to
+    pub channel_identity: Option<ChannelIdentity>,
+    /// The contact identifier. Empty if processing_mode is DISPATCH.
+    pub contact_id: Option<String>,
+    /// The message as submitted
+    pub submitted_message: Option<AppMessage>,
+    /// The `message_metadata` of the send request, if any
+    pub metadata: Option<String>,
+    /// The processing mode of the app
+    pub processing_mode: Option<ProcessingMode>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(MessageSubmitNotification {
+    "message_id" => message_id: optional,
+    "conversation_id" => conversation_id: optional,
+    "channel_identity" => channel_identity: optional,
+    "contact_id" => contact_id: optional,
+    "submitted_message" => submitted_message: optional,
+    "metadata" => metadata: optional,
+    "processing_mode" => processing_mode: optional,
+} unknown unknown_fields);
+
+/// The callback of trigger MESSAGE_SUBMIT: an app message was submitted to the channel.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MessageSubmitPayload {
+    /// The app identifier (the ID of the subscribed app)
+    pub app_id: Option<String>,
+    /// When the event was accepted (received) by the Conversation API
+    pub accepted_time: Option<Timestamp>,
+    /// When the event occurred, as provided by the underlying channel
+    pub event_time: Option<Timestamp>,
+    /// The project identifier of the app which has subscribed for the callback
+    pub project_id: Option<String>,
+    /// Additional message metadata. Context-dependent; for callbacks about an app message, the `message_metadata` of the send request.
+    pub message_metadata: Option<String>,
+    /// The value provided in the `correlation_id` field of a send message request, if any.
+    pub correlation_id: Option<String>,
+    /// The submitted message
+    pub message_submit_notification: MessageSubmitNotification,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(MessageSubmitPayload {
+    "app_id" => app_id: optional,
+    "accepted_time" => accepted_time: optional,
+    "event_time" => event_time: optional,
+    "project_id" => project_id: optional,
+    "message_metadata" => message_metadata: optional,
+    "correlation_id" => correlation_id: optional,
+    "message_submit_notification" => message_submit_notification: required,
+} unknown unknown_fields);
+
+/// A person's name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NameInfo {
+    /// The full name, shown as the contact's name
+    pub full_name: Option<String>,
+    /// The first (given) name
+    pub first_name: Option<String>,
+    /// The last (family) name
+    pub last_name: Option<String>,
+    /// The middle name
+    pub middle_name: Option<String>,
+    /// A prefix before the name, e.g. Dr
+    pub prefix: Option<String>,
+    /// A suffix after the name, e.g. Jr
+    pub suffix: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(NameInfo {
+    "full_name" => full_name: optional,
+    "first_name" => first_name: optional,
+    "last_name" => last_name: optional,
+    "middle_name" => middle_name: optional,
+    "prefix" => prefix: optional,
+    "suffix" => suffix: optional,
+} unknown unknown_fields);
+
 /// The content of a WhatsApp `nfm_reply`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NfmReply {
@@ -1066,6 +1744,42 @@ codegen_runtime::object!(OffensiveAnalysis {
     "url" => url: optional,
     "evaluation" => evaluation: optional,
     "score" => score: optional,
+} unknown unknown_fields);
+
+/// An omnichannel message used as a per-channel override: one message kind, or a template reference.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OmniMessage {
+    /// A text message
+    pub text_message: Option<TextMessage>,
+    /// A message with media (image, video, document, ...)
+    pub media_message: Option<MediaMessage>,
+    /// A message with a geographic location
+    pub location_message: Option<LocationMessage>,
+    /// A message with choices (buttons, quick replies)
+    pub choice_message: Option<ChoiceMessage>,
+    /// A message with text, media and choices
+    pub card_message: Option<CardMessage>,
+    /// A list of cards, often shown side by side
+    pub carousel_message: Option<CarouselMessage>,
+    /// A message with a list of options or products to choose from
+    pub list_message: Option<ListMessage>,
+    /// A message with a person's contact details
+    pub contact_info_message: Option<ContactInfoMessage>,
+    /// A reference to a template
+    pub template_reference: Option<TemplateReference>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(OmniMessage {
+    "text_message" => text_message: optional,
+    "media_message" => media_message: optional,
+    "location_message" => location_message: optional,
+    "choice_message" => choice_message: optional,
+    "card_message" => card_message: optional,
+    "carousel_message" => carousel_message: optional,
+    "list_message" => list_message: optional,
+    "contact_info_message" => contact_info_message: optional,
+    "template_reference" => template_reference: optional,
 } unknown unknown_fields);
 
 /// Why an opt-in or opt-out registration failed.
@@ -1212,6 +1926,24 @@ codegen_runtime::object!(OpticalCharacterRecognition {
     "result" => result: optional,
 } unknown unknown_fields);
 
+/// The organization a person works for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrganizationInfo {
+    /// The company name
+    pub company: Option<String>,
+    /// The department
+    pub department: Option<String>,
+    /// The person's title, e.g. Software engineer
+    pub title: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(OrganizationInfo {
+    "company" => company: optional,
+    "department" => department: optional,
+    "title" => title: optional,
+} unknown unknown_fields);
+
 /// The current state of a payment flow for an order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentStatusUpdateEvent {
@@ -1231,6 +1963,21 @@ codegen_runtime::object!(PaymentStatusUpdateEvent {
     "payment_status" => payment_status: optional,
     "payment_transaction_status" => payment_transaction_status: optional,
     "payment_transaction_id" => payment_transaction_id: optional,
+} unknown unknown_fields);
+
+/// A phone number of a person.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PhoneNumberInfo {
+    /// The phone number with country code
+    pub phone_number: Option<String>,
+    /// The kind of number, e.g. WORK or HOME
+    pub r#type: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(PhoneNumberInfo {
+    "phone_number" => phone_number: optional,
+    "type" => r#type: optional,
 } unknown unknown_fields);
 
 /// Personally identifiable information found in a message.
@@ -1332,6 +2079,66 @@ codegen_runtime::object!(Reason {
     "channel_code" => channel_code: optional,
 } unknown unknown_fields);
 
+/// A record of a message or event that was stored.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordNotification {
+    /// The ID of the message or event the record is of
+    pub entity_id: Option<String>,
+    /// The status of the record
+    pub record_status: Option<RecordStatus>,
+    /// The channel identity
+    pub channel_identity: Option<ChannelIdentity>,
+    /// The contact identifier. Absent if processing_mode is DISPATCH.
+    pub contact_id: Option<String>,
+    /// The conversation identifier. Absent if processing_mode is DISPATCH.
+    pub conversation_id: Option<String>,
+    /// Reason, if the record could not be stored
+    pub reason: Option<Reason>,
+    /// The processing mode of the app
+    pub processing_mode: Option<ProcessingMode>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(RecordNotification {
+    "entity_id" => entity_id: optional,
+    "record_status" => record_status: optional,
+    "channel_identity" => channel_identity: optional,
+    "contact_id" => contact_id: optional,
+    "conversation_id" => conversation_id: optional,
+    "reason" => reason: optional,
+    "processing_mode" => processing_mode: optional,
+} unknown unknown_fields);
+
+/// The callback of trigger RECORD_NOTIFICATION: a record of a message or event was stored.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RecordNotificationPayload {
+    /// The app identifier (the ID of the subscribed app)
+    pub app_id: Option<String>,
+    /// When the event was accepted (received) by the Conversation API
+    pub accepted_time: Option<Timestamp>,
+    /// When the event occurred, as provided by the underlying channel
+    pub event_time: Option<Timestamp>,
+    /// The project identifier of the app which has subscribed for the callback
+    pub project_id: Option<String>,
+    /// Additional message metadata. Context-dependent; for callbacks about an app message, the `message_metadata` of the send request.
+    pub message_metadata: Option<String>,
+    /// The value provided in the `correlation_id` field of a send message request, if any.
+    pub correlation_id: Option<String>,
+    /// The stored record
+    pub record_notification: RecordNotification,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(RecordNotificationPayload {
+    "app_id" => app_id: optional,
+    "accepted_time" => accepted_time: optional,
+    "event_time" => event_time: optional,
+    "project_id" => project_id: optional,
+    "message_metadata" => message_metadata: optional,
+    "correlation_id" => correlation_id: optional,
+    "record_notification" => record_notification: required,
+} unknown unknown_fields);
+
 /// A reference to the message a contact message replies to.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyTo {
@@ -1378,6 +2185,21 @@ pub struct SentimentScore {
 codegen_runtime::object!(SentimentScore {
     "sentiment" => sentiment: optional,
     "score" => score: optional,
+} unknown unknown_fields);
+
+/// A choice that asks the contact to share their location.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShareLocationMessage {
+    /// The title shown close to the button
+    pub title: Option<String>,
+    /// The URL opened when the channel cannot ask for the location directly
+    pub fallback_url: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(ShareLocationMessage {
+    "title" => title: optional,
+    "fallback_url" => fallback_url: optional,
 } unknown unknown_fields);
 
 /// A contact opened a conversation through a shortlink.
@@ -1464,6 +2286,42 @@ codegen_runtime::object!(SmartConversationPayload {
     "smart_conversation_notification" => smart_conversation_notification: required,
 } unknown unknown_fields);
 
+/// A message referring to a predefined template: an omnichannel template, channel-specific templates, or both.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TemplateMessage {
+    /// The omnichannel template
+    pub omni_template: Option<TemplateReference>,
+    /// Channel-specific templates keyed by channel name (a ConversationChannel value); they override the omnichannel template.
+    pub channel_template: Option<IndexMap<String, TemplateReference>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(TemplateMessage {
+    "omni_template" => omni_template: optional,
+    "channel_template" => channel_template: optional,
+} unknown unknown_fields);
+
+/// A reference to a template: an omnichannel template of the Template Store, or a channel's own template such as a WhatsApp template.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TemplateReference {
+    /// The ID of the template
+    pub template_id: Option<String>,
+    /// The version of the template
+    pub version: Option<String>,
+    /// The BCP-47 language code, such as en-US
+    pub language_code: Option<String>,
+    /// The values of the template's parameters, keyed by parameter name.
+    pub parameters: Option<IndexMap<String, String>>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(TemplateReference {
+    "template_id" => template_id: optional,
+    "version" => version: optional,
+    "language_code" => language_code: optional,
+    "parameters" => parameters: optional,
+} unknown unknown_fields);
+
 /// A text message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextMessage {
@@ -1474,4 +2332,94 @@ pub struct TextMessage {
 }
 codegen_runtime::object!(TextMessage {
     "text" => text: required,
+} unknown unknown_fields);
+
+/// A channel callback the Conversation API does not support.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnsupportedCallback {
+    /// The channel that sent the callback
+    pub channel: Option<ConversationChannel>,
+    /// The callback as the channel sent it, normally JSON
+    pub payload: Option<String>,
+    /// The processing mode of the app
+    pub processing_mode: Option<ProcessingMode>,
+    /// The message identifier
+    pub id: Option<String>,
+    /// The contact identifier; blank if not supported
+    pub contact_id: Option<String>,
+    /// The conversation identifier; blank if not supported
+    pub conversation_id: Option<String>,
+    /// The channel identity
+    pub channel_identity: Option<ChannelIdentity>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(UnsupportedCallback {
+    "channel" => channel: optional,
+    "payload" => payload: optional,
+    "processing_mode" => processing_mode: optional,
+    "id" => id: optional,
+    "contact_id" => contact_id: optional,
+    "conversation_id" => conversation_id: optional,
+    "channel_identity" => channel_identity: optional,
+} unknown unknown_fields);
+
+/// The callback of trigger UNSUPPORTED: a channel callback the Conversation API does not support, passed on as the channel sent it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnsupportedCallbackPayload {
+    /// The app identifier (the ID of the subscribed app)
+    pub app_id: Option<String>,
+    /// When the event was accepted (received) by the Conversation API
+    pub accepted_time: Option<Timestamp>,
+    /// When the event occurred, as provided by the underlying channel
+    pub event_time: Option<Timestamp>,
+    /// The project identifier of the app which has subscribed for the callback
+    pub project_id: Option<String>,
+    /// Additional message metadata. Context-dependent; for callbacks about an app message, the `message_metadata` of the send request.
+    pub message_metadata: Option<String>,
+    /// The value provided in the `correlation_id` field of a send message request, if any.
+    pub correlation_id: Option<String>,
+    /// The unsupported channel callback
+    pub unsupported_callback: UnsupportedCallback,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(UnsupportedCallbackPayload {
+    "app_id" => app_id: optional,
+    "accepted_time" => accepted_time: optional,
+    "event_time" => event_time: optional,
+    "project_id" => project_id: optional,
+    "message_metadata" => message_metadata: optional,
+    "correlation_id" => correlation_id: optional,
+    "unsupported_callback" => unsupported_callback: required,
+} unknown unknown_fields);
+
+/// A website of a person.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UrlInfo {
+    /// The URL
+    pub url: Option<String>,
+    /// The kind of URL, e.g. HOME, ORG or SOCIAL
+    pub r#type: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(UrlInfo {
+    "url" => url: optional,
+    "type" => r#type: optional,
+} unknown unknown_fields);
+
+/// A choice that opens a URL.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UrlMessage {
+    /// The URL
+    pub url: String,
+    /// The title shown close to the URL
+    pub title: Option<String>,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+codegen_runtime::object!(UrlMessage {
+    "url" => url: required,
+    "title" => title: optional,
 } unknown unknown_fields);

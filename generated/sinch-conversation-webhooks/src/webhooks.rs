@@ -6,7 +6,7 @@
 //! ## Decoding
 //!
 //! - **By channel**: a body posted to a channel address is decoded as that channel's messages.
-//! - **By payload** (one URL for everything): a property only one message has names it: `message` → `MessageInbound`; `message_delivery_report` → `MessageDelivery`; `event` → `EventInbound`; `contact_create_notification` → `ContactEvent`; `contact_update_notification` → `ContactUpdateEvent`; `contact_delete_notification` → `ContactDeleteEvent`; `contact_merge_notification` → `ContactMergeEvent`; `conversation_start_notification` → `ConversationEvent`; `conversation_stop_notification` → `ConversationStopEvent`; `channel_event_notification` → `ChannelEvent`; `capability_notification` → `CapabilityEvent`; `opt_in_notification` → `OptEvent`; `opt_out_notification` → `OptOutEvent`; `smart_conversation_notification` → `SmartConversationEvent`.
+//! - **By payload** (one URL for everything): a property only one message has names it: `message` → `MessageInbound`; `message_delivery_report` → `MessageDelivery`; `event` → `EventInbound`; `contact_create_notification` → `ContactEvent`; `contact_update_notification` → `ContactUpdateEvent`; `contact_delete_notification` → `ContactDeleteEvent`; `contact_merge_notification` → `ContactMergeEvent`; `conversation_start_notification` → `ConversationEvent`; `conversation_stop_notification` → `ConversationStopEvent`; `channel_event_notification` → `ChannelEvent`; `capability_notification` → `CapabilityEvent`; `opt_in_notification` → `OptEvent`; `opt_out_notification` → `OptOutEvent`; `smart_conversation_notification` → `SmartConversationEvent`; `message_submit_notification` → `MessageSubmit`; `event_delivery_report` → `EventDelivery`; `conversation_delete_notification` → `ConversationDeleteEvent`; `duplicated_contact_identities_notification` → `ContactIdentitiesDuplicationEvent`; `message_redaction` → `MessageInboundSmartConversationRedaction`; `record_notification` → `RecordNotification`; `unsupported_callback` → `UnsupportedCallback`.
 //! - A body that fits no message is not an error: it becomes [`Event::Unknown`], which keeps the body as received and is answered 200. Only a body that is not JSON is refused.
 //!
 //! ## Answers
@@ -110,10 +110,38 @@ pub enum Operation {
     ///
     /// Receives smart conversation analysis results including sentiment analysis and intent classification.
     ReceiveSmartConversationResult,
+    /// `receiveMessageSubmit` on `/conversation/message-submit`: Receive a message submit notification
+    ///
+    /// Triggered when an app message has been submitted to the underlying channel; carries the message as it was submitted.
+    ReceiveMessageSubmit,
+    /// `receiveEventDelivery` on `/conversation/event-delivery`: Receive an event delivery receipt
+    ///
+    /// Triggered when the delivery status of an event sent by the app changes, indicating delivery success or failure on the channel.
+    ReceiveEventDelivery,
+    /// `receiveConversationDelete` on `/conversation/conversation-delete`: Receive a conversation deletion event
+    ///
+    /// Receives notifications when a conversation is deleted.
+    ReceiveConversationDelete,
+    /// `receiveContactIdentitiesDuplication` on `/conversation/contact-identities-duplication`: Receive a contact identities duplication event
+    ///
+    /// Receives notifications when the same channel identity is found on several contacts during message or event processing.
+    ReceiveContactIdentitiesDuplication,
+    /// `receiveInboundMessageRedaction` on `/conversation/message-inbound-smart-conversation-redaction`: Receive a redacted inbound message
+    ///
+    /// Triggered when an end user sends a message and the app has Smart Conversations PII redaction enabled; the message arrives with sensitive information masked.
+    ReceiveInboundMessageRedaction,
+    /// `receiveRecordNotification` on `/conversation/record-notification`: Receive a record notification
+    ///
+    /// Receives notifications that a record of a message or event has been stored.
+    ReceiveRecordNotification,
+    /// `receiveUnsupportedCallback` on `/conversation/unsupported`: Receive an unsupported channel callback
+    ///
+    /// Receives channel callbacks that the Conversation API cannot map to a supported message or event, with the channel's raw payload.
+    ReceiveUnsupportedCallback,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 14] = [
+    pub const ALL: [Operation; 21] = [
         Operation::ReceiveInboundMessage,
         Operation::ReceiveMessageDelivery,
         Operation::ReceiveInboundEvent,
@@ -128,6 +156,13 @@ impl Operation {
         Operation::ReceiveOptIn,
         Operation::ReceiveOptOut,
         Operation::ReceiveSmartConversationResult,
+        Operation::ReceiveMessageSubmit,
+        Operation::ReceiveEventDelivery,
+        Operation::ReceiveConversationDelete,
+        Operation::ReceiveContactIdentitiesDuplication,
+        Operation::ReceiveInboundMessageRedaction,
+        Operation::ReceiveRecordNotification,
+        Operation::ReceiveUnsupportedCallback,
     ];
     /// The `operationId`.
     pub const fn id(self) -> &'static str {
@@ -146,6 +181,15 @@ impl Operation {
             Operation::ReceiveOptIn => "receiveOptIn",
             Operation::ReceiveOptOut => "receiveOptOut",
             Operation::ReceiveSmartConversationResult => "receiveSmartConversationResult",
+            Operation::ReceiveMessageSubmit => "receiveMessageSubmit",
+            Operation::ReceiveEventDelivery => "receiveEventDelivery",
+            Operation::ReceiveConversationDelete => "receiveConversationDelete",
+            Operation::ReceiveContactIdentitiesDuplication => {
+                "receiveContactIdentitiesDuplication"
+            }
+            Operation::ReceiveInboundMessageRedaction => "receiveInboundMessageRedaction",
+            Operation::ReceiveRecordNotification => "receiveRecordNotification",
+            Operation::ReceiveUnsupportedCallback => "receiveUnsupportedCallback",
         }
     }
     /// The channel address.
@@ -167,6 +211,17 @@ impl Operation {
             Operation::ReceiveSmartConversationResult => {
                 "/conversation/smart-conversations"
             }
+            Operation::ReceiveMessageSubmit => "/conversation/message-submit",
+            Operation::ReceiveEventDelivery => "/conversation/event-delivery",
+            Operation::ReceiveConversationDelete => "/conversation/conversation-delete",
+            Operation::ReceiveContactIdentitiesDuplication => {
+                "/conversation/contact-identities-duplication"
+            }
+            Operation::ReceiveInboundMessageRedaction => {
+                "/conversation/message-inbound-smart-conversation-redaction"
+            }
+            Operation::ReceiveRecordNotification => "/conversation/record-notification",
+            Operation::ReceiveUnsupportedCallback => "/conversation/unsupported",
         }
     }
 }
@@ -231,6 +286,36 @@ pub enum Event {
     ///
     /// Receives smart conversation analysis results including sentiment analysis and intent classification.
     ReceiveSmartConversationResult(super::models::SmartConversationPayload),
+    /// `receiveMessageSubmit` on `/conversation/message-submit`: Receive a message submit notification
+    ///
+    /// Triggered when an app message has been submitted to the underlying channel; carries the message as it was submitted.
+    ReceiveMessageSubmit(super::models::MessageSubmitPayload),
+    /// `receiveEventDelivery` on `/conversation/event-delivery`: Receive an event delivery receipt
+    ///
+    /// Triggered when the delivery status of an event sent by the app changes, indicating delivery success or failure on the channel.
+    ReceiveEventDelivery(super::models::EventDeliveryPayload),
+    /// `receiveConversationDelete` on `/conversation/conversation-delete`: Receive a conversation deletion event
+    ///
+    /// Receives notifications when a conversation is deleted.
+    ReceiveConversationDelete(super::models::ConversationDeleteEventPayload),
+    /// `receiveContactIdentitiesDuplication` on `/conversation/contact-identities-duplication`: Receive a contact identities duplication event
+    ///
+    /// Receives notifications when the same channel identity is found on several contacts during message or event processing.
+    ReceiveContactIdentitiesDuplication(
+        super::models::ContactIdentitiesDuplicationEventPayload,
+    ),
+    /// `receiveInboundMessageRedaction` on `/conversation/message-inbound-smart-conversation-redaction`: Receive a redacted inbound message
+    ///
+    /// Triggered when an end user sends a message and the app has Smart Conversations PII redaction enabled; the message arrives with sensitive information masked.
+    ReceiveInboundMessageRedaction(super::models::MessageRedactionPayload),
+    /// `receiveRecordNotification` on `/conversation/record-notification`: Receive a record notification
+    ///
+    /// Receives notifications that a record of a message or event has been stored.
+    ReceiveRecordNotification(super::models::RecordNotificationPayload),
+    /// `receiveUnsupportedCallback` on `/conversation/unsupported`: Receive an unsupported channel callback
+    ///
+    /// Receives channel callbacks that the Conversation API cannot map to a supported message or event, with the channel's raw payload.
+    ReceiveUnsupportedCallback(super::models::UnsupportedCallbackPayload),
     /// A callback that fits no message of the spec (a trigger added since, say), kept as
     /// received.
     Unknown(UnknownEvent),
@@ -254,6 +339,17 @@ impl Event {
             Event::ReceiveOptIn(_) => Some("OptEvent"),
             Event::ReceiveOptOut(_) => Some("OptOutEvent"),
             Event::ReceiveSmartConversationResult(_) => Some("SmartConversationEvent"),
+            Event::ReceiveMessageSubmit(_) => Some("MessageSubmit"),
+            Event::ReceiveEventDelivery(_) => Some("EventDelivery"),
+            Event::ReceiveConversationDelete(_) => Some("ConversationDeleteEvent"),
+            Event::ReceiveContactIdentitiesDuplication(_) => {
+                Some("ContactIdentitiesDuplicationEvent")
+            }
+            Event::ReceiveInboundMessageRedaction(_) => {
+                Some("MessageInboundSmartConversationRedaction")
+            }
+            Event::ReceiveRecordNotification(_) => Some("RecordNotification"),
+            Event::ReceiveUnsupportedCallback(_) => Some("UnsupportedCallback"),
             Event::Unknown(_) => None,
         }
     }
@@ -277,6 +373,23 @@ impl Event {
             Event::ReceiveOptOut(_) => Some(Operation::ReceiveOptOut),
             Event::ReceiveSmartConversationResult(_) => {
                 Some(Operation::ReceiveSmartConversationResult)
+            }
+            Event::ReceiveMessageSubmit(_) => Some(Operation::ReceiveMessageSubmit),
+            Event::ReceiveEventDelivery(_) => Some(Operation::ReceiveEventDelivery),
+            Event::ReceiveConversationDelete(_) => {
+                Some(Operation::ReceiveConversationDelete)
+            }
+            Event::ReceiveContactIdentitiesDuplication(_) => {
+                Some(Operation::ReceiveContactIdentitiesDuplication)
+            }
+            Event::ReceiveInboundMessageRedaction(_) => {
+                Some(Operation::ReceiveInboundMessageRedaction)
+            }
+            Event::ReceiveRecordNotification(_) => {
+                Some(Operation::ReceiveRecordNotification)
+            }
+            Event::ReceiveUnsupportedCallback(_) => {
+                Some(Operation::ReceiveUnsupportedCallback)
             }
             Event::Unknown(_) => None,
         }
@@ -369,6 +482,66 @@ impl Event {
                     ],
                 )
             }
+            Event::ReceiveMessageSubmit(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "MessageSubmit",
+                    &[
+                        payload
+                            .message_submit_notification
+                            .message_id
+                            .as_ref()
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
+            Event::ReceiveEventDelivery(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "EventDelivery",
+                    &[
+                        payload
+                            .event_delivery_report
+                            .event_id
+                            .as_ref()
+                            .map(ToString::to_string),
+                        payload
+                            .event_delivery_report
+                            .status
+                            .as_ref()
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
+            Event::ReceiveConversationDelete(_) => None,
+            Event::ReceiveContactIdentitiesDuplication(_) => None,
+            Event::ReceiveInboundMessageRedaction(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "MessageInboundSmartConversationRedaction",
+                    &[payload.message_redaction.id.as_ref().map(ToString::to_string)],
+                )
+            }
+            Event::ReceiveRecordNotification(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "RecordNotification",
+                    &[
+                        payload
+                            .record_notification
+                            .entity_id
+                            .as_ref()
+                            .map(ToString::to_string),
+                        payload
+                            .record_notification
+                            .record_status
+                            .as_ref()
+                            .map(ToString::to_string),
+                    ],
+                )
+            }
+            Event::ReceiveUnsupportedCallback(payload) => {
+                codegen_runtime::webhook::dedup_key(
+                    "UnsupportedCallback",
+                    &[payload.unsupported_callback.id.as_ref().map(ToString::to_string)],
+                )
+            }
             Event::Unknown(_) => None,
         }
     }
@@ -393,6 +566,17 @@ impl Serialize for Event {
             Event::ReceiveSmartConversationResult(payload) => {
                 payload.serialize(serializer)
             }
+            Event::ReceiveMessageSubmit(payload) => payload.serialize(serializer),
+            Event::ReceiveEventDelivery(payload) => payload.serialize(serializer),
+            Event::ReceiveConversationDelete(payload) => payload.serialize(serializer),
+            Event::ReceiveContactIdentitiesDuplication(payload) => {
+                payload.serialize(serializer)
+            }
+            Event::ReceiveInboundMessageRedaction(payload) => {
+                payload.serialize(serializer)
+            }
+            Event::ReceiveRecordNotification(payload) => payload.serialize(serializer),
+            Event::ReceiveUnsupportedCallback(payload) => payload.serialize(serializer),
             Event::Unknown(event) => event.serialize(serializer),
         }
     }
@@ -416,6 +600,23 @@ impl codegen_runtime::Unknowns for Event {
             Event::ReceiveOptIn(payload) => payload.collect_unknowns(at, out),
             Event::ReceiveOptOut(payload) => payload.collect_unknowns(at, out),
             Event::ReceiveSmartConversationResult(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            Event::ReceiveMessageSubmit(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveEventDelivery(payload) => payload.collect_unknowns(at, out),
+            Event::ReceiveConversationDelete(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            Event::ReceiveContactIdentitiesDuplication(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            Event::ReceiveInboundMessageRedaction(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            Event::ReceiveRecordNotification(payload) => {
+                payload.collect_unknowns(at, out)
+            }
+            Event::ReceiveUnsupportedCallback(payload) => {
                 payload.collect_unknowns(at, out)
             }
             Event::Unknown(_) => out.push(at.clone()),
@@ -616,6 +817,90 @@ pub trait Handler: Send + Sync + 'static {
         let _ = payload;
         std::future::ready(Outcome::Accept)
     }
+    /// `receiveMessageSubmit` on `/conversation/message-submit`: Receive a message submit notification
+    ///
+    /// Triggered when an app message has been submitted to the underlying channel; carries the message as it was submitted.
+    ///
+    /// Default: accept.
+    fn receive_message_submit(
+        &self,
+        payload: super::models::MessageSubmitPayload,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = payload;
+        std::future::ready(Outcome::Accept)
+    }
+    /// `receiveEventDelivery` on `/conversation/event-delivery`: Receive an event delivery receipt
+    ///
+    /// Triggered when the delivery status of an event sent by the app changes, indicating delivery success or failure on the channel.
+    ///
+    /// Default: accept.
+    fn receive_event_delivery(
+        &self,
+        payload: super::models::EventDeliveryPayload,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = payload;
+        std::future::ready(Outcome::Accept)
+    }
+    /// `receiveConversationDelete` on `/conversation/conversation-delete`: Receive a conversation deletion event
+    ///
+    /// Receives notifications when a conversation is deleted.
+    ///
+    /// Default: accept.
+    fn receive_conversation_delete(
+        &self,
+        payload: super::models::ConversationDeleteEventPayload,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = payload;
+        std::future::ready(Outcome::Accept)
+    }
+    /// `receiveContactIdentitiesDuplication` on `/conversation/contact-identities-duplication`: Receive a contact identities duplication event
+    ///
+    /// Receives notifications when the same channel identity is found on several contacts during message or event processing.
+    ///
+    /// Default: accept.
+    fn receive_contact_identities_duplication(
+        &self,
+        payload: super::models::ContactIdentitiesDuplicationEventPayload,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = payload;
+        std::future::ready(Outcome::Accept)
+    }
+    /// `receiveInboundMessageRedaction` on `/conversation/message-inbound-smart-conversation-redaction`: Receive a redacted inbound message
+    ///
+    /// Triggered when an end user sends a message and the app has Smart Conversations PII redaction enabled; the message arrives with sensitive information masked.
+    ///
+    /// Default: accept.
+    fn receive_inbound_message_redaction(
+        &self,
+        payload: super::models::MessageRedactionPayload,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = payload;
+        std::future::ready(Outcome::Accept)
+    }
+    /// `receiveRecordNotification` on `/conversation/record-notification`: Receive a record notification
+    ///
+    /// Receives notifications that a record of a message or event has been stored.
+    ///
+    /// Default: accept.
+    fn receive_record_notification(
+        &self,
+        payload: super::models::RecordNotificationPayload,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = payload;
+        std::future::ready(Outcome::Accept)
+    }
+    /// `receiveUnsupportedCallback` on `/conversation/unsupported`: Receive an unsupported channel callback
+    ///
+    /// Receives channel callbacks that the Conversation API cannot map to a supported message or event, with the channel's raw payload.
+    ///
+    /// Default: accept.
+    fn receive_unsupported_callback(
+        &self,
+        payload: super::models::UnsupportedCallbackPayload,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = payload;
+        std::future::ready(Outcome::Accept)
+    }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that
     /// the sender does not retry what no newer handler would understand either.
     fn unknown(&self, event: UnknownEvent) -> impl Future<Output = Outcome> + Send {
@@ -654,13 +939,20 @@ const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
             ("opt_in_notification", 11),
             ("opt_out_notification", 12),
             ("smart_conversation_notification", 13),
+            ("message_submit_notification", 14),
+            ("event_delivery_report", 15),
+            ("conversation_delete_notification", 16),
+            ("duplicated_contact_identities_notification", 17),
+            ("message_redaction", 18),
+            ("record_notification", 19),
+            ("unsupported_callback", 20),
         ],
         fallback: &[],
     }
 };
 
 /// How a body posted to each channel is matched to its message.
-const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 14] = {
+const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 21] = {
     use codegen_runtime::webhook::Discriminator;
     [
         Discriminator::Single(0),
@@ -677,6 +969,13 @@ const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 14] = {
         Discriminator::Single(11),
         Discriminator::Single(12),
         Discriminator::Single(13),
+        Discriminator::Single(14),
+        Discriminator::Single(15),
+        Discriminator::Single(16),
+        Discriminator::Single(17),
+        Discriminator::Single(18),
+        Discriminator::Single(19),
+        Discriminator::Single(20),
     ]
 };
 
@@ -697,6 +996,13 @@ impl codegen_runtime::webhook::Decode for Webhooks {
         "/conversation/opt-in",
         "/conversation/opt-out",
         "/conversation/smart-conversations",
+        "/conversation/message-submit",
+        "/conversation/event-delivery",
+        "/conversation/conversation-delete",
+        "/conversation/contact-identities-duplication",
+        "/conversation/message-inbound-smart-conversation-redaction",
+        "/conversation/record-notification",
+        "/conversation/unsupported",
     ];
     const HMAC: Option<codegen_runtime::webhook::HmacScheme> = Some(HMAC_AUTH);
     fn decode(body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
@@ -727,6 +1033,13 @@ impl codegen_runtime::webhook::Messages for Event {
         "OptEvent",
         "OptOutEvent",
         "SmartConversationEvent",
+        "MessageSubmit",
+        "EventDelivery",
+        "ConversationDeleteEvent",
+        "ContactIdentitiesDuplicationEvent",
+        "MessageInboundSmartConversationRedaction",
+        "RecordNotification",
+        "UnsupportedCallback",
     ];
     fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
     where
@@ -767,6 +1080,37 @@ impl codegen_runtime::webhook::Messages for Event {
                 12 => Event::ReceiveOptOut(Deserialize::deserialize(deserializer)?),
                 13 => {
                     Event::ReceiveSmartConversationResult(
+                        Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                14 => {
+                    Event::ReceiveMessageSubmit(Deserialize::deserialize(deserializer)?)
+                }
+                15 => {
+                    Event::ReceiveEventDelivery(Deserialize::deserialize(deserializer)?)
+                }
+                16 => {
+                    Event::ReceiveConversationDelete(
+                        Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                17 => {
+                    Event::ReceiveContactIdentitiesDuplication(
+                        Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                18 => {
+                    Event::ReceiveInboundMessageRedaction(
+                        Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                19 => {
+                    Event::ReceiveRecordNotification(
+                        Deserialize::deserialize(deserializer)?,
+                    )
+                }
+                20 => {
+                    Event::ReceiveUnsupportedCallback(
                         Deserialize::deserialize(deserializer)?,
                     )
                 }
@@ -830,6 +1174,27 @@ async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
         Event::ReceiveOptOut(payload) => handler.receive_opt_out(payload).await,
         Event::ReceiveSmartConversationResult(payload) => {
             handler.receive_smart_conversation_result(payload).await
+        }
+        Event::ReceiveMessageSubmit(payload) => {
+            handler.receive_message_submit(payload).await
+        }
+        Event::ReceiveEventDelivery(payload) => {
+            handler.receive_event_delivery(payload).await
+        }
+        Event::ReceiveConversationDelete(payload) => {
+            handler.receive_conversation_delete(payload).await
+        }
+        Event::ReceiveContactIdentitiesDuplication(payload) => {
+            handler.receive_contact_identities_duplication(payload).await
+        }
+        Event::ReceiveInboundMessageRedaction(payload) => {
+            handler.receive_inbound_message_redaction(payload).await
+        }
+        Event::ReceiveRecordNotification(payload) => {
+            handler.receive_record_notification(payload).await
+        }
+        Event::ReceiveUnsupportedCallback(payload) => {
+            handler.receive_unsupported_callback(payload).await
         }
         Event::Unknown(event) => handler.unknown(event).await,
     }
