@@ -12,14 +12,26 @@
 //!   never fails a whole message and re-encodes unchanged.
 //! - [`Unknowns`]: lists, as JSON pointers, every value a decoded payload holds only in
 //!   catch-alls: what the sender sent that the spec does not describe.
+//! - [`Secret`]: a password, token or webhook secret that `Debug` never shows.
+//! - [`webhook`]: receiving callbacks (AsyncAPI): verification, routing by payload, answers.
+//! - [`api`]: typed HTTP API clients and servers (OpenAPI): validation of schema constraints,
+//!   request building, Basic and Bearer credentials, routing, problem-details refusals, and
+//!   (with features) an axum router, a reqwest client and paging as a `Stream`.
 
+pub mod api;
 mod object;
 mod open_enum;
+mod secret;
 mod timestamp;
 mod unknowns;
 pub mod webhook;
 
+/// The `http` crate the [`api`] module speaks (`Method`, `StatusCode`, `Request`, `Response`),
+/// re-exported so generated crates and their users need no dependency of their own that could
+/// drift to another version.
+pub use http;
 pub use indexmap::IndexMap;
+pub use secret::Secret;
 pub use serde_json::{Map, Value};
 pub use timestamp::{Timestamp, TimestampError};
 pub use unknowns::Unknowns;

@@ -1,0 +1,1202 @@
+//! Serving a generated API: routing a request to its operation, checking credentials and size,
+//! and answering refusals with RFC 9457 problem details, without I/O.
+//!
+//! A generated crate implements [`Routes`] for its `Service` trait: a table of [`Route`]s and a
+//! `call` that parses one operation's parameters and body (with [`required_param`],
+//! [`optional_param`], [`json_body`] and [`Validate`](super::validate::Validate)), calls the
+//! service and encodes its response. [`Server`] does the rest, the same for every API:
+//!
+//! | the request | the answer |
+//! |---|---|
+//! | no path template matches | 404 |
+//! | a template matches, not the method | 405 with `Allow` |
+//! | no, malformed or refused credentials for a route that has schemes | 401 with `WWW-Authenticate` |
+//! | a body over the limit (1 MiB by default) | 413 |
+//! | parameters or body break the spec | 400 listing every violation |
+//!
+//! Refusals are `application/problem+json` with a `detail` that says what was wrong, and are
+//! logged with `tracing`: client mistakes (404, 405, 400) at debug, 401 and 413 (a
+//! misconfigured client, or someone probing) at warn. Credentials and bodies are never logged.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use http::header::{HeaderValue, ALLOW, AUTHORIZATION, WWW_AUTHENTICATE};
+use http::{HeaderMap, Method, StatusCode};
+use percent_encoding::percent_decode_str;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use super::client::{raw_response, with_content_type, Credentials, Scheme};
+use super::json;
+use super::validate::{Violation, Violations};
+
+type Response = http::Response<Vec<u8>>;
+type Authorize = Box<dyn Fn(&Credentials) -> bool + Send + Sync>;
+type RenderInvalid = Box<dyn Fn(&Route, &Violations) -> Response + Send + Sync>;
+type RenderRefused = Box<dyn Fn(StatusCode, &str) -> Response + Send + Sync>;
+
+const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One operation of the API: generated crates list them in [`Routes::ROUTES`].
+///
+/// Not `Copy`: `http::Method` is not (it can hold an extension method's name). The `Method`
+/// constants are `const`, so a `const` or `static` table of routes still works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: Method,
+    /// The spec's path, like `/v1/projects/{projectId}/webhooks`; a `{name}` must be a whole
+    /// segment.
+    pub template: &'static str,
+    /// The spec's `operationId`, for logs.
+    pub operation: &'static str,
+    /// The schemes a request may authenticate with; empty for an operation without security.
+    pub schemes: &'static [Scheme],
+}
+
+/// The values of a matched route's `{name}` segments, percent-decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathParams(Vec<(&'static str, String)>);
+
+impl PathParams {
+    /// Path parameters from `(name, decoded value)` pairs: for calling [`Routes::call`] directly.
+    pub fn new(pairs: impl IntoIterator<Item = (&'static str, String)>) -> Self {
+        PathParams(pairs.into_iter().collect())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// A request's query string, form-urlencoded, decoded once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    pub fn parse(query: Option<&str>) -> Self {
+        let pairs = form_urlencoded::parse(query.unwrap_or_default().as_bytes());
+        Query(pairs.into_owned().collect())
+    }
+
+    /// The first value of `name`: a repeated scalar parameter takes its first occurrence.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every value of `name`, in order: for array parameters (`?id=a&id=b`).
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Parses a required parameter; a missing one is `is required`, an unparsable one names the
+/// expected type (`must be an integer`). Violations are collected so that one 400 lists them all.
+pub fn required_param<T: FromStr>(
+    value: Option<&str>,
+    field: &str,
+    out: &mut Vec<Violation>,
+) -> Option<T> {
+    if value.is_none() {
+        out.push(Violation::new(field, "is required"));
+    }
+    optional_param(value, field, out)
+}
+
+/// Parses a parameter that may be absent: `None` when absent or unparsable (then recorded).
+pub fn optional_param<T: FromStr>(
+    value: Option<&str>,
+    field: &str,
+    out: &mut Vec<Violation>,
+) -> Option<T> {
+    let parsed = value?.parse().ok();
+    if parsed.is_none() {
+        out.push(Violation::new(field, expected::<T>()));
+    }
+    parsed
+}
+
+/// What a value of `T` must be, in words, from `T`'s name (the value itself is never quoted).
+fn expected<T>() -> String {
+    let name = std::any::type_name::<T>();
+    let name = name.split('<').next().unwrap_or(name);
+    match name.rsplit("::").next().unwrap_or(name) {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "must be an integer".to_owned(),
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+            "must be a non-negative integer".to_owned()
+        }
+        "f32" | "f64" => "must be a number".to_owned(),
+        "bool" => "must be a boolean (true or false)".to_owned(),
+        "Timestamp" => "must be a valid RFC 3339 date-time".to_owned(),
+        other => format!("must be a valid {other}"),
+    }
+}
+
+/// Decodes a JSON request body. An empty body is `body: is required` (call this only when the
+/// operation has a body and the request sent one, for an optional body); a decode error is a
+/// violation on `body` with serde_json's reason and position, its quoted values redacted.
+pub fn json_body<T: DeserializeOwned>(body: &[u8], out: &mut Vec<Violation>) -> Option<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        out.push(Violation::new("body", "is required"));
+        return None;
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    // The path says which field broke the shape: `body.triggers`, not just `body`.
+    let decoded = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| (e.path().to_string(), e.into_inner()))
+        .and_then(|value| deserializer.end().map(|()| value).map_err(|e| (".".to_owned(), e)));
+    match decoded {
+        Ok(value) => Some(value),
+        Err((path, error)) => {
+            // A syntax error is the body's, wherever the parser stopped.
+            let field = match path.as_str() {
+                "." => "body".to_owned(),
+                _ if !error.is_data() => "body".to_owned(),
+                path => format!("body.{path}"),
+            };
+            let reason = json::describe(&error);
+            out.push(Violation::new(field, format!("must be JSON of the declared shape: {reason}")));
+            None
+        }
+    }
+}
+
+/// The operations of an API served by `S`: implemented by generated code for its `Service`
+/// trait (`impl<S: Service> Routes<S> for Api`).
+pub trait Routes<S>: Send + Sync + 'static {
+    const ROUTES: &'static [Route];
+
+    /// Parses and validates the request for `ROUTES[route]`, calls the service, encodes its
+    /// response. `Err` lists every violation of the parameters and body; the server answers 400.
+    fn call(
+        service: &S,
+        route: usize,
+        params: PathParams,
+        query: Query,
+        body: &[u8],
+    ) -> impl Future<Output = Result<http::Response<Vec<u8>>, Violations>> + Send;
+}
+
+/// A request refused before its operation ran (404, 405, 401): the answer, ready to send.
+///
+/// Boxed, because a response is large and refusals are the rare path.
+#[derive(Debug)]
+pub struct Refusal(Box<Response>);
+
+impl Refusal {
+    pub fn status(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    pub fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+impl From<Response> for Refusal {
+    fn from(response: Response) -> Self {
+        Refusal(Box::new(response))
+    }
+}
+
+/// A request that passed routing and authentication: what [`Server::respond`] needs.
+#[derive(Debug)]
+pub struct Admitted {
+    index: usize,
+    route: &'static Route,
+    params: PathParams,
+}
+
+impl Admitted {
+    pub fn route(&self) -> &'static Route {
+        self.route
+    }
+
+    pub fn params(&self) -> &PathParams {
+        &self.params
+    }
+}
+
+/// Serves the API `R` with the service `S`, without I/O: the caller reads the request (see
+/// `api::axum::router` for axum).
+pub struct Server<R, S> {
+    service: S,
+    authorize: Option<Authorize>,
+    on_invalid: Option<RenderInvalid>,
+    on_refused: Option<RenderRefused>,
+    max_body_bytes: usize,
+    routes: PhantomData<fn() -> R>,
+}
+
+impl<R, S> fmt::Debug for Server<R, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("authorize", &self.authorize.is_some())
+            .field("on_invalid", &self.on_invalid.is_some())
+            .field("on_refused", &self.on_refused.is_some())
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
+    /// API bodies are small; a larger one is refused before it is parsed.
+    pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+
+    /// A server that lets in any well-formed Basic or Bearer credentials of a scheme the route
+    /// accepts: only the format is checked until [`authorize`](Server::authorize) says who.
+    pub fn new(service: S) -> Self {
+        Server {
+            service,
+            authorize: None,
+            on_invalid: None,
+            on_refused: None,
+            max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+            routes: PhantomData,
+        }
+    }
+
+    /// Narrows who is let in: `check` sees the credentials of every request to a route with
+    /// schemes (after the scheme is checked) and answers whether to serve it. Compare secrets
+    /// in constant time (e.g. with `subtle`).
+    pub fn authorize(
+        mut self,
+        check: impl Fn(&Credentials) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.authorize = Some(Box::new(check));
+        self
+    }
+
+    /// Replaces the default 400 answer ([`bad_request`]), e.g. to match an API's own error body.
+    pub fn on_invalid(
+        mut self,
+        render: impl Fn(&Route, &Violations) -> Response + Send + Sync + 'static,
+    ) -> Self {
+        self.on_invalid = Some(Box::new(render));
+        self
+    }
+
+    /// Replaces the default body of a refusal (401, 404, 405, 413: [`problem`]), e.g. with an
+    /// API's own error body so that its clients can decode it; `render` gets the status and
+    /// the reason. Headers such as `WWW-Authenticate` and `Allow` are kept.
+    pub fn on_refused(
+        mut self,
+        render: impl Fn(StatusCode, &str) -> Response + Send + Sync + 'static,
+    ) -> Self {
+        self.on_refused = Some(Box::new(render));
+        self
+    }
+
+    /// A refusal's answer: `default`, or what [`on_refused`](Server::on_refused) renders with
+    /// `default`'s headers.
+    fn refusal(&self, default: Response) -> Response {
+        let Some(render) = &self.on_refused else {
+            return default;
+        };
+        let detail = serde_json::from_slice::<Value>(default.body())
+            .ok()
+            .and_then(|problem| problem.get("detail")?.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut custom = render(default.status(), &detail);
+        for (name, value) in default.headers() {
+            let body_header = name == http::header::CONTENT_TYPE || name == http::header::CONTENT_LENGTH;
+            if !body_header && !custom.headers().contains_key(name) {
+                custom.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        custom
+    }
+
+    /// The largest body accepted.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    pub fn body_limit(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    pub fn service(&self) -> &S {
+        &self.service
+    }
+
+    /// Answers one request: routing, credentials, size, then the operation.
+    pub async fn handle(
+        &self,
+        method: &Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Response {
+        match self.admit(method, path, headers) {
+            Ok(admitted) => self.respond(admitted, query, body).await,
+            Err(refusal) => refusal.into_response(),
+        }
+    }
+
+    /// Routes a request and checks its credentials, before its body is read: HTTP glue calls
+    /// this first so that an unknown path or a stranger costs no body read.
+    pub fn admit(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Result<Admitted, Refusal> {
+        let refuse = |refusal: Refusal| Refusal::from(self.refusal(refusal.into_response()));
+        let admitted = find_route::<R, S>(method, path).map_err(refuse)?;
+        self.check_credentials(admitted.route, path, headers).map_err(refuse)?;
+        Ok(admitted)
+    }
+
+    /// Runs an admitted request's operation, refusing a body over the limit first.
+    pub async fn respond(&self, admitted: Admitted, query: Option<&str>, body: &[u8]) -> Response {
+        if body.len() > self.max_body_bytes {
+            return self.too_large(&admitted);
+        }
+        let route = admitted.route;
+        match R::call(
+            &self.service,
+            admitted.index,
+            admitted.params,
+            Query::parse(query),
+            body,
+        )
+        .await
+        {
+            Ok(response) => {
+                tracing::debug!(
+                    operation = route.operation,
+                    status = response.status().as_u16(),
+                    "served a request"
+                );
+                response
+            }
+            Err(violations) => {
+                tracing::debug!(
+                    operation = route.operation,
+                    status = 400,
+                    "refused a request: {violations}"
+                );
+                match &self.on_invalid {
+                    Some(render) => render(route, &violations),
+                    None => bad_request(&violations),
+                }
+            }
+        }
+    }
+
+    /// The 413 answer, for glue that stops reading a body at the limit.
+    pub fn too_large(&self, admitted: &Admitted) -> Response {
+        let detail = format!(
+            "the body is larger than the limit of {} bytes",
+            self.max_body_bytes
+        );
+        tracing::warn!(
+            operation = admitted.route.operation,
+            status = 413,
+            "refused a request: {detail}"
+        );
+        self.refusal(problem(StatusCode::PAYLOAD_TOO_LARGE, &detail))
+    }
+
+    /// 401 unless the route needs no credentials, or the request's are of an accepted scheme
+    /// and pass [`authorize`](Server::authorize).
+    fn check_credentials(
+        &self,
+        route: &Route,
+        path: &str,
+        headers: &HeaderMap,
+    ) -> Result<(), Refusal> {
+        if route.schemes.is_empty() {
+            return Ok(());
+        }
+        let reason = match Credentials::from_headers(headers) {
+            None if headers.contains_key(AUTHORIZATION) => {
+                "the Authorization header does not hold well-formed credentials".to_owned()
+            }
+            None => "the request has no Authorization header".to_owned(),
+            Some(credentials) if !route.schemes.contains(&credentials.scheme()) => {
+                format!(
+                    "{} credentials are not accepted here",
+                    credentials.scheme().name()
+                )
+            }
+            Some(credentials)
+                if !self
+                    .authorize
+                    .as_ref()
+                    .is_none_or(|check| check(&credentials)) =>
+            {
+                "the credentials are not accepted".to_owned()
+            }
+            Some(_) => return Ok(()),
+        };
+        Err(Refusal(Box::new(unauthorized(route, path, &reason))))
+    }
+}
+
+/// The route for `method` among those whose template matches `path` best (most literal
+/// segments; the first declared on a tie), as OpenAPI matches concrete paths before templated
+/// ones. `Err` is the 404 or 405 answer.
+fn find_route<R: Routes<S>, S>(method: &Method, path: &str) -> Result<Admitted, Refusal> {
+    let mut best: Option<(usize, &'static str, PathParams)> = None;
+    for route in R::ROUTES {
+        if let Some((literals, params)) = match_template(route.template, path) {
+            if best.as_ref().is_none_or(|(most, _, _)| literals > *most) {
+                best = Some((literals, route.template, params));
+            }
+        }
+    }
+    let Some((_, template, params)) = best else {
+        return Err(Refusal::from(refused(
+            StatusCode::NOT_FOUND,
+            method,
+            path,
+            "no operation of this API has this path",
+        )));
+    };
+    let same_path = || {
+        R::ROUTES
+            .iter()
+            .enumerate()
+            .filter(move |(_, route)| route.template == template)
+    };
+    match same_path().find(|(_, route)| route.method == *method) {
+        Some((index, route)) => Ok(Admitted {
+            index,
+            route,
+            params,
+        }),
+        None => Err(Refusal::from(method_not_allowed(
+            method,
+            path,
+            same_path().map(|(_, route)| &route.method),
+        ))),
+    }
+}
+
+/// The number of literal segments and the decoded parameters, when `path` fits `template`:
+/// literal segments equal, each `{name}` segment one non-empty segment.
+fn match_template(template: &'static str, path: &str) -> Option<(usize, PathParams)> {
+    let mut literals = 0;
+    let mut params = Vec::new();
+    let mut segments = path.strip_prefix('/')?.split('/');
+    for part in template.strip_prefix('/').unwrap_or(template).split('/') {
+        let segment = segments.next()?;
+        match part
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix('}'))
+        {
+            Some(name) if !segment.is_empty() => params.push((
+                name,
+                percent_decode_str(segment).decode_utf8_lossy().into_owned(),
+            )),
+            Some(_) => return None,
+            None if part == segment => literals += 1,
+            None => return None,
+        }
+    }
+    segments
+        .next()
+        .is_none()
+        .then_some((literals, PathParams(params)))
+}
+
+/// An RFC 9457 problem: `type` `about:blank`, the status's reason as `title`, and `detail`.
+pub fn problem(status: StatusCode, detail: &str) -> Response {
+    problem_with(status, detail, None)
+}
+
+/// The default 400 answer: a problem whose `invalid-params` lists each violation's field
+/// (`name`) and rule (`reason`), as RFC 9457's example does.
+pub fn bad_request(violations: &Violations) -> Response {
+    let params: Vec<Value> = violations
+        .iter()
+        .map(|v| json!({"name": v.field, "reason": v.rule}))
+        .collect();
+    problem_with(
+        StatusCode::BAD_REQUEST,
+        &violations.to_string(),
+        Some(Value::Array(params)),
+    )
+}
+
+fn problem_with(status: StatusCode, detail: &str, invalid_params: Option<Value>) -> Response {
+    let mut body = json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    if let (Some(params), Some(object)) = (invalid_params, body.as_object_mut()) {
+        object.insert("invalid-params".to_owned(), params);
+    }
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    with_content_type(raw_response(status, bytes), PROBLEM_JSON)
+}
+
+/// A 404 or 405 problem, logged at debug: a client's mistake, not the server's.
+fn refused(status: StatusCode, method: &Method, path: &str, detail: &str) -> Response {
+    tracing::debug!(%method, path, status = status.as_u16(), "refused a request: {detail}");
+    problem(status, detail)
+}
+
+fn method_not_allowed<'a>(
+    method: &Method,
+    path: &str,
+    allowed: impl Iterator<Item = &'a Method>,
+) -> Response {
+    let allow = allowed.map(Method::as_str).collect::<Vec<_>>().join(", ");
+    let detail = format!("{method} is not an operation of this path; it allows {allow}");
+    let mut response = refused(StatusCode::METHOD_NOT_ALLOWED, method, path, &detail);
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(ALLOW, value);
+    }
+    response
+}
+
+/// A 401 naming every accepted scheme in `WWW-Authenticate`, logged at warn.
+fn unauthorized(route: &Route, path: &str, reason: &str) -> Response {
+    let names: Vec<&str> = route.schemes.iter().map(|scheme| scheme.name()).collect();
+    let detail = format!(
+        "{}; {} requires {} credentials",
+        reason,
+        route.operation,
+        names.join(" or ")
+    );
+    tracing::warn!(
+        operation = route.operation,
+        path,
+        status = 401,
+        "refused a request: {detail}"
+    );
+    let challenges: Vec<&str> = route
+        .schemes
+        .iter()
+        .map(|scheme| scheme.challenge())
+        .collect();
+    let mut response = problem(StatusCode::UNAUTHORIZED, &detail);
+    response.headers_mut().insert(
+        WWW_AUTHENTICATE,
+        HeaderValue::from_str(&challenges.join(", ")).unwrap_or(HeaderValue::from_static("Basic")),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::client::json_response;
+    use crate::api::validate::{check_number, check_str, Rules};
+    use http::header::CONTENT_TYPE;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const SECRET: &str = "zz-very-secret-7f3a";
+    const BOTH: &[Scheme] = &[Scheme::Basic, Scheme::Bearer];
+
+    /// A hand-written stand-in for a generated API: five operations, three paths.
+    struct Api;
+
+    #[derive(Default)]
+    struct Store {
+        calls: AtomicUsize,
+    }
+
+    impl Routes<Store> for Api {
+        const ROUTES: &'static [Route] = &[
+            Route {
+                method: Method::GET,
+                template: "/v1/projects/{projectId}/webhooks",
+                operation: "List",
+                schemes: BOTH,
+            },
+            Route {
+                method: Method::POST,
+                template: "/v1/projects/{projectId}/webhooks",
+                operation: "Create",
+                schemes: BOTH,
+            },
+            Route {
+                method: Method::GET,
+                template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+                operation: "Get",
+                schemes: &[Scheme::Bearer],
+            },
+            Route {
+                method: Method::DELETE,
+                template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+                operation: "Delete",
+                schemes: BOTH,
+            },
+            Route {
+                method: Method::GET,
+                template: "/v1/projects/{projectId}/webhooks/special",
+                operation: "Special",
+                schemes: &[],
+            },
+        ];
+
+        async fn call(
+            service: &Store,
+            route: usize,
+            params: PathParams,
+            query: Query,
+            body: &[u8],
+        ) -> Result<Response, Violations> {
+            service.calls.fetch_add(1, Ordering::Relaxed);
+            let mut out = Vec::new();
+            let project: Option<String> =
+                required_param(params.get("projectId"), "path.projectId", &mut out);
+            let echo = match route {
+                0 => {
+                    const SIZE: Rules = Rules {
+                        minimum: Some(1.0),
+                        maximum: Some(15.0),
+                        ..Rules::NONE
+                    };
+                    let size: Option<i64> =
+                        optional_param(query.get("pageSize"), "query.pageSize", &mut out);
+                    if let Some(size) = size {
+                        check_number("query.pageSize", size as f64, &SIZE, &mut out);
+                    }
+                    json!({"operation": "List", "project": project, "pageSize": size})
+                }
+                1 => {
+                    const SECRET_RULES: Rules = Rules {
+                        max_length: Some(8),
+                        ..Rules::NONE
+                    };
+                    let body: Option<Value> = json_body(body, &mut out);
+                    if let Some(secret) = body.as_ref().and_then(|b| b["secret"].as_str()) {
+                        check_str("body.secret", secret, &SECRET_RULES, &mut out);
+                    }
+                    json!({"operation": "Create", "project": project})
+                }
+                _ => {
+                    json!({"operation": Self::ROUTES[route].operation, "project": project, "webhook": params.get("webhookId")})
+                }
+            };
+            Violations::result(out)?;
+            Ok(json_response(StatusCode::OK, &echo))
+        }
+    }
+
+    fn server() -> Server<Api, Store> {
+        Server::new(Store::default())
+    }
+
+    fn bearer(token: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, Credentials::bearer(token).header_value());
+        headers
+    }
+
+    fn basic(user: &str, password: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            AUTHORIZATION,
+            Credentials::basic(user, password).header_value(),
+        );
+        headers
+    }
+
+    fn run<F: Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    fn send(
+        server: &Server<Api, Store>,
+        method: Method,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> (StatusCode, Value, Response) {
+        let response = run(server.handle(&method, path, query, headers, body));
+        let json = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
+        (response.status(), json, response)
+    }
+
+    #[test]
+    fn serves_a_matched_route_with_decoded_params() {
+        let (status, body, _) = send(
+            &server(),
+            Method::GET,
+            "/v1/projects/a%2Fb%20c/webhooks/w%C3%BC",
+            None,
+            &bearer("t"),
+            b"",
+        );
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            body,
+            json!({"operation": "Get", "project": "a/b c", "webhook": "wü"})
+        );
+    }
+
+    #[test]
+    fn query_parameters_are_parsed_and_checked() {
+        let server = server();
+        let (status, body, _) = send(
+            &server,
+            Method::GET,
+            "/v1/projects/p/webhooks",
+            Some("pageSize=15&pageSize=2"),
+            &bearer("t"),
+            b"",
+        );
+        assert_eq!((status, &body["pageSize"]), (StatusCode::OK, &json!(15)));
+        let (status, body, response) = send(
+            &server,
+            Method::GET,
+            "/v1/projects/p/webhooks",
+            Some("pageSize=0"),
+            &bearer("t"),
+            b"",
+        );
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(response.headers()[CONTENT_TYPE], PROBLEM_JSON);
+        assert_eq!(
+            body,
+            json!({
+                "type": "about:blank",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "invalid: query.pageSize: must be at least 1 (is 0)",
+                "invalid-params": [{"name": "query.pageSize", "reason": "must be at least 1 (is 0)"}],
+            })
+        );
+        let (_, body, _) = send(
+            &server,
+            Method::GET,
+            "/v1/projects/p/webhooks",
+            Some("pageSize=ten"),
+            &bearer("t"),
+            b"",
+        );
+        assert_eq!(
+            body["detail"],
+            "invalid: query.pageSize: must be an integer"
+        );
+    }
+
+    #[test]
+    fn literal_segments_win_over_parameters() {
+        let (status, body, _) = send(
+            &server(),
+            Method::GET,
+            "/v1/projects/p/webhooks/special",
+            None,
+            &HeaderMap::new(),
+            b"",
+        );
+        assert_eq!(
+            (status, &body["operation"]),
+            (StatusCode::OK, &json!("Special"))
+        );
+        let (status, body, _) = send(
+            &server(),
+            Method::GET,
+            "/v1/projects/p/webhooks/other",
+            None,
+            &bearer("t"),
+            b"",
+        );
+        assert_eq!(
+            (status, &body["operation"]),
+            (StatusCode::OK, &json!("Get"))
+        );
+    }
+
+    #[test]
+    fn unknown_paths_are_404() {
+        let server = server();
+        for path in [
+            "/",
+            "/v1/projects/p",
+            "/v1/projects//webhooks",
+            "/v1/projects/p/webhooks/",
+            "/v1/projects/p/webhooks/w/x",
+            "v1/projects/p/webhooks",
+        ] {
+            let (status, body, response) =
+                send(&server, Method::GET, path, None, &bearer("t"), b"");
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(response.headers()[CONTENT_TYPE], PROBLEM_JSON);
+            assert_eq!(body["detail"], "no operation of this API has this path");
+        }
+        assert_eq!(server.service().calls.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn other_methods_are_405_with_allow() {
+        let (status, body, response) = send(
+            &server(),
+            Method::PUT,
+            "/v1/projects/p/webhooks",
+            None,
+            &bearer("t"),
+            b"",
+        );
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()[ALLOW], "GET, POST");
+        assert_eq!(
+            body["detail"],
+            "PUT is not an operation of this path; it allows GET, POST"
+        );
+        // The literal template wins, so DELETE of `special` is not the parameterised DELETE.
+        let (status, _, response) = send(
+            &server(),
+            Method::DELETE,
+            "/v1/projects/p/webhooks/special",
+            None,
+            &bearer("t"),
+            b"",
+        );
+        assert_eq!(
+            (status, &response.headers()[ALLOW]),
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                &HeaderValue::from_static("GET")
+            )
+        );
+    }
+
+    #[test]
+    fn missing_or_malformed_credentials_are_401_naming_the_schemes() {
+        let server = server();
+        let mut garbled = HeaderMap::new();
+        garbled.insert(AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
+        for (headers, reason) in [
+            (HeaderMap::new(), "the request has no Authorization header"),
+            (
+                garbled,
+                "the Authorization header does not hold well-formed credentials",
+            ),
+        ] {
+            let (status, body, response) = send(
+                &server,
+                Method::GET,
+                "/v1/projects/p/webhooks",
+                None,
+                &headers,
+                b"",
+            );
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                response.headers()[WWW_AUTHENTICATE],
+                "Basic realm=\"api\", Bearer"
+            );
+            assert_eq!(
+                body["detail"],
+                format!("{reason}; List requires Basic or Bearer credentials")
+            );
+        }
+        assert_eq!(server.service().calls.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn a_body_of_the_wrong_shape_names_the_field_that_broke_it() {
+        let mut out = Vec::new();
+        let body: Option<std::collections::BTreeMap<String, Vec<u32>>> =
+            json_body(br#"{"a":[1,2],"b":[3,"x"]}"#, &mut out);
+        assert!(body.is_none());
+        assert_eq!(out[0].field, "body.b[1]", "{out:?}");
+        out.clear();
+        let body: Option<Vec<u32>> = json_body(b"[1] trailing", &mut out);
+        assert!(body.is_none());
+        assert_eq!(out[0].field, "body", "{out:?}");
+    }
+
+    #[test]
+    fn on_refused_renders_refusals_in_the_apis_shape_keeping_their_headers() {
+        let server = server().on_refused(|status, detail| {
+            json_response(status, &json!({"error": {"code": status.as_u16(), "message": detail}}))
+        });
+        let (status, body, response) =
+            send(&server, Method::GET, "/v1/projects/p/webhooks", None, &HeaderMap::new(), b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["error"]["code"], 401);
+        assert!(body["error"]["message"].as_str().unwrap().contains("no Authorization header"), "{body}");
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "Basic realm=\"api\", Bearer");
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+
+        let (status, body, _) = send(&server, Method::GET, "/nowhere", None, &bearer(SECRET), b"");
+        assert_eq!((status, body["error"]["code"].as_u64()), (StatusCode::NOT_FOUND, Some(404)));
+        let (status, _, response) =
+            send(&server, Method::PUT, "/v1/projects/p/webhooks", None, &bearer(SECRET), b"");
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(response.headers().contains_key(http::header::ALLOW));
+    }
+
+    #[test]
+    fn a_scheme_the_route_does_not_accept_is_401() {
+        let (status, body, response) = send(
+            &server(),
+            Method::GET,
+            "/v1/projects/p/webhooks/w",
+            None,
+            &basic("u", SECRET),
+            b"",
+        );
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer");
+        assert_eq!(
+            body["detail"],
+            "Basic credentials are not accepted here; Get requires Bearer credentials"
+        );
+    }
+
+    #[test]
+    fn authorize_narrows_who_is_let_in() {
+        let server = server().authorize(|credentials| match credentials {
+            Credentials::Basic { username, password } => {
+                username == "ann" && password.expose() == SECRET
+            }
+            Credentials::Bearer { token } => token.expose() == SECRET,
+        });
+        let path = "/v1/projects/p/webhooks";
+        assert_eq!(
+            send(&server, Method::GET, path, None, &basic("ann", SECRET), b"").0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            send(&server, Method::GET, path, None, &bearer(SECRET), b"").0,
+            StatusCode::OK
+        );
+        let (status, body, _) = send(
+            &server,
+            Method::GET,
+            path,
+            None,
+            &basic("ann", "wrong"),
+            b"",
+        );
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            body["detail"],
+            "the credentials are not accepted; List requires Basic or Bearer credentials"
+        );
+        assert_eq!(
+            send(&server, Method::GET, path, None, &bearer("wrong"), b"").0,
+            StatusCode::UNAUTHORIZED
+        );
+        // A route without schemes needs no credentials.
+        assert_eq!(
+            send(
+                &server,
+                Method::GET,
+                "/v1/projects/p/webhooks/special",
+                None,
+                &HeaderMap::new(),
+                b""
+            )
+            .0,
+            StatusCode::OK
+        );
+    }
+
+    #[test]
+    fn bodies_over_the_limit_are_413() {
+        let server = server().max_body_bytes(8);
+        assert_eq!(server.body_limit(), 8);
+        let (status, body, _) = send(
+            &server,
+            Method::POST,
+            "/v1/projects/p/webhooks",
+            None,
+            &bearer("t"),
+            b"{\"a\": 123456}",
+        );
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            body["detail"],
+            "the body is larger than the limit of 8 bytes"
+        );
+        assert_eq!(
+            send(
+                &server,
+                Method::POST,
+                "/v1/projects/p/webhooks",
+                None,
+                &bearer("t"),
+                b"{}"
+            )
+            .0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            Server::<Api, Store>::new(Store::default()).body_limit(),
+            1 << 20
+        );
+    }
+
+    #[test]
+    fn invalid_bodies_are_400_without_their_values() {
+        let server = server();
+        let path = "/v1/projects/p/webhooks";
+        let (status, body, _) = send(
+            &server,
+            Method::POST,
+            path,
+            None,
+            &bearer("t"),
+            format!(r#"{{"secret": "{SECRET}"}}"#).as_bytes(),
+        );
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body["invalid-params"],
+            json!([{"name": "body.secret", "reason": "must be at most 8 characters long (is 19)"}])
+        );
+        let (_, body, _) = send(&server, Method::POST, path, None, &bearer("t"), b"");
+        assert_eq!(body["detail"], "invalid: body: is required");
+        let (_, body, response) = send(
+            &server,
+            Method::POST,
+            path,
+            None,
+            &bearer("t"),
+            format!(r#"{{"secret": "{SECRET}"#).as_bytes(),
+        );
+        assert_eq!(
+            body["detail"],
+            "invalid: body: must be JSON of the declared shape: EOF while parsing a string at line 1 column 31"
+        );
+        assert!(!String::from_utf8_lossy(response.body()).contains(SECRET));
+    }
+
+    #[test]
+    fn on_invalid_replaces_the_400_body() {
+        let server = server().on_invalid(|route, violations| {
+            raw_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{} {}", route.operation, violations.0.len()).into_bytes(),
+            )
+        });
+        let response = run(server.handle(
+            &Method::GET,
+            "/v1/projects/p/webhooks",
+            Some("pageSize=99"),
+            &bearer("t"),
+            b"",
+        ));
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(response.body(), b"List 1");
+    }
+
+    #[test]
+    fn admit_refuses_before_the_body_is_read() {
+        let server = server();
+        assert_eq!(
+            server
+                .admit(&Method::GET, "/nope", &HeaderMap::new())
+                .unwrap_err()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        let admitted = server
+            .admit(&Method::GET, "/v1/projects/p/webhooks/w", &bearer("t"))
+            .unwrap();
+        assert_eq!(admitted.route().operation, "Get");
+        assert_eq!(admitted.params().get("webhookId"), Some("w"));
+        assert_eq!(
+            server.too_large(&admitted).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+    }
+
+    #[test]
+    fn params_parse_collecting_violations() {
+        let mut out = Vec::new();
+        assert_eq!(
+            required_param::<i64>(Some("12"), "query.a", &mut out),
+            Some(12)
+        );
+        assert_eq!(required_param::<i64>(None, "query.b", &mut out), None);
+        assert_eq!(
+            required_param::<i32>(Some(SECRET), "query.c", &mut out),
+            None
+        );
+        assert_eq!(optional_param::<u32>(Some("-1"), "query.d", &mut out), None);
+        assert_eq!(optional_param::<f64>(Some("x"), "query.e", &mut out), None);
+        assert_eq!(
+            optional_param::<bool>(Some("yes"), "query.f", &mut out),
+            None
+        );
+        assert_eq!(
+            optional_param::<crate::Timestamp>(Some("x"), "query.g", &mut out),
+            None
+        );
+        assert_eq!(
+            optional_param::<std::net::IpAddr>(Some("x"), "query.h", &mut out),
+            None
+        );
+        assert_eq!(optional_param::<bool>(None, "query.i", &mut out), None);
+        assert_eq!(
+            required_param::<String>(Some(""), "query.j", &mut out).as_deref(),
+            Some("")
+        );
+        let text: Vec<String> = out.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "query.b: is required",
+                "query.c: must be an integer",
+                "query.d: must be a non-negative integer",
+                "query.e: must be a number",
+                "query.f: must be a boolean (true or false)",
+                "query.g: must be a valid RFC 3339 date-time",
+                "query.h: must be a valid IpAddr",
+            ]
+        );
+    }
+
+    #[test]
+    fn query_takes_the_first_value_and_decodes() {
+        let query = Query::parse(Some("a=1&b=x+y%26z&a=2"));
+        assert_eq!(query.get("a"), Some("1"));
+        assert_eq!(query.get_all("a").collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(query.get("b"), Some("x y&z"));
+        assert_eq!(query.get("c"), None);
+        assert_eq!(Query::parse(None), Query::default());
+    }
+
+    #[test]
+    fn template_matching() {
+        let (literals, params) = match_template("/a/{x}/c/{y}", "/a/1/c/2").unwrap();
+        assert_eq!(
+            (literals, params.get("x"), params.get("y")),
+            (2, Some("1"), Some("2"))
+        );
+        assert!(match_template("/a/{x}", "/a/").is_none());
+        assert!(match_template("/a/{x}", "/a").is_none());
+        assert!(match_template("/a/{x}", "/a/1/2").is_none());
+        assert!(match_template("/a/b", "/a/B").is_none());
+        assert_eq!(match_template("/", "/").map(|(n, _)| n), Some(1));
+    }
+
+    #[test]
+    fn server_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>(_: &T) {}
+        let server = server();
+        assert_send_sync(&server);
+        fn assert_send<T: Send>(_: T) {}
+        assert_send(server.handle(&Method::GET, "/", None, &HeaderMap::new(), b""));
+    }
+}
