@@ -19,6 +19,21 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Things the generator could not express and replaced by something looser.
     pub warnings: Vec<String>,
+    /// Hand-written example programs shipped with the crate (`x-codegen.examples`).
+    pub crate_examples: Vec<CrateExample>,
+}
+
+/// An example program the spec ships with its crate, e.g. a local stand-in server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrateExample {
+    /// The example's name: `cargo run --example <name>`.
+    pub name: String,
+    /// Where the source was read from, relative to the spec.
+    pub path: String,
+    pub source: String,
+    pub required_features: Vec<String>,
+    /// `(crate, TOML value)` of each dev-dependency it needs.
+    pub dev_dependencies: Vec<(String, String)>,
 }
 
 impl Api {
@@ -125,6 +140,8 @@ pub enum Ty {
     Number,
     Boolean,
     DateTime,
+    /// A string the spec marks `format: password`: kept out of `Debug` output.
+    Secret,
     /// Anything: the spec gives no type.
     Any,
     /// An object with no declared properties: any keys, any values.

@@ -14,9 +14,9 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use crate::ir::{Api, NameHint, TypeDef, TypeKind};
 
 /// Names the generated code uses unqualified; a type may not take one of them.
-const RESERVED_TYPE_NAMES: [&str; 15] = [
-    "Box", "Err", "IndexMap", "Map", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Timestamp",
-    "UnknownFields", "Value", "Vec",
+const RESERVED_TYPE_NAMES: [&str; 16] = [
+    "Box", "Err", "IndexMap", "Map", "None", "Ok", "Option", "Result", "Secret", "Self", "Some", "String",
+    "Timestamp", "UnknownFields", "Value", "Vec",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -43,6 +43,8 @@ pub struct Names {
     pub variants: Vec<Vec<String>>,
     /// Per enum type: the variant that keeps values the spec does not list.
     pub unknown_variant: Vec<String>,
+    /// Per operation: a `snake_case` identifier (the module and method of an HTTP operation).
+    pub operations: Vec<String>,
 }
 
 pub fn resolve(api: &Api) -> Names {
@@ -53,6 +55,7 @@ pub fn resolve(api: &Api) -> Names {
         unknown_field: Vec::new(),
         variants: Vec::new(),
         unknown_variant: Vec::new(),
+        operations: operation_names(api),
     };
     for def in &api.types {
         let (fields, unknown_field) = match &def.kind {
@@ -79,6 +82,31 @@ pub fn resolve(api: &Api) -> Names {
         names.unknown_variant.push(unknown_variant);
     }
     names
+}
+
+/// Operation ids in snake case, without a `Service_` style prefix that every id shares
+/// (`WebhookService_ListWebhooks` → `list_webhooks`), made unique.
+fn operation_names(api: &Api) -> Vec<String> {
+    let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
+    let prefix = shared_prefix(&ids);
+    let mut taken = HashSet::new();
+    ids.iter()
+        .map(|id| unique(field_ident(&id[prefix.len()..].to_snake_case()), &mut taken, "_"))
+        .collect()
+}
+
+/// The text up to and including the first `_` when every id (of two or more) has the same,
+/// followed by more.
+fn shared_prefix<'a>(ids: &[&'a str]) -> &'a str {
+    let Some((first, rest)) = ids.split_first() else { return "" };
+    let Some(end) = first.find('_') else { return "" };
+    let prefix = &first[..=end];
+    let shared = !rest.is_empty() && ids.iter().all(|id| id.len() > prefix.len() && id.starts_with(prefix));
+    if shared {
+        prefix
+    } else {
+        ""
+    }
 }
 
 fn type_names(types: &[TypeDef]) -> Vec<String> {
@@ -218,5 +246,14 @@ mod tests {
         ] {
             assert_eq!(singular(plural), one, "{plural}");
         }
+    }
+
+    #[test]
+    fn a_prefix_every_operation_id_shares_is_dropped() {
+        assert_eq!(shared_prefix(&["WebhookService_ListWebhooks", "WebhookService_GetWebhook"]), "WebhookService_");
+        assert_eq!(shared_prefix(&["WebhookService_ListWebhooks"]), "", "one id keeps its prefix");
+        assert_eq!(shared_prefix(&["A_list", "B_get"]), "");
+        assert_eq!(shared_prefix(&["A_list", "A_"]), "", "nothing would be left");
+        assert_eq!(shared_prefix(&["listPets", "getPet"]), "");
     }
 }

@@ -111,6 +111,19 @@ fn duplicate_operation_ids_are_refused() {
 }
 
 #[test]
+fn a_shipped_example_that_cannot_be_read_or_named_is_refused() {
+    let spec = |entry: &str| format!("{HEAD}x-codegen:\n  examples:\n    - {entry}\n");
+    let text = error_of(&spec("{name: stand_in, path: nowhere/stand_in.rs}"), &[]);
+    assert_contains(&text, &["/x-codegen/examples/0/path", "cannot read", "relative to the spec"]);
+    let text = error_of(&spec("{name: 'Stand In', path: x.rs}"), &[("x.rs", "fn main() {}")]);
+    assert_contains(&text, &["is not an example name"]);
+    let text = error_of(&spec("{name: a, path: x.rs, required-features: axum}"), &[("x.rs", "fn main() {}")]);
+    assert_contains(&text, &["required-features", "must be a list of strings"]);
+    let twice = format!("{HEAD}x-codegen:\n  examples:\n    - {{name: a, path: x.rs}}\n    - {{name: a, path: x.rs}}\n");
+    assert_contains(&error_of(&twice, &[("x.rs", "fn main() {}")]), &["a second example named `a`"]);
+}
+
+#[test]
 fn duplicate_yaml_keys_are_refused() {
     assert_contains(&error_of("asyncapi: 2.6.0\ninfo: {title: T}\ninfo: {title: U}\n", &[]), &["invalid YAML", "uplicate"]);
 }

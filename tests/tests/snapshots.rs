@@ -218,8 +218,26 @@ paths:
               properties:
                 name: {type: string}
                 age: {type: integer, format: int32, minimum: 0, maximum: 40}
+                password: {type: string, format: password, minLength: 8}
       responses:
         '204': {description: Stored.}
+    delete:
+      responses:
+        '2XX': {description: Gone.}
+        default:
+          description: Anything else.
+          content:
+            application/json:
+              schema: {type: object, properties: {reason: {type: string}}}
+webhooks:
+  petBorn:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '200': {description: Received.}
 components:
   securitySchemes:
     bearer: {type: http, scheme: bearer, bearerFormat: JWT}
@@ -348,4 +366,78 @@ fn a_map_keeps_its_keys_in_the_order_received() {
 fn a_missing_required_field_is_named() {
     let error = serde_json::from_str::<spec_tests::snapshot_refs::Person>(r#"{"name":"Ann"}"#).unwrap_err();
     assert!(error.to_string().contains("missing field `address`"), "{error}");
+}
+
+mod openapi_operations {
+    use codegen_runtime::api::client::RequestError;
+    use codegen_runtime::api::server::{PathParams, Query};
+    use codegen_runtime::http::{Method, Response, StatusCode};
+    use codegen_runtime::Secret;
+    use spec_tests::snapshot_openapi::operations::{delete_pets_pet_id, get_pet, put_pet};
+    use spec_tests::snapshot_openapi::{PutPetRequest, View};
+
+    fn put(age: Option<i32>, password: &str) -> put_pet::Request {
+        put_pet::Request {
+            pet_id: "a b/c".into(),
+            body: PutPetRequest {
+                name: "Rex".into(),
+                age,
+                password: Some(Secret::new(password)),
+                unknown_fields: Default::default(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_request_becomes_http_with_its_parameters_encoded() {
+        let request = get_pet::Request { pet_id: "a b/c".into(), view: Some(View::Brief) };
+        let http = request.to_http("http://127.0.0.1:9/api/").unwrap();
+        assert_eq!(http.method(), Method::GET);
+        assert_eq!(http.uri().to_string(), "http://127.0.0.1:9/api/pets/a%20b%2Fc?view=brief");
+
+        let http = put(Some(3), "long enough").to_http("http://h").unwrap();
+        assert_eq!(http.method(), Method::PUT);
+        let body: serde_json::Value = serde_json::from_slice(http.body()).unwrap();
+        assert_eq!(body, serde_json::json!({"name": "Rex", "age": 3, "password": "long enough"}));
+    }
+
+    #[test]
+    fn constraints_are_checked_before_sending_without_echoing_secrets() {
+        let Err(RequestError::Invalid(violations)) = put(Some(41), "short").to_http("http://h") else {
+            panic!("an age of 41 and a 5-character password were sent");
+        };
+        let fields: Vec<&str> = violations.0.iter().map(|v| v.field.as_str()).collect();
+        assert_eq!(fields, ["body.age", "body.password"]);
+        assert!(!format!("{violations} {violations:?}").contains("short"), "{violations}");
+        assert!(!format!("{:?}", put(None, "hunter2-secret")).contains("hunter2"));
+    }
+
+    #[test]
+    fn a_server_parses_and_checks_what_it_receives() {
+        let path = PathParams::new([("petId", "p1".to_owned())]);
+        let request = put_pet::Request::from_parts(&path, &Query::parse(None), br#"{"name":"Rex","age":2}"#).unwrap();
+        assert_eq!((request.pet_id.as_str(), request.body.age), ("p1", Some(2)));
+
+        let error = put_pet::Request::from_parts(&path, &Query::parse(None), br#"{"age":99}"#).unwrap_err();
+        assert!(error.0.iter().any(|v| v.field.starts_with("body")), "{error}");
+        let error = get_pet::Request::from_parts(&PathParams::new([]), &Query::parse(None), b"").unwrap_err();
+        assert_eq!(error.0[0].field, "path.petId");
+    }
+
+    #[test]
+    fn responses_decode_by_status_class_default_and_undeclared() {
+        let response = |status: u16, body: &str| Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap();
+        let ok = get_pet::Response::from_http(response(200, r#"{"id":1,"born":"2020-01-01T00:00:00Z"}"#)).unwrap();
+        assert!(matches!(&ok, get_pet::Response::Ok(pet) if pet.id == 1));
+        assert_eq!(ok.status(), StatusCode::OK);
+        let teapot = get_pet::Response::from_http(response(418, "tea")).unwrap();
+        assert_eq!(teapot, get_pet::Response::Undeclared { status: StatusCode::IM_A_TEAPOT, body: b"tea".to_vec() });
+        assert_eq!(teapot.into_http().body(), b"tea");
+
+        let gone = delete_pets_pet_id::Response::from_http(response(202, "")).unwrap();
+        assert_eq!(gone, delete_pets_pet_id::Response::Status2xx { status: StatusCode::ACCEPTED });
+        let other = delete_pets_pet_id::Response::from_http(response(500, r#"{"reason":"down"}"#)).unwrap();
+        let delete_pets_pet_id::Response::Default { status, body } = other else { panic!("{other:?}") };
+        assert_eq!((status, body.reason.as_deref()), (StatusCode::INTERNAL_SERVER_ERROR, Some("down")));
+    }
 }

@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 
 use quote::quote;
 
-use super::{docs, source_file, CrateOptions, Space};
-use crate::ir::{Api, SecurityKind, Ty};
+use super::{docs, source_file, CrateOptions, Modules, Space};
+use crate::ir::{Api, CrateExample, SecurityKind, Ty};
 
-pub fn cargo_toml(api: &Api, options: &CrateOptions, webhooks: bool, header: &str) -> String {
+pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &str) -> String {
     let description = toml_string(&format!("{} {}: models generated from {}", api.title, api.version, options.spec));
     let mut out = format!(
         "# {header}\n\
@@ -23,21 +23,41 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, webhooks: bool, header: &st
         name = toml_string(&options.name),
         runtime = options.runtime_dependency,
     );
-    if webhooks {
-        let _ = write!(
-            out,
+    if modules.operations {
+        out.push_str(
+            "\n[features]\n\
+             # A ready axum `Router` for a server: `operations::router`.\n\
+             axum = [\"codegen-runtime/axum\"]\n\
+             # An async HTTP client: `operations::Client`.\n\
+             reqwest = [\"codegen-runtime/reqwest\"]\n",
+        );
+    }
+    let mut dev_dependencies = Vec::new();
+    let mut examples = Vec::new();
+    if modules.webhooks {
+        out.push_str(
             "\n[features]\n\
              # A ready axum `Router` for the receiver: `webhooks::router`.\n\
-             axum = [\"codegen-runtime/axum\"]\n\
-             \n\
-             [dev-dependencies]\n\
-             codegen-runtime = {runtime}\n\
-             \n\
-             [[example]]\n\
-             name = \"receiver\"\n\
-             required-features = [\"axum\"]\n",
-            runtime = with_features(&options.runtime_dependency, "\"example\"")
+             axum = [\"codegen-runtime/axum\"]\n",
         );
+        dev_dependencies.push(("codegen-runtime".to_owned(), with_features(&options.runtime_dependency, "\"example\"")));
+        examples.push(("receiver".to_owned(), vec!["axum".to_owned()]));
+    }
+    for example in &api.crate_examples {
+        dev_dependencies.extend(example.dev_dependencies.iter().cloned());
+        examples.push((example.name.clone(), example.required_features.clone()));
+    }
+    dev_dependencies.sort();
+    dev_dependencies.dedup_by(|a, b| a.0 == b.0);
+    if !dev_dependencies.is_empty() {
+        out.push_str("\n[dev-dependencies]\n");
+        for (name, value) in &dev_dependencies {
+            let _ = writeln!(out, "{name} = {value}");
+        }
+    }
+    for (name, features) in &examples {
+        let features: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
+        let _ = write!(out, "\n[[example]]\nname = {}\nrequired-features = [{}]\n", toml_string(name), features.join(", "));
     }
     if options.standalone {
         out.push_str("\n[workspace]\n");
@@ -57,7 +77,7 @@ fn toml_string(text: &str) -> String {
     serde_json::Value::String(text.to_owned()).to_string()
 }
 
-pub fn lib_rs(space: &Space, options: &CrateOptions, webhooks: bool, header: &str) -> String {
+pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, header: &str) -> String {
     let api = space.api;
     let mut doc = format!("# {}\n\n", docs::one_line(&api.title));
     if let Some(description) = &api.description {
@@ -82,11 +102,13 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, webhooks: bool, header: &st
     let has_models = (0..api.types.len()).any(|i| !space.is_enum(crate::ir::TypeId(i)));
     let use_enums = has_enums.then(|| quote!(pub use enums::*;));
     let use_models = has_models.then(|| quote!(pub use models::*;));
-    let webhooks = webhooks.then(|| quote!(pub mod webhooks;));
+    let webhooks = modules.webhooks.then(|| quote!(pub mod webhooks;));
+    let operations = modules.operations.then(|| quote!(pub mod operations; mod validate;));
     let inner = quote! {
         #doc
         pub mod enums;
         pub mod models;
+        #operations
         #webhooks
 
         #use_enums
@@ -207,4 +229,14 @@ pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> Stri
         }
     };
     source_file(header, items, "")
+}
+
+/// `examples/<name>.rs` for an example the spec ships, marked as copied from its source.
+pub fn crate_example(example: &CrateExample, options: &CrateOptions) -> (String, String) {
+    let spec_dir = options.spec.rsplit_once('/').map(|(dir, _)| format!("{dir}/")).unwrap_or_default();
+    let text = format!(
+        "// Copied by `{}` from {spec_dir}{} (named in {}'s `x-codegen.examples`). Edit that file, not this one.\n{}",
+        options.command, example.path, options.spec, example.source
+    );
+    (format!("examples/{}.rs", example.name), text)
 }

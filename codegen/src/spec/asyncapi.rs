@@ -58,6 +58,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         operations,
         security_schemes: super::read_security_schemes(docs, root)?,
         warnings,
+        crate_examples: super::extensions::crate_examples(docs, root)?,
     };
     for (message, loc) in api.messages.iter().zip(&reader.message_locs) {
         if let Some(payload) = &message.payload {

@@ -4,13 +4,16 @@
 //!   carries an HMAC-SHA256 signature of the request, and this says over what.
 //! - `x-dedup-key` on a message: JSON pointers into the payload whose values together
 //!   identify one callback, so that receivers can drop the sender's retries.
+//! - `x-codegen.examples` at the top: hand-written example programs (relative paths) that
+//!   the generated crate ships, with the features and dev-dependencies they need; how an
+//!   API's own conventions (a stand-in server, say) travel with its spec, not the generator.
 
 use serde_json::{Map, Value};
 
 use super::documents::{Documents, Loc};
 use super::text;
 use crate::diagnostic::Result;
-use crate::ir::{Api, Signature, SignatureEncoding, SignedPart, Ty};
+use crate::ir::{Api, CrateExample, Signature, SignatureEncoding, SignedPart, Ty};
 
 const SIGNATURE_HELP: &str = "write e.g. `x-signature: {digest: hmac-sha256, encoding: base64, \
      timestampHeader: x-timestamp, signedData: '{body}.{header:x-timestamp}'}`";
@@ -134,4 +137,78 @@ pub fn check_dedup_key(api: &Api, docs: &Documents, loc: &Loc, payload: &Ty, poi
         }
     }
     Ok(())
+}
+
+const EXAMPLE_HELP: &str = "write e.g. `x-codegen: {examples: [{name: stand_in, path: orders/stand_in.rs, \
+     required-features: [axum], dev-dependencies: {tokio: '{ version = \"1\", features = [\"full\"] }'}}]}`";
+
+/// Reads `x-codegen.examples` at the top of the spec: each example's source is read from
+/// its `path`, relative to the spec.
+pub fn crate_examples(docs: &Documents, root: &Loc) -> Result<Vec<CrateExample>> {
+    let loc = root.join("x-codegen").join("examples");
+    let Some(value) = docs.root(loc.file).pointer(&loc.pointer).cloned() else {
+        return Ok(Vec::new());
+    };
+    let Value::Array(entries) = value else {
+        return Err(docs.error(&loc, "`x-codegen.examples` must be a list").with_help(EXAMPLE_HELP));
+    };
+    let mut out: Vec<CrateExample> = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let loc = loc.join(&index.to_string());
+        let example = crate_example(docs, &loc, entry)?;
+        if out.iter().any(|e| e.name == example.name) {
+            return Err(docs.error(&loc.join("name"), format!("a second example named `{}`", example.name)).with_help("give each example its own name"));
+        }
+        out.push(example);
+    }
+    Ok(out)
+}
+
+fn crate_example(docs: &Documents, loc: &Loc, entry: &Value) -> Result<CrateExample> {
+    let Value::Object(entry) = entry else {
+        return Err(docs.error(loc, "an example must be a mapping").with_help(EXAMPLE_HELP));
+    };
+    let name = text(entry, "name").unwrap_or_default();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+        return Err(docs
+            .error(&loc.join("name"), format!("`{name}` is not an example name"))
+            .with_help("use lowercase letters, digits, `_` and `-`, e.g. `name: stand_in`"));
+    }
+    let Some(path) = text(entry, "path") else {
+        return Err(docs.error(loc, "the example has no `path`").with_help(EXAMPLE_HELP));
+    };
+    let file = docs.path(loc.file).parent().map(|dir| dir.join(&path)).unwrap_or_else(|| path.clone().into());
+    let source = std::fs::read_to_string(&file).map_err(|e| {
+        docs.error(&loc.join("path"), format!("cannot read `{}`: {e}", file.display()))
+            .with_help("the path is relative to the spec's folder")
+    })?;
+    Ok(CrateExample {
+        name,
+        path,
+        source,
+        required_features: strings(docs, &loc.join("required-features"), entry.get("required-features"))?,
+        dev_dependencies: dev_dependencies(docs, &loc.join("dev-dependencies"), entry.get("dev-dependencies"))?,
+    })
+}
+
+fn strings(docs: &Documents, loc: &Loc, value: Option<&Value>) -> Result<Vec<String>> {
+    match value {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            Ok(items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        }
+        Some(_) => Err(docs.error(loc, "must be a list of strings").with_help("write e.g. `required-features: [axum]`")),
+    }
+}
+
+fn dev_dependencies(docs: &Documents, loc: &Loc, value: Option<&Value>) -> Result<Vec<(String, String)>> {
+    match value {
+        None => Ok(Vec::new()),
+        Some(Value::Object(map)) if map.values().all(Value::is_string) => {
+            Ok(map.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
+        }
+        Some(_) => Err(docs
+            .error(loc, "must map crate names to TOML values")
+            .with_help("write e.g. `tokio: '{ version = \"1\", features = [\"full\"] }'`")),
+    }
 }

@@ -48,6 +48,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         operations,
         security_schemes: super::read_security_schemes(docs, root)?,
         warnings,
+        crate_examples: super::extensions::crate_examples(docs, root)?,
     })
 }
 
@@ -135,7 +136,7 @@ impl OperationReader<'_, '_> {
             let name = if out.is_empty() {
                 format!("{operation_id}Response")
             } else {
-                format!("{operation_id}{status}Response")
+                format!("{operation_id}{}Response", status.to_upper_camel_case())
             };
             out.push(Response {
                 body: self.body(&loc, &name)?,

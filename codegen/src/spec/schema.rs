@@ -144,6 +144,7 @@ impl<'a> TypeSpace<'a> {
             }
             Some("string") => Ok(Shape::Ty(match schema.get("format").and_then(Value::as_str) {
                 Some("date-time") => Ty::DateTime,
+                Some("password") => Ty::Secret,
                 _ => Ty::String,
             })),
             Some("integer") => Ok(Shape::Ty(Ty::Integer(
@@ -354,7 +355,7 @@ pub fn constraints(schema: &Map<String, Value>) -> Constraints {
         format: schema
             .get("format")
             .and_then(Value::as_str)
-            .filter(|f| !matches!(*f, "date-time" | "int32" | "int64"))
+            .filter(|f| !matches!(*f, "date-time" | "password" | "int32" | "int64"))
             .map(str::to_owned),
     }
 }

@@ -11,11 +11,15 @@
 //! |---|---|---|---|---|
 //! | `getPet` | GET | `/pets/{petId}` |  | 200: [`Pet`], 404 |
 //! | `putPet` | PUT | `/pets/{petId}` | [`PutPetRequest`] | 204 |
+//! | `DeletePetsPetId` | DELETE | `/pets/{petId}` |  | 2XX, default: [`DeletePetsPetIdDefaultResponse`] |
+//! | `PostPetBorn` | POST | `petBorn` | [`Pet`] | 200 |
 //!
 //! ## Security schemes
 //!
 //! - `bearer`: HTTP Bearer token (JWT)
 pub mod enums;
 pub mod models;
+pub mod operations;
+mod validate;
 pub use enums::*;
 pub use models::*;

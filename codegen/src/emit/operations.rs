@@ -1,0 +1,621 @@
+//! `operations.rs`: for every HTTP operation a module with its `Request` (path and query
+//! parameters, body) and `Response` (one variant per declared status, the rest kept with
+//! status and body); then the `Service` trait a server implements, its `Routes`, and, with
+//! the `reqwest` feature, a `Client`.
+//!
+//! The core does no I/O: a `Request` becomes an `http::Request` and an `http::Response`
+//! becomes a `Response`, each validated against the spec's constraints on the way
+//! (see `validate.rs`); the runtime's `api` module does the rest, written once.
+
+use std::fmt::Write as _;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use super::validate::{field_check, has_checks};
+use super::{docs, format_spaced, ident, source_file, Space};
+use crate::ir::{Constraints, Operation, Parameter, SecurityKind, Ty, TypeKind};
+use crate::naming::field_ident;
+
+/// The HTTP operations of an API: those at a path (OpenAPI `webhooks` are received, not called).
+pub fn http_operations(space: &Space) -> Vec<usize> {
+    let api = space.api;
+    if !api.messages.is_empty() {
+        return Vec::new();
+    }
+    (0..api.operations.len()).filter(|i| api.operations[*i].address.starts_with('/')).collect()
+}
+
+/// What emission needs to know about one operation, names resolved.
+struct Op<'a> {
+    op: &'a Operation,
+    module: Ident,
+    params: Vec<(&'a Parameter, Ident)>,
+    body: Option<&'a Ty>,
+    responses: Vec<Reply<'a>>,
+    paging: Option<Paging>,
+}
+
+/// One declared response.
+struct Reply<'a> {
+    status: Status,
+    variant: Ident,
+    body: Option<&'a Ty>,
+    doc: String,
+}
+
+#[derive(Clone, Copy)]
+enum Status {
+    Code(u16),
+    /// `2XX`: any status of the class.
+    Class(u16),
+    Default,
+}
+
+/// An AIP-158 style paged list: a `pageToken` query parameter and a `nextPageToken` field.
+struct Paging {
+    token_param: Ident,
+    token_required: bool,
+    next_field: Ident,
+    next_required: bool,
+    page: TokenStream,
+    /// The response variant carrying a page.
+    ok: Ident,
+}
+
+pub fn operations_rs(space: &Space, header: &str) -> String {
+    let checked = has_checks(space);
+    let ops: Vec<Op> = http_operations(space).into_iter().map(|index| plan(space, index)).collect();
+    let modules: Vec<TokenStream> = ops.iter().map(|op| operation_module(space, &checked, op)).collect();
+    let service = service_trait(&ops);
+    let routes = routes_impl(space, &ops);
+    let client = client(&ops);
+    let doc = " The API's operations: typed requests and responses, a `Service` trait for servers and, with the `reqwest` feature, a `Client`.";
+    let inner = quote! {
+        #![doc = #doc]
+        use std::future::Future;
+
+        use codegen_runtime::api::validate::Validate;
+        use codegen_runtime::api::{client, server, validate};
+        use codegen_runtime::http::{self, Method, StatusCode};
+
+        use super::*;
+    };
+    let body = format_spaced(quote!(#(#modules)* #service #routes #client));
+    source_file(header, inner, &body)
+}
+
+fn plan<'a>(space: &'a Space, index: usize) -> Op<'a> {
+    let op = &space.api.operations[index];
+    let mut taken = std::collections::HashSet::from(["body".to_owned()]);
+    let params = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == "path" || p.location == "query")
+        .map(|p| {
+            let mut name = field_ident(&p.name);
+            while !taken.insert(name.clone()) {
+                name.push('_');
+            }
+            (p, ident(&name))
+        })
+        .collect::<Vec<_>>();
+    let responses: Vec<Reply> = op.responses.iter().map(reply).collect();
+    let paging = paging(space, &params, &responses);
+    Op {
+        op,
+        module: ident(&space.names.operations[index]),
+        params,
+        body: op.request_body.as_ref(),
+        responses,
+        paging,
+    }
+}
+
+fn reply(response: &crate::ir::Response) -> Reply<'_> {
+    let status = match response.status.as_str() {
+        "default" => Status::Default,
+        code => match code.parse::<u16>() {
+            Ok(code) => Status::Code(code),
+            Err(_) => Status::Class(code.chars().next().and_then(|c| c.to_digit(10)).unwrap_or(5) as u16),
+        },
+    };
+    let variant = match status {
+        Status::Code(code) => match http::StatusCode::from_u16(code).ok().and_then(|s| s.canonical_reason()) {
+            Some(reason) => reason.replace('\'', "").to_upper_camel_case(),
+            None => format!("Status{code}"),
+        },
+        Status::Class(class) => format!("Status{class}xx"),
+        Status::Default => "Default".to_owned(),
+    };
+    let mut doc = format!("`{}`", response.status);
+    if let Some(text) = &response.doc {
+        let _ = write!(doc, ": {}", docs::one_line(text));
+    }
+    Reply {
+        status,
+        variant: ident(&variant),
+        body: response.body.as_ref(),
+        doc,
+    }
+}
+
+fn paging(space: &Space, params: &[(&Parameter, Ident)], responses: &[Reply]) -> Option<Paging> {
+    let (token, token_param) =
+        params.iter().find(|(p, _)| p.location == "query" && p.name.to_snake_case() == "page_token")?;
+    let ok = responses.iter().find(|r| matches!(r.status, Status::Code(200..=299)))?;
+    let Some(Ty::Named(id)) = ok.body else { return None };
+    let TypeKind::Struct { fields } = &space.api.types[id.0].kind else { return None };
+    let index = fields.iter().position(|f| f.wire.to_snake_case() == "next_page_token" && f.ty == Ty::String)?;
+    Some(Paging {
+        token_param: token_param.clone(),
+        token_required: token.required,
+        next_field: ident(&space.names.fields[id.0][index]),
+        next_required: fields[index].required,
+        page: space.rust_type(&Ty::Named(*id), None),
+        ok: ok.variant.clone(),
+    })
+}
+
+/// A parameter's Rust type; what a query string cannot carry as a value travels as text.
+fn param_type(space: &Space, param: &Parameter) -> TokenStream {
+    let scalar = match &param.ty {
+        Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean | Ty::DateTime => true,
+        Ty::Named(id) => space.is_enum(*id),
+        _ => false,
+    };
+    let ty = if scalar { space.rust_type(&param.ty, None) } else { quote!(String) };
+    if param.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+fn operation_module(space: &Space, checked: &[bool], op: &Op) -> TokenStream {
+    let module = &op.module;
+    let doc = docs::attrs(&operation_doc(op.op));
+    let request = request_struct(space, checked, op);
+    let response = response_enum(space, op);
+    quote! {
+        #doc
+        pub mod #module {
+            use super::*;
+
+            #request
+            #response
+        }
+    }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = format!("`{}`: `{} {}`", op.id, op.action, op.address);
+    if let Some(summary) = &op.summary {
+        let _ = write!(doc, ", {}", docs::one_line(summary));
+    }
+    if let Some(description) = &op.description {
+        let _ = write!(doc, "\n\n{description}");
+    }
+    doc
+}
+
+fn request_struct(space: &Space, checked: &[bool], op: &Op) -> TokenStream {
+    let fields = op.params.iter().map(|(param, name)| {
+        let doc = docs::attrs(&param_doc(param));
+        let ty = param_type(space, param);
+        quote!(#doc pub #name: #ty,)
+    });
+    let body_field = op.body.map(|ty| {
+        let ty = space.rust_type(ty, None);
+        quote!(#[doc = " The request body."] pub body: #ty,)
+    });
+    let method = ident(&op.op.action.to_ascii_uppercase());
+    let path = &op.op.address;
+    let validate = request_validate(checked, op);
+    let to_http = request_to_http(op);
+    let from_parts = request_from_parts(op);
+    quote! {
+        /// The parameters and body of a call.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Request {
+            #(#fields)*
+            #body_field
+        }
+
+        impl Request {
+            /// The HTTP method.
+            pub const METHOD: Method = Method::#method;
+            /// The path, with `{name}` for each path parameter.
+            pub const PATH: &'static str = #path;
+
+            #to_http
+            #from_parts
+        }
+
+        #validate
+    }
+}
+
+fn param_doc(param: &Parameter) -> String {
+    let mut doc = format!("`{}` ({}).", param.name, param.location);
+    if let Some(text) = &param.doc {
+        let _ = write!(doc, " {text}");
+    }
+    let rules = super::models::constraint_text(&param.constraints);
+    if !rules.is_empty() {
+        let _ = write!(doc, "\n\nConstraints: {}.", rules.join(", "));
+    }
+    doc
+}
+
+fn request_validate(checked: &[bool], op: &Op) -> TokenStream {
+    let params = op.params.iter().filter_map(|(param, name)| {
+        let wire = format!("{}.{}", param.location, param.name);
+        field_check(&wire, name, &param.ty, &param.constraints, param.required, checked)
+    });
+    let body = op.body.and_then(|ty| field_check("body", &ident("body"), ty, &Constraints::default(), true, checked));
+    let statements: Vec<TokenStream> = params.chain(body).collect();
+    if statements.is_empty() {
+        return quote! {
+            impl Validate for Request {
+                fn validate_into(&self, _: &mut String, _: &mut Vec<validate::Violation>) {}
+            }
+        };
+    }
+    quote! {
+        impl Validate for Request {
+            fn validate_into(&self, at: &mut String, out: &mut Vec<validate::Violation>) {
+                #(#statements)*
+            }
+        }
+    }
+}
+
+fn request_to_http(op: &Op) -> TokenStream {
+    let steps = op.params.iter().map(|(param, name)| {
+        let wire = &param.name;
+        match (param.location.as_str(), param.required) {
+            ("path", _) => quote!(.path_param(#wire, &self.#name)),
+            (_, true) => quote!(.query(#wire, &self.#name)),
+            (_, false) => quote!(.query_opt(#wire, self.#name.as_ref())),
+        }
+    });
+    let body = op.body.map(|_| quote!(.json(&self.body)));
+    quote! {
+        /// The HTTP request to send to the server at `base_url`, after checking the
+        /// spec's constraints.
+        pub fn to_http(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, client::RequestError> {
+            self.validate("").map_err(client::RequestError::Invalid)?;
+            client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH)
+                #(#steps)*
+                #body
+                .build()
+        }
+    }
+}
+
+fn request_from_parts(op: &Op) -> TokenStream {
+    let reads = op.params.iter().map(|(param, name)| {
+        let wire = &param.name;
+        let field = format!("{}.{}", param.location, param.name);
+        let source = if param.location == "path" { quote!(path) } else { quote!(query) };
+        let read = if param.required { quote!(required_param) } else { quote!(optional_param) };
+        quote!(let #name = server::#read(#source.get(#wire), #field, &mut out);)
+    });
+    let body_read = op.body.map(|_| quote!(let body = server::json_body(body, &mut out);));
+    let required: Vec<&Ident> = op.params.iter().filter(|(p, _)| p.required).map(|(_, name)| name).collect();
+    let body_ident = ident("body");
+    let required: Vec<&Ident> = required.into_iter().chain(op.body.map(|_| &body_ident)).collect();
+    let unwrap = match required.as_slice() {
+        [] => quote!(),
+        [one] => quote!(let Some(#one) = #one else { return Err(validate::Violations(out)) };),
+        many => quote!(let (#(Some(#many)),*) = (#(#many),*) else { return Err(validate::Violations(out)) };),
+    };
+    let names = op.params.iter().map(|(_, name)| name).chain(op.body.map(|_| &body_ident));
+    let body_param = if op.body.is_some() { quote!(body) } else { quote!(_body) };
+    let path_param = if op.params.iter().any(|(p, _)| p.location == "path") { quote!(path) } else { quote!(_path) };
+    let query_param = if op.params.iter().any(|(p, _)| p.location == "query") { quote!(query) } else { quote!(_query) };
+    quote! {
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(#path_param: &server::PathParams, #query_param: &server::Query, #body_param: &[u8]) -> Result<Self, validate::Violations> {
+            let mut out = Vec::new();
+            #(#reads)*
+            #body_read
+            #unwrap
+            if !out.is_empty() {
+                return Err(validate::Violations(out));
+            }
+            let request = Self { #(#names),* };
+            request.validate("")?;
+            Ok(request)
+        }
+    }
+}
+
+fn response_enum(space: &Space, op: &Op) -> TokenStream {
+    let has_default = op.responses.iter().any(|r| matches!(r.status, Status::Default));
+    let variants = op.responses.iter().map(|reply| {
+        let doc = docs::attrs(&reply.doc);
+        let variant = &reply.variant;
+        let body = reply.body.map(|ty| space.rust_type(ty, None));
+        match (reply.status, body) {
+            (Status::Code(_), Some(body)) => quote!(#doc #variant(#body),),
+            (Status::Code(_), None) => quote!(#doc #variant,),
+            (_, Some(body)) => quote!(#doc #variant { status: StatusCode, body: #body },),
+            (_, None) => quote!(#doc #variant { status: StatusCode },),
+        }
+    });
+    let undeclared = (!has_default).then(|| {
+        quote! {
+            /// A status the spec does not declare, with the body as received.
+            Undeclared { status: StatusCode, body: Vec<u8> },
+        }
+    });
+    let from_arms = op.responses.iter().map(from_http_arm);
+    let fallback = if has_default { quote!() } else { quote!(_ => Self::Undeclared { status, body },) };
+    let into_arms = op.responses.iter().map(into_http_arm);
+    let undeclared_into = (!has_default).then(|| quote!(Self::Undeclared { status, body } => client::raw_response(status, body),));
+    let status_arms = op.responses.iter().map(status_arm);
+    let undeclared_status = (!has_default).then(|| quote!(Self::Undeclared { status, .. } => *status,));
+    quote! {
+        /// The answer to a call: one variant per status the spec declares.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Response {
+            #(#variants)*
+            #undeclared
+        }
+
+        impl Response {
+            /// Decodes a response; a declared body is checked against the spec's constraints.
+            pub fn from_http(response: http::Response<Vec<u8>>) -> Result<Self, client::ResponseError> {
+                let (parts, body) = response.into_parts();
+                let status = parts.status;
+                Ok(match status.as_u16() {
+                    #(#from_arms)*
+                    #fallback
+                })
+            }
+
+            /// The HTTP response a server sends.
+            pub fn into_http(self) -> http::Response<Vec<u8>> {
+                match self {
+                    #(#into_arms)*
+                    #undeclared_into
+                }
+            }
+
+            /// The HTTP status.
+            pub fn status(&self) -> StatusCode {
+                match self {
+                    #(#status_arms)*
+                    #undeclared_status
+                }
+            }
+        }
+    }
+}
+
+/// `StatusCode::NOT_FOUND` for a status with a canonical reason, else parsed from its number.
+fn status_const(code: u16) -> TokenStream {
+    match http::StatusCode::from_u16(code).ok().and_then(|s| s.canonical_reason()) {
+        Some(reason) => {
+            let name = ident(&reason.replace('\'', "").to_shouty_snake_case());
+            quote!(StatusCode::#name)
+        }
+        None => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(StatusCode::from_u16(#code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        }
+    }
+}
+
+fn from_http_arm(reply: &Reply) -> TokenStream {
+    let variant = &reply.variant;
+    let decode = quote!(client::decode_body(status, &body)?);
+    let pattern = match reply.status {
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        Status::Class(class) => {
+            let (low, high) = (Literal::u16_unsuffixed(class * 100), Literal::u16_unsuffixed(class * 100 + 99));
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(_),
+    };
+    let value = match (reply.status, reply.body) {
+        (Status::Code(_), Some(_)) => quote!(Self::#variant(#decode)),
+        (Status::Code(_), None) => quote!(Self::#variant),
+        (_, Some(_)) => quote!(Self::#variant { status, body: #decode }),
+        (_, None) => quote!(Self::#variant { status }),
+    };
+    quote!(#pattern => #value,)
+}
+
+fn into_http_arm(reply: &Reply) -> TokenStream {
+    let variant = &reply.variant;
+    match (reply.status, reply.body) {
+        (Status::Code(code), Some(_)) => {
+            let status = status_const(code);
+            quote!(Self::#variant(body) => client::json_response(#status, &body),)
+        }
+        (Status::Code(code), None) => {
+            let status = status_const(code);
+            quote!(Self::#variant => client::empty_response(#status),)
+        }
+        (_, Some(_)) => quote!(Self::#variant { status, body } => client::json_response(status, &body),),
+        (_, None) => quote!(Self::#variant { status } => client::empty_response(status),),
+    }
+}
+
+fn status_arm(reply: &Reply) -> TokenStream {
+    let variant = &reply.variant;
+    match (reply.status, reply.body) {
+        (Status::Code(code), Some(_)) => {
+            let status = status_const(code);
+            quote!(Self::#variant(_) => #status,)
+        }
+        (Status::Code(code), None) => {
+            let status = status_const(code);
+            quote!(Self::#variant => #status,)
+        }
+        _ => quote!(Self::#variant { status, .. } => *status,),
+    }
+}
+
+fn service_trait(ops: &[Op]) -> TokenStream {
+    let methods = ops.iter().map(|op| {
+        let doc = docs::attrs(&operation_doc(op.op));
+        let module = &op.module;
+        quote! {
+            #doc
+            fn #module(&self, request: #module::Request) -> impl Future<Output = #module::Response> + Send;
+        }
+    });
+    quote! {
+        /// A server of this API: one method per operation, each given a request already
+        /// parsed and checked against the spec (authentication is checked by the [`Server`]).
+        pub trait Service: Send + Sync + 'static {
+            #(#methods)*
+        }
+    }
+}
+
+fn routes_impl(space: &Space, ops: &[Op]) -> TokenStream {
+    let routes = ops.iter().map(|op| {
+        let method = ident(&op.op.action.to_ascii_uppercase());
+        let template = &op.op.address;
+        let id = &op.op.id;
+        let schemes = schemes(space, op.op);
+        quote!(server::Route { method: Method::#method, template: #template, operation: #id, schemes: &[#(#schemes),*] },)
+    });
+    let arms = ops.iter().enumerate().map(|(index, op)| {
+        let module = &op.module;
+        let index = Literal::usize_unsuffixed(index);
+        quote! {
+            #index => {
+                let request = #module::Request::from_parts(&path, &query, body)?;
+                Ok(service.#module(request).await.into_http())
+            }
+        }
+    });
+    quote! {
+        /// Which [`Service`] method serves each method and path.
+        pub struct Routes;
+
+        impl<S: Service> server::Routes<S> for Routes {
+            const ROUTES: &'static [server::Route] = &[#(#routes)*];
+
+            async fn call(service: &S, route: usize, path: server::PathParams, query: server::Query, body: &[u8]) -> Result<http::Response<Vec<u8>>, validate::Violations> {
+                match route {
+                    #(#arms)*
+                    _ => unreachable!("route {route} is not in Routes::ROUTES"),
+                }
+            }
+        }
+
+        /// A server of this API: routes requests to `S`, checking credentials and the spec's constraints first.
+        pub type Server<S> = server::Server<Routes, S>;
+
+        /// An axum `Router` serving `server`.
+        #[cfg(feature = "axum")]
+        pub fn router<S: Service>(server: Server<S>) -> codegen_runtime::api::axum::Router {
+            codegen_runtime::api::axum::router(server)
+        }
+    }
+}
+
+/// The schemes a route accepts: Basic and Bearer of any alternative the operation lists.
+fn schemes(space: &Space, op: &Operation) -> Vec<TokenStream> {
+    let mut out: Vec<&str> = Vec::new();
+    for key in op.security.iter().flatten() {
+        let scheme = space.api.security_schemes.iter().find(|s| &s.key == key);
+        let name = match scheme.map(|s| &s.kind) {
+            Some(SecurityKind::HttpBasic) => "Basic",
+            Some(SecurityKind::HttpBearer { .. }) => "Bearer",
+            _ => continue,
+        };
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out.into_iter()
+        .map(|name| {
+            let name = ident(name);
+            quote!(client::Scheme::#name)
+        })
+        .collect()
+}
+
+fn client(ops: &[Op]) -> TokenStream {
+    let methods = ops.iter().map(|op| {
+        let doc = docs::attrs(&operation_doc(op.op));
+        let module = &op.module;
+        let pages = op.paging.as_ref().map(|paging| pages_method(op, paging));
+        quote! {
+            #doc
+            pub async fn #module(&self, request: &#module::Request) -> Result<#module::Response, client::ClientError> {
+                let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+                Ok(#module::Response::from_http(response)?)
+            }
+
+            #pages
+        }
+    });
+    quote! {
+        /// A client of this API over HTTP, with the credentials given to its [`HttpClient`](codegen_runtime::api::reqwest::HttpClient).
+        #[cfg(feature = "reqwest")]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            http: codegen_runtime::api::reqwest::HttpClient,
+        }
+
+        #[cfg(feature = "reqwest")]
+        impl Client {
+            /// A client sending through `http`.
+            pub fn new(http: codegen_runtime::api::reqwest::HttpClient) -> Self {
+                Self { http }
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn pages_method(op: &Op, paging: &Paging) -> TokenStream {
+    let module = &op.module;
+    let name = ident(&format!("{}_pages", op.module));
+    let page = &paging.page;
+    let next = &paging.next_field;
+    let token = &paging.token_param;
+    let ok = &paging.ok;
+    let next_token = if paging.next_required { quote!(Some(page.#next.clone())) } else { quote!(page.#next.clone()) };
+    let set_token = if paging.token_required { quote!(request.#token = token) } else { quote!(request.#token = Some(token)) };
+    let doc = format!(" Every page of [`Client::{module}`], from `request`'s on, following each page's next-page token.");
+    quote! {
+        #[doc = #doc]
+        pub fn #name(&self, request: #module::Request) -> impl codegen_runtime::api::reqwest::Stream<Item = Result<#page, client::ClientError>> + Send {
+            let this = self.clone();
+            let fetch = move |request: #module::Request| {
+                let this = this.clone();
+                async move {
+                    match this.#module(&request).await? {
+                        #module::Response::#ok(page) => Ok(page),
+                        other => {
+                            let response = other.into_http();
+                            Err(client::ClientError::Unexpected { status: response.status(), body: response.into_body() })
+                        }
+                    }
+                }
+            };
+            codegen_runtime::api::reqwest::pages(
+                request,
+                fetch,
+                |page: &#page| #next_token,
+                |request: &mut #module::Request, token: String| #set_token,
+            )
+        }
+    }
+}
