@@ -22,5 +22,7 @@
 //! - `BearerAuth`: HTTP Bearer token (JWT): Bearer token (JWT) authentication.
 pub mod enums;
 pub mod models;
+pub mod operations;
+mod validate;
 pub use enums::*;
 pub use models::*;

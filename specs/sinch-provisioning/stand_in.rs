@@ -1,0 +1,495 @@
+//! A stand-in for the Sinch Provisioning webhooks API: the five webhook operations served from
+//! memory, behaving as the API's documentation describes, for trying a client without an
+//! account.
+//!
+//! ```text
+//! cargo run -p sinch-provisioning --example stand_in --features axum -- --listen 127.0.0.1:8081 [--basic USER:PASS] [--bearer TOKEN]
+//! ```
+//!
+//! - Every request needs Basic or Bearer credentials (401 otherwise). Without `--basic` and
+//!   `--bearer` any well-formed ones are let in; with either, only those given are.
+//! - Projects (`projectId`) are separate, and each holds at most 15 webhooks: registering a
+//!   16th is a 400.
+//! - A new webhook gets a 26-character id (Crockford base32, like a ULID) that sorts in the
+//!   order of registration. Its secret is kept and never returned.
+//! - Listing returns a project's webhooks in alphabetical order of id, `pageSize` at a time
+//!   (all of them when absent); `nextPageToken` is present only while more remain, and is the
+//!   only `pageToken` accepted.
+//! - `PATCH` changes only the fields the body holds; `DELETE` answers 204; an unknown
+//!   webhook is a 404.
+//! - Requests that break the spec are refused with a 400 in the API's own error shape:
+//!   `{"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT",
+//!   "details": [{"field": "body.target", "description": "..."}]}}`; a 401, 404 or 405 has
+//!   the same shape (status `UNAUTHENTICATED`, `NOT_FOUND`, ...), so clients decode it as declared.
+//!
+//! Prints `listening on http://ADDR` when ready, then one line per request on stderr (method,
+//! path, status). Passwords and tokens given on the command line are never printed.
+//!
+//! The end-to-end test `tests/tests/provisioning_http.rs` includes this file as a module and
+//! runs [`StandIn`] in-process.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::ops::Bound;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::Parser;
+use codegen_runtime::api::{json_response, Credentials, Violation, Violations};
+use codegen_runtime::http::StatusCode;
+use codegen_runtime::{Map, Secret, Value};
+use sinch_provisioning::operations::{
+    create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Server,
+    Service,
+};
+use sinch_provisioning::{
+    Error, ErrorError, ListWebhooksResponse, WebhookWebhookDto, WebhookWebhookTriggers,
+};
+
+/// The most webhooks one project may have, and so the largest page.
+pub const MAX_WEBHOOKS: usize = 15;
+
+/// The API's webhooks, in memory. Clones share the same store.
+#[derive(Clone)]
+pub struct StandIn {
+    state: Arc<Mutex<State>>,
+}
+
+/// Every project's webhooks, and what the next id is made of.
+struct State {
+    /// Milliseconds since the Unix epoch when the stand-in started: the ids' time part.
+    started_ms: u64,
+    /// Webhooks registered so far (in every project): the ids' counter part.
+    registered: u64,
+    /// Project id → webhook id → webhook. A `BTreeMap`, so ids come out in alphabetical order.
+    projects: HashMap<String, BTreeMap<String, Stored>>,
+}
+
+/// One webhook as the stand-in keeps it.
+struct Stored {
+    target: String,
+    secret: Secret,
+    triggers: Vec<WebhookWebhookTriggers>,
+}
+
+impl Default for StandIn {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StandIn {
+    /// An empty store: no project has a webhook yet.
+    pub fn new() -> Self {
+        let started_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
+            });
+        StandIn {
+            state: Arc::new(Mutex::new(State {
+                started_ms,
+                registered: 0,
+                projects: HashMap::new(),
+            })),
+        }
+    }
+
+    /// A server of this store: any well-formed Basic or Bearer credentials when both are
+    /// `None`, otherwise only the Basic user and password and the Bearer token given. Requests
+    /// that break the spec, and refusals (401, 404, 405, 413), are answered with the API's own
+    /// `Error` body, so that its clients can decode them.
+    pub fn server(
+        self,
+        basic: Option<(String, Secret)>,
+        bearer: Option<Secret>,
+    ) -> Server<StandIn> {
+        let server = Server::new(self)
+            .on_invalid(|_, violations| json_response(StatusCode::BAD_REQUEST, &invalid_argument(violations)))
+            .on_refused(|status, detail| json_response(status, &refused(status, detail)));
+        if basic.is_none() && bearer.is_none() {
+            return server;
+        }
+        server.authorize(move |credentials| match credentials {
+            Credentials::Basic { username, password } => {
+                basic.as_ref().is_some_and(|(user, pass)| {
+                    // Both compared, whatever the first gives, so timing tells nothing.
+                    let user_ok = same(username, user);
+                    let pass_ok = same(password.expose(), pass.expose());
+                    user_ok & pass_ok
+                })
+            }
+            Credentials::Bearer { token } => bearer
+                .as_ref()
+                .is_some_and(|expected| same(token.expose(), expected.expose())),
+        })
+    }
+
+    /// The secret webhook `webhook_id` of `project_id` signs its callbacks with: what the API
+    /// never returns, so that a test can tell that `PATCH` changed (or kept) it.
+    #[allow(dead_code, reason = "read by the end-to-end test, not by `main`")]
+    pub fn secret_of(&self, project_id: &str, webhook_id: &str) -> Option<Secret> {
+        let state = self.lock();
+        let webhook = state.projects.get(project_id)?.get(webhook_id)?;
+        Some(webhook.secret.clone())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves the maps consistent (each change is one
+        // insert or remove), so the store stays usable.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl State {
+    /// A new id: the start time and a counter, 26 characters of Crockford base32 (as a ULID
+    /// is), so later ids sort after earlier ones.
+    fn next_id(&mut self) -> String {
+        self.registered += 1;
+        let value = (u128::from(self.started_ms) << 80) | u128::from(self.registered);
+        (0..26)
+            .rev()
+            .map(|position| {
+                let digit = (value >> (5 * position)) & 31;
+                char::from(CROCKFORD[digit as usize])
+            })
+            .collect()
+    }
+}
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+impl Service for StandIn {
+    async fn list_webhooks(&self, request: list_webhooks::Request) -> list_webhooks::Response {
+        let after = match request
+            .page_token
+            .as_deref()
+            .filter(|token| !token.is_empty())
+        {
+            None => None,
+            Some(token) => match decode_page_token(token) {
+                Some(id) => Some(id),
+                None => {
+                    return list_webhooks::Response::BadRequest(invalid_argument(&Violations(
+                        vec![Violation::new(
+                            "query.pageToken",
+                            "is not a page token this API issued; pass a nextPageToken unchanged",
+                        )],
+                    )))
+                }
+            },
+        };
+        // `from_parts` has checked 1..=15.
+        let page_size = request
+            .page_size
+            .and_then(|size| usize::try_from(size).ok())
+            .unwrap_or(MAX_WEBHOOKS);
+        let state = self.lock();
+        let empty = BTreeMap::new();
+        let webhooks = state.projects.get(&request.project_id).unwrap_or(&empty);
+        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+        let mut rest = webhooks.range::<String, _>((start, Bound::Unbounded));
+        let page: Vec<WebhookWebhookDto> = rest
+            .by_ref()
+            .take(page_size)
+            .map(|(id, webhook)| dto(&request.project_id, id, webhook))
+            .collect();
+        let next_page_token = match (rest.next(), page.last()) {
+            (Some(_), Some(last)) => Some(encode_page_token(&last.id)),
+            _ => None,
+        };
+        list_webhooks::Response::Ok(ListWebhooksResponse {
+            total_size: count(webhooks.len()),
+            page_size: count(page_size),
+            webhooks: page,
+            previous_page_token: None,
+            next_page_token,
+            ..ListWebhooksResponse::default()
+        })
+    }
+
+    async fn create_webhook(&self, request: create_webhook::Request) -> create_webhook::Response {
+        let body = request.body;
+        if let Some(error) = unknown_triggers(&body.triggers) {
+            return create_webhook::Response::BadRequest(error);
+        }
+        let mut state = self.lock();
+        let full = state
+            .projects
+            .get(&request.project_id)
+            .is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS);
+        if full {
+            return create_webhook::Response::BadRequest(error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_ARGUMENT",
+                format!("a project has at most {MAX_WEBHOOKS} webhooks; delete one first"),
+            ));
+        }
+        let id = state.next_id();
+        let stored = Stored {
+            target: body.target,
+            secret: body.secret,
+            triggers: body.triggers,
+        };
+        let created = dto(&request.project_id, &id, &stored);
+        state
+            .projects
+            .entry(request.project_id)
+            .or_default()
+            .insert(id, stored);
+        create_webhook::Response::Ok(created)
+    }
+
+    async fn get_webhook(&self, request: get_webhook::Request) -> get_webhook::Response {
+        let state = self.lock();
+        match state
+            .projects
+            .get(&request.project_id)
+            .and_then(|webhooks| webhooks.get(&request.webhook_id))
+        {
+            Some(webhook) => {
+                get_webhook::Response::Ok(dto(&request.project_id, &request.webhook_id, webhook))
+            }
+            None => {
+                get_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id))
+            }
+        }
+    }
+
+    async fn delete_webhook(&self, request: delete_webhook::Request) -> delete_webhook::Response {
+        let mut state = self.lock();
+        match state
+            .projects
+            .get_mut(&request.project_id)
+            .and_then(|webhooks| webhooks.remove(&request.webhook_id))
+        {
+            Some(_) => delete_webhook::Response::NoContent,
+            None => delete_webhook::Response::NotFound(not_found(
+                &request.project_id,
+                &request.webhook_id,
+            )),
+        }
+    }
+
+    async fn update_webhook(&self, request: update_webhook::Request) -> update_webhook::Response {
+        let body = request.body;
+        if let Some(error) = body.triggers.as_deref().and_then(unknown_triggers) {
+            return update_webhook::Response::BadRequest(error);
+        }
+        let mut state = self.lock();
+        let Some(webhook) = state
+            .projects
+            .get_mut(&request.project_id)
+            .and_then(|webhooks| webhooks.get_mut(&request.webhook_id))
+        else {
+            return update_webhook::Response::NotFound(not_found(
+                &request.project_id,
+                &request.webhook_id,
+            ));
+        };
+        if let Some(target) = body.target {
+            webhook.target = target;
+        }
+        if let Some(secret) = body.secret {
+            webhook.secret = secret;
+        }
+        if let Some(triggers) = body.triggers {
+            webhook.triggers = triggers;
+        }
+        update_webhook::Response::Ok(dto(&request.project_id, &request.webhook_id, webhook))
+    }
+}
+
+/// What the API answers for a webhook: everything but its secret.
+fn dto(project_id: &str, id: &str, webhook: &Stored) -> WebhookWebhookDto {
+    WebhookWebhookDto {
+        id: id.to_owned(),
+        target: webhook.target.clone(),
+        project_id: project_id.to_owned(),
+        triggers: webhook.triggers.clone(),
+        ..WebhookWebhookDto::default()
+    }
+}
+
+/// The generated enum keeps values the spec does not list; the API refuses them.
+fn unknown_triggers(triggers: &[WebhookWebhookTriggers]) -> Option<Error> {
+    let found: Vec<Violation> = triggers
+        .iter()
+        .enumerate()
+        .filter(|(_, trigger)| !trigger.is_known())
+        .map(|(index, _)| {
+            Violation::new(
+                format!("body.triggers[{index}]"),
+                "must be one of the documented triggers",
+            )
+        })
+        .collect();
+    Violations::result(found)
+        .err()
+        .map(|violations| invalid_argument(&violations))
+}
+
+/// The API's 400 body for `violations`: each one's field and rule in `details`, never a value.
+fn invalid_argument(violations: &Violations) -> Error {
+    let mut body = error(
+        StatusCode::BAD_REQUEST,
+        "INVALID_ARGUMENT",
+        violations.to_string(),
+    );
+    let details = violations
+        .iter()
+        .map(|violation| {
+            let mut detail = Map::new();
+            detail.insert("field".to_owned(), Value::String(violation.field.clone()));
+            detail.insert(
+                "description".to_owned(),
+                Value::String(violation.rule.clone()),
+            );
+            Value::Object(detail)
+        })
+        .collect();
+    body.error.details = Some(details);
+    body
+}
+
+fn not_found(project_id: &str, webhook_id: &str) -> Error {
+    error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        format!("project {project_id} has no webhook {webhook_id}"),
+    )
+}
+
+/// The API's error body: `{"error": {"code", "message", "status"}}`.
+fn error(code: StatusCode, status: &str, message: String) -> Error {
+    Error {
+        error: ErrorError {
+            code: Some(i64::from(code.as_u16())),
+            message: Some(message),
+            status: Some(status.to_owned()),
+            ..ErrorError::default()
+        },
+        ..Error::default()
+    }
+}
+
+/// A refusal of the server's in the API's shape, with the gRPC-style status name Sinch uses.
+fn refused(code: StatusCode, detail: &str) -> Error {
+    let status = match code {
+        StatusCode::UNAUTHORIZED => "UNAUTHENTICATED",
+        StatusCode::NOT_FOUND => "NOT_FOUND",
+        StatusCode::PAYLOAD_TOO_LARGE => "OUT_OF_RANGE",
+        _ => "UNIMPLEMENTED",
+    };
+    error(code, status, detail.to_owned())
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A page token: the last id of the page before, hex-encoded (opaque to clients).
+fn encode_page_token(last_id: &str) -> String {
+    last_id.bytes().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The id a page token holds, if it is one this stand-in issued.
+fn decode_page_token(token: &str) -> Option<String> {
+    if token.len() != 52 {
+        return None;
+    }
+    let bytes = token
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect::<Option<Vec<u8>>>()?;
+    let id = String::from_utf8(bytes).ok()?;
+    id.bytes()
+        .all(|byte| CROCKFORD.contains(&byte))
+        .then_some(id)
+}
+
+/// Compares without stopping at the first difference (the length is not hidden).
+fn same(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0, |differ, (a, b)| differ | (a ^ b))
+            == 0
+}
+
+/// A stand-in for the Sinch Provisioning webhooks API, in memory.
+#[derive(Parser)]
+#[command(about)]
+struct Cli {
+    /// The address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    listen: SocketAddr,
+    /// Accept Basic credentials with this user name and password (and no others, unless
+    /// `--bearer` is given too).
+    #[arg(long, value_name = "USER:PASS")]
+    basic: Option<String>,
+    /// Accept this Bearer token (and no other, unless `--basic` is given too).
+    #[arg(long, value_name = "TOKEN")]
+    bearer: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Split by hand: clap's own error for a bad value would quote it, password included.
+    let basic = match cli.basic.map(|text| {
+        text.split_once(':')
+            .filter(|(user, _)| !user.is_empty())
+            .map(|(user, pass)| (user.to_owned(), Secret::new(pass)))
+    }) {
+        Some(None) => {
+            eprintln!(
+                "error: --basic takes USER:PASS, a user name and a password separated by `:`"
+            );
+            return ExitCode::from(2);
+        }
+        Some(Some(pair)) => Some(pair),
+        None => None,
+    };
+    let bearer = cli.bearer.map(Secret::new);
+    let accepted = match (&basic, &bearer) {
+        (None, None) => "any Basic or Bearer credentials".to_owned(),
+        (Some((user, _)), None) => format!("Basic credentials of user `{user}`"),
+        (None, Some(_)) => "the Bearer token given".to_owned(),
+        (Some((user, _)), Some(_)) => {
+            format!("Basic credentials of user `{user}` and the Bearer token given")
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(cli.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: cannot listen on {}: {error}", cli.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let address = listener.local_addr().unwrap_or(cli.listen);
+    println!("listening on http://{address}");
+    eprintln!("accepting {accepted}");
+    let app = router(StandIn::new().server(basic, bearer)).layer(axum::middleware::from_fn(log));
+    match axum::serve(listener, app).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line per request on stderr: method, path and status (never headers, query or body).
+async fn log(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let line = format!("{} {}", request.method(), request.uri().path());
+    let response = next.run(request).await;
+    eprintln!("{line} -> {}", response.status().as_u16());
+    response
+}

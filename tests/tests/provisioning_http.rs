@@ -1,0 +1,888 @@
+//! The generated Sinch Provisioning client against the spec's stand-in server, over real HTTP
+//! on 127.0.0.1.
+//!
+//! The stand-in (`specs/sinch-provisioning/stand_in.rs`, copied by `cargo xtask codegen` to the
+//! generated crate's `examples/`) is included here as a module and served in-process with the
+//! generated `router`; a middleware counts the HTTP requests that reach it, so that a request
+//! the client refuses to send can be shown never to have arrived.
+//!
+//! What is checked: the 15-webhook limit per project; paging with `list_webhooks_pages`; get,
+//! partial update and delete; every constraint of the spec refused by the client before
+//! sending, and by the server (in the API's own error shape) when sent anyway; Basic and
+//! Bearer credentials; that secrets never show in `Debug` or error text; that an undeclared
+//! status is kept as received.
+
+#[allow(dead_code)] // The example's `main` and command line are not used here.
+#[path = "../../generated/sinch-provisioning/examples/stand_in.rs"]
+mod stand_in;
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::{from_fn_with_state, Next};
+use codegen_runtime::api::reqwest::{HttpClient, StreamExt, TryStreamExt};
+use codegen_runtime::api::{ClientError, Credentials, RequestError, Violations};
+use codegen_runtime::http::{self, StatusCode};
+use codegen_runtime::Secret;
+use serde_json::{json, Value};
+use sinch_provisioning::operations::{
+    create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Client,
+};
+use sinch_provisioning::{
+    CreateWebhookRequest, Error, ListWebhooksResponse, UpdateWebhookRequest, WebhookWebhookDto,
+    WebhookWebhookTriggers as Trigger,
+};
+use stand_in::StandIn;
+
+const TOKEN: &str = "any-token";
+const SECRET: &str = "s3cr3t-VALUE-xyz";
+
+// ---------------------------------------------------------------------------------------------
+// The stand-in, served
+// ---------------------------------------------------------------------------------------------
+
+/// A stand-in listening on 127.0.0.1: its base URL, its store and how many HTTP requests
+/// reached it.
+struct Running {
+    base: String,
+    store: StandIn,
+    hits: Arc<AtomicUsize>,
+}
+
+impl Running {
+    fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+
+    /// The generated client, sending `credentials` (none when `None`).
+    fn client_with(&self, credentials: Option<Credentials>) -> Client {
+        let http = HttpClient::new(self.base.clone());
+        Client::new(match credentials {
+            Some(credentials) => http.with_credentials(credentials),
+            None => http,
+        })
+    }
+
+    /// The generated client with a Bearer token (any is accepted unless restricted).
+    fn client(&self) -> Client {
+        self.client_with(Some(Credentials::bearer(TOKEN)))
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+async fn count_hits(
+    State(hits): State<Arc<AtomicUsize>>,
+    request: Request,
+    next: Next,
+) -> axum::response::Response {
+    hits.fetch_add(1, Ordering::SeqCst);
+    next.run(request).await
+}
+
+/// Starts the stand-in on a free port, accepting only `basic` and `bearer` when either is given.
+async fn start(basic: Option<(&str, &str)>, bearer: Option<&str>) -> Running {
+    let store = StandIn::new();
+    let server = store.clone().server(
+        basic.map(|(user, pass)| (user.to_owned(), Secret::new(pass))),
+        bearer.map(Secret::new),
+    );
+    let hits = Arc::new(AtomicUsize::new(0));
+    let app = router(server).layer(from_fn_with_state(hits.clone(), count_hits));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Running {
+        base: format!("http://{address}"),
+        store,
+        hits,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------------------------
+
+fn triggers(names: &[&str]) -> Vec<Trigger> {
+    names.iter().map(|name| Trigger::from(*name)).collect()
+}
+
+fn new_webhook(
+    project: &str,
+    target: &str,
+    secret: &str,
+    names: &[&str],
+) -> create_webhook::Request {
+    create_webhook::Request {
+        project_id: project.to_owned(),
+        body: CreateWebhookRequest {
+            target: target.to_owned(),
+            secret: Secret::new(secret),
+            triggers: triggers(names),
+            unknown_fields: Default::default(),
+        },
+    }
+}
+
+fn list(project: &str, page_size: Option<i64>) -> list_webhooks::Request {
+    list_webhooks::Request {
+        project_id: project.to_owned(),
+        page_token: None,
+        page_size,
+    }
+}
+
+fn get(project: &str, id: &str) -> get_webhook::Request {
+    get_webhook::Request {
+        project_id: project.to_owned(),
+        webhook_id: id.to_owned(),
+    }
+}
+
+fn delete(project: &str, id: &str) -> delete_webhook::Request {
+    delete_webhook::Request {
+        project_id: project.to_owned(),
+        webhook_id: id.to_owned(),
+    }
+}
+
+fn update(project: &str, id: &str, body: UpdateWebhookRequest) -> update_webhook::Request {
+    update_webhook::Request {
+        project_id: project.to_owned(),
+        webhook_id: id.to_owned(),
+        body,
+    }
+}
+
+/// Registers `count` webhooks in `project`, each with its own target; their ids, in order.
+async fn register(client: &Client, project: &str, count: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for index in 0..count {
+        let target = format!("https://hooks.example.com/{project}/{index}");
+        let request = new_webhook(project, &target, SECRET, &["ALL"]);
+        match client.create_webhook(&request).await.unwrap() {
+            create_webhook::Response::Ok(created) => {
+                assert_eq!(
+                    (created.project_id.as_str(), created.target.as_str()),
+                    (project, target.as_str())
+                );
+                assert_eq!(created.triggers, [Trigger::All]);
+                ids.push(created.id);
+            }
+            other => panic!("registering webhook {index} of {project}: {other:?}"),
+        }
+    }
+    ids
+}
+
+async fn list_page(client: &Client, request: &list_webhooks::Request) -> ListWebhooksResponse {
+    match client.list_webhooks(request).await.unwrap() {
+        list_webhooks::Response::Ok(page) => page,
+        other => panic!("listing {}: {other:?}", request.project_id),
+    }
+}
+
+async fn get_ok(client: &Client, project: &str, id: &str) -> WebhookWebhookDto {
+    match client.get_webhook(&get(project, id)).await.unwrap() {
+        get_webhook::Response::Ok(webhook) => webhook,
+        other => panic!("getting {id}: {other:?}"),
+    }
+}
+
+async fn update_ok(client: &Client, request: &update_webhook::Request) -> WebhookWebhookDto {
+    match client.update_webhook(request).await.unwrap() {
+        update_webhook::Response::Ok(webhook) => webhook,
+        other => panic!("updating {}: {other:?}", request.webhook_id),
+    }
+}
+
+fn ids(webhooks: &[WebhookWebhookDto]) -> Vec<String> {
+    webhooks.iter().map(|webhook| webhook.id.clone()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API's behaviour
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_project_holds_at_most_15_webhooks() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let first = register(&client, "p1", 15).await;
+    let distinct: HashSet<&String> = first.iter().collect();
+    assert_eq!(distinct.len(), 15, "{first:?}");
+    for id in &first {
+        assert!(
+            id.len() == 26
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
+            "not a ULID-like id: {id}"
+        );
+    }
+
+    let sixteenth = new_webhook("p1", "https://hooks.example.com/16", SECRET, &["ALL"]);
+    match client.create_webhook(&sixteenth).await.unwrap() {
+        create_webhook::Response::BadRequest(Error { error, .. }) => {
+            assert_eq!(error.code, Some(400));
+            assert_eq!(error.status.as_deref(), Some("INVALID_ARGUMENT"));
+            let message = error.message.unwrap_or_default();
+            assert!(message.contains("at most 15 webhooks"), "{message}");
+        }
+        other => panic!("the 16th webhook was not refused: {other:?}"),
+    }
+    assert_eq!(list_page(&client, &list("p1", None)).await.total_size, 15);
+
+    // Another project has its own 15.
+    let second = register(&client, "p2", 15).await;
+    assert!(second.iter().all(|id| !distinct.contains(id)));
+    let page = list_page(&client, &list("p2", None)).await;
+    assert_eq!((page.total_size, ids(&page.webhooks)), (15, second));
+    assert!(page
+        .webhooks
+        .iter()
+        .all(|webhook| webhook.project_id == "p2"));
+    assert_eq!(list_page(&client, &list("p1", None)).await.total_size, 15);
+}
+
+#[tokio::test]
+async fn pages_walk_every_webhook_once_in_id_order() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let mut registered = register(&client, "p", 15).await;
+    registered.sort();
+
+    let pages: Vec<ListWebhooksResponse> = client
+        .list_webhooks_pages(list("p", Some(4)))
+        .try_collect()
+        .await
+        .unwrap();
+    let sizes: Vec<usize> = pages.iter().map(|page| page.webhooks.len()).collect();
+    assert_eq!(sizes, [4, 4, 4, 3]);
+    for (index, page) in pages.iter().enumerate() {
+        assert_eq!((page.total_size, page.page_size), (15, 4), "page {index}");
+        assert_eq!(page.next_page_token.is_some(), index < 3, "page {index}");
+    }
+    let walked: Vec<String> = pages.iter().flat_map(|page| ids(&page.webhooks)).collect();
+    assert_eq!(
+        walked, registered,
+        "every webhook once, in alphabetical order of id"
+    );
+    // Stopping early is the caller's choice: the stream is lazy.
+    let two: Vec<_> = client
+        .list_webhooks_pages(list("p", Some(4)))
+        .take(2)
+        .collect()
+        .await;
+    assert_eq!(two.len(), 2);
+
+    let all = list_page(&client, &list("p", None)).await;
+    assert_eq!(ids(&all.webhooks), registered);
+    assert_eq!(
+        (all.total_size, all.page_size, all.next_page_token),
+        (15, 15, None)
+    );
+
+    // A token the server did not issue is refused, naming the parameter.
+    let garbled = list_webhooks::Request {
+        page_token: Some("not-a-token".to_owned()),
+        ..list("p", Some(4))
+    };
+    match client.list_webhooks(&garbled).await.unwrap() {
+        list_webhooks::Response::BadRequest(error) => {
+            assert_eq!(detail_fields(&error), ["query.pageToken"]);
+        }
+        other => panic!("a garbled page token was accepted: {other:?}"),
+    }
+    // An empty project lists nothing.
+    let empty = list_page(&client, &list("nobody", None)).await;
+    assert_eq!(
+        (
+            empty.total_size,
+            empty.webhooks.len(),
+            empty.next_page_token
+        ),
+        (0, 0, None)
+    );
+}
+
+#[tokio::test]
+async fn get_update_and_delete_one_webhook() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let request = new_webhook("p", "https://a.example.com/hook", "first-secret", &["ALL"]);
+    let created = match client.create_webhook(&request).await.unwrap() {
+        create_webhook::Response::Ok(created) => created,
+        other => panic!("{other:?}"),
+    };
+    let id = created.id.clone();
+    assert_eq!(get_ok(&client, "p", &id).await, created);
+    assert_eq!(
+        get_ok(&client, "p", &id).await.target,
+        "https://a.example.com/hook"
+    );
+
+    let templates = ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_REJECTED"];
+    let only_triggers = UpdateWebhookRequest {
+        triggers: Some(triggers(&templates)),
+        ..UpdateWebhookRequest::default()
+    };
+    let updated = update_ok(&client, &update("p", &id, only_triggers)).await;
+    assert_eq!(updated.triggers, triggers(&templates));
+    assert_eq!(updated.target, "https://a.example.com/hook");
+    assert_eq!(get_ok(&client, "p", &id).await, updated);
+
+    let only_target = UpdateWebhookRequest {
+        target: Some("https://b.example.com/hook".to_owned()),
+        ..UpdateWebhookRequest::default()
+    };
+    let updated = update_ok(&client, &update("p", &id, only_target)).await;
+    assert_eq!(updated.target, "https://b.example.com/hook");
+    assert_eq!(updated.triggers, triggers(&templates));
+    assert_eq!(get_ok(&client, "p", &id).await, updated);
+    let secret = |store: &StandIn| store.secret_of("p", &id).map(|s| s.expose().to_owned());
+    assert_eq!(secret(&running.store).as_deref(), Some("first-secret"));
+
+    let only_secret = UpdateWebhookRequest {
+        secret: Some(Secret::new("second-secret")),
+        ..UpdateWebhookRequest::default()
+    };
+    assert_eq!(
+        update_ok(&client, &update("p", &id, only_secret)).await,
+        updated
+    );
+    assert_eq!(secret(&running.store).as_deref(), Some("second-secret"));
+
+    assert_eq!(
+        client.delete_webhook(&delete("p", &id)).await.unwrap(),
+        delete_webhook::Response::NoContent
+    );
+    match client.get_webhook(&get("p", &id)).await.unwrap() {
+        get_webhook::Response::NotFound(error) => {
+            assert_eq!(error.error.code, Some(404));
+            assert!(error.error.message.unwrap_or_default().contains(&id));
+        }
+        other => panic!("a deleted webhook was found: {other:?}"),
+    }
+    assert!(matches!(
+        client.delete_webhook(&delete("p", &id)).await.unwrap(),
+        delete_webhook::Response::NotFound(_)
+    ));
+    let too_late = update("p", &id, UpdateWebhookRequest::default());
+    assert!(matches!(
+        client.update_webhook(&too_late).await.unwrap(),
+        update_webhook::Response::NotFound(_)
+    ));
+    // Ids belong to their project.
+    let other = register(&client, "q", 1).await;
+    assert!(matches!(
+        client.get_webhook(&get("p", &other[0])).await.unwrap(),
+        get_webhook::Response::NotFound(_)
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constraints: refused by the client, and by the server when sent anyway
+// ---------------------------------------------------------------------------------------------
+
+/// A target of exactly `length` characters that is a valid absolute URL.
+fn target_of_length(length: usize) -> String {
+    let prefix = "https://hooks.example.com/";
+    format!("{prefix}{}", "a".repeat(length - prefix.len()))
+}
+
+/// The violations of a call the client refused to send.
+fn refused<T: std::fmt::Debug>(result: Result<T, ClientError>) -> Violations {
+    match result {
+        Err(ClientError::Request(RequestError::Invalid(violations))) => violations,
+        other => panic!("expected a client-side refusal, got {other:?}"),
+    }
+}
+
+/// Violations of `field` only, one of them with a rule containing `rule` (an empty target is
+/// both too short and not a URL).
+fn assert_violates(violations: &Violations, field: &str, rule: &str) {
+    let found: Vec<(&str, &str)> = violations
+        .iter()
+        .map(|v| (v.field.as_str(), v.rule.as_str()))
+        .collect();
+    assert!(
+        !found.is_empty()
+            && found.iter().all(|(name, _)| *name == field)
+            && found.iter().any(|(_, text)| text.contains(rule)),
+        "expected violations of {field} ({rule}), got {found:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_client_refuses_every_constraint_before_sending() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let kept = register(&client, "p", 1).await;
+    let hits = running.hits();
+    assert_eq!(hits, 1, "the middleware counts what reaches the server");
+
+    let url = "https://hooks.example.com/x";
+    let create_cases: [(create_webhook::Request, &str, &str); 7] = [
+        (
+            new_webhook("p", "", SECRET, &["ALL"]),
+            "body.target",
+            "at least 1 character",
+        ),
+        (
+            new_webhook("p", &target_of_length(743), SECRET, &["ALL"]),
+            "body.target",
+            "at most 742 characters",
+        ),
+        (
+            new_webhook("p", "not a url", SECRET, &["ALL"]),
+            "body.target",
+            "valid absolute URL",
+        ),
+        (
+            new_webhook("p", url, "", &["ALL"]),
+            "body.secret",
+            "at least 1 character",
+        ),
+        (
+            new_webhook("p", url, &"s".repeat(129), &["ALL"]),
+            "body.secret",
+            "at most 128 characters",
+        ),
+        (
+            new_webhook("p", url, SECRET, &[]),
+            "body.triggers",
+            "at least 1 item",
+        ),
+        (
+            new_webhook("p", url, SECRET, &["ALL", "ALL"]),
+            "body.triggers",
+            "must not repeat",
+        ),
+    ];
+    for (request, field, rule) in create_cases {
+        assert_violates(&refused(client.create_webhook(&request).await), field, rule);
+    }
+    // A target of exactly 742 characters is fine (checked without sending).
+    assert!(new_webhook("p", &target_of_length(742), SECRET, &["ALL"])
+        .to_http(&running.base)
+        .is_ok());
+
+    for (size, rule) in [(0, "at least 1"), (16, "at most 15")] {
+        let violations = refused(client.list_webhooks(&list("p", Some(size))).await);
+        assert_violates(&violations, "query.pageSize", rule);
+        let pages: Vec<_> = client
+            .list_webhooks_pages(list("p", Some(size)))
+            .collect()
+            .await;
+        assert_eq!(pages.len(), 1, "paging stops at the refusal");
+        assert_violates(
+            &refused(pages.into_iter().next().unwrap()),
+            "query.pageSize",
+            rule,
+        );
+    }
+
+    // The same rules hold for a partial update, for the fields it has.
+    let update_cases = [
+        (
+            UpdateWebhookRequest {
+                target: Some(String::new()),
+                ..Default::default()
+            },
+            "body.target",
+        ),
+        (
+            UpdateWebhookRequest {
+                secret: Some(Secret::new("s".repeat(129))),
+                ..Default::default()
+            },
+            "body.secret",
+        ),
+        (
+            UpdateWebhookRequest {
+                triggers: Some(Vec::new()),
+                ..Default::default()
+            },
+            "body.triggers",
+        ),
+    ];
+    for (body, field) in update_cases {
+        let violations = refused(client.update_webhook(&update("p", &kept[0], body)).await);
+        assert_violates(&violations, field, "");
+    }
+
+    assert_eq!(running.hits(), hits, "a refused request reached the server");
+    let page = list_page(&client, &list("p", None)).await;
+    assert_eq!(ids(&page.webhooks), kept, "the store changed");
+}
+
+/// `details[].field` of an API error body.
+fn detail_fields(error: &Error) -> Vec<String> {
+    error
+        .error
+        .details
+        .iter()
+        .flatten()
+        .filter_map(|detail| detail["field"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Sends `body` (raw bytes, JSON content type) with a valid Bearer token; the status and the
+/// body decoded as JSON.
+async fn send_raw(method: http::Method, url: &str, body: &str) -> (StatusCode, Value, String) {
+    let response = reqwest::Client::new()
+        .request(method, url)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_owned());
+    let text = response.text().await.unwrap();
+    if status == StatusCode::BAD_REQUEST {
+        assert_eq!(content_type.as_deref(), Some("application/json"), "{text}");
+    }
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (status, json, text)
+}
+
+/// A 400 in the API's own error shape whose details name `field` (and nothing else).
+fn assert_invalid(status: StatusCode, body: &Value, field: &str, what: &str) {
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+    let error: Error =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+    assert_eq!(error.error.code, Some(400), "{what}");
+    assert_eq!(
+        error.error.status.as_deref(),
+        Some("INVALID_ARGUMENT"),
+        "{what}"
+    );
+    let fields = detail_fields(&error);
+    assert!(
+        !fields.is_empty() && fields.iter().all(|name| name == field),
+        "{what}: {body}"
+    );
+    let message = error.error.message.unwrap_or_default();
+    assert!(
+        message.contains(field),
+        "{what}: the message does not name {field}: {message}"
+    );
+    let description = body["error"]["details"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(!description.is_empty(), "{what}: {body}");
+}
+
+#[tokio::test]
+async fn the_server_refuses_the_same_violations_in_the_apis_error_shape() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let kept = register(&client, "p", 1).await;
+    let webhooks = running.url("/v1/projects/p/webhooks");
+    let long_secret = format!("{SECRET}{}", "x".repeat(129 - SECRET.len()));
+
+    let body = |target: &str, secret: &str, triggers: Value| {
+        json!({"target": target, "secret": secret, "triggers": triggers}).to_string()
+    };
+    let url = "https://hooks.example.com/x";
+    let cases = [
+        (
+            "empty target",
+            body("", SECRET, json!(["ALL"])),
+            "body.target",
+        ),
+        (
+            "743-char target",
+            body(&target_of_length(743), SECRET, json!(["ALL"])),
+            "body.target",
+        ),
+        (
+            "target not a URL",
+            body("not a url", SECRET, json!(["ALL"])),
+            "body.target",
+        ),
+        ("empty secret", body(url, "", json!(["ALL"])), "body.secret"),
+        (
+            "129-char secret",
+            body(url, &long_secret, json!(["ALL"])),
+            "body.secret",
+        ),
+        ("no triggers", body(url, SECRET, json!([])), "body.triggers"),
+        (
+            "repeated trigger",
+            body(url, SECRET, json!(["ALL", "ALL"])),
+            "body.triggers",
+        ),
+        (
+            "undocumented trigger",
+            body(url, SECRET, json!(["ALL", "NOPE"])),
+            "body.triggers[1]",
+        ),
+        ("not JSON", "target=x".to_owned(), "body"),
+        (
+            "triggers not a list",
+            body(url, SECRET, json!("ALL")),
+            "body.triggers",
+        ),
+        (
+            "no secret",
+            json!({"target": url, "triggers": ["ALL"]}).to_string(),
+            "body",
+        ),
+        ("no body", String::new(), "body"),
+    ];
+    for (what, sent, field) in &cases {
+        let (status, json, text) = send_raw(http::Method::POST, &webhooks, sent).await;
+        assert_invalid(status, &json, field, what);
+        assert!(
+            !text.contains(SECRET),
+            "{what}: the answer shows the secret: {text}"
+        );
+    }
+    let (_, json, _) = send_raw(http::Method::POST, &webhooks, &cases[9].1).await;
+    let message = json["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("expected a sequence"), "{message}");
+
+    for (query, what) in [
+        ("pageSize=0", "page size 0"),
+        ("pageSize=16", "page size 16"),
+        ("pageSize=four", "page size not a number"),
+    ] {
+        let (status, json, _) =
+            send_raw(http::Method::GET, &format!("{webhooks}?{query}"), "").await;
+        assert_invalid(status, &json, "query.pageSize", what);
+    }
+    let (status, json, _) =
+        send_raw(http::Method::GET, &format!("{webhooks}?pageToken=Zm9v"), "").await;
+    assert_invalid(status, &json, "query.pageToken", "garbled page token");
+
+    let one = running.url(&format!("/v1/projects/p/webhooks/{}", kept[0]));
+    for (sent, field) in [
+        (json!({"target": ""}), "body.target"),
+        (json!({"secret": long_secret}), "body.secret"),
+        (json!({"triggers": []}), "body.triggers"),
+        (json!({"triggers": ["NOPE"]}), "body.triggers[0]"),
+    ] {
+        let (status, json, text) = send_raw(http::Method::PATCH, &one, &sent.to_string()).await;
+        assert_invalid(status, &json, field, &format!("PATCH {sent}"));
+        assert!(
+            !text.contains(SECRET),
+            "the answer shows the secret: {text}"
+        );
+    }
+
+    let page = list_page(&client, &list("p", None)).await;
+    assert_eq!(
+        page.webhooks.len(),
+        1,
+        "a refused request changed the store"
+    );
+    assert_eq!(
+        get_ok(&client, "p", &kept[0]).await.target,
+        "https://hooks.example.com/p/0"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------------
+
+/// The status of a list call with `credentials` sent as they are (or none).
+async fn status_with(running: &Running, authorization: Option<&Credentials>) -> StatusCode {
+    let mut request = reqwest::Client::new().get(running.url("/v1/projects/p/webhooks"));
+    if let Some(credentials) = authorization {
+        request = request.header("authorization", credentials.header_value());
+    }
+    request.send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn credentials_are_required_and_can_be_restricted() {
+    let open = start(None, None).await;
+    let response = reqwest::Client::new()
+        .get(open.url("/v1/projects/p/webhooks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let challenges: Vec<&str> = response
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .collect();
+    let challenges = challenges.join(", ");
+    assert!(challenges.contains("Basic realm="), "{challenges}");
+    assert!(challenges.contains("Bearer"), "{challenges}");
+    assert_eq!(
+        status_with(&open, Some(&Credentials::basic("anyone", "x"))).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status_with(&open, Some(&Credentials::bearer("x"))).await,
+        StatusCode::OK
+    );
+
+    // The generated client without credentials: the stand-in answers 401 in the spec's
+    // `Error` shape (`Server::on_refused`), so the client decodes it as declared.
+    match open.client_with(None).list_webhooks(&list("p", None)).await {
+        Ok(list_webhooks::Response::Unauthorized(error)) => {
+            assert_eq!(error.error.status.as_deref(), Some("UNAUTHENTICATED"), "{error:?}");
+        }
+        other => panic!("expected Unauthorized(Error), got {other:?}"),
+    }
+
+    let basic = start(Some(("u", "p")), None).await;
+    for (credentials, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (
+            Some(Credentials::basic("u", "wrong")),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (Some(Credentials::basic("v", "p")), StatusCode::UNAUTHORIZED),
+        (Some(Credentials::bearer("p")), StatusCode::UNAUTHORIZED),
+        (Some(Credentials::basic("u", "p")), StatusCode::OK),
+    ] {
+        assert_eq!(
+            status_with(&basic, credentials.as_ref()).await,
+            expected,
+            "{credentials:?}"
+        );
+    }
+    let page = list_page(
+        &basic.client_with(Some(Credentials::basic("u", "p"))),
+        &list("p", None),
+    )
+    .await;
+    assert_eq!(page.total_size, 0);
+
+    let bearer = start(None, Some("tok")).await;
+    for (credentials, expected) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(Credentials::bearer("wrong")), StatusCode::UNAUTHORIZED),
+        (Some(Credentials::bearer("tokk")), StatusCode::UNAUTHORIZED),
+        (
+            Some(Credentials::basic("u", "tok")),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (Some(Credentials::bearer("tok")), StatusCode::OK),
+    ] {
+        assert_eq!(
+            status_with(&bearer, credentials.as_ref()).await,
+            expected,
+            "{credentials:?}"
+        );
+    }
+
+    let both = start(Some(("u", "p")), Some("tok")).await;
+    assert_eq!(
+        status_with(&both, Some(&Credentials::basic("u", "p"))).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status_with(&both, Some(&Credentials::bearer("tok"))).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status_with(&both, Some(&Credentials::bearer("p"))).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets and undeclared statuses
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn secrets_never_show() {
+    let request = new_webhook("p", "https://hooks.example.com/x", SECRET, &["ALL"]);
+    let shown = format!("{request:?} {request:#?}");
+    assert!(!shown.contains(SECRET), "{shown}");
+    assert!(shown.contains("Secret(***)"), "{shown}");
+    let patch = update(
+        "p",
+        "w",
+        UpdateWebhookRequest {
+            secret: Some(Secret::new(SECRET)),
+            ..Default::default()
+        },
+    );
+    assert!(!format!("{patch:?}").contains(SECRET));
+
+    for credentials in [
+        Credentials::basic("ann", SECRET),
+        Credentials::bearer(SECRET),
+    ] {
+        let http = HttpClient::new("http://127.0.0.1:9").with_credentials(credentials.clone());
+        let client = Client::new(http.clone());
+        let shown = format!("{credentials:?} {http:?} {client:?} {client:#?}");
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+
+    // A too-long secret is refused on the client side without quoting it.
+    let long = SECRET.repeat(9);
+    let client = Client::new(
+        HttpClient::new("http://127.0.0.1:9").with_credentials(Credentials::bearer(SECRET)),
+    );
+    let error = client
+        .create_webhook(&new_webhook(
+            "p",
+            "https://hooks.example.com/x",
+            &long,
+            &["ALL"],
+        ))
+        .await
+        .unwrap_err();
+    let violations = match &error {
+        ClientError::Request(RequestError::Invalid(violations)) => violations.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_violates(
+        &violations,
+        "body.secret",
+        "at most 128 characters long (is 144)",
+    );
+    for shown in [
+        error.to_string(),
+        format!("{error:?}"),
+        violations.to_string(),
+        violations.0[0].to_string(),
+    ] {
+        assert!(!shown.contains(SECRET), "{shown}");
+    }
+}
+
+#[test]
+fn an_undeclared_status_is_kept() {
+    let response = http::Response::builder()
+        .status(418)
+        .body(b"teapot".to_vec())
+        .unwrap();
+    match list_webhooks::Response::from_http(response).unwrap() {
+        list_webhooks::Response::Undeclared { status, body } => {
+            assert_eq!(status, StatusCode::IM_A_TEAPOT);
+            assert_eq!(body, b"teapot");
+        }
+        other => panic!("{other:?}"),
+    }
+    // And sent on unchanged by a server.
+    let again = list_webhooks::Response::Undeclared {
+        status: StatusCode::IM_A_TEAPOT,
+        body: b"teapot".to_vec(),
+    }
+    .into_http();
+    assert_eq!(
+        (again.status().as_u16(), again.body().as_slice()),
+        (418, &b"teapot"[..])
+    );
+}
