@@ -1,5 +1,8 @@
 //! `cargo xtask`: the repository's own commands.
 
+mod bench_report;
+mod compile_times;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,6 +42,25 @@ enum Command {
         #[arg(long)]
         crate_name: Option<String>,
     },
+    /// Time `cargo build` of each generated crate from a warm dependency cache.
+    ///
+    /// Builds everything once, then cleans and rebuilds each crate alone, and prints a markdown
+    /// table: crate, lines emitted, types, build seconds.
+    CompileTimes {
+        /// Also time `--release` builds.
+        #[arg(long)]
+        release: bool,
+    },
+    /// Print criterion's results (`cargo bench`) as markdown tables of ratios to baselines.
+    ///
+    /// Reads `<target>/criterion/**/new/estimates.json` (CARGO_TARGET_DIR is respected) and
+    /// shows each figure's median, its ratio to the baseline of the same run, and its goal.
+    BenchReport {
+        /// Use each benchmark's lower median of the last two runs (run the benches twice on
+        /// the same code first): on a shared machine, interference only slows a run down.
+        #[arg(long)]
+        best_of_two: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +75,20 @@ fn main() -> ExitCode {
             codegen(&Project::new("."), check)
         }
         Command::Generate { spec, out, crate_name } => generate(&Project::new(root), &spec, &out, crate_name),
+        Command::CompileTimes { release } => report_failure(compile_times::run(root, release)),
+        Command::BenchReport { best_of_two } => {
+            report_failure(bench_report::run(&bench_report::target_dir(root), best_of_two))
+        }
+    }
+}
+
+fn report_failure(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -138,7 +138,7 @@ impl HmacScheme {
         headers: &HeaderMap,
     ) -> Result<String, AuthError> {
         let mut mac = keyed_mac(secret);
-        self.feed(&mut mac, body, headers)?;
+        self.feed(&mut mac, body, |_, name| required_header(headers, name))?;
         let tag = mac.finalize().into_bytes();
         Ok(match self.encoding {
             Encoding::Base64 => STANDARD.encode(tag),
@@ -175,29 +175,30 @@ impl HmacScheme {
         headers
     }
 
-    /// Feeds the signed parts to `mac` one by one, so the body is never copied.
-    fn feed(
+    /// Feeds the signed parts to `mac` one by one, so the body is never copied. `header` gives
+    /// the value of the `Signed::Header` part at a position of `signed`.
+    fn feed<'h>(
         &self,
         mac: &mut HmacSha256,
         body: &[u8],
-        headers: &HeaderMap,
+        header: impl Fn(usize, &'static str) -> Result<&'h HeaderValue, AuthError>,
     ) -> Result<(), AuthError> {
-        for part in self.signed {
+        for (index, part) in self.signed.iter().enumerate() {
             match *part {
                 Signed::Body => mac.update(body),
                 Signed::Literal(text) => mac.update(text.as_bytes()),
-                Signed::Header(name) => mac.update(required_header(headers, name)?.as_bytes()),
+                Signed::Header(name) => mac.update(header(index, name)?.as_bytes()),
             }
         }
         Ok(())
     }
 
     /// Rejects a request whose algorithm header names another algorithm than the scheme's.
-    fn check_algorithm(&self, headers: &HeaderMap) -> Result<(), AuthError> {
+    fn check_algorithm(&self, found: &SchemeHeaders<'_>) -> Result<(), AuthError> {
         let Some(name) = self.algorithm_header else {
             return Ok(());
         };
-        let Some(value) = headers.get(name) else {
+        let Some(value) = found.algorithm else {
             return Ok(());
         };
         let value = header_text(value, name)?;
@@ -212,16 +213,22 @@ impl HmacScheme {
     }
 
     /// The signature the request carries, decoded.
-    fn received_tag(&self, headers: &HeaderMap) -> Result<Tag, AuthError> {
+    ///
+    /// The bytes are decoded as they are: a value that decodes is ASCII text, so the text check
+    /// (a pass over the value) is only made when decoding fails, to give the precise reason.
+    fn received_tag(&self, found: &SchemeHeaders<'_>) -> Result<Tag, AuthError> {
         let name = self.signature_header;
-        let text = header_text(required_header(headers, name)?, name)?;
+        let value = found.signature.ok_or(AuthError::MissingHeader(name))?;
         let decoded = match self.encoding {
-            Encoding::Base64 => decode_base64_tag(text),
-            Encoding::Hex => decode_hex_tag(text),
+            Encoding::Base64 => decode_base64_tag(value.as_bytes()),
+            Encoding::Hex => decode_hex_tag(value.as_bytes()),
         };
-        decoded.map_err(|reason| AuthError::InvalidHeader {
-            header: name,
-            reason,
+        decoded.or_else(|reason| {
+            header_text(value, name)?;
+            Err(AuthError::InvalidHeader {
+                header: name,
+                reason,
+            })
         })
     }
 }
@@ -245,6 +252,8 @@ enum Method {
         /// The MAC already keyed with the secret, copied for each request so the key schedule
         /// is computed once; shared so cloning the verifier stays cheap.
         keyed: Arc<HmacSha256>,
+        /// What lets [`SchemeHeaders`] skip or match a request's header names quickly.
+        names: NameFilter,
     },
     Basic {
         username: String,
@@ -262,7 +271,12 @@ impl Verifier {
     /// scheme has one) may be at most 5 minutes away from the receiver's clock.
     pub fn hmac(scheme: HmacScheme, secret: impl Into<Secret>) -> Self {
         let keyed = Arc::new(keyed_mac(&secret.into()));
-        Self::with_method(Method::Hmac { scheme, keyed })
+        let names = NameFilter::new(&scheme);
+        Self::with_method(Method::Hmac {
+            scheme,
+            keyed,
+            names,
+        })
     }
 
     /// A verifier for HTTP Basic credentials in the `authorization` header.
@@ -305,7 +319,14 @@ impl Verifier {
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), AuthError> {
         match &self.method {
             Method::None => Ok(()),
-            Method::Hmac { scheme, keyed } => self.verify_hmac(scheme, keyed, headers, body),
+            Method::Hmac {
+                scheme,
+                keyed,
+                names,
+            } => {
+                let found = SchemeHeaders::find(scheme, headers, names);
+                self.verify_hmac(scheme, keyed, &found, headers, body)
+            }
             Method::Basic { username, password } => verify_basic(username, password, headers),
         }
     }
@@ -322,14 +343,17 @@ impl Verifier {
         &self,
         scheme: &HmacScheme,
         keyed: &HmacSha256,
+        found: &SchemeHeaders<'_>,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<(), AuthError> {
-        scheme.check_algorithm(headers)?;
-        let tag = scheme.received_tag(headers)?;
-        let freshness = self.freshness_to_check(scheme, headers)?;
+        scheme.check_algorithm(found)?;
+        let tag = scheme.received_tag(found)?;
+        let freshness = self.freshness_to_check(scheme, found)?;
         let mut mac = HmacSha256::clone(keyed);
-        scheme.feed(&mut mac, body, headers)?;
+        scheme.feed(&mut mac, body, |index, name| {
+            found.signed_part(index, name, headers)
+        })?;
         mac.verify_slice(&tag)
             .map_err(|_| AuthError::SignatureMismatch)?;
         match freshness {
@@ -343,12 +367,12 @@ impl Verifier {
     fn freshness_to_check(
         &self,
         scheme: &HmacScheme,
-        headers: &HeaderMap,
+        found: &SchemeHeaders<'_>,
     ) -> Result<Option<(i64, Duration)>, AuthError> {
         let (Some(max_age), Some(name)) = (self.max_age, scheme.timestamp_header) else {
             return Ok(None);
         };
-        let text = header_text(required_header(headers, name)?, name)?;
+        let text = header_text(found.timestamp.ok_or(AuthError::MissingHeader(name))?, name)?;
         let timestamp = text.parse().map_err(|_| AuthError::InvalidHeader {
             header: name,
             reason: NOT_UNIX_SECONDS,
@@ -383,6 +407,127 @@ impl fmt::Debug for Verifier {
             .field("max_age", &self.max_age)
             .finish_non_exhaustive()
     }
+}
+
+/// How many `Signed::Header` parts of a scheme are found in the one pass of [`SchemeHeaders`];
+/// parts further down `signed` (no real scheme has them) are looked up by name.
+const MAX_SIGNED_PARTS: usize = 8;
+
+/// The headers an HMAC scheme reads, found in one pass over the request's headers.
+///
+/// `HeaderMap::get` parses and hashes the name on every call: for the five lookups of a signed
+/// request that cost more than the HMAC of a small body (measured: 0.3 µs against 0.2 µs at
+/// 64 bytes). Comparing the few names a request carries with the scheme's is far cheaper. The
+/// first value of a repeated header is used, as `HeaderMap::get` does.
+struct SchemeHeaders<'h> {
+    signature: Option<&'h HeaderValue>,
+    algorithm: Option<&'h HeaderValue>,
+    timestamp: Option<&'h HeaderValue>,
+    /// The value for each `Signed::Header` part, by its position in `signed`.
+    signed: [Option<&'h HeaderValue>; MAX_SIGNED_PARTS],
+}
+
+impl<'h> SchemeHeaders<'h> {
+    fn find(scheme: &HmacScheme, headers: &'h HeaderMap, filter: &NameFilter) -> Self {
+        let mut found = SchemeHeaders {
+            signature: None,
+            algorithm: None,
+            timestamp: None,
+            signed: [None; MAX_SIGNED_PARTS],
+        };
+        for (name, value) in headers {
+            let name = name.as_str();
+            if !filter.may_match(name) {
+                continue;
+            }
+            let is = |wanted: &str| {
+                if filter.lowercase {
+                    name == wanted
+                } else {
+                    name.eq_ignore_ascii_case(wanted)
+                }
+            };
+            let first = |slot: &mut Option<&'h HeaderValue>| {
+                slot.get_or_insert(value);
+            };
+            if is(scheme.signature_header) {
+                first(&mut found.signature);
+            }
+            if scheme.algorithm_header.is_some_and(is) {
+                first(&mut found.algorithm);
+            }
+            if scheme.timestamp_header.is_some_and(is) {
+                first(&mut found.timestamp);
+            }
+            for (slot, part) in found.signed.iter_mut().zip(scheme.signed) {
+                if matches!(*part, Signed::Header(wanted) if is(wanted)) {
+                    first(slot);
+                }
+            }
+        }
+        found
+    }
+
+    /// The value of the `Signed::Header(name)` part at `index` of the scheme's `signed`.
+    fn signed_part(
+        &self,
+        index: usize,
+        name: &'static str,
+        headers: &'h HeaderMap,
+    ) -> Result<&'h HeaderValue, AuthError> {
+        match self.signed.get(index) {
+            Some(found) => found.ok_or(AuthError::MissingHeader(name)),
+            None => required_header(headers, name),
+        }
+    }
+}
+
+/// Precomputed facts about a scheme's header names, so that most of a request's headers are
+/// passed over after one length test, and the others compared without case folding.
+#[derive(Clone, Copy)]
+struct NameFilter {
+    /// Bit `n` is set when a name of the scheme is `n` bytes long (bit 63: 63 bytes or more).
+    lengths: u64,
+    /// Every name of the scheme is lowercase, as `HeaderName`s are.
+    lowercase: bool,
+}
+
+impl NameFilter {
+    fn new(scheme: &HmacScheme) -> Self {
+        let mut filter = NameFilter {
+            lengths: 0,
+            lowercase: true,
+        };
+        for name in scheme_header_names(scheme) {
+            filter.lengths |= Self::length_bit(name);
+            filter.lowercase &= !name.bytes().any(|byte| byte.is_ascii_uppercase());
+        }
+        filter
+    }
+
+    fn length_bit(name: &str) -> u64 {
+        1 << name.len().min(63)
+    }
+
+    fn may_match(&self, name: &str) -> bool {
+        self.lengths & Self::length_bit(name) != 0
+    }
+}
+
+/// Every header name `scheme` reads.
+fn scheme_header_names(scheme: &HmacScheme) -> impl Iterator<Item = &'static str> + '_ {
+    let parts = scheme.signed.iter().filter_map(|part| match *part {
+        Signed::Header(name) => Some(name),
+        _ => None,
+    });
+    [
+        Some(scheme.signature_header),
+        scheme.algorithm_header,
+        scheme.timestamp_header,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(parts)
 }
 
 /// Why a callback was not accepted.
@@ -494,7 +639,7 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
     }
 }
 
-fn decode_base64_tag(text: &str) -> Result<Tag, &'static str> {
+fn decode_base64_tag(text: &[u8]) -> Result<Tag, &'static str> {
     let mut tag = [0; TAG_LEN];
     match STANDARD.decode_slice(text, &mut tag) {
         Ok(TAG_LEN) => Ok(tag),
@@ -503,12 +648,12 @@ fn decode_base64_tag(text: &str) -> Result<Tag, &'static str> {
     }
 }
 
-fn decode_hex_tag(text: &str) -> Result<Tag, &'static str> {
+fn decode_hex_tag(text: &[u8]) -> Result<Tag, &'static str> {
     if text.len() != 2 * TAG_LEN {
         return Err(WRONG_TAG_LENGTH);
     }
     let mut tag = [0; TAG_LEN];
-    for (byte, pair) in tag.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+    for (byte, pair) in tag.iter_mut().zip(text.chunks_exact(2)) {
         *byte = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
     }
     Ok(tag)

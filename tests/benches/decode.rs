@@ -1,0 +1,241 @@
+//! What a generated receiver costs per callback, against decoding into the message's concrete
+//! type when it is known in advance (the limit).
+//!
+//! `cargo bench -p spec-tests --bench decode`, then `cargo xtask bench-report`.
+//!
+//! Every recorded payload under `tests/fixtures/<crate>/` (not `invalid/`), read when the
+//! bench starts, is decoded these ways; criterion ids are group `decode/<crate>`, the function
+//! below, and the fixture's file stem:
+//!
+//! - `limit`: the message's concrete type decoded straight from the bytes. It goes through the
+//!   generated `Messages::decode(message, &mut Deserializer::from_slice(body))` and then
+//!   `end()`, which is exactly `serde_json::from_slice::<ConcreteType>` (the generated arm is
+//!   `Deserialize::deserialize(deserializer)`) plus moving the value into the `Event`; that way
+//!   the bench needs no list of type names that a spec update would break. `preservation`
+//!   below decodes two SMS types with `from_slice` itself, to compare.
+//! - `by_channel`: `Receiver::receive(Some(channel), ..)` with `Verifier::none()`: the channel
+//!   is the first of the spec's channels that decodes the fixture to its message.
+//! - `by_payload`: `receive(None, ..)`, the message inferred from the payload.
+//! - `by_channel_signed`, `by_payload_signed`: the same with the spec's HMAC scheme, correctly
+//!   signed headers (and a few ordinary ones) and a fixed clock, so the timestamp check runs.
+//! - `value_then_convert`: the usual hand-written receiver, `serde_json::Value` first, then
+//!   `from_value` into the concrete type (through `Messages::decode` like `limit`).
+//!
+//! Group `preservation`: `serde_json::from_slice` into the generated type (which keeps unknown
+//! fields) against a plain `#[derive(Deserialize)]` mirror with the same fields and field types
+//! that drops them (the baseline), for SMS `IncomingSms` and `DeliveryReportSms`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, UNIX_EPOCH};
+
+use codegen_runtime::webhook::{Callback, Decode, Messages, Receiver, Secret, Verifier};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use http::header::{HeaderName, HeaderValue};
+use http::HeaderMap;
+
+const SECRET: &str = "a-webhook-secret-of-realistic-length";
+const NONCE: &str = "01GBBXW5K9F8QZ3T2H7N4RJ6MC";
+/// When the signed requests were "sent", and the receiver's fixed clock.
+const TIMESTAMP: i64 = 1_661_350_522;
+
+/// Headers an HTTP client sends besides the signature ones, so lookups are not flattered.
+const ORDINARY_HEADERS: [(&str, &str); 4] = [
+    ("host", "callbacks.example.com"),
+    ("user-agent", "sinch-webhooks/1.0"),
+    ("content-type", "application/json"),
+    ("accept", "*/*"),
+];
+
+/// One recorded payload, ready to decode.
+struct Case {
+    /// The fixture's file stem, e.g. `IncomingSms.minimal`.
+    name: String,
+    body: Vec<u8>,
+    /// The message's number in the crate's `Messages::NAMES`.
+    message: usize,
+    /// The channel address it is posted to by channel.
+    channel: &'static str,
+}
+
+/// The fixtures of `krate` that decode to their message; the others are reported and left out
+/// (a fixture and the crate can be out of step while a spec is being updated).
+fn cases<D: Decode>(krate: &str) -> Vec<Case>
+where
+    D::Callback: Messages,
+{
+    let dir = spec_tests::repository().join("tests/fixtures").join(krate);
+    let files = spec_tests::json_files(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    files.iter().filter_map(|path| case::<D>(path).map_err(|e| eprintln!("{krate}: skipped {e}")).ok()).collect()
+}
+
+fn case<D: Decode>(path: &Path) -> Result<Case, String>
+where
+    D::Callback: Messages,
+{
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+    let key = name.split('.').next().unwrap_or_default();
+    let body = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let message = <D::Callback as Messages>::NAMES
+        .iter()
+        .position(|candidate| *candidate == key)
+        .ok_or_else(|| format!("{name}: no message `{key}` in the crate"))?;
+    let receiver = Receiver::<D>::new(Verifier::none());
+    let decodes_to_key = |channel| {
+        receiver.receive(channel, &HeaderMap::new(), &body).is_ok_and(|callback| callback.message() == Some(key))
+    };
+    if !decodes_to_key(None) {
+        return Err(format!("{name}: does not decode by payload to `{key}`"));
+    }
+    let channel = D::CHANNELS
+        .iter()
+        .copied()
+        .find(|channel| decodes_to_key(Some(channel)))
+        .ok_or_else(|| format!("{name}: no channel decodes it to `{key}`"))?;
+    Ok(Case { name, body, message, channel })
+}
+
+/// `serde_json::from_slice` into message `message`'s concrete type (see the module docs).
+fn typed<M: Messages>(message: usize, body: &[u8]) -> M {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = M::decode(message, &mut deserializer).expect("the fixture decodes");
+    deserializer.end().expect("nothing follows the fixture");
+    value
+}
+
+/// The hand-written way: a `serde_json::Value` tree, then the concrete type from it.
+fn via_value<M: Messages>(message: usize, body: &[u8]) -> M {
+    let value: serde_json::Value = serde_json::from_slice(body).expect("the fixture is JSON");
+    M::decode(message, value).expect("the fixture decodes")
+}
+
+fn signed_headers<D: Decode>(body: &[u8]) -> HeaderMap {
+    let scheme = D::HMAC.expect("the spec has an HMAC scheme");
+    let mut headers = HeaderMap::new();
+    for (name, value) in ORDINARY_HEADERS {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+    }
+    headers.extend(scheme.signed_headers(&Secret::from(SECRET), body, NONCE, TIMESTAMP));
+    headers
+}
+
+fn signing_receiver<D: Decode>() -> Receiver<D> {
+    let scheme = D::HMAC.expect("the spec has an HMAC scheme");
+    let now = UNIX_EPOCH + Duration::from_secs(TIMESTAMP.unsigned_abs());
+    Receiver::new(Verifier::hmac(scheme, SECRET).clock(move || now))
+}
+
+fn bench_crate<D: Decode>(c: &mut Criterion, krate: &str)
+where
+    D::Callback: Messages,
+{
+    let plain = Receiver::<D>::new(Verifier::none());
+    let signing = signing_receiver::<D>();
+    let none = HeaderMap::new();
+    // Every decode moves the callback out to its caller: its size is part of the cost.
+    println!("{krate}: the callback type is {} bytes", std::mem::size_of::<D::Callback>());
+    let mut group = c.benchmark_group(format!("decode/{krate}"));
+    for case in cases::<D>(krate) {
+        let (body, message, channel) = (case.body.as_slice(), case.message, case.channel);
+        let signed = signed_headers::<D>(body);
+        let mut bench =
+            |function: &str, run: &dyn Fn(&[u8]) -> D::Callback| bench_one(&mut group, function, &case.name, body, run);
+        bench("limit", &|body| typed::<D::Callback>(message, body));
+        bench("by_channel", &|body| plain.receive(Some(channel), &none, body).expect("accepted"));
+        bench("by_payload", &|body| plain.receive(None, &none, body).expect("accepted"));
+        bench("by_channel_signed", &|body| signing.receive(Some(channel), &signed, body).expect("verified"));
+        bench("by_payload_signed", &|body| signing.receive(None, &signed, body).expect("verified"));
+        bench("value_then_convert", &|body| via_value::<D::Callback>(message, body));
+    }
+    group.finish();
+}
+
+fn bench_one<T>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    function: &str,
+    fixture: &str,
+    body: &[u8],
+    run: &dyn Fn(&[u8]) -> T,
+) {
+    group.bench_function(criterion::BenchmarkId::new(function, fixture), |b| b.iter(|| run(black_box(body))));
+}
+
+fn decode(c: &mut Criterion) {
+    bench_crate::<sinch_sms_webhooks::webhooks::Webhooks>(c, "sinch-sms-webhooks");
+    bench_crate::<sinch_conversation_webhooks::webhooks::Webhooks>(c, "sinch-conversation-webhooks");
+}
+
+fn preservation(c: &mut Criterion) {
+    let dir = spec_tests::repository().join("tests/fixtures/sinch-sms-webhooks");
+    let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (incoming, report) = (read("IncomingSms.json"), read("DeliveryReportSms.json"));
+    let mut group = c.benchmark_group("preservation");
+    bench_one(&mut group, "generated", "IncomingSms", &incoming, &|body| {
+        serde_json::from_slice::<sinch_sms_webhooks::IncomingSmsPayload>(body).expect("decodes")
+    });
+    bench_one(&mut group, "mirror", "IncomingSms", &incoming, &|body| {
+        serde_json::from_slice::<mirror::IncomingSms>(body).expect("decodes")
+    });
+    bench_one(&mut group, "generated", "DeliveryReportSms", &report, &|body| {
+        serde_json::from_slice::<sinch_sms_webhooks::DeliveryReportSmsPayload>(body).expect("decodes")
+    });
+    bench_one(&mut group, "mirror", "DeliveryReportSms", &report, &|body| {
+        serde_json::from_slice::<mirror::DeliveryReportSms>(body).expect("decodes")
+    });
+    group.finish();
+}
+
+/// Plain serde-derive structs with the generated types' fields and field types, dropping
+/// unknown fields: what the same decoding costs without keeping them. Their fields are never
+/// read; they exist to be decoded.
+#[allow(dead_code)]
+mod mirror {
+    use codegen_runtime::Timestamp;
+    use serde::Deserialize;
+    use sinch_sms_webhooks::{DeliveryReportSmsPayloadType, IncomingSmsPayloadType, StatusStatus};
+
+    #[derive(Deserialize)]
+    pub struct IncomingSms {
+        pub r#type: IncomingSmsPayloadType,
+        pub id: String,
+        pub from: String,
+        pub to: String,
+        pub body: String,
+        pub received_at: Timestamp,
+        pub operator_id: Option<String>,
+        pub client_reference: Option<String>,
+        pub sent_at: Option<Timestamp>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct DeliveryReportSms {
+        pub r#type: DeliveryReportSmsPayloadType,
+        pub batch_id: String,
+        pub statuses: Vec<Status>,
+        pub total_message_count: i32,
+        pub client_reference: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Status {
+        pub code: Option<i64>,
+        pub status: Option<StatusStatus>,
+        pub count: Option<i64>,
+        pub recipients: Option<Vec<String>>,
+    }
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .sample_size(50)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = decode, preservation
+}
+criterion_main!(benches);
