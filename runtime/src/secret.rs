@@ -5,8 +5,6 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer};
 use serde::ser::{Serialize, Serializer};
 
-use crate::Unknowns;
-
 /// A password, token or shared secret. `Debug` prints `Secret(***)` and there is no `Display`.
 ///
 /// Generated models type fields such as a webhook's `secret` with it, and API credentials hold
@@ -64,14 +62,10 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
-/// A secret is a typed string: the spec describes it, so it holds nothing unknown.
-impl Unknowns for Secret {
-    fn collect_unknowns(&self, _: &mut String, _: &mut Vec<String>) {}
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Unknowns;
 
     const VALUE: &str = "zz-very-secret-7f3a";
 

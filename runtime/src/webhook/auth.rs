@@ -22,6 +22,8 @@ use http::HeaderMap;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::Secret;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// Length in bytes of an HMAC-SHA256 signature.
@@ -41,43 +43,6 @@ const WRONG_TAG_LENGTH: &str = "does not decode to the 32 bytes of an HMAC-SHA25
 const NOT_UNIX_SECONDS: &str = "is not a whole number of Unix seconds";
 const NOT_BASIC: &str = "does not use the Basic scheme";
 const NOT_BASE64_CREDENTIALS: &str = "does not hold Base64-encoded Basic credentials";
-
-/// A shared secret or password. `Debug` never shows the value.
-///
-/// Keeping secrets in their own type means a `{:?}` of a configuration or a verifier cannot
-/// leak them into logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The secret value itself; call this only where the value is needed, never to log it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Self::new(value)
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Self::new(value)
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
 
 /// How a spec's HMAC scheme signs a callback. Generated crates declare one as a `const`.
 ///

@@ -19,6 +19,8 @@ pub mod example;
 mod payload;
 mod receiver;
 
-pub use auth::{AuthError, Encoding, HmacScheme, Secret, Signed, Verifier};
+/// The crate's [`Secret`], named here too because verifiers are built from one.
+pub use crate::Secret;
+pub use auth::{AuthError, Encoding, HmacScheme, Signed, Verifier};
 pub use payload::{decode, dedup_key, Discriminator, MalformedBody, Messages, UnknownEvent};
 pub use receiver::{Callback, Decode, Deliver, Dispatcher, Outcome, Receiver, Record, Rejection};
