@@ -37,6 +37,16 @@ pub struct CrateExample {
 }
 
 impl Api {
+    /// Whether a value of `ty` is one piece of text on the wire: a string, number, boolean,
+    /// date-time or enum value (what a dedup key or a query parameter can hold).
+    pub fn is_scalar(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Named(id) => matches!(self.types[id.0].kind, TypeKind::Enum { .. }),
+            Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean | Ty::DateTime => true,
+            _ => false,
+        }
+    }
+
     /// The fields a JSON pointer walks through, from a value of type `ty`, as (struct, field
     /// index) pairs; the last field's type is a scalar.
     pub fn resolve_pointer(&self, ty: &Ty, pointer: &str) -> Result<Vec<(usize, usize)>, String> {
@@ -56,12 +66,7 @@ impl Api {
             steps.push((id.0, index));
             current = &fields[index].ty;
         }
-        let scalar = match current {
-            Ty::Named(id) => matches!(self.types[id.0].kind, TypeKind::Enum { .. }),
-            Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean | Ty::DateTime => true,
-            _ => false,
-        };
-        if steps.is_empty() || !scalar {
+        if steps.is_empty() || !self.is_scalar(current) {
             return Err(format!("`{pointer}` does not lead to a scalar property"));
         }
         Ok(steps)

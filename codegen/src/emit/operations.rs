@@ -160,12 +160,7 @@ fn paging(space: &Space, params: &[(&Parameter, Ident)], responses: &[Reply]) ->
 
 /// A parameter's Rust type; what a query string cannot carry as a value travels as text.
 fn param_type(space: &Space, param: &Parameter) -> TokenStream {
-    let scalar = match &param.ty {
-        Ty::String | Ty::Integer(_) | Ty::Number | Ty::Boolean | Ty::DateTime => true,
-        Ty::Named(id) => space.is_enum(*id),
-        _ => false,
-    };
-    let ty = if scalar { space.rust_type(&param.ty, None) } else { quote!(String) };
+    let ty = if space.api.is_scalar(&param.ty) { space.rust_type(&param.ty, None) } else { quote!(String) };
     if param.required {
         ty
     } else {
