@@ -34,7 +34,7 @@ pub fn one_line(text: &str) -> String {
     lines(text).join(" ").trim().replace('|', "\\|")
 }
 
-fn pad(line: String) -> String {
+pub fn pad(line: String) -> String {
     if line.is_empty() {
         line
     } else {

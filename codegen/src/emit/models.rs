@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use proc_macro2::Literal;
+use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
 use quote::quote;
 
 use super::{docs, format_items, ident, runtime_imports, source_file, Space};
@@ -47,43 +47,125 @@ pub fn models_rs(space: &Space, header: &str) -> String {
 fn item(space: &Space, id: TypeId) -> String {
     let def = &space.api.types[id.0];
     let name = space.name(id);
-    let doc = docs::attrs(&type_doc(space, id));
     match &def.kind {
         TypeKind::Alias(ty) => {
             // An alias is transparent: the struct whose field closes a cycle boxes it.
+            let doc = docs::attrs(&type_doc(space, id));
             let ty = space.rust_type(ty, None);
             format_items(quote!(#doc pub type #name = #ty;))
         }
         TypeKind::Struct { fields } => {
             let field_names = &space.names.fields[id.0];
-            let unknown = ident(&space.names.unknown_field[id.0]);
-            let field_tokens = fields.iter().zip(field_names).map(|(field, name)| {
-                let doc = docs::attrs(&field_doc(field));
-                let name = ident(name);
-                let ty = space.rust_type(&field.ty, Some(id));
-                let ty = if field.required { ty } else { quote!(Option<#ty>) };
-                quote!(#doc pub #name: #ty,)
-            });
-            let derives = if space.derives_default[id.0] {
-                quote!(#[derive(Debug, Clone, PartialEq, Default)])
-            } else {
-                quote!(#[derive(Debug, Clone, PartialEq)])
-            };
-            let unknown_doc = " Fields the spec does not name, kept so that encoding reproduces the input.";
-            let mut out = format_items(quote! {
-                #doc
-                #derives
-                pub struct #name {
-                    #(#field_tokens)*
-                    #[doc = #unknown_doc]
-                    pub #unknown: UnknownFields,
-                }
-            });
-            out.push_str(&object_macro(&name.to_string(), fields, field_names, &unknown.to_string()));
+            let unknown = &space.names.unknown_field[id.0];
+            let declaration = StructDeclaration::of(space, id, fields);
+            let mut out = declaration.text();
+            out.push_str(&object_macro(&declaration.name.to_string(), fields, field_names, unknown));
             out
         }
         TypeKind::Enum { .. } => String::new(),
     }
+}
+
+const UNKNOWN_DOC: &str = "Fields the spec does not name, kept so that encoding reproduces the input.";
+
+/// A struct of the models: its doc, name, and fields as (doc, identifier, type).
+struct StructDeclaration {
+    doc: String,
+    derives_default: bool,
+    name: Ident,
+    fields: Vec<(String, Ident, TokenStream)>,
+}
+
+/// Lines no longer than this are printed by prettyplease as they are; longer ones it may
+/// break (its margin is 89 columns).
+const UNBROKEN_WIDTH: usize = 80;
+
+impl StructDeclaration {
+    fn of(space: &Space, id: TypeId, fields: &[Field]) -> Self {
+        let field_names = &space.names.fields[id.0];
+        let unknown = ident(&space.names.unknown_field[id.0]);
+        StructDeclaration {
+            doc: type_doc(space, id),
+            derives_default: space.derives_default[id.0],
+            name: space.name(id),
+            fields: fields
+                .iter()
+                .zip(field_names)
+                .map(|(field, name)| {
+                    let ty = space.rust_type(&field.ty, Some(id));
+                    let ty = if field.required { ty } else { quote!(Option<#ty>) };
+                    (field_doc(field), ident(name), ty)
+                })
+                .chain([(UNKNOWN_DOC.to_owned(), unknown, quote!(UnknownFields))])
+                .collect(),
+        }
+    }
+
+    /// The declaration as prettyplease prints it.
+    ///
+    /// Models are most of what a large spec generates, and building their tokens, parsing
+    /// them back with syn and printing them took most of codegen's time (see BENCHMARKS.md);
+    /// so a struct is written out directly, in the layout prettyplease gives it, unless a
+    /// field's line is long enough that prettyplease might break it: then prettyplease
+    /// prints it. A test checks that both ways give the same text.
+    fn text(&self) -> String {
+        let fields: Vec<(&str, String, String)> = self
+            .fields
+            .iter()
+            .map(|(doc, name, ty)| (doc.as_str(), name.to_string(), type_text(ty)))
+            .collect();
+        let fits = fields.iter().all(|(_, name, ty)| "    pub : ,".len() + name.len() + ty.len() <= UNBROKEN_WIDTH);
+        if !fits {
+            return self.formatted();
+        }
+        let mut out = String::new();
+        push_doc_lines(&mut out, "", &self.doc);
+        let derives = if self.derives_default { "Debug, Clone, PartialEq, Default" } else { "Debug, Clone, PartialEq" };
+        let _ = writeln!(out, "#[derive({derives})]\npub struct {} {{", self.name);
+        for (doc, name, ty) in fields {
+            push_doc_lines(&mut out, "    ", doc);
+            let _ = writeln!(out, "    pub {name}: {ty},");
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The declaration built as tokens and printed by prettyplease.
+    fn formatted(&self) -> String {
+        let doc = docs::attrs(&self.doc);
+        let derives = if self.derives_default {
+            quote!(#[derive(Debug, Clone, PartialEq, Default)])
+        } else {
+            quote!(#[derive(Debug, Clone, PartialEq)])
+        };
+        let name = &self.name;
+        let fields = self.fields.iter().map(|(doc, name, ty)| {
+            let doc = docs::attrs(doc);
+            quote!(#doc pub #name: #ty,)
+        });
+        format_items(quote!(#doc #derives pub struct #name { #(#fields)* }))
+    }
+}
+
+/// Doc lines as prettyplease prints `#[doc]` attributes: `///` and the text, without
+/// trailing spaces.
+fn push_doc_lines(out: &mut String, indent: &str, doc: &str) {
+    for line in docs::lines(doc) {
+        let line = docs::pad(line);
+        let _ = writeln!(out, "{indent}///{}", line.trim_end_matches(' '));
+    }
+}
+
+/// A type's tokens as prettyplease prints a type: `Option<Vec<Box<Name>>>`.
+fn type_text(tokens: &TokenStream) -> String {
+    let mut out = String::new();
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => out.push_str(", "),
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    out
 }
 
 /// `codegen_runtime::object!(...)`, one field per line.
@@ -163,4 +245,70 @@ pub fn constraint_text(c: &Constraints) -> Vec<String> {
     .into_iter()
     .flatten()
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declaration(doc: &str, fields: &[(&str, &str, TokenStream)]) -> StructDeclaration {
+        StructDeclaration {
+            doc: doc.to_owned(),
+            derives_default: doc.len() % 2 == 0,
+            name: ident("Payload"),
+            fields: fields.iter().map(|(doc, name, ty)| (doc.to_string(), ident(name), ty.clone())).collect(),
+        }
+    }
+
+    #[test]
+    fn structs_are_written_as_prettyplease_prints_them() {
+        let docs = [
+            "",
+            "One line.",
+            "First paragraph.\n\nSecond, with trailing spaces   \n- a list\n  continued",
+            "/ starts with a slash\n```\n  indented code\n```",
+            "Has <html> and [brackets] and https://example.com",
+        ];
+        let types = [
+            quote!(String),
+            quote!(Option<Vec<Box<Payload>>>),
+            quote!(IndexMap<String, Value>),
+            quote!(Option<Map<String, Value>>),
+        ];
+        for doc in docs {
+            let fields: Vec<(&str, &str, TokenStream)> = types
+                .iter()
+                .zip(["r#type", "items", "by_channel", "extra"])
+                .map(|(ty, name)| (doc, name, ty.clone()))
+                .collect();
+            let declaration = declaration(doc, &fields);
+            assert_eq!(declaration.text(), declaration.formatted(), "doc {doc:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_prettyplease_might_break_is_left_to_it() {
+        let long = "a_field_name_long_enough_that_the_line_passes_the_margin";
+        let declaration = declaration("Doc.", &[("", long, quote!(Option<IndexMap<String, Vec<SomeLongTypeName>>>))]);
+        assert_eq!(declaration.text(), declaration.formatted());
+    }
+
+    #[test]
+    fn the_specs_models_are_written_as_prettyplease_prints_them() {
+        let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+        for entry in std::fs::read_dir(specs).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let api = crate::spec::read(&path).unwrap();
+            let names = crate::naming::resolve(&api);
+            let space = Space::new(&api, &names);
+            for id in (0..api.types.len()).map(TypeId) {
+                let TypeKind::Struct { fields } = &api.types[id.0].kind else { continue };
+                let declaration = StructDeclaration::of(&space, id, fields);
+                assert_eq!(declaration.text(), declaration.formatted(), "{}", path.display());
+            }
+        }
+    }
 }

@@ -39,7 +39,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         for action in ["publish", "subscribe"] {
             if channel.contains_key(action) {
                 let loc = channel_loc.join(action);
-                let operation = reader.operation(&loc, &address, action, &channel, &security)?;
+                let operation = reader.operation(&loc, &address, action, channel, &security)?;
                 ids.push((operation.id.clone(), loc));
                 operations.push(operation);
             }
@@ -88,7 +88,7 @@ impl Reader<'_> {
         security: &[Vec<String>],
     ) -> Result<Operation> {
         let op = object_at(self.docs, loc)?;
-        let id = text(&op, "operationId").unwrap_or_else(|| format!("{action} {address}").to_upper_camel_case());
+        let id = text(op, "operationId").unwrap_or_else(|| format!("{action} {address}").to_upper_camel_case());
         let mut messages = Vec::new();
         if op.contains_key("message") {
             let message_loc = loc.join("message");
@@ -116,8 +116,8 @@ impl Reader<'_> {
             id,
             action: action.to_owned(),
             address: address.to_owned(),
-            summary: text(&op, "summary"),
-            description: text(&op, "description").or_else(|| text(channel, "description")),
+            summary: text(op, "summary"),
+            description: text(op, "description").or_else(|| text(channel, "description")),
             messages,
             parameters: Vec::new(),
             request_body: None,
@@ -139,11 +139,11 @@ impl Reader<'_> {
         let message = object_at(self.docs, &target)?;
         let payload = match message.get("payload") {
             None => None,
-            Some(_) if !self.is_json_schema(&message) => {
+            Some(_) if !self.is_json_schema(message) => {
                 self.warnings.push(format!(
                     "{}: schemaFormat {:?} is not supported; the payload is typed as serde_json::Value",
                     self.docs.describe(&target),
-                    text(&message, "schemaFormat").unwrap_or_default()
+                    text(message, "schemaFormat").unwrap_or_default()
                 ));
                 Some(crate::ir::Ty::Any)
             }
@@ -152,14 +152,14 @@ impl Reader<'_> {
         let id = MessageId(self.messages.len());
         self.messages.push(Message {
             key,
-            name: text(&message, "name"),
-            title: text(&message, "title"),
-            summary: text(&message, "summary"),
-            description: describe(&message).filter(|_| message.contains_key("description")),
-            content_type: text(&message, "contentType"),
+            name: text(message, "name"),
+            title: text(message, "title"),
+            summary: text(message, "summary"),
+            description: describe(message).filter(|_| message.contains_key("description")),
+            content_type: text(message, "contentType"),
             payload,
-            examples: examples(&message),
-            dedup_key: super::extensions::dedup_key(self.docs, &target, &message)?,
+            examples: examples(message),
+            dedup_key: super::extensions::dedup_key(self.docs, &target, message)?,
         });
         self.message_locs.push(target.clone());
         self.message_ids.insert(target, id);

@@ -8,8 +8,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
+use elsa::FrozenVec;
 use serde_json::Value;
 
 use super::spans;
@@ -50,12 +50,15 @@ struct Document {
     /// The path as the user (or the referring document) named it.
     path: PathBuf,
     source: String,
-    value: Rc<Value>,
+    value: Value,
 }
 
 /// Every document reachable from the root spec.
+///
+/// Documents are only ever added, never changed, so values borrowed from one stay valid while
+/// a `$ref` loads another: the readers walk the documents without copying them.
 pub struct Documents {
-    files: RefCell<Vec<Document>>,
+    files: FrozenVec<Box<Document>>,
     by_path: RefCell<HashMap<PathBuf, FileId>>,
 }
 
@@ -63,34 +66,40 @@ impl Documents {
     /// Loads the root document.
     pub fn open(path: &Path) -> Result<(Documents, Loc)> {
         let documents = Documents {
-            files: RefCell::new(Vec::new()),
+            files: FrozenVec::new(),
             by_path: RefCell::new(HashMap::new()),
         };
         let file = documents.load(path)?;
         Ok((documents, Loc { file, pointer: String::new() }))
     }
 
-    pub fn path(&self, file: FileId) -> PathBuf {
-        self.files.borrow()[file.0].path.clone()
+    pub fn path(&self, file: FileId) -> &Path {
+        &self.document(file).path
     }
 
     /// The whole value of a file.
-    pub fn root(&self, file: FileId) -> Rc<Value> {
-        Rc::clone(&self.files.borrow()[file.0].value)
+    pub fn root(&self, file: FileId) -> &Value {
+        &self.document(file).value
+    }
+
+    fn document(&self, file: FileId) -> &Document {
+        &self.files[file.0]
     }
 
     /// The value at `loc`, which must exist (locations come from walking the documents).
-    pub fn get(&self, loc: &Loc) -> Result<Value> {
-        self.root(loc.file)
-            .pointer(&loc.pointer)
-            .cloned()
+    pub fn get(&self, loc: &Loc) -> Result<&Value> {
+        self.find(loc)
             .ok_or_else(|| self.error(loc, "internal: no value at this location"))
+    }
+
+    /// The value at `loc`, if there is one.
+    pub fn find(&self, loc: &Loc) -> Option<&Value> {
+        lookup(self.root(loc.file), &loc.pointer)
     }
 
     /// A diagnostic pointing at `loc`, with its line and column when they can be found.
     pub fn error(&self, loc: &Loc, message: impl Into<String>) -> Diagnostic {
-        let files = self.files.borrow();
-        let document = &files[loc.file.0];
+        let document = self.document(loc.file);
         let mut diagnostic = Diagnostic::new(&document.path, message);
         diagnostic.line_col = spans::line_col(&document.source, &loc.pointer);
         diagnostic.pointer = Some(loc.pointer.clone());
@@ -105,8 +114,7 @@ impl Documents {
         let mut current = loc.clone();
         let mut seen = vec![current.clone()];
         loop {
-            let value = self.get(&current)?;
-            let Some(reference) = value.get("$ref") else {
+            let Some(reference) = self.get(&current)?.get("$ref") else {
                 return Ok(current);
             };
             let Some(reference) = reference.as_str() else {
@@ -160,7 +168,7 @@ impl Documents {
                 .with_help("write fragments as JSON pointers, e.g. '#/components/schemas/Name'"));
         }
         let target = Loc { file, pointer };
-        if self.root(file).pointer(&target.pointer).is_none() {
+        if lookup(self.root(file), &target.pointer).is_none() {
             return Err(self
                 .error(at, format!("unresolved `$ref` {reference:?}: {} does not exist", self.describe(&target)))
                 .with_help("fix the reference or add the missing definition"));
@@ -180,13 +188,12 @@ impl Documents {
         }
         let source = read_source(path)?;
         let value = parse(path, &source)?;
-        let mut files = self.files.borrow_mut();
-        let id = FileId(files.len());
-        files.push(Document {
+        let id = FileId(self.files.len());
+        self.files.push(Box::new(Document {
             path: path.to_path_buf(),
             source,
-            value: Rc::new(value),
-        });
+            value,
+        }));
         self.by_path.borrow_mut().insert(key, id);
         Ok(id)
     }
@@ -241,11 +248,52 @@ fn parse(path: &Path, source: &str) -> Result<Value> {
 /// YAML 1.2 core schema: only `true`/`false` are booleans, so the `on`/`off`/`yes`/`no` that
 /// real specs leave unquoted in enums stay the strings their authors meant; duplicate keys
 /// are an error rather than silently dropping one definition.
+///
+/// The node and event budgets scale with [`MAX_DOCUMENT_BYTES`] (a node takes at least two
+/// bytes of text) instead of serde-saphyr's defaults, which refuse a spec of 10,000 schemas.
+/// What the byte limit cannot bound, alias expansion and nesting depth, keeps the crate's
+/// defaults.
 pub fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::Error;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_DOCUMENT_BYTES / 2;
+    budget.max_events = MAX_DOCUMENT_BYTES;
+    options.budget = Some(budget);
     options
+}
+
+/// RFC 6901 lookup, as `Value::pointer` does it, but copying a segment only when it holds an
+/// escape: readers look up deep pointers once per schema and property.
+fn lookup<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let mut current = root;
+    for segment in pointer.strip_prefix('/')?.split('/') {
+        let unescaped;
+        let segment = if segment.contains('~') {
+            unescaped = segment.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            segment
+        };
+        current = match current {
+            Value::Object(map) => map.get(segment)?,
+            Value::Array(items) => items.get(array_index(segment)?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// An array index as RFC 6901 writes it: digits, without leading zeros.
+fn array_index(segment: &str) -> Option<usize> {
+    if segment.starts_with('+') || (segment.starts_with('0') && segment.len() > 1) {
+        return None;
+    }
+    segment.parse().ok()
 }
 
 fn percent_decode(fragment: &str) -> String {

@@ -146,7 +146,7 @@ const EXAMPLE_HELP: &str = "write e.g. `x-codegen: {examples: [{name: stand_in, 
 /// its `path`, relative to the spec.
 pub fn crate_examples(docs: &Documents, root: &Loc) -> Result<Vec<CrateExample>> {
     let loc = root.join("x-codegen").join("examples");
-    let Some(value) = docs.root(loc.file).pointer(&loc.pointer).cloned() else {
+    let Some(value) = docs.find(&loc) else {
         return Ok(Vec::new());
     };
     let Value::Array(entries) = value else {

@@ -59,32 +59,32 @@ struct Info {
 fn read_info(docs: &Documents, root: &Loc) -> Result<Info> {
     let loc = root.join("info");
     let info = object_at(docs, &loc)?;
-    let Some(title) = text(&info, "title") else {
+    let Some(title) = text(info, "title") else {
         return Err(docs
             .error(&loc, "`info.title` is missing")
             .with_help("give the API a title, e.g. `title: Orders API`"));
     };
     Ok(Info {
         title,
-        version: text(&info, "version").unwrap_or_default(),
-        description: text(&info, "description"),
+        version: text(info, "version").unwrap_or_default(),
+        description: text(info, "description"),
     })
 }
 
 /// The mapping at `loc` (after following `$ref`s); a clear error if it is something else.
-fn object_at(docs: &Documents, loc: &Loc) -> Result<Map<String, Value>> {
+fn object_at<'d>(docs: &'d Documents, loc: &Loc) -> Result<&'d Map<String, Value>> {
     let target = docs.follow(loc)?;
     match docs.get(&target)? {
         Value::Object(map) => Ok(map),
         other => Err(docs
-            .error(&target, format!("expected a mapping, found {}", schema::kind_of(&other)))
+            .error(&target, format!("expected a mapping, found {}", schema::kind_of(other)))
             .with_help("see the AsyncAPI/OpenAPI specification for the shape of this object")),
     }
 }
 
 /// The keys of the optional mapping at `loc`, in document order.
 fn keys_at(docs: &Documents, loc: &Loc) -> Result<Vec<String>> {
-    match docs.root(loc.file).pointer(&loc.pointer) {
+    match docs.find(loc) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(_) => Ok(object_at(docs, loc)?.keys().cloned().collect()),
     }
@@ -108,24 +108,24 @@ fn read_security_schemes(docs: &Documents, root: &Loc) -> Result<Vec<SecuritySch
     let mut out = Vec::new();
     for key in keys_at(docs, &schemes)? {
         let scheme = object_at(docs, &schemes.join(&key))?;
-        let kind_name = text(&scheme, "type").unwrap_or_default();
-        let scheme_name = text(&scheme, "scheme").map(|s| s.to_ascii_lowercase());
+        let kind_name = text(scheme, "type").unwrap_or_default();
+        let scheme_name = text(scheme, "scheme").map(|s| s.to_ascii_lowercase());
         let kind = match (kind_name.as_str(), scheme_name.as_deref()) {
             ("httpBasicAuth" | "userPassword", _) | ("http", Some("basic")) => SecurityKind::HttpBasic,
             ("http", Some("bearer")) => SecurityKind::HttpBearer {
-                format: text(&scheme, "bearerFormat"),
+                format: text(scheme, "bearerFormat"),
             },
             ("apiKey" | "httpApiKey", _) => SecurityKind::ApiKey {
-                location: text(&scheme, "in").unwrap_or_default(),
-                name: text(&scheme, "name").unwrap_or_default(),
+                location: text(scheme, "in").unwrap_or_default(),
+                name: text(scheme, "name").unwrap_or_default(),
             },
             (other, _) => SecurityKind::Other(other.to_owned()),
         };
-        let signature = extensions::signature(docs, &schemes.join(&key), &scheme)?;
+        let signature = extensions::signature(docs, &schemes.join(&key), scheme)?;
         out.push(SecurityScheme {
             key,
             kind,
-            description: text(&scheme, "description"),
+            description: text(scheme, "description"),
             signature,
         });
     }
@@ -134,7 +134,7 @@ fn read_security_schemes(docs: &Documents, root: &Loc) -> Result<Vec<SecuritySch
 
 /// A list of security requirement objects → alternatives of scheme keys.
 fn read_security_requirements(docs: &Documents, loc: &Loc) -> Result<Option<Vec<Vec<String>>>> {
-    match docs.root(loc.file).pointer(&loc.pointer) {
+    match docs.find(loc) {
         None => Ok(None),
         Some(Value::Array(alternatives)) => Ok(Some(
             alternatives

@@ -61,7 +61,7 @@ struct OperationReader<'a, 'b> {
 impl OperationReader<'_, '_> {
     fn read(&mut self, address: &str, method: &str, item_loc: &Loc, default_security: &[Vec<String>]) -> Result<Operation> {
         let op = object_at(self.docs, self.loc)?;
-        let id = text(&op, "operationId").unwrap_or_else(|| format!("{method} {address}").to_upper_camel_case());
+        let id = text(op, "operationId").unwrap_or_else(|| format!("{method} {address}").to_upper_camel_case());
         let mut parameters = self.parameters(&item_loc.join("parameters"), &id)?;
         for parameter in self.parameters(&self.loc.join("parameters"), &id)? {
             parameters.retain(|p| p.name != parameter.name || p.location != parameter.location);
@@ -78,8 +78,8 @@ impl OperationReader<'_, '_> {
             id,
             action: method.to_ascii_uppercase(),
             address: address.to_owned(),
-            summary: text(&op, "summary"),
-            description: text(&op, "description"),
+            summary: text(op, "summary"),
+            description: text(op, "description"),
             messages: Vec::new(),
             parameters,
             request_body,
@@ -88,7 +88,7 @@ impl OperationReader<'_, '_> {
     }
 
     fn parameters(&mut self, loc: &Loc, operation_id: &str) -> Result<Vec<Parameter>> {
-        let count = match self.docs.root(loc.file).pointer(&loc.pointer) {
+        let count = match self.docs.find(loc) {
             None => return Ok(Vec::new()),
             Some(Value::Array(list)) => list.len(),
             Some(_) => {
@@ -102,7 +102,7 @@ impl OperationReader<'_, '_> {
         for index in 0..count {
             let param_loc = self.docs.follow(&loc.join(&index.to_string()))?;
             let param = object_at(self.docs, &param_loc)?;
-            let (Some(name), Some(location)) = (text(&param, "name"), text(&param, "in")) else {
+            let (Some(name), Some(location)) = (text(param, "name"), text(param, "in")) else {
                 return Err(self
                     .docs
                     .error(&param_loc, "a parameter needs `name` and `in`")
@@ -117,7 +117,7 @@ impl OperationReader<'_, '_> {
             };
             out.push(Parameter {
                 required: param.get("required").and_then(Value::as_bool).unwrap_or(location == "path"),
-                doc: text(&param, "description"),
+                doc: text(param, "description"),
                 name,
                 location,
                 ty,
@@ -140,7 +140,7 @@ impl OperationReader<'_, '_> {
             };
             out.push(Response {
                 body: self.body(&loc, &name)?,
-                doc: describe(&response),
+                doc: describe(response),
                 status,
             });
         }

@@ -6,6 +6,7 @@
 //! (same fields, values and docs) are interned into one.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
@@ -55,11 +56,11 @@ impl<'a> TypeSpace<'a> {
         });
         self.declared.insert(loc.clone(), id);
         let schema = self.schema_at(loc)?;
-        let doc = describe(&schema);
+        let doc = describe(schema);
         let kind = if schema.contains_key("$ref") {
-            TypeKind::Alias(self.convert_schema(loc, &schema, &hint.path)?)
+            TypeKind::Alias(self.convert_schema(loc, schema, &hint.path)?)
         } else {
-            match self.convert_body(loc, &schema, &hint.path)? {
+            match self.convert_body(loc, schema, &hint.path)? {
                 Shape::Kind(kind) => kind,
                 Shape::Ty(ty) => TypeKind::Alias(ty),
             }
@@ -71,7 +72,7 @@ impl<'a> TypeSpace<'a> {
     /// The type of the schema at `loc`; `path` names inline types found inside it.
     pub fn convert(&mut self, loc: &Loc, path: &[String]) -> Result<Ty> {
         let schema = self.schema_at(loc)?;
-        self.convert_schema(loc, &schema, path)
+        self.convert_schema(loc, schema, path)
     }
 
     /// [`convert`](Self::convert) for a schema the caller has already read from `loc`.
@@ -80,7 +81,7 @@ impl<'a> TypeSpace<'a> {
             let target = self.docs.follow(loc)?;
             let name = match target.last_segment() {
                 Some(segment) => segment,
-                None => file_stem(&self.docs.path(target.file)),
+                None => file_stem(self.docs.path(target.file)),
             };
             return Ok(Ty::Named(self.declare(&target, &name)?));
         }
@@ -108,13 +109,15 @@ impl<'a> TypeSpace<'a> {
         id
     }
 
-    fn schema_at(&self, loc: &Loc) -> Result<Map<String, Value>> {
+    /// The schema at `loc`: a mapping, or a boolean schema, which reads as an empty mapping.
+    fn schema_at(&self, loc: &Loc) -> Result<&'a Map<String, Value>> {
+        static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
         match self.docs.get(loc)? {
             Value::Object(map) => Ok(map),
-            Value::Bool(_) => Ok(Map::new()),
+            Value::Bool(_) => Ok(&EMPTY),
             other => Err(self
                 .docs
-                .error(loc, format!("a schema must be an object, found {}", kind_of(&other)))
+                .error(loc, format!("a schema must be an object, found {}", kind_of(other)))
                 .with_help("write the schema as a mapping, e.g. `type: string`")),
         }
     }
@@ -230,10 +233,10 @@ impl<'a> TypeSpace<'a> {
         let field_path = [path, &[wire.to_owned()]].concat();
         Ok(Field {
             wire: wire.to_owned(),
-            doc: describe(&schema),
-            ty: self.convert_schema(loc, &schema, &field_path)?,
+            doc: describe(schema),
+            ty: self.convert_schema(loc, schema, &field_path)?,
             required: required.iter().any(|r| r == wire),
-            constraints: constraints(&schema),
+            constraints: constraints(schema),
         })
     }
 
@@ -299,7 +302,7 @@ impl<'a> TypeSpace<'a> {
         while let Some(next) = pending.pop() {
             let at = self.docs.follow(&next)?;
             let part = self.schema_at(&at)?;
-            required.extend(self.required_list(&at, &part)?);
+            required.extend(self.required_list(&at, part)?);
             if let Some(Value::Object(properties)) = part.get("properties") {
                 for wire in properties.keys() {
                     let prop_loc = at.join("properties").join(wire);
