@@ -1,4 +1,4 @@
-//! Turns AsyncAPI 2.x and OpenAPI 3.0/3.1 documents into Rust crates.
+//! Turns AsyncAPI 2.x/3.0 and OpenAPI 3.0/3.1 documents into Rust crates.
 //!
 //! The pipeline, one module per stage:
 //! [`spec`] loads YAML, resolves `$ref`s and reads the document into the [`ir`];

@@ -49,7 +49,7 @@ fn an_empty_document_is_refused() {
 
 #[test]
 fn unknown_versions_and_formats_are_named() {
-    assert_contains(&error_of("asyncapi: 3.0.0\ninfo: {title: T}\n", &[]), &["AsyncAPI 3.0.0 is not supported", ":1:"]);
+    assert_contains(&error_of("asyncapi: 4.0.0\ninfo: {title: T}\n", &[]), &["AsyncAPI 4.0.0 is not supported", ":1:"]);
     assert_contains(&error_of("openapi: 4.0.0\ninfo: {title: T}\n", &[]), &["OpenAPI 4.0.0 is not supported"]);
     assert_contains(&error_of("swagger: '2.0'\n", &[]), &["Swagger 2.0 is not supported"]);
     assert_contains(&error_of("title: nothing\n", &[]), &["no `asyncapi` or `openapi` version field"]);

@@ -1,10 +1,12 @@
 //! Reading spec documents into the IR.
 //!
 //! `documents` loads files and follows `$ref`s, `schema` turns JSON Schemas into the type
-//! space, and `asyncapi`/`openapi` read the rest of each format (channels, operations,
-//! messages, security schemes). The format is recognised by its version field.
+//! space, and `asyncapi` (2.x), `asyncapi3` (3.0) and `openapi` read the rest of each format
+//! (channels, operations, messages, security schemes). The format is recognised by its
+//! version field.
 
 mod asyncapi;
+mod asyncapi3;
 mod documents;
 mod extensions;
 mod openapi;
@@ -33,9 +35,10 @@ pub fn read(path: &Path) -> Result<Api> {
     let version = |key: &str| top.get(key).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
     match (version("asyncapi"), version("openapi"), version("swagger")) {
         (Some(v), _, _) if v.starts_with("2.") => asyncapi::read(&docs, &root, &v),
+        (Some(v), _, _) if v.starts_with("3.") => asyncapi3::read(&docs, &root, &v),
         (Some(v), _, _) => Err(docs
             .error(&root.join("asyncapi"), format!("AsyncAPI {v} is not supported"))
-            .with_help("this generator reads AsyncAPI 2.0 to 2.6")),
+            .with_help("this generator reads AsyncAPI 2.0 to 2.6 and 3.0")),
         (_, Some(v), _) if v.starts_with("3.0") || v.starts_with("3.1") => openapi::read(&docs, &root, &v),
         (_, Some(v), _) => Err(docs
             .error(&root.join("openapi"), format!("OpenAPI {v} is not supported"))
@@ -47,6 +50,15 @@ pub fn read(path: &Path) -> Result<Api> {
             .error(&root, "not an AsyncAPI or OpenAPI document: no `asyncapi` or `openapi` version field")
             .with_help("add `asyncapi: 2.6.0` or `openapi: 3.1.0` at the top")),
     }
+}
+
+/// Reads a spec given as text, written to a temporary file first.
+#[cfg(test)]
+pub(crate) fn read_text(spec: &str) -> Result<Api> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("spec.yaml");
+    std::fs::write(&path, spec).expect("the spec is written");
+    read(&path)
 }
 
 /// The `info` block: title, version and description.
