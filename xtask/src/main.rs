@@ -2,6 +2,7 @@
 
 mod bench_report;
 mod compile_times;
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,7 +34,7 @@ enum Command {
     },
     /// Turn any spec file into a standalone crate (to try the generator on other specs).
     Generate {
-        /// The AsyncAPI 2.x or OpenAPI 3.0/3.1 document (YAML or JSON).
+        /// The AsyncAPI 2.x/3.0 or OpenAPI 3.0/3.1 document (YAML or JSON).
         spec: PathBuf,
         /// The directory to write the crate to (created or replaced).
         #[arg(long)]
@@ -50,6 +51,23 @@ enum Command {
         /// Also time `--release` builds.
         #[arg(long)]
         release: bool,
+    },
+    /// Generate, compile (clippy, warnings denied) and round-trip the examples of every spec of
+    /// a corpus of public specs; print a markdown table, one row per spec.
+    ///
+    /// The specs are the rows of `DIR/MANIFEST.tsv` (`local_path`; fragments skipped), or else
+    /// every YAML/JSON file under DIR with a top-level `asyncapi`/`openapi` key. All crates go
+    /// into one scratch workspace, `<target>/corpus/`. Every row is attempted; exit 1 unless
+    /// all pass.
+    Corpus {
+        /// The corpus directory [default: ../shared/corpus beside the repository].
+        dir: Option<PathBuf>,
+        /// Only the specs whose manifest path contains this text.
+        #[arg(long)]
+        only: Option<String>,
+        /// Pass `--offline` to cargo (when the network is unavailable).
+        #[arg(long)]
+        offline: bool,
     },
     /// Print criterion's results (`cargo bench`) as markdown tables of ratios to baselines.
     ///
@@ -76,6 +94,14 @@ fn main() -> ExitCode {
         }
         Command::Generate { spec, out, crate_name } => generate(&Project::new(root), &spec, &out, crate_name),
         Command::CompileTimes { release } => report_failure(compile_times::run(root, release)),
+        Command::Corpus { dir, only, offline } => {
+            let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
+            match corpus::run(root, &corpus::Options { dir, only, offline }) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(error) => report_failure(Err(error)),
+            }
+        }
         Command::BenchReport { best_of_two } => {
             report_failure(bench_report::run(&bench_report::target_dir(root), best_of_two))
         }
