@@ -5,11 +5,12 @@
 //! where two would collide (`MessageChannelIdentity`). What still collides gets a numeric
 //! suffix, declared types first, in spec order. Any spelling gives a valid identifier:
 //! non-ASCII is transliterated, keywords become raw identifiers or get a suffix, and leading
-//! digits get a prefix.
+//! digits get a prefix. Security schemes that sign callbacks get a `SHOUTY_CASE` constant
+//! each, made unique the same way (`ORDER_SIGNATURE`, `ORDER_SIGNATURE_2`).
 
 use std::collections::{BTreeMap, HashSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::ir::{Api, NameHint, TypeDef, TypeKind};
 
@@ -18,6 +19,9 @@ const RESERVED_TYPE_NAMES: [&str; 16] = [
     "Box", "Err", "IndexMap", "Map", "None", "Ok", "Option", "Result", "Secret", "Self", "Some", "String",
     "Timestamp", "UnknownFields", "Value", "Vec",
 ];
+
+/// Constants `webhooks.rs` defines beside the security schemes' constants.
+const RESERVED_CONSTANTS: [&str; 2] = ["BY_PAYLOAD", "BY_CHANNEL"];
 
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: [&str; 5] = ["crate", "self", "super", "Self", "_"];
@@ -45,6 +49,9 @@ pub struct Names {
     pub unknown_variant: Vec<String>,
     /// Per operation: a `snake_case` identifier (the module and method of an HTTP operation).
     pub operations: Vec<String>,
+    /// Per security scheme: the `SHOUTY_CASE` constant of a scheme that signs callbacks
+    /// (`x-signature`), `None` for the others.
+    pub security_consts: Vec<Option<String>>,
 }
 
 pub fn resolve(api: &Api) -> Names {
@@ -56,6 +63,7 @@ pub fn resolve(api: &Api) -> Names {
         variants: Vec::new(),
         unknown_variant: Vec::new(),
         operations: operation_names(api),
+        security_consts: security_const_names(api),
     };
     for def in &api.types {
         let (fields, unknown_field) = match &def.kind {
@@ -92,6 +100,15 @@ fn operation_names(api: &Api) -> Vec<String> {
     let mut taken = HashSet::new();
     ids.iter()
         .map(|id| unique(field_ident(&id[prefix.len()..].to_snake_case()), &mut taken, "_"))
+        .collect()
+}
+
+/// The constants of the signing security schemes, in spec order, made unique.
+fn security_const_names(api: &Api) -> Vec<Option<String>> {
+    let mut taken: HashSet<String> = RESERVED_CONSTANTS.iter().map(|n| n.to_string()).collect();
+    api.security_schemes
+        .iter()
+        .map(|scheme| scheme.signature.as_ref().map(|_| unique(shouty(&scheme.key), &mut taken, "_")))
         .collect()
 }
 
@@ -170,6 +187,16 @@ pub fn pascal(text: &str) -> String {
     }
 }
 
+/// A `SHOUTY_SNAKE_CASE` constant name for any string (never a keyword: those are lower case).
+pub fn shouty(text: &str) -> String {
+    let name = deunicode::deunicode(text).to_shouty_snake_case();
+    let name = if name.is_empty() { "SCHEME".to_owned() } else { name };
+    match name.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("N{name}"),
+        _ => name,
+    }
+}
+
 /// A `snake_case` field identifier for any property name.
 pub fn field_ident(wire: &str) -> String {
     let name = deunicode::deunicode(wire).to_snake_case();
@@ -232,6 +259,61 @@ mod tests {
         ] {
             assert_eq!(pascal(value), name, "{value}");
         }
+    }
+
+    #[test]
+    fn odd_scheme_keys_become_valid_constant_names() {
+        for (key, name) in [
+            ("orderSignature", "ORDER_SIGNATURE"),
+            ("order-signature", "ORDER_SIGNATURE"),
+            ("2fa-signature", "N2FA_SIGNATURE"),
+            ("", "SCHEME"),
+            ("--", "SCHEME"),
+            ("_", "SCHEME"),
+            ("Ä-sig", "A_SIG"),
+            ("self", "SELF"),
+        ] {
+            assert_eq!(shouty(key), name, "{key:?}");
+            assert!(syn::parse_str::<syn::Ident>(&shouty(key)).is_ok(), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn security_scheme_constants_that_collide_get_a_suffix() {
+        let signed = r#"
+      x-signature: {digest: hmac-sha256, signedData: '{body}'}"#;
+        let spec = format!(
+            "asyncapi: 2.6.0\ninfo: {{title: T, version: '1'}}\nchannels: {{}}\ncomponents:\n  securitySchemes:
+    orderSignature:
+      type: httpApiKey
+      in: header
+      name: x-signature{signed}
+    basic:
+      type: userPassword
+    order-signature:
+      type: httpApiKey
+      in: header
+      name: x-order-signature{signed}
+    2fa-signature:
+      type: httpApiKey
+      in: header
+      name: x-2fa{signed}
+    byPayload:
+      type: httpApiKey
+      in: header
+      name: x-by-payload{signed}
+"
+        );
+        let api = crate::spec::read_text(&spec).expect("the spec is read");
+        let names = resolve(&api);
+        let expected = [
+            Some("ORDER_SIGNATURE"),
+            None,
+            Some("ORDER_SIGNATURE_2"),
+            Some("N2FA_SIGNATURE"),
+            Some("BY_PAYLOAD_2"),
+        ];
+        assert_eq!(names.security_consts, expected.map(|n| n.map(str::to_owned)));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase};
+use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -303,10 +303,9 @@ fn security_doc(plan: &Plan, doc: &mut String) {
         return;
     }
     doc.push_str("\n## Authentication\n\nBuild the [`Receiver`] with the [`Verifier`](codegen_runtime::webhook::Verifier) for the scheme your sender uses:\n\n");
-    for scheme in schemes {
-        match (&scheme.signature, &scheme.kind) {
-            (Some(_), _) => {
-                let constant = scheme.key.to_shouty_snake_case();
+    for (scheme, constant) in schemes.iter().zip(&plan.space.names.security_consts) {
+        match (constant, &scheme.kind) {
+            (Some(constant), _) => {
                 let _ = writeln!(doc, "- `{}`: `Verifier::hmac({constant}, secret)`, see [`{constant}`].", scheme.key);
             }
             (None, crate::ir::SecurityKind::HttpBasic) => {
@@ -321,9 +320,10 @@ fn security_doc(plan: &Plan, doc: &mut String) {
 }
 
 fn security_consts(plan: &Plan) -> TokenStream {
-    let items = plan.space.api.security_schemes.iter().filter_map(|scheme| {
+    let schemes = plan.space.api.security_schemes.iter().zip(&plan.space.names.security_consts);
+    let items = schemes.filter_map(|(scheme, constant)| {
         let signature = scheme.signature.as_ref()?;
-        let name = ident(&scheme.key.to_shouty_snake_case());
+        let name = ident(constant.as_deref()?);
         let doc = docs::attrs(&format!(
             "How the `{}` scheme signs a callback: HMAC-SHA256 in `{}`.{}",
             scheme.key,
@@ -765,9 +765,9 @@ fn decoding(plan: &Plan) -> TokenStream {
         .collect();
     let addresses = plan.routing.channels.iter().map(|c| &c.address);
     let channel_count = Literal::usize_unsuffixed(channels.len());
-    let hmac = match api.security_schemes.iter().find(|s| s.signature.is_some()) {
-        Some(scheme) => {
-            let name = ident(&scheme.key.to_shouty_snake_case());
+    let hmac = match plan.space.names.security_consts.iter().flatten().next() {
+        Some(constant) => {
+            let name = ident(constant);
             quote!(Some(#name))
         }
         None => quote!(None),

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use elsa::FrozenVec;
 use serde_json::Value;
+use serde_saphyr::budget::BudgetBreach;
 
 use super::spans;
 use crate::diagnostic::{Diagnostic, Result};
@@ -217,21 +218,40 @@ fn read_source(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::new(path, format!("the file is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
-            .with_help("save the spec as UTF-8")
+        let valid_up_to = e.utf8_error().valid_up_to();
+        let mut diagnostic = Diagnostic::new(path, format!("the file is not UTF-8 (byte {valid_up_to})"))
+            .with_help("save the spec as UTF-8");
+        diagnostic.line_col = Some(line_col_of_byte(e.as_bytes(), valid_up_to));
+        diagnostic
     })
+}
+
+/// The 1-based line and column (in characters) of the byte at `offset`, which follows a valid
+/// UTF-8 prefix.
+fn line_col_of_byte(bytes: &[u8], offset: usize) -> (u64, u64) {
+    let prefix = &bytes[..offset];
+    let line_start = prefix.iter().rposition(|b| *b == b'\n').map_or(0, |newline| newline + 1);
+    let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&prefix[line_start..]).chars().count() + 1;
+    (line as u64, column as u64)
 }
 
 fn parse(path: &Path, source: &str) -> Result<Value> {
     let value: Value = serde_saphyr::from_str_with_options(source, yaml_options()).map_err(|e| {
-        let message = e.without_snippet().to_string();
-        let help = if message.contains("duplicate mapping key") {
-            "remove or rename one of the two keys"
-        } else {
-            "fix the syntax at this line and column"
+        let (message, help) = match budget_breach(&e) {
+            Some(breach) => over_limit(breach),
+            None => {
+                let message = e.without_snippet().to_string();
+                let help = if message.contains("duplicate mapping key") {
+                    "remove or rename one of the two keys"
+                } else {
+                    "fix the syntax at this line and column"
+                };
+                let message = message.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+                (format!("invalid YAML: {message}"), help.to_owned())
+            }
         };
-        let message = message.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
-        let mut diagnostic = Diagnostic::new(path, format!("invalid YAML: {message}")).with_help(help);
+        let mut diagnostic = Diagnostic::new(path, message).with_help(help);
         diagnostic.line_col = e
             .location()
             .filter(|l| l.line() > 0)
@@ -239,10 +259,81 @@ fn parse(path: &Path, source: &str) -> Result<Value> {
         diagnostic
     })?;
     if value.is_null() {
-        return Err(Diagnostic::new(path, "the document is empty")
-            .with_help("a spec starts with `asyncapi: 2.6.0` or `openapi: 3.1.0`"));
+        let mut diagnostic = Diagnostic::new(path, "the document is empty")
+            .with_help("a spec starts with `asyncapi: 2.6.0` or `openapi: 3.1.0`");
+        diagnostic.line_col = Some((1, 1));
+        return Err(diagnostic);
     }
     Ok(value)
+}
+
+/// The parser's limit that `error` reports breaching, if that is what it reports.
+fn budget_breach(error: &serde_saphyr::Error) -> Option<&BudgetBreach> {
+    match error {
+        serde_saphyr::Error::Budget { breach, .. } => Some(breach),
+        serde_saphyr::Error::WithSnippet { error, .. } | serde_saphyr::Error::AliasError { error, .. } => {
+            budget_breach(error)
+        }
+        _ => None,
+    }
+}
+
+/// The message and help for a breach of the parser's limits (see [`yaml_options`]).
+fn over_limit(breach: &BudgetBreach) -> (String, String) {
+    let budget = yaml_options().budget.unwrap_or_default();
+    let exceeds = |what: &str, limit: String| format!("the document exceeds the parser's limit on {what} ({limit})");
+    let split = "split the spec into several files joined by `$ref`s".to_owned();
+    let anchors = "use fewer YAML anchors and aliases (`&name`, `*name`), or write the values out".to_owned();
+    match breach {
+        BudgetBreach::Depth { .. } => (
+            format!("the document nests deeper than the limit of {} levels", budget.max_depth),
+            "flatten the schema by moving nested parts under `components/schemas` and referring to them with `$ref`"
+                .to_owned(),
+        ),
+        BudgetBreach::Nodes { .. } => (exceeds("values", format!("{} values", budget.max_nodes)), split),
+        BudgetBreach::Events { .. } => (exceeds("parser events", format!("{} events", budget.max_events)), split),
+        BudgetBreach::ScalarBytes { .. } => (
+            exceeds("text in values", format!("{} bytes", budget.max_total_scalar_bytes)),
+            split,
+        ),
+        BudgetBreach::InputBytes { .. } => {
+            let limit = budget.max_reader_input_bytes.map_or_else(|| "unset".to_owned(), |b| format!("{b} bytes"));
+            (exceeds("input size", limit), split)
+        }
+        BudgetBreach::Documents { .. } => (
+            exceeds("YAML documents in one file", format!("{} documents", budget.max_documents)),
+            "keep one YAML document per file".to_owned(),
+        ),
+        BudgetBreach::Aliases { .. } => (exceeds("aliases", format!("{} aliases", budget.max_aliases)), anchors),
+        BudgetBreach::Anchors { .. } => (exceeds("anchors", format!("{} anchors", budget.max_anchors)), anchors),
+        BudgetBreach::AliasAnchorRatio { .. } => (
+            exceeds(
+                "aliases per anchor",
+                format!("{} aliases per anchor", budget.alias_anchor_ratio_multiplier),
+            ),
+            anchors,
+        ),
+        BudgetBreach::RecordedAnchorEvents { .. } => (
+            exceeds("values copied by aliases", format!("{} events", budget.max_recorded_anchor_events)),
+            anchors,
+        ),
+        BudgetBreach::RecordedAnchorBytes { .. } => (
+            exceeds("text copied by aliases", format!("{} bytes", budget.max_recorded_anchor_bytes)),
+            anchors,
+        ),
+        BudgetBreach::MergeKeys { .. } => (
+            exceeds("merge keys", format!("{} merge keys", budget.max_merge_keys)),
+            "use fewer `<<` merge keys".to_owned(),
+        ),
+        BudgetBreach::SequenceUnbalanced => (
+            "invalid YAML: a list or mapping is closed that was never opened".to_owned(),
+            "fix the syntax at this line and column".to_owned(),
+        ),
+        other => (
+            format!("the document exceeds a limit of the parser: {other:?}"),
+            "simplify the document at this line and column".to_owned(),
+        ),
+    }
 }
 
 /// YAML 1.2 core schema: only `true`/`false` are booleans, so the `on`/`off`/`yes`/`no` that

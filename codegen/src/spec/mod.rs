@@ -32,6 +32,17 @@ pub fn read(path: &Path) -> Result<Api> {
             .error(&root, "the document is not a mapping")
             .with_help("a spec starts with `asyncapi: 2.6.0` or `openapi: 3.1.0`"));
     };
+    for key in ["asyncapi", "openapi"] {
+        match top.get(key) {
+            Some(Value::String(_)) | None => {}
+            Some(other) => {
+                let message = format!("the `{key}` version must be a string, found {}", schema::kind_of(other));
+                return Err(docs
+                    .error(&root.join(key), message)
+                    .with_help(format!("quote the version: `{key}: '{}'`", example_version(key))));
+            }
+        }
+    }
     let version = |key: &str| top.get(key).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
     match (version("asyncapi"), version("openapi"), version("swagger")) {
         (Some(v), _, _) if v.starts_with("2.") => asyncapi::read(&docs, &root, &v),
@@ -49,6 +60,15 @@ pub fn read(path: &Path) -> Result<Api> {
         _ => Err(docs
             .error(&root, "not an AsyncAPI or OpenAPI document: no `asyncapi` or `openapi` version field")
             .with_help("add `asyncapi: 2.6.0` or `openapi: 3.1.0` at the top")),
+    }
+}
+
+/// A version to show in help for the version field `key`.
+fn example_version(key: &str) -> &'static str {
+    if key == "openapi" {
+        "3.0.3"
+    } else {
+        "2.6.0"
     }
 }
 
@@ -70,6 +90,11 @@ struct Info {
 
 fn read_info(docs: &Documents, root: &Loc) -> Result<Info> {
     let loc = root.join("info");
+    if docs.find(&loc).is_none() {
+        return Err(docs
+            .error(root, "`info` is missing")
+            .with_help("add `info: {title: Orders API, version: '1.0.0'}` at the top"));
+    }
     let info = object_at(docs, &loc)?;
     let Some(title) = text(info, "title") else {
         return Err(docs
