@@ -104,6 +104,25 @@ pub enum TypeKind {
     Enum { values: Vec<String> },
     /// A declared schema that is not an object or enum, e.g. `Ids: {type: array}`.
     Alias(Ty),
+    /// A value that is one of several schemas (`oneOf`/`anyOf`). Values that no variant, or
+    /// more than one, accepts are kept as they are, not rejected.
+    Union {
+        variants: Vec<Variant>,
+        /// The property whose value says which variant a value is (a `discriminator`, or a
+        /// property every variant fixes with `const`); without one, variants are told apart
+        /// by their required and distinct properties, or by JSON type.
+        tag: Option<String>,
+    },
+}
+
+/// One schema of a [`TypeKind::Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// What the spec calls it: the key of the schema it refers to, or its `title`.
+    pub name: Option<String>,
+    pub ty: Ty,
+    /// The values of the union's tag that select this variant.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +133,9 @@ pub struct Field {
     pub ty: Ty,
     pub required: bool,
     pub constraints: Constraints,
+    /// The value the spec says a receiver should assume when the field is absent (`default`),
+    /// documented; an absent field still decodes as `None`, so encoding reproduces the input.
+    pub default: Option<serde_json::Value>,
 }
 
 /// Validation keywords of a schema, kept for documentation and validation.
@@ -155,6 +177,8 @@ pub enum Ty {
     /// An object whose values all have one type (`additionalProperties: {schema}`).
     Map(Box<Ty>),
     Named(TypeId),
+    /// A value that may also be `null` (`nullable: true`, `type: [T, "null"]`).
+    Nullable(Box<Ty>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -204,7 +228,7 @@ pub struct Operation {
     pub description: Option<String>,
     pub messages: Vec<MessageId>,
     pub parameters: Vec<Parameter>,
-    pub request_body: Option<Ty>,
+    pub request_body: Option<Body>,
     pub responses: Vec<Response>,
     /// Alternatives, each a list of scheme keys that must all be satisfied.
     pub security: Vec<Vec<String>>,
@@ -226,7 +250,19 @@ pub struct Response {
     /// `200`, `4XX` or `default`.
     pub status: String,
     pub doc: Option<String>,
-    pub body: Option<Ty>,
+    pub body: Option<Body>,
+}
+
+/// A JSON request or response body (OpenAPI): its schema's type and the examples given for it.
+///
+/// Examples belong to a body's media type, so they live beside its type: only a body with a
+/// type has examples that can be decoded, and readers without bodies (AsyncAPI, whose
+/// examples are on [`Message`]) still write `request_body: None`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub ty: Ty,
+    /// The media type's `example` (unnamed) and `examples` (named by their keys), in that order.
+    pub examples: Vec<Example>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

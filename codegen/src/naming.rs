@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
-use crate::ir::{Api, NameHint, TypeDef, TypeKind};
+use crate::ir::{Api, NameHint, Ty, TypeDef, TypeKind, Variant};
 
 /// Names the generated code uses unqualified; a type may not take one of them.
 const RESERVED_TYPE_NAMES: [&str; 16] = [
@@ -74,10 +74,15 @@ pub fn resolve(api: &Api) -> Names {
             }
             _ => (Vec::new(), String::new()),
         };
+        let variant_names: Vec<String> = match &def.kind {
+            TypeKind::Enum { values } => values.iter().map(|v| pascal(v)).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| variant_name(v, &names.types)).collect(),
+            _ => Vec::new(),
+        };
         let (variants, unknown_variant) = match &def.kind {
-            TypeKind::Enum { values } => {
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => {
                 let mut taken = HashSet::new();
-                let variants = values.iter().map(|v| unique(pascal(v), &mut taken, "")).collect();
+                let variants = variant_names.into_iter().map(|v| unique(v, &mut taken, "")).collect();
                 let unknown = ["Unknown", "UnknownValue"].into_iter().find(|n| !taken.contains(*n));
                 let unknown = unknown.map(str::to_owned).unwrap_or_else(|| unique("UnknownValue".to_owned(), &mut taken, ""));
                 (variants, unknown)
@@ -90,6 +95,25 @@ pub fn resolve(api: &Api) -> Names {
         names.unknown_variant.push(unknown_variant);
     }
     names
+}
+
+/// A union variant's name: what the spec calls its schema, else its type's name or kind.
+fn variant_name(variant: &Variant, type_names: &[String]) -> String {
+    if let Some(name) = &variant.name {
+        return pascal(name);
+    }
+    let kind = match &variant.ty {
+        Ty::Named(id) => return type_names[id.0].clone(),
+        Ty::String | Ty::Secret => "String",
+        Ty::Integer(_) => "Integer",
+        Ty::Number => "Number",
+        Ty::Boolean => "Boolean",
+        Ty::DateTime => "DateTime",
+        Ty::Array(_) => "List",
+        Ty::Map(_) | Ty::FreeObject => "Object",
+        Ty::Any | Ty::Nullable(_) => "Value",
+    };
+    kind.to_owned()
 }
 
 /// Operation ids in snake case, without a `Service_` style prefix that every id shares

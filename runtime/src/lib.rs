@@ -10,6 +10,8 @@
 //!   `#[serde(flatten)]` implies, so decoding then encoding reproduces the payload.
 //! - [`open_enum!`]: a string enum with a catch-all variant, so a value the spec does not list
 //!   never fails a whole message and re-encodes unchanged.
+//! - [`one_of!`]: an enum with a variant per schema of a `oneOf`/`anyOf`, chosen by a tag or
+//!   by looking at the value once ([`one_of::choose`]), never by trying variants in turn.
 //! - [`Unknowns`]: lists, as JSON pointers, every value a decoded payload holds only in
 //!   catch-alls: what the sender sent that the spec does not describe.
 //! - [`Secret`]: a password, token or webhook secret that `Debug` never shows.
@@ -17,11 +19,15 @@
 //! - [`api`]: typed HTTP API clients and servers (OpenAPI): validation of schema constraints,
 //!   request building, Basic and Bearer credentials, routing, problem-details refusals, and
 //!   (with features) an axum router, a reqwest client and paging as a `Stream`.
+//! - [`testing`]: the assertion behind a generated crate's `tests/examples.rs`: each example
+//!   of the spec decodes into its type and re-encodes to the same JSON.
 
 pub mod api;
 mod object;
+pub mod one_of;
 mod open_enum;
 mod secret;
+pub mod testing;
 mod timestamp;
 mod unknowns;
 pub mod webhook;
@@ -43,4 +49,5 @@ pub type UnknownFields = Map<String, Value>;
 pub mod __private {
     pub use crate::object::{fill_optional, fill_required, push_segment, required, Key};
     pub use serde;
+    pub use serde_json;
 }

@@ -174,3 +174,5 @@ pub mod snapshot_openapi;
 pub mod snapshot_refs;
 #[path = "../snapshots/shared/lib.rs"]
 pub mod snapshot_shared;
+#[path = "../snapshots/unions/lib.rs"]
+pub mod snapshot_unions;

@@ -183,6 +183,9 @@ Address:
     );
 }
 
+/// Also what public specs broke once: runtime types (`Timestamp`, `IndexMap`) named only by
+/// an operation, aliases of foreign types (`Email`, `Pets`) in validation, and operations that
+/// read no parameter or body.
 #[test]
 fn openapi_bodies_parameters_and_nullable_types() {
     snapshot(
@@ -229,6 +232,33 @@ paths:
           content:
             application/json:
               schema: {type: object, properties: {reason: {type: string}}}
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: since, in: query, schema: {type: string, format: date-time}}
+        - {name: tags, in: query, schema: {type: array, items: {type: string}, minItems: 1}}
+      responses:
+        '200':
+          description: Pets, through an alias whose items are checked.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pets'}
+        default: {description: Anything else.}
+  /inventory:
+    get:
+      operationId: getInventory
+      responses:
+        '200':
+          description: Counts by status.
+          content:
+            application/json:
+              schema: {type: object, additionalProperties: {type: integer, format: int32}}
+  /health:
+    get:
+      operationId: getHealth
+      responses:
+        default: {description: Any answer.}
 webhooks:
   petBorn:
     post:
@@ -250,6 +280,100 @@ components:
         born: {type: string, format: date-time}
         nickname: {type: [string, 'null']}
         weights: {type: array, items: {type: number}, uniqueItems: true}
+        email: {$ref: '#/components/schemas/Email', maxLength: 64}
+    Email: {type: string, format: email}
+    Pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+"#,
+        )],
+    );
+}
+
+#[test]
+fn one_of_any_of_nullable_and_const() {
+    snapshot(
+        "unions",
+        &[(
+            "unions.openapi.yaml",
+            r#"
+openapi: 3.1.0
+info: {title: Unions, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      description: Told apart by a discriminator with a mapping.
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: petType
+        mapping:
+          cat: '#/components/schemas/Cat'
+          kitten: '#/components/schemas/Cat'
+          dog: Dog
+    Cat:
+      type: object
+      required: [petType, lives]
+      properties:
+        petType: {type: string}
+        lives: {type: integer}
+    Dog:
+      type: object
+      required: [petType]
+      properties:
+        petType: {type: string}
+        good: {type: boolean}
+    Event:
+      description: Told apart by a property each variant fixes with const.
+      oneOf:
+        - title: Heartbeat
+          type: object
+          required: [event]
+          properties:
+            event: {const: heartbeat}
+        - title: Ping
+          type: object
+          required: [event, reqid]
+          properties:
+            event: {type: string, enum: [ping]}
+            reqid: {type: integer}
+    Source:
+      description: Told apart by required and distinct properties, or by JSON type.
+      anyOf:
+        - $ref: '#/components/schemas/Card'
+        - $ref: '#/components/schemas/Bank'
+        - type: string
+        - type: integer
+        - type: number
+    Card:
+      type: object
+      required: [number]
+      properties:
+        number: {type: string}
+        cvc: {type: string}
+    Bank:
+      type: object
+      required: [iban]
+      properties:
+        iban: {type: string}
+    Holder:
+      type: object
+      required: [pet, note, maybe_count]
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
+        note:
+          oneOf: [{type: string}, {type: 'null'}]
+        maybe_count: {type: [integer, 'null']}
+        legacy: {type: string, nullable: true}
+        tags:
+          type: array
+          items: {type: [string, 'null']}
+        labels:
+          type: object
+          patternProperties:
+            '^x-': {type: string}
+        kind: {const: holder}
+        retries: {type: integer, default: 3, description: Attempts before giving up.}
 "#,
         )],
     );
@@ -360,6 +484,42 @@ fn a_map_keeps_its_keys_in_the_order_received() {
     let keys: Vec<&str> = person.tags.as_ref().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["zeta", "alpha", "mid"]);
     assert_eq!(serde_json::to_string(&person).unwrap(), json, "re-encoded byte for byte");
+}
+
+#[test]
+fn a_tagged_union_decodes_by_its_tag_and_keeps_unknown_tags() {
+    use spec_tests::snapshot_unions::{Event, Pet};
+    assert!(matches!(round_trip::<Pet>(r#"{"petType":"kitten","lives":9}"#), Pet::Cat(cat) if cat.lives == 9));
+    assert!(matches!(round_trip::<Pet>(r#"{"petType":"dog","good":true}"#), Pet::Dog(_)));
+    assert!(matches!(round_trip::<Pet>(r#"{"petType":"bird","wings":2}"#), Pet::Unknown(_)));
+    let misfit = round_trip::<Pet>(r#"{"petType":"cat"}"#);
+    assert!(matches!(misfit, Pet::Unknown(_)), "the tag chose Cat, which needs `lives`: kept as received");
+    assert!(matches!(round_trip::<Event>(r#"{"event":"ping","reqid":1}"#), Event::Ping(_)));
+    assert!(matches!(round_trip::<Event>(r#"{"event":"heartbeat"}"#), Event::Heartbeat(_)));
+}
+
+#[test]
+fn an_untagged_union_decodes_by_shape_never_by_first_match() {
+    use spec_tests::snapshot_unions::Source;
+    assert!(matches!(round_trip::<Source>(r#"{"number":"4242","cvc":"1"}"#), Source::Card(_)));
+    assert!(matches!(round_trip::<Source>(r#"{"iban":"DE00"}"#), Source::Bank(_)));
+    assert!(matches!(round_trip::<Source>(r#""cash""#), Source::String(_)));
+    assert!(matches!(round_trip::<Source>("7"), Source::Integer(7)));
+    assert!(matches!(round_trip::<Source>("7.5"), Source::Number(_)));
+    assert!(matches!(round_trip::<Source>(r#"{"number":"1","iban":"DE00"}"#), Source::Unknown(_)), "both");
+    assert!(matches!(round_trip::<Source>(r#"{"name":"?"}"#), Source::Unknown(_)), "neither");
+    assert_eq!(codegen_runtime::Unknowns::unknowns(&round_trip::<Source>("true")), vec![String::new()]);
+}
+
+#[test]
+fn nullable_fields_keep_null_apart_from_absent() {
+    use spec_tests::snapshot_unions::Holder;
+    let json = r#"{"pet":{"petType":"dog"},"note":null,"maybe_count":null,"legacy":null,"tags":["a",null],"labels":{"x-b":"1"}}"#;
+    let holder = round_trip::<Holder>(json);
+    assert_eq!((holder.note, holder.maybe_count, holder.legacy), (None, None, None));
+    assert_eq!(holder.tags, Some(vec![Some("a".to_owned()), None]));
+    let error = serde_json::from_str::<Holder>(r#"{"pet":{"petType":"dog"},"maybe_count":1}"#).unwrap_err();
+    assert!(error.to_string().contains("note"), "a required nullable field must be present: {error}");
 }
 
 #[test]

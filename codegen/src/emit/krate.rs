@@ -132,12 +132,12 @@ fn operations_table(space: &Space, doc: &mut String) {
     for op in &api.operations {
         let _ = write!(doc, "| `{}` | {} | `{}` | ", op.id, op.action, op.address);
         if is_http {
-            let request = op.request_body.as_ref().map(|ty| type_link(space, ty)).unwrap_or_default();
+            let request = op.request_body.as_ref().map(|body| type_link(space, &body.ty)).unwrap_or_default();
             let responses: Vec<String> = op
                 .responses
                 .iter()
                 .map(|r| match &r.body {
-                    Some(ty) => format!("{}: {}", r.status, type_link(space, ty)),
+                    Some(body) => format!("{}: {}", r.status, type_link(space, &body.ty)),
                     None => r.status.clone(),
                 })
                 .collect();

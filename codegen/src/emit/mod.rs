@@ -6,6 +6,7 @@
 
 mod docs;
 mod enums;
+mod examples;
 mod krate;
 mod models;
 mod operations;
@@ -39,7 +40,8 @@ pub struct CrateOptions {
 pub type File = (String, String);
 
 /// The crate's files. `routing` is given for an API that receives callbacks, which gets a
-/// `webhooks` module and a `receiver` example.
+/// `webhooks` module and a `receiver` example; a spec with examples of its payloads or bodies
+/// gets `tests/examples.rs`, which round-trips each.
 pub fn emit(api: &Api, names: &Names, routing: Option<&Routing>, options: &CrateOptions) -> Vec<File> {
     let space = Space::new(api, names);
     let header = format!(
@@ -64,6 +66,9 @@ pub fn emit(api: &Api, names: &Names, routing: Option<&Routing>, options: &Crate
     if let Some(routing) = routing {
         files.push(("src/webhooks.rs".to_owned(), webhooks::webhooks_rs(&space, routing, &header)));
         files.push(("examples/receiver.rs".to_owned(), krate::receiver_example(api, options, &header)));
+    }
+    if let Some(examples) = examples::examples_rs(&space, options, &header) {
+        files.push(("tests/examples.rs".to_owned(), examples));
     }
     files
 }
@@ -126,6 +131,10 @@ impl<'a> Space<'a> {
                     Some(owner) if self.cyclic[owner.0] == self.cyclic[id.0] => quote!(Box<#name>),
                     _ => quote!(#name),
                 }
+            }
+            Ty::Nullable(inner) => {
+                let inner = self.rust_type(inner, owner);
+                quote!(Option<#inner>)
             }
         }
     }
@@ -200,7 +209,7 @@ fn runtime_imports(tys: &[&Ty], out: &mut BTreeSet<&'static str>) {
                 out.insert("Map");
                 out.insert("Value");
             }
-            Ty::Array(item) => runtime_imports(&[item], out),
+            Ty::Array(item) | Ty::Nullable(item) => runtime_imports(&[item], out),
             Ty::Map(value) => {
                 out.insert("IndexMap");
                 runtime_imports(&[value], out);
@@ -219,11 +228,16 @@ fn components(api: &Api) -> Vec<usize> {
         .map(|def| {
             let direct = |ty: &Ty| match ty {
                 Ty::Named(id) => Some(id.0),
+                Ty::Nullable(inner) => match **inner {
+                    Ty::Named(id) => Some(id.0),
+                    _ => None,
+                },
                 _ => None,
             };
             match &def.kind {
                 TypeKind::Struct { fields } => fields.iter().filter_map(|f| direct(&f.ty)).collect(),
                 TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
+                TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct(&v.ty)).collect(),
                 TypeKind::Enum { .. } => Vec::new(),
             }
         })
@@ -298,7 +312,7 @@ fn derives_default(api: &Api) -> Vec<bool> {
         let mut changed = false;
         for (index, def) in api.types.iter().enumerate() {
             let now = match &def.kind {
-                TypeKind::Enum { .. } => false,
+                TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
                 TypeKind::Alias(ty) => ty_default(ty, &able),
                 TypeKind::Struct { fields } => fields.iter().all(|f| !f.required || ty_default(&f.ty, &able)),
             };

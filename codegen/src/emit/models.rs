@@ -7,7 +7,7 @@ use proc_macro2::{Ident, Literal, TokenStream, TokenTree};
 use quote::quote;
 
 use super::{docs, format_items, ident, runtime_imports, source_file, Space};
-use crate::ir::{Constraints, Field, Ty, TypeId, TypeKind};
+use crate::ir::{Constraints, Field, Ty, TypeId, TypeKind, Variant};
 
 pub fn models_rs(space: &Space, header: &str) -> String {
     let mut ids: Vec<TypeId> = (0..space.api.types.len())
@@ -27,6 +27,10 @@ pub fn models_rs(space: &Space, header: &str) -> String {
                 fields.iter().map(|f| &f.ty).collect()
             }
             TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Union { variants, .. } => {
+                imports.insert("Value");
+                variants.iter().map(|v| &v.ty).collect()
+            }
             TypeKind::Enum { .. } => Vec::new(),
         };
         runtime_imports(&tys, &mut imports);
@@ -62,7 +66,114 @@ fn item(space: &Space, id: TypeId) -> String {
             out.push_str(&object_macro(&declaration.name.to_string(), fields, field_names, unknown));
             out
         }
+        TypeKind::Union { variants, tag } => union_item(space, id, variants, tag.as_deref()),
         TypeKind::Enum { .. } => String::new(),
+    }
+}
+
+/// An enum with a variant per schema of a `oneOf`/`anyOf`, and the runtime's `one_of!`.
+fn union_item(space: &Space, id: TypeId, variants: &[Variant], tag: Option<&str>) -> String {
+    let name = space.name(id);
+    let mut doc = type_doc(space, id);
+    let rule = match tag {
+        Some(tag) => format!("Told apart by the value of `{tag}`"),
+        None => "Told apart by their required properties, properties only one of them declares, or JSON type".to_owned(),
+    };
+    doc.push_str(&format!("\n\nOne of several schemas. {rule}; a value that fits none of them, or could be more than one, is kept as received."));
+    let doc = docs::attrs(&doc);
+    let variant_names: Vec<Ident> = space.names.variants[id.0].iter().map(|n| ident(n)).collect();
+    let unknown = ident(&space.names.unknown_variant[id.0]);
+    let declarations = variants.iter().zip(&variant_names).map(|(variant, name)| {
+        let ty = space.rust_type(&variant.ty, Some(id));
+        let doc = variant.name.as_ref().map(|n| docs::attrs(&format!("`{n}` in the spec.")));
+        quote!(#doc #name(#ty),)
+    });
+    let unknown_doc = " A value that fits no variant, or could be more than one: kept as received.";
+    let mut out = format_items(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#declarations)*
+            #[doc = #unknown_doc]
+            #unknown(Value),
+        }
+    });
+    out.push_str(&one_of_macro(space, &name.to_string(), variants, &variant_names, tag, &unknown.to_string()));
+    out
+}
+
+/// `codegen_runtime::one_of!(...)`, one variant per line: its tag values, or its shape.
+fn one_of_macro(space: &Space, name: &str, variants: &[Variant], names: &[Ident], tag: Option<&str>, unknown: &str) -> String {
+    let mut out = match tag {
+        Some(tag) => format!("codegen_runtime::one_of!({name} tagged {} {{\n", Literal::string(tag)),
+        None => format!("codegen_runtime::one_of!({name} {{\n"),
+    };
+    for (index, (variant, variant_name)) in variants.iter().zip(names).enumerate() {
+        let selector = match tag {
+            Some(_) => {
+                let tags: Vec<String> = variant.tags.iter().map(|t| Literal::string(t).to_string()).collect();
+                format!("[{}]", tags.join(", "))
+            }
+            None => shape(space, variants, index),
+        };
+        let _ = writeln!(out, "    {variant_name} = {selector},");
+    }
+    let _ = writeln!(out, "}} unknown {unknown});");
+    out
+}
+
+/// The `one_of::Shape` of a variant, as Rust source.
+fn shape(space: &Space, variants: &[Variant], index: usize) -> String {
+    let strings = |names: &[&str]| names.iter().map(|n| Literal::string(n).to_string()).collect::<Vec<_>>().join(", ");
+    match object_fields(space, &variants[index].ty) {
+        Some(fields) => {
+            let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.wire.as_str()).collect();
+            let others: Vec<&Field> = (0..variants.len())
+                .filter(|&i| i != index)
+                .flat_map(|i| object_fields(space, &variants[i].ty).unwrap_or_default())
+                .collect();
+            let distinct: Vec<&str> = fields
+                .iter()
+                .filter(|f| !others.iter().any(|o| o.wire == f.wire))
+                .map(|f| f.wire.as_str())
+                .collect();
+            format!(
+                "codegen_runtime::one_of::Shape::Object {{ required: &[{}], distinct: &[{}] }}",
+                strings(&required),
+                strings(&distinct)
+            )
+        }
+        None => format!("codegen_runtime::one_of::Shape::{}", json_kind(space, &variants[index].ty)),
+    }
+}
+
+/// The fields of an object type, through aliases.
+fn object_fields<'a>(space: &'a Space, ty: &Ty) -> Option<&'a [Field]> {
+    match ty {
+        Ty::Named(id) => match &space.api.types[id.0].kind {
+            TypeKind::Struct { fields } => Some(fields),
+            TypeKind::Alias(ty) => object_fields(space, ty),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The `one_of::Shape` variant for a value of a type that is not an object with fields.
+fn json_kind(space: &Space, ty: &Ty) -> &'static str {
+    match ty {
+        Ty::String | Ty::DateTime | Ty::Secret => "String",
+        Ty::Integer(_) => "Integer",
+        Ty::Number => "Number",
+        Ty::Boolean => "Boolean",
+        Ty::Array(_) => "Array",
+        Ty::FreeObject | Ty::Map(_) => "Object { required: &[], distinct: &[] }",
+        Ty::Named(id) => match &space.api.types[id.0].kind {
+            TypeKind::Enum { .. } => "String",
+            TypeKind::Alias(ty) => json_kind(space, ty),
+            _ => "Any",
+        },
+        Ty::Any | Ty::Nullable(_) => "Any",
     }
 }
 
@@ -92,8 +203,19 @@ impl StructDeclaration {
                 .iter()
                 .zip(field_names)
                 .map(|(field, name)| {
-                    let ty = space.rust_type(&field.ty, Some(id));
-                    let ty = if field.required { ty } else { quote!(Option<#ty>) };
+                    let ty = match (&field.ty, field.required) {
+                        (ty, true) => space.rust_type(ty, Some(id)),
+                        // An optional field is `None` when absent; an explicit `null` is kept
+                        // with the unknown fields, so a nullable type needs no second `Option`.
+                        (ty, false) => {
+                            let inner = match ty {
+                                Ty::Nullable(inner) => inner,
+                                ty => ty,
+                            };
+                            let ty = space.rust_type(inner, Some(id));
+                            quote!(Option<#ty>)
+                        }
+                    };
                     (field_doc(field), ident(name), ty)
                 })
                 .chain([(UNKNOWN_DOC.to_owned(), unknown, quote!(UnknownFields))])
@@ -183,7 +305,7 @@ fn object_macro(name: &str, fields: &[Field], field_names: &[String], unknown: &
 fn mentions_enum(space: &Space, ty: &Ty) -> bool {
     match ty {
         Ty::Named(id) => space.is_enum(*id),
-        Ty::Array(inner) | Ty::Map(inner) => mentions_enum(space, inner),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => mentions_enum(space, inner),
         _ => false,
     }
 }
@@ -220,6 +342,12 @@ fn field_doc(field: &Field) -> String {
             doc.push_str("\n\n");
         }
         doc.push_str(&format!("Constraints: {}.", rules.join(", ")));
+    }
+    if let Some(default) = &field.default {
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!("Default when absent: `{default}`."));
     }
     doc
 }

@@ -7,14 +7,15 @@
 //! becomes a `Response`, each validated against the spec's constraints on the way
 //! (see `validate.rs`); the runtime's `api` module does the rest, written once.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::validate::{field_check, has_checks};
-use super::{docs, format_spaced, ident, source_file, Space};
+use super::validate::{field_check, Checks};
+use super::{docs, format_spaced, ident, runtime_imports, source_file, Space};
 use crate::ir::{Constraints, Operation, Parameter, SecurityKind, Ty, TypeKind};
 use crate::naming::field_ident;
 
@@ -65,13 +66,23 @@ struct Paging {
 }
 
 pub fn operations_rs(space: &Space, header: &str) -> String {
-    let checked = has_checks(space);
+    let checks = Checks::new(space.api);
     let ops: Vec<Op> = http_operations(space).into_iter().map(|index| plan(space, index)).collect();
-    let modules: Vec<TokenStream> = ops.iter().map(|op| operation_module(space, &checked, op)).collect();
+    let modules: Vec<TokenStream> = ops.iter().map(|op| operation_module(space, &checks, op)).collect();
     let service = service_trait(&ops);
     let routes = routes_impl(space, &ops);
     let client = client(&ops);
     let doc = " The API's operations: typed requests and responses, a `Service` trait for servers and, with the `reqwest` feature, a `Client`.";
+    // The models' own imports are private to `models`: what a parameter or body spells with a
+    // runtime type (`Timestamp`, `IndexMap<String, i32>`) is imported here.
+    let mut imports = BTreeSet::new();
+    for op in &ops {
+        let params = op.params.iter().map(|(param, _)| param_ty(space, param));
+        let bodies = op.body.into_iter().chain(op.responses.iter().filter_map(|reply| reply.body));
+        runtime_imports(&params.chain(bodies).collect::<Vec<&Ty>>(), &mut imports);
+    }
+    let runtime: Vec<Ident> = imports.iter().map(|name| ident(name)).collect();
+    let runtime = (!runtime.is_empty()).then(|| quote!(use codegen_runtime::{#(#runtime),*};));
     let inner = quote! {
         #![doc = #doc]
         use std::future::Future;
@@ -79,6 +90,7 @@ pub fn operations_rs(space: &Space, header: &str) -> String {
         use codegen_runtime::api::validate::Validate;
         use codegen_runtime::api::{client, server, validate};
         use codegen_runtime::http::{self, Method, StatusCode};
+        #runtime
 
         use super::*;
     };
@@ -107,7 +119,7 @@ fn plan<'a>(space: &'a Space, index: usize) -> Op<'a> {
         op,
         module: ident(&space.names.operations[index]),
         params,
-        body: op.request_body.as_ref(),
+        body: op.request_body.as_ref().map(|body| &body.ty),
         responses,
         paging,
     }
@@ -136,7 +148,7 @@ fn reply(response: &crate::ir::Response) -> Reply<'_> {
     Reply {
         status,
         variant: ident(&variant),
-        body: response.body.as_ref(),
+        body: response.body.as_ref().map(|body| &body.ty),
         doc,
     }
 }
@@ -158,9 +170,19 @@ fn paging(space: &Space, params: &[(&Parameter, Ident)], responses: &[Reply]) ->
     })
 }
 
-/// A parameter's Rust type; what a query string cannot carry as a value travels as text.
+/// A parameter's type as the request holds it: what a query string cannot carry as a value
+/// travels as text.
+fn param_ty<'a>(space: &Space, param: &'a Parameter) -> &'a Ty {
+    if space.api.is_scalar(&param.ty) {
+        &param.ty
+    } else {
+        &Ty::String
+    }
+}
+
+/// A parameter's Rust type.
 fn param_type(space: &Space, param: &Parameter) -> TokenStream {
-    let ty = if space.api.is_scalar(&param.ty) { space.rust_type(&param.ty, None) } else { quote!(String) };
+    let ty = space.rust_type(param_ty(space, param), None);
     if param.required {
         ty
     } else {
@@ -168,10 +190,10 @@ fn param_type(space: &Space, param: &Parameter) -> TokenStream {
     }
 }
 
-fn operation_module(space: &Space, checked: &[bool], op: &Op) -> TokenStream {
+fn operation_module(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
     let module = &op.module;
     let doc = docs::attrs(&operation_doc(op.op));
-    let request = request_struct(space, checked, op);
+    let request = request_struct(space, checks, op);
     let response = response_enum(space, op);
     quote! {
         #doc
@@ -195,7 +217,7 @@ fn operation_doc(op: &Operation) -> String {
     doc
 }
 
-fn request_struct(space: &Space, checked: &[bool], op: &Op) -> TokenStream {
+fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
     let fields = op.params.iter().map(|(param, name)| {
         let doc = docs::attrs(&param_doc(param));
         let ty = param_type(space, param);
@@ -207,7 +229,7 @@ fn request_struct(space: &Space, checked: &[bool], op: &Op) -> TokenStream {
     });
     let method = ident(&op.op.action.to_ascii_uppercase());
     let path = &op.op.address;
-    let validate = request_validate(checked, op);
+    let validate = request_validate(space, checks, op);
     let to_http = request_to_http(op);
     let from_parts = request_from_parts(op);
     quote! {
@@ -244,12 +266,15 @@ fn param_doc(param: &Parameter) -> String {
     doc
 }
 
-fn request_validate(checked: &[bool], op: &Op) -> TokenStream {
+fn request_validate(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
     let params = op.params.iter().filter_map(|(param, name)| {
         let wire = format!("{}.{}", param.location, param.name);
-        field_check(&wire, name, &param.ty, &param.constraints, param.required, checked)
+        // A parameter held as text is not checked against the constraints of what it encodes.
+        let ty = param_ty(space, param);
+        let constraints = if *ty == param.ty { param.constraints.clone() } else { Constraints::default() };
+        field_check(&wire, name, ty, &constraints, param.required, checks)
     });
-    let body = op.body.and_then(|ty| field_check("body", &ident("body"), ty, &Constraints::default(), true, checked));
+    let body = op.body.and_then(|ty| field_check("body", &ident("body"), ty, &Constraints::default(), true, checks));
     let statements: Vec<TokenStream> = params.chain(body).collect();
     if statements.is_empty() {
         return quote! {
@@ -311,10 +336,9 @@ fn request_from_parts(op: &Op) -> TokenStream {
     let body_param = if op.body.is_some() { quote!(body) } else { quote!(_body) };
     let path_param = if op.params.iter().any(|(p, _)| p.location == "path") { quote!(path) } else { quote!(_path) };
     let query_param = if op.params.iter().any(|(p, _)| p.location == "query") { quote!(query) } else { quote!(_query) };
-    quote! {
-        /// The request a server received, parsed and checked against the spec: every
-        /// problem found, each naming its field.
-        pub fn from_parts(#path_param: &server::PathParams, #query_param: &server::Query, #body_param: &[u8]) -> Result<Self, validate::Violations> {
+    // Problems are only collected while something is read.
+    let read = (!op.params.is_empty() || op.body.is_some()).then(|| {
+        quote! {
             let mut out = Vec::new();
             #(#reads)*
             #body_read
@@ -322,6 +346,13 @@ fn request_from_parts(op: &Op) -> TokenStream {
             if !out.is_empty() {
                 return Err(validate::Violations(out));
             }
+        }
+    });
+    quote! {
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(#path_param: &server::PathParams, #query_param: &server::Query, #body_param: &[u8]) -> Result<Self, validate::Violations> {
+            #read
             let request = Self { #(#names),* };
             request.validate("")?;
             Ok(request)
@@ -348,15 +379,44 @@ fn response_enum(space: &Space, op: &Op) -> TokenStream {
             Undeclared { status: StatusCode, body: Vec<u8> },
         }
     });
-    let from_arms = op.responses.iter().map(from_http_arm);
-    let fallback = if has_default { quote!() } else { quote!(_ => Self::Undeclared { status, body },) };
+    // Exact statuses before classes before `default`, whatever the spec's order, as OpenAPI
+    // ranks them (and so that no arm is unreachable); a lone catch-all needs no `match`.
+    let mut replies: Vec<&Reply> = op.responses.iter().collect();
+    replies.sort_by_key(|reply| match reply.status {
+        Status::Code(_) => 0,
+        Status::Class(_) => 1,
+        Status::Default => 2,
+    });
+    let mut arms: Vec<(TokenStream, TokenStream)> = replies.into_iter().map(from_http_arm).collect();
+    if !has_default {
+        arms.push((quote!(_), quote!(Self::Undeclared { status, body })));
+    }
+    let decode = match arms.as_slice() {
+        [(_, value)] => quote!(#value),
+        _ => {
+            let arms = arms.iter().map(|(pattern, value)| quote!(#pattern => #value,));
+            quote!(match status.as_u16() { #(#arms)* })
+        }
+    };
     let into_arms = op.responses.iter().map(into_http_arm);
     let undeclared_into = (!has_default).then(|| quote!(Self::Undeclared { status, body } => client::raw_response(status, body),));
     let status_arms = op.responses.iter().map(status_arm);
     let undeclared_status = (!has_default).then(|| quote!(Self::Undeclared { status, .. } => *status,));
+    // The body is read when a declared response has one, or kept when the status is undeclared.
+    let parts = if !has_default || op.responses.iter().any(|r| r.body.is_some()) {
+        quote!(let (parts, body) = response.into_parts(); let status = parts.status;)
+    } else {
+        quote!(let status = response.status();)
+    };
+    // Bodies are held inline, as declared: a response is built once per call, and boxing one
+    // would only make it harder to build and match.
+    let allow = op.responses.iter().any(|r| r.body.is_some()).then(|| {
+        quote!(#[allow(clippy::large_enum_variant, reason = "a response is built once per call")])
+    });
     quote! {
         /// The answer to a call: one variant per status the spec declares.
         #[derive(Debug, Clone, PartialEq)]
+        #allow
         pub enum Response {
             #(#variants)*
             #undeclared
@@ -365,12 +425,8 @@ fn response_enum(space: &Space, op: &Op) -> TokenStream {
         impl Response {
             /// Decodes a response; a declared body is checked against the spec's constraints.
             pub fn from_http(response: http::Response<Vec<u8>>) -> Result<Self, client::ResponseError> {
-                let (parts, body) = response.into_parts();
-                let status = parts.status;
-                Ok(match status.as_u16() {
-                    #(#from_arms)*
-                    #fallback
-                })
+                #parts
+                Ok(#decode)
             }
 
             /// The HTTP response a server sends.
@@ -406,7 +462,8 @@ fn status_const(code: u16) -> TokenStream {
     }
 }
 
-fn from_http_arm(reply: &Reply) -> TokenStream {
+/// The `(pattern, value)` of the arm that decodes `reply`.
+fn from_http_arm(reply: &Reply) -> (TokenStream, TokenStream) {
     let variant = &reply.variant;
     let decode = quote!(client::decode_body(status, &body)?);
     let pattern = match reply.status {
@@ -426,7 +483,7 @@ fn from_http_arm(reply: &Reply) -> TokenStream {
         (_, Some(_)) => quote!(Self::#variant { status, body: #decode }),
         (_, None) => quote!(Self::#variant { status }),
     };
-    quote!(#pattern => #value,)
+    (pattern, value)
 }
 
 fn into_http_arm(reply: &Reply) -> TokenStream {

@@ -1,27 +1,35 @@
-//! `validate.rs`: a `Validate` impl per type, checking the constraints the spec gives
-//! (lengths, ranges, item counts and uniqueness, formats), for crates that send and serve
-//! HTTP requests: a client checks before sending and on receipt, a server before its
+//! `validate.rs`: a `Validate` impl per struct, enum and union, checking the constraints the spec
+//! gives (lengths, ranges, item counts and uniqueness, formats), for crates that send and
+//! serve HTTP requests: a client checks before sending and on receipt, a server before its
 //! handler runs.
+//!
+//! An alias (`pub type Email = String;`) gets no impl of its own: it is its target type, which
+//! the runtime or this file already implements `Validate` for. Constraints on a value of an
+//! alias are checked where it is used, as constraints on its target; the IR keeps none for
+//! the alias itself.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{format_spaced, ident, source_file, Space};
-use crate::ir::{Constraints, Ty, TypeId, TypeKind};
+use crate::ir::{Api, Constraints, Ty, TypeId, TypeKind};
 
 pub fn validate_rs(space: &Space, header: &str) -> String {
-    let checked = has_checks(space);
+    let checks = Checks::new(space.api);
     let impls: Vec<TokenStream> =
-        (0..space.api.types.len()).map(|index| validate_impl(space, &checked, TypeId(index))).collect();
+        (0..space.api.types.len()).filter_map(|index| validate_impl(space, &checks, TypeId(index))).collect();
     let doc = " What the spec constrains, checked: see [`codegen_runtime::api::validate`].";
-    let module = checked.iter().any(|c| *c).then(|| quote!(use codegen_runtime::api::validate;));
-    let kinds = (0..space.api.types.len()).map(|index| space.is_enum(TypeId(index)));
-    let (enums, models) = kinds.fold((false, false), |(e, m), is_enum| (e || is_enum, m || !is_enum));
+    let module = checks.checked.iter().any(|c| *c).then(|| quote!(use codegen_runtime::api::validate;));
+    let kinds = space.api.types.iter().map(|def| &def.kind);
+    let (enums, models) = kinds.fold((false, false), |(e, m), kind| {
+        (e || matches!(kind, TypeKind::Enum { .. }), m || matches!(kind, TypeKind::Struct { .. } | TypeKind::Union { .. }))
+    });
+    let traits = (enums || models).then(|| quote!(use codegen_runtime::api::validate::{Validate, Violation};));
     let enums = enums.then(|| quote!(use super::enums::*;));
     let models = models.then(|| quote!(use super::models::*;));
     let inner = quote! {
         #![doc = #doc]
-        use codegen_runtime::api::validate::{Validate, Violation};
+        #traits
         #module
         #enums
         #models
@@ -29,26 +37,50 @@ pub fn validate_rs(space: &Space, header: &str) -> String {
     source_file(header, inner, &format_spaced(quote!(#(#impls)*)))
 }
 
-/// Whether each type has anything to check, itself or in what it holds.
-pub(super) fn has_checks(space: &Space) -> Vec<bool> {
-    let types = &space.api.types;
-    let mut checked = vec![false; types.len()];
-    loop {
-        let mut changed = false;
-        for (index, def) in types.iter().enumerate() {
-            let now = match &def.kind {
-                TypeKind::Struct { fields } => fields.iter().any(|f| needs_check(&f.ty, &f.constraints, &checked)),
-                TypeKind::Alias(ty) => needs_check(ty, &Constraints::default(), &checked),
-                TypeKind::Enum { .. } => false,
-            };
-            if now && !checked[index] {
-                checked[index] = true;
-                changed = true;
+/// Which types have anything to check, itself or in what it holds, and what aliases stand for.
+pub(super) struct Checks<'a> {
+    api: &'a Api,
+    /// By type.
+    checked: Vec<bool>,
+}
+
+impl<'a> Checks<'a> {
+    pub(super) fn new(api: &'a Api) -> Self {
+        let types = &api.types;
+        let mut checked = vec![false; types.len()];
+        loop {
+            let mut changed = false;
+            for (index, def) in types.iter().enumerate() {
+                let now = match &def.kind {
+                    TypeKind::Struct { fields } => fields.iter().any(|f| needs_check(&f.ty, &f.constraints, &checked)),
+                    TypeKind::Alias(ty) => needs_check(ty, &Constraints::default(), &checked),
+                    TypeKind::Union { variants, .. } => variants.iter().any(|v| holds_checked(&v.ty, &checked)),
+                    TypeKind::Enum { .. } => false,
+                };
+                if now && !checked[index] {
+                    checked[index] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return Checks { api, checked };
             }
         }
-        if !changed {
-            return checked;
+    }
+
+    /// The type a value of `ty` has in Rust once aliases are seen through.
+    fn target<'t>(&'t self, mut ty: &'t Ty) -> &'t Ty {
+        // An alias chain is at most as long as the list of types (a `$ref` cycle is an error).
+        for _ in 0..self.api.types.len() {
+            match ty {
+                Ty::Named(id) => match &self.api.types[id.0].kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => break,
+                },
+                _ => break,
+            }
         }
+        ty
     }
 }
 
@@ -74,27 +106,40 @@ fn has_rules(ty: &Ty, c: &Constraints) -> bool {
     }
 }
 
-fn validate_impl(space: &Space, checked: &[bool], id: TypeId) -> TokenStream {
+/// The impl for a struct, enum or union; `None` for an alias, which is not a type of this crate.
+fn validate_impl(space: &Space, checks: &Checks, id: TypeId) -> Option<TokenStream> {
     let name = space.name(id);
     let body = match &space.api.types[id.0].kind {
-        TypeKind::Struct { fields } if checked[id.0] => {
+        TypeKind::Struct { fields } if checks.checked[id.0] => {
             let statements = fields.iter().zip(&space.names.fields[id.0]).filter_map(|(f, rust)| {
-                field_check(&f.wire, &ident(rust), &f.ty, &f.constraints, f.required, checked)
+                field_check(&f.wire, &ident(rust), &f.ty, &f.constraints, f.required, checks)
             });
             quote!(#(#statements)*)
         }
-        TypeKind::Alias(ty) if checked[id.0] => {
-            value_check(ty, &Constraints::default(), checked, quote!(self)).unwrap_or_default()
+        TypeKind::Union { variants, .. } if checks.checked[id.0] => {
+            let arms = variants.iter().zip(&space.names.variants[id.0]).map(|(variant, rust)| {
+                let rust = ident(rust);
+                if holds_checked(&variant.ty, &checks.checked) {
+                    quote!(Self::#rust(value) => value.validate_into(at, out),)
+                } else {
+                    quote!(Self::#rust(_) => {})
+                }
+            });
+            let unknown = ident(&space.names.unknown_variant[id.0]);
+            quote!(match self { #(#arms)* Self::#unknown(_) => {} })
         }
-        _ => return quote!(impl Validate for #name { fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {} }),
+        TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Union { .. } => {
+            return Some(quote!(impl Validate for #name { fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {} }))
+        }
+        _ => return None,
     };
-    quote! {
+    Some(quote! {
         impl Validate for #name {
             fn validate_into(&self, at: &mut String, out: &mut Vec<Violation>) {
                 #body
             }
         }
-    }
+    })
 }
 
 /// The check of `self.<name>`, reported under `wire`, or `None` when there is nothing to check.
@@ -104,9 +149,9 @@ pub(super) fn field_check(
     ty: &Ty,
     constraints: &Constraints,
     required: bool,
-    checked: &[bool],
+    checks: &Checks,
 ) -> Option<TokenStream> {
-    let check = value_check(ty, constraints, checked, quote!(value))?;
+    let check = value_check(ty, constraints, checks, quote!(value))?;
     let bind = if required {
         quote!(let value = &self.#name;)
     } else {
@@ -116,16 +161,18 @@ pub(super) fn field_check(
 }
 
 /// Statements checking `value` (a reference) at `at`, or `None` when there is nothing to check.
-fn value_check(ty: &Ty, c: &Constraints, checked: &[bool], value: TokenStream) -> Option<TokenStream> {
-    let rules = has_rules(ty, c).then(|| rules(c));
-    let own = rules.map(|rules| match ty {
+/// The rules apply to what `ty` is once aliases are seen through (`&Email` is a `&String`).
+fn value_check(ty: &Ty, c: &Constraints, checks: &Checks, value: TokenStream) -> Option<TokenStream> {
+    let target = checks.target(ty);
+    let rules = has_rules(target, c).then(|| rules(c));
+    let own = rules.map(|rules| match target {
         Ty::Secret => quote!(validate::check_str(at, #value.expose(), &#rules, out);),
         Ty::String => quote!(validate::check_str(at, #value, &#rules, out);),
         Ty::Number => quote!(validate::check_number(at, *#value, &#rules, out);),
         Ty::Integer(_) => quote!(validate::check_number(at, *#value as f64, &#rules, out);),
         _ => quote!(validate::check_items(at, #value, &#rules, out);),
     });
-    let nested = holds_checked(ty, checked).then(|| quote!(#value.validate_into(at, out);));
+    let nested = holds_checked(ty, &checks.checked).then(|| quote!(#value.validate_into(at, out);));
     (own.is_some() || nested.is_some()).then(|| quote!(#own #nested))
 }
 

@@ -37,6 +37,15 @@ impl Loc {
         }
     }
 
+    /// The location of the value holding this one (the root for the root).
+    pub fn parent(&self) -> Loc {
+        let pointer = self.pointer.rsplit_once('/').map(|(parent, _)| parent).unwrap_or_default();
+        Loc {
+            file: self.file,
+            pointer: pointer.to_owned(),
+        }
+    }
+
     /// The last segment of the pointer, unescaped; `None` for a document root.
     pub fn last_segment(&self) -> Option<String> {
         let (_, last) = self.pointer.rsplit_once('/')?;

@@ -7,7 +7,7 @@ use super::documents::{Documents, Loc};
 use super::schema::{constraints, describe, TypeSpace};
 use super::{object_at, text};
 use crate::diagnostic::Result;
-use crate::ir::{Api, Operation, Parameter, Response, Ty};
+use crate::ir::{Api, Body, Example, Operation, Parameter, Response, Ty};
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -147,8 +147,8 @@ impl OperationReader<'_, '_> {
         Ok(out)
     }
 
-    /// The JSON schema of a request body or response, if it has one.
-    fn body(&mut self, loc: &Loc, name: &str) -> Result<Option<Ty>> {
+    /// The JSON schema of a request body or response, if it has one, with its examples.
+    fn body(&mut self, loc: &Loc, name: &str) -> Result<Option<Body>> {
         let loc = self.docs.follow(loc)?;
         let body = object_at(self.docs, &loc)?;
         let Some(Value::Object(content)) = body.get("content") else {
@@ -161,8 +161,27 @@ impl OperationReader<'_, '_> {
         if object_at(self.docs, &media_loc)?.get("schema").is_none() {
             return Ok(None);
         }
-        Ok(Some(self.space.convert(&media_loc.join("schema"), &[name.to_owned()])?))
+        let ty = self.space.convert(&media_loc.join("schema"), &[name.to_owned()])?;
+        Ok(Some(Body { ty, examples: media_examples(self.docs, &media_loc)? }))
     }
+}
+
+/// The examples of a media type: `example`, then each of `examples` (an Example Object or a
+/// `$ref` to one) that has a `value`; one given only by `externalValue` is skipped.
+fn media_examples(docs: &Documents, media_loc: &Loc) -> Result<Vec<Example>> {
+    let media = object_at(docs, media_loc)?;
+    let mut out = Vec::new();
+    if let Some(value) = media.get("example") {
+        out.push(Example { name: None, payload: value.clone() });
+    }
+    let examples_loc = media_loc.join("examples");
+    for name in super::keys_at(docs, &examples_loc)? {
+        let example = object_at(docs, &examples_loc.join(&name))?;
+        if let Some(value) = example.get("value") {
+            out.push(Example { name: Some(name), payload: value.clone() });
+        }
+    }
+    Ok(out)
 }
 
 fn json_media_type(content: &Map<String, Value>) -> Option<&str> {

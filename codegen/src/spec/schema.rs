@@ -5,14 +5,14 @@
 //! Inline objects and enums become types too; two inline definitions that are identical
 //! (same fields, values and docs) are interned into one.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
 use super::documents::{Documents, Loc};
 use crate::diagnostic::Result;
-use crate::ir::{Constraints, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind};
+use crate::ir::{Constraints, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
 
 pub struct TypeSpace<'a> {
     docs: &'a Documents,
@@ -77,18 +77,25 @@ impl<'a> TypeSpace<'a> {
 
     /// [`convert`](Self::convert) for a schema the caller has already read from `loc`.
     fn convert_schema(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Ty> {
-        if schema.contains_key("$ref") {
-            let target = self.docs.follow(loc)?;
-            let name = match target.last_segment() {
-                Some(segment) => segment,
-                None => file_stem(self.docs.path(target.file)),
-            };
-            return Ok(Ty::Named(self.declare(&target, &name)?));
-        }
-        Ok(match self.convert_body(loc, schema, path)? {
-            Shape::Ty(ty) => ty,
-            Shape::Kind(kind) => Ty::Named(self.intern(kind, describe(schema), path)),
-        })
+        let ty = if schema.contains_key("$ref") {
+            Ty::Named(self.declare_target(loc)?)
+        } else {
+            match self.convert_body(loc, schema, path)? {
+                Shape::Ty(ty) => ty,
+                Shape::Kind(kind) => Ty::Named(self.intern(kind, describe(schema), path)),
+            }
+        };
+        Ok(if is_nullable(schema) { nullable(ty) } else { ty })
+    }
+
+    /// Declares the schema a `$ref` at `loc` leads to, named after its key (or file).
+    fn declare_target(&mut self, loc: &Loc) -> Result<TypeId> {
+        let target = self.docs.follow(loc)?;
+        let name = match target.last_segment() {
+            Some(segment) => segment,
+            None => file_stem(self.docs.path(target.file)),
+        };
+        self.declare(&target, &name)
     }
 
     fn intern(&mut self, kind: TypeKind, doc: Option<String>, path: &[String]) -> TypeId {
@@ -126,11 +133,13 @@ impl<'a> TypeSpace<'a> {
         if let Some(parts) = schema.get("allOf") {
             return self.convert_all_of(loc, schema, parts, path);
         }
-        for union in ["oneOf", "anyOf"] {
-            if schema.contains_key(union) {
-                self.warn(loc, &format!("`{union}` is not supported yet; typed as serde_json::Value"));
-                return Ok(Shape::Ty(Ty::Any));
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(parts) = schema.get(keyword) {
+                return self.convert_union(&loc.join(keyword), schema, parts, path);
             }
+        }
+        if let Some(Value::String(value)) = schema.get("const") {
+            return Ok(Shape::Kind(TypeKind::Enum { values: vec![value.clone()] }));
         }
         if let Some(values) = schema.get("enum") {
             return self.convert_enum(loc, schema, values, path);
@@ -212,13 +221,7 @@ impl<'a> TypeSpace<'a> {
             }
         };
         let Some(properties) = properties.filter(|p| !p.is_empty()) else {
-            return Ok(Shape::Ty(match schema.get("additionalProperties") {
-                Some(Value::Object(_)) => {
-                    let value_path = [path, &["value".to_owned()]].concat();
-                    Ty::Map(Box::new(self.convert(&loc.join("additionalProperties"), &value_path)?))
-                }
-                _ => Ty::FreeObject,
-            }));
+            return Ok(Shape::Ty(self.convert_map(loc, schema, path)?));
         };
         let required = self.required_list(loc, schema)?;
         let mut fields = Vec::with_capacity(properties.len());
@@ -226,6 +229,152 @@ impl<'a> TypeSpace<'a> {
             fields.push(self.field(&loc.join("properties").join(wire), wire, &required, path)?);
         }
         Ok(Shape::Kind(TypeKind::Struct { fields }))
+    }
+
+    /// An object without declared properties: a map when `additionalProperties` (or a
+    /// single `patternProperties` entry) gives the values a schema, else any object.
+    fn convert_map(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Ty> {
+        let value_path = [path, &["value".to_owned()]].concat();
+        match schema.get("additionalProperties") {
+            Some(Value::Object(_)) => {
+                return Ok(Ty::Map(Box::new(self.convert(&loc.join("additionalProperties"), &value_path)?)));
+            }
+            None | Some(Value::Bool(_)) => {}
+            Some(other) => {
+                return Err(self
+                    .docs
+                    .error(
+                        &loc.join("additionalProperties"),
+                        format!("`additionalProperties` must be a boolean or a schema, found {}", kind_of(other)),
+                    )
+                    .with_help("write `additionalProperties: {type: string}`, or `true`/`false`"))
+            }
+        }
+        match schema.get("patternProperties") {
+            Some(Value::Object(patterns)) if patterns.len() == 1 => {
+                let pattern = patterns.keys().next().map(String::as_str).unwrap_or_default();
+                Ok(Ty::Map(Box::new(self.convert(&loc.join("patternProperties").join(pattern), &value_path)?)))
+            }
+            _ => Ok(Ty::FreeObject),
+        }
+    }
+
+    /// `oneOf`/`anyOf` (at `loc`): a union of the non-null schemas, nullable when one of
+    /// them is `null`; one non-null schema is just that schema.
+    fn convert_union(&mut self, loc: &Loc, schema: &Map<String, Value>, parts: &Value, path: &[String]) -> Result<Shape> {
+        let Some(parts) = parts.as_array().filter(|parts| !parts.is_empty()) else {
+            return Err(self
+                .docs
+                .error(loc, "`oneOf`/`anyOf` must be a non-empty list of schemas")
+                .with_help("write `oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]`"));
+        };
+        let mut variants = Vec::with_capacity(parts.len());
+        let mut null = false;
+        for index in 0..parts.len() {
+            let part_loc = loc.join(&index.to_string());
+            let target = self.docs.follow(&part_loc)?;
+            let part = self.schema_at(&target)?;
+            if part.get("type").and_then(Value::as_str) == Some("null") {
+                null = true;
+                continue;
+            }
+            let name = (target != part_loc).then(|| target.last_segment()).flatten().or_else(|| text(part, "title"));
+            let variant_path = [path, &[name.clone().unwrap_or_else(|| format!("option{}", index + 1))]].concat();
+            let ty = self.convert(&part_loc, &variant_path)?;
+            variants.push((target, Variant { name, ty, tags: Vec::new() }));
+        }
+        let tag = self.tag_variants(loc, schema, &mut variants)?;
+        let variants: Vec<Variant> = variants.into_iter().map(|(_, variant)| variant).collect();
+        let union = TypeKind::Union { variants, tag };
+        Ok(match (union, null) {
+            (TypeKind::Union { mut variants, .. }, _) if variants.len() < 2 => {
+                let ty = variants.pop().map(|v| v.ty).unwrap_or(Ty::Any);
+                Shape::Ty(if null { nullable(ty) } else { ty })
+            }
+            (union, false) => Shape::Kind(union),
+            (union, true) => Shape::Ty(nullable(Ty::Named(self.intern(union, describe(schema), path)))),
+        })
+    }
+
+    /// The union's tag property, with each variant's tag values filled in: the
+    /// `discriminator` (its `mapping`, else the variants' schema keys), or else a property
+    /// that every variant fixes to a different value with `const` or a one-value `enum`.
+    fn tag_variants(&self, loc: &Loc, schema: &Map<String, Value>, variants: &mut [(Loc, Variant)]) -> Result<Option<String>> {
+        if let Some(property) = schema.get("discriminator").and_then(|d| d.get("propertyName")).and_then(Value::as_str) {
+            let parent = loc.parent();
+            for (target, variant) in variants.iter_mut() {
+                variant.tags = self.mapped_tags(&parent, schema, target)?;
+                if variant.tags.is_empty() {
+                    variant.tags.extend(self.fixed_values(target)?.remove(property));
+                }
+            }
+            return Ok(Some(property.to_owned()));
+        }
+        let mut fixed = Vec::with_capacity(variants.len());
+        for (target, _) in variants.iter() {
+            fixed.push(self.fixed_values(target)?);
+        }
+        let Some(first) = fixed.first() else { return Ok(None) };
+        let tag = first.keys().find(|property| {
+            let values: Vec<Option<&String>> = fixed.iter().map(|f| f.get(*property)).collect();
+            values.iter().all(Option::is_some) && values.iter().enumerate().all(|(i, v)| !values[..i].contains(v))
+        });
+        let Some(tag) = tag.cloned() else { return Ok(None) };
+        for ((_, variant), values) in variants.iter_mut().zip(&mut fixed) {
+            variant.tags.extend(values.remove(&tag));
+        }
+        Ok(Some(tag))
+    }
+
+    /// The `discriminator.mapping` values that lead to the schema at `target`; without a
+    /// mapping entry for it, its schema key.
+    fn mapped_tags(&self, parent: &Loc, schema: &Map<String, Value>, target: &Loc) -> Result<Vec<String>> {
+        let mapping_loc = parent.join("discriminator").join("mapping");
+        let mut tags = Vec::new();
+        if let Some(Value::Object(mapping)) = schema.get("discriminator").and_then(|d| d.get("mapping")) {
+            for (value, reference) in mapping {
+                let Some(reference) = reference.as_str() else { continue };
+                let reference = if reference.contains('#') || reference.contains('.') {
+                    reference.to_owned()
+                } else {
+                    format!("#/components/schemas/{reference}")
+                };
+                if self.docs.follow(&self.docs.resolve(&mapping_loc.join(value), &reference)?)? == *target {
+                    tags.push(value.clone());
+                }
+            }
+        }
+        if tags.is_empty() {
+            tags.extend(target.last_segment().filter(|_| target.pointer.contains("/schemas/")));
+        }
+        Ok(tags)
+    }
+
+    /// Properties the schema at `loc` fixes to one string (`const`, or an `enum` of one),
+    /// its own and those of its `allOf` parts.
+    fn fixed_values(&self, loc: &Loc) -> Result<BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        let mut pending = vec![loc.clone()];
+        while let Some(next) = pending.pop() {
+            let at = self.docs.follow(&next)?;
+            let part = self.schema_at(&at)?;
+            if let Some(Value::Object(properties)) = part.get("properties") {
+                for (name, property) in properties {
+                    let fixed = match (property.get("const"), property.get("enum")) {
+                        (Some(Value::String(value)), _) => Some(value.clone()),
+                        (_, Some(Value::Array(values))) if values.len() == 1 => values[0].as_str().map(str::to_owned),
+                        _ => None,
+                    };
+                    if let Some(value) = fixed {
+                        out.entry(name.clone()).or_insert(value);
+                    }
+                }
+            }
+            if let Some(Value::Array(parts)) = part.get("allOf") {
+                pending.extend((0..parts.len()).map(|i| at.join("allOf").join(&i.to_string())));
+            }
+        }
+        Ok(out)
     }
 
     fn field(&mut self, loc: &Loc, wire: &str, required: &[String], path: &[String]) -> Result<Field> {
@@ -237,6 +386,7 @@ impl<'a> TypeSpace<'a> {
             ty: self.convert_schema(loc, schema, &field_path)?,
             required: required.iter().any(|r| r == wire),
             constraints: constraints(schema),
+            default: schema.get("default").cloned(),
         })
     }
 
@@ -326,6 +476,24 @@ impl<'a> TypeSpace<'a> {
     fn warn(&mut self, loc: &Loc, message: &str) {
         self.warnings.push(format!("{}: {message}", self.docs.describe(loc)));
     }
+}
+
+/// Whether the schema also admits `null`: OpenAPI 3.0's `nullable: true`, or `null` among
+/// the `type`s.
+fn is_nullable(schema: &Map<String, Value>) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || matches!(schema.get("type"), Some(Value::Array(types)) if types.iter().any(|t| t == "null"))
+}
+
+fn nullable(ty: Ty) -> Ty {
+    match ty {
+        Ty::Nullable(_) | Ty::Any => ty,
+        ty => Ty::Nullable(Box::new(ty)),
+    }
+}
+
+fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// What a schema converts to: a plain type, or a definition that needs a name.

@@ -102,6 +102,7 @@ pub mod list_webhooks {
     }
     /// The answer to a call: one variant per status the spec declares.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: List of webhooks
         Ok(ListWebhooksResponse),
@@ -222,6 +223,7 @@ pub mod create_webhook {
     }
     /// The answer to a call: one variant per status the spec declares.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: Webhook created
         Ok(WebhookWebhookDto),
@@ -337,6 +339,7 @@ pub mod get_webhook {
     }
     /// The answer to a call: one variant per status the spec declares.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: Webhook response
         Ok(WebhookWebhookDto),
@@ -459,6 +462,7 @@ pub mod delete_webhook {
     }
     /// The answer to a call: one variant per status the spec declares.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `204`: Webhook deleted; no content is returned.
         NoContent,
@@ -600,6 +604,7 @@ pub mod update_webhook {
     }
     /// The answer to a call: one variant per status the spec declares.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: Webhook updated
         Ok(WebhookWebhookDto),

@@ -12,6 +12,9 @@
 //! | `getPet` | GET | `/pets/{petId}` |  | 200: [`Pet`], 404 |
 //! | `putPet` | PUT | `/pets/{petId}` | [`PutPetRequest`] | 204 |
 //! | `DeletePetsPetId` | DELETE | `/pets/{petId}` |  | 2XX, default: [`DeletePetsPetIdDefaultResponse`] |
+//! | `listPets` | GET | `/pets` |  | 200: [`Pets`], default |
+//! | `getInventory` | GET | `/inventory` |  | 200: `IndexMap < String , i32 >` |
+//! | `getHealth` | GET | `/health` |  | default |
 //! | `PostPetBorn` | POST | `petBorn` | [`Pet`] | 200 |
 //!
 //! ## Security schemes

@@ -13,6 +13,9 @@ codegen_runtime::object!(DeletePetsPetIdDefaultResponse {
     "reason" => reason: optional,
 } unknown unknown_fields);
 
+/// `Email` in the spec.
+pub type Email = String;
+
 /// `Pet` in the spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
@@ -21,6 +24,8 @@ pub struct Pet {
     pub nickname: Option<String>,
     /// Constraints: unique items.
     pub weights: Option<Vec<f64>>,
+    /// Constraints: length at most 64.
+    pub email: Option<Email>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
@@ -29,7 +34,11 @@ codegen_runtime::object!(Pet {
     "born" => born: required,
     "nickname" => nickname: optional,
     "weights" => weights: optional,
+    "email" => email: optional,
 } unknown unknown_fields);
+
+/// `Pets` in the spec.
+pub type Pets = Vec<Pet>;
 
 /// `putPetRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]

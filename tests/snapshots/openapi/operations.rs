@@ -4,6 +4,7 @@ use std::future::Future;
 use codegen_runtime::api::validate::Validate;
 use codegen_runtime::api::{client, server, validate};
 use codegen_runtime::http::{self, Method, StatusCode};
+use codegen_runtime::{IndexMap, Timestamp};
 use super::*;
 
 /// `getPet`: `GET /pets/{petId}`
@@ -62,6 +63,7 @@ pub mod get_pet {
     }
     /// The answer to a call: one variant per status the spec declares.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: The pet.
         Ok(Pet),
@@ -260,6 +262,7 @@ pub mod delete_pets_pet_id {
     }
     /// The answer to a call: one variant per status the spec declares.
     #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `2XX`: Gone.
         Status2xx { status: StatusCode },
@@ -302,6 +305,240 @@ pub mod delete_pets_pet_id {
     }
 }
 
+/// `listPets`: `GET /pets`
+pub mod list_pets {
+    use super::*;
+    /// The parameters and body of a call.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {
+        /// `since` (query).
+        pub since: Option<Timestamp>,
+        /// `tags` (query).
+        ///
+        /// Constraints: items at least 1.
+        pub tags: Option<String>,
+    }
+    impl Request {
+        /// The HTTP method.
+        pub const METHOD: Method = Method::GET;
+        /// The path, with `{name}` for each path parameter.
+        pub const PATH: &'static str = "/pets";
+        /// The HTTP request to send to the server at `base_url`, after checking the
+        /// spec's constraints.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<http::Request<Vec<u8>>, client::RequestError> {
+            self.validate("").map_err(client::RequestError::Invalid)?;
+            client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH)
+                .query_opt("since", self.since.as_ref())
+                .query_opt("tags", self.tags.as_ref())
+                .build()
+        }
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(
+            _path: &server::PathParams,
+            query: &server::Query,
+            _body: &[u8],
+        ) -> Result<Self, validate::Violations> {
+            let mut out = Vec::new();
+            let since = server::optional_param(
+                query.get("since"),
+                "query.since",
+                &mut out,
+            );
+            let tags = server::optional_param(query.get("tags"), "query.tags", &mut out);
+            if !out.is_empty() {
+                return Err(validate::Violations(out));
+            }
+            let request = Self { since, tags };
+            request.validate("")?;
+            Ok(request)
+        }
+    }
+    impl Validate for Request {
+        fn validate_into(&self, _: &mut String, _: &mut Vec<validate::Violation>) {}
+    }
+    /// The answer to a call: one variant per status the spec declares.
+    #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
+    pub enum Response {
+        /// `200`: Pets, through an alias whose items are checked.
+        Ok(Pets),
+        /// `default`: Anything else.
+        Default { status: StatusCode },
+    }
+    impl Response {
+        /// Decodes a response; a declared body is checked against the spec's constraints.
+        pub fn from_http(
+            response: http::Response<Vec<u8>>,
+        ) -> Result<Self, client::ResponseError> {
+            let (parts, body) = response.into_parts();
+            let status = parts.status;
+            Ok(
+                match status.as_u16() {
+                    200 => Self::Ok(client::decode_body(status, &body)?),
+                    _ => Self::Default { status },
+                },
+            )
+        }
+        /// The HTTP response a server sends.
+        pub fn into_http(self) -> http::Response<Vec<u8>> {
+            match self {
+                Self::Ok(body) => client::json_response(StatusCode::OK, &body),
+                Self::Default { status } => client::empty_response(status),
+            }
+        }
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            match self {
+                Self::Ok(_) => StatusCode::OK,
+                Self::Default { status, .. } => *status,
+            }
+        }
+    }
+}
+
+/// `getInventory`: `GET /inventory`
+pub mod get_inventory {
+    use super::*;
+    /// The parameters and body of a call.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {}
+    impl Request {
+        /// The HTTP method.
+        pub const METHOD: Method = Method::GET;
+        /// The path, with `{name}` for each path parameter.
+        pub const PATH: &'static str = "/inventory";
+        /// The HTTP request to send to the server at `base_url`, after checking the
+        /// spec's constraints.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<http::Request<Vec<u8>>, client::RequestError> {
+            self.validate("").map_err(client::RequestError::Invalid)?;
+            client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH).build()
+        }
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(
+            _path: &server::PathParams,
+            _query: &server::Query,
+            _body: &[u8],
+        ) -> Result<Self, validate::Violations> {
+            let request = Self {};
+            request.validate("")?;
+            Ok(request)
+        }
+    }
+    impl Validate for Request {
+        fn validate_into(&self, _: &mut String, _: &mut Vec<validate::Violation>) {}
+    }
+    /// The answer to a call: one variant per status the spec declares.
+    #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
+    pub enum Response {
+        /// `200`: Counts by status.
+        Ok(IndexMap<String, i32>),
+        /// A status the spec does not declare, with the body as received.
+        Undeclared { status: StatusCode, body: Vec<u8> },
+    }
+    impl Response {
+        /// Decodes a response; a declared body is checked against the spec's constraints.
+        pub fn from_http(
+            response: http::Response<Vec<u8>>,
+        ) -> Result<Self, client::ResponseError> {
+            let (parts, body) = response.into_parts();
+            let status = parts.status;
+            Ok(
+                match status.as_u16() {
+                    200 => Self::Ok(client::decode_body(status, &body)?),
+                    _ => Self::Undeclared { status, body },
+                },
+            )
+        }
+        /// The HTTP response a server sends.
+        pub fn into_http(self) -> http::Response<Vec<u8>> {
+            match self {
+                Self::Ok(body) => client::json_response(StatusCode::OK, &body),
+                Self::Undeclared { status, body } => client::raw_response(status, body),
+            }
+        }
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            match self {
+                Self::Ok(_) => StatusCode::OK,
+                Self::Undeclared { status, .. } => *status,
+            }
+        }
+    }
+}
+
+/// `getHealth`: `GET /health`
+pub mod get_health {
+    use super::*;
+    /// The parameters and body of a call.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Request {}
+    impl Request {
+        /// The HTTP method.
+        pub const METHOD: Method = Method::GET;
+        /// The path, with `{name}` for each path parameter.
+        pub const PATH: &'static str = "/health";
+        /// The HTTP request to send to the server at `base_url`, after checking the
+        /// spec's constraints.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<http::Request<Vec<u8>>, client::RequestError> {
+            self.validate("").map_err(client::RequestError::Invalid)?;
+            client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH).build()
+        }
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(
+            _path: &server::PathParams,
+            _query: &server::Query,
+            _body: &[u8],
+        ) -> Result<Self, validate::Violations> {
+            let request = Self {};
+            request.validate("")?;
+            Ok(request)
+        }
+    }
+    impl Validate for Request {
+        fn validate_into(&self, _: &mut String, _: &mut Vec<validate::Violation>) {}
+    }
+    /// The answer to a call: one variant per status the spec declares.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Response {
+        /// `default`: Any answer.
+        Default { status: StatusCode },
+    }
+    impl Response {
+        /// Decodes a response; a declared body is checked against the spec's constraints.
+        pub fn from_http(
+            response: http::Response<Vec<u8>>,
+        ) -> Result<Self, client::ResponseError> {
+            let status = response.status();
+            Ok(Self::Default { status })
+        }
+        /// The HTTP response a server sends.
+        pub fn into_http(self) -> http::Response<Vec<u8>> {
+            match self {
+                Self::Default { status } => client::empty_response(status),
+            }
+        }
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            match self {
+                Self::Default { status, .. } => *status,
+            }
+        }
+    }
+}
+
 /// A server of this API: one method per operation, each given a request already
 /// parsed and checked against the spec (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
@@ -320,6 +557,21 @@ pub trait Service: Send + Sync + 'static {
         &self,
         request: delete_pets_pet_id::Request,
     ) -> impl Future<Output = delete_pets_pet_id::Response> + Send;
+    /// `listPets`: `GET /pets`
+    fn list_pets(
+        &self,
+        request: list_pets::Request,
+    ) -> impl Future<Output = list_pets::Response> + Send;
+    /// `getInventory`: `GET /inventory`
+    fn get_inventory(
+        &self,
+        request: get_inventory::Request,
+    ) -> impl Future<Output = get_inventory::Response> + Send;
+    /// `getHealth`: `GET /health`
+    fn get_health(
+        &self,
+        request: get_health::Request,
+    ) -> impl Future<Output = get_health::Response> + Send;
 }
 
 /// Which [`Service`] method serves each method and path.
@@ -343,6 +595,24 @@ impl<S: Service> server::Routes<S> for Routes {
             method: Method::DELETE,
             template: "/pets/{petId}",
             operation: "DeletePetsPetId",
+            schemes: &[],
+        },
+        server::Route {
+            method: Method::GET,
+            template: "/pets",
+            operation: "listPets",
+            schemes: &[],
+        },
+        server::Route {
+            method: Method::GET,
+            template: "/inventory",
+            operation: "getInventory",
+            schemes: &[],
+        },
+        server::Route {
+            method: Method::GET,
+            template: "/health",
+            operation: "getHealth",
             schemes: &[],
         },
     ];
@@ -369,6 +639,18 @@ impl<S: Service> server::Routes<S> for Routes {
                     body,
                 )?;
                 Ok(service.delete_pets_pet_id(request).await.into_http())
+            }
+            3 => {
+                let request = list_pets::Request::from_parts(&path, &query, body)?;
+                Ok(service.list_pets(request).await.into_http())
+            }
+            4 => {
+                let request = get_inventory::Request::from_parts(&path, &query, body)?;
+                Ok(service.get_inventory(request).await.into_http())
+            }
+            5 => {
+                let request = get_health::Request::from_parts(&path, &query, body)?;
+                Ok(service.get_health(request).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }
@@ -420,5 +702,29 @@ impl Client {
     ) -> Result<delete_pets_pet_id::Response, client::ClientError> {
         let response = self.http.send(request.to_http(self.http.base_url())?).await?;
         Ok(delete_pets_pet_id::Response::from_http(response)?)
+    }
+    /// `listPets`: `GET /pets`
+    pub async fn list_pets(
+        &self,
+        request: &list_pets::Request,
+    ) -> Result<list_pets::Response, client::ClientError> {
+        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        Ok(list_pets::Response::from_http(response)?)
+    }
+    /// `getInventory`: `GET /inventory`
+    pub async fn get_inventory(
+        &self,
+        request: &get_inventory::Request,
+    ) -> Result<get_inventory::Response, client::ClientError> {
+        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        Ok(get_inventory::Response::from_http(response)?)
+    }
+    /// `getHealth`: `GET /health`
+    pub async fn get_health(
+        &self,
+        request: &get_health::Request,
+    ) -> Result<get_health::Response, client::ClientError> {
+        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        Ok(get_health::Response::from_http(response)?)
     }
 }

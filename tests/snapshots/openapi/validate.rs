@@ -23,6 +23,22 @@ impl Validate for Pet {
                 );
             },
         );
+        validate::field(
+            at,
+            "email",
+            |at| {
+                let Some(value) = &self.email else { return };
+                validate::check_str(
+                    at,
+                    value,
+                    &validate::Rules {
+                        max_length: Some(64),
+                        ..validate::Rules::NONE
+                    },
+                    out,
+                );
+            },
+        );
     }
 }
 
