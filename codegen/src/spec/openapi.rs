@@ -9,6 +9,9 @@ use super::{object_at, text};
 use crate::diagnostic::Result;
 use crate::ir::{Api, Body, Example, Operation, Parameter, Response, Ty};
 
+/// Callbacks of callbacks are legal; this many levels is far more than any real API uses.
+const MAX_CALLBACK_DEPTH: usize = 8;
+
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
@@ -21,19 +24,14 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     for section in ["paths", "webhooks"] {
         let items = root.join(section);
         for address in super::keys_at(docs, &items)? {
-            let item_loc = docs.follow(&items.join(&address))?;
-            let item = object_at(docs, &item_loc)?;
-            for method in METHODS.iter().filter(|m| item.contains_key(**m)) {
-                let loc = item_loc.join(method);
-                let mut reader = OperationReader {
-                    docs,
-                    space: &mut space,
-                    loc: &loc,
-                };
-                let operation = reader.read(&address, method, &item_loc, &default_security)?;
-                ids.push((operation.id.clone(), loc));
-                operations.push(operation);
-            }
+            let mut paths = PathItems {
+                docs,
+                space: &mut space,
+                default_security: &default_security,
+                operations: &mut operations,
+                ids: &mut ids,
+            };
+            paths.read(&address, &items.join(&address), 0)?;
         }
     }
     super::check_unique_operation_ids(docs, &ids)?;
@@ -50,6 +48,51 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         warnings,
         crate_examples: super::extensions::crate_examples(docs, root)?,
     })
+}
+
+/// Reads path items (under `paths`, `webhooks`, or an operation's `callbacks`) into
+/// operations, with their locations for the operationId check.
+struct PathItems<'a, 'b> {
+    docs: &'a Documents,
+    space: &'b mut TypeSpace<'a>,
+    default_security: &'b [Vec<String>],
+    operations: &'b mut Vec<Operation>,
+    ids: &'b mut Vec<(String, Loc)>,
+}
+
+impl PathItems<'_, '_> {
+    /// The operations of the path item at `loc` and, after each, those of its `callbacks`
+    /// (requests the API sends back, keyed by a runtime expression such as
+    /// `{$request.query.callbackUrl}/data`: their bodies become types like any other).
+    fn read(&mut self, address: &str, loc: &Loc, depth: usize) -> Result<()> {
+        if depth > MAX_CALLBACK_DEPTH {
+            return Err(self
+                .docs
+                .error(loc, format!("callbacks nest more than {MAX_CALLBACK_DEPTH} deep"))
+                .with_help("a callback's path item probably refers back to an operation that holds it; break the `$ref` cycle"));
+        }
+        let item_loc = self.docs.follow(loc)?;
+        let item = object_at(self.docs, &item_loc)?;
+        for method in METHODS.iter().filter(|m| item.contains_key(**m)) {
+            let loc = item_loc.join(method);
+            let mut reader = OperationReader {
+                docs: self.docs,
+                space: self.space,
+                loc: &loc,
+            };
+            let operation = reader.read(address, method, &item_loc, self.default_security)?;
+            self.ids.push((operation.id.clone(), loc.clone()));
+            self.operations.push(operation);
+            let callbacks = loc.join("callbacks");
+            for name in super::keys_at(self.docs, &callbacks)? {
+                let callback = self.docs.follow(&callbacks.join(&name))?;
+                for expression in super::keys_at(self.docs, &callback)? {
+                    self.read(&expression, &callback.join(&expression), depth + 1)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 struct OperationReader<'a, 'b> {
@@ -189,4 +232,45 @@ fn json_media_type(content: &Map<String, Value>) -> Option<&str> {
         .keys()
         .map(String::as_str)
         .find(|media| *media == "application/json" || media.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::TypeKind;
+    use crate::spec::read_text;
+
+    #[test]
+    fn callbacks_are_read_as_operations_with_their_bodies() {
+        let api = read_text(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /streams:
+    post:
+      operationId: subscribe
+      responses: {'201': {description: created}}
+      callbacks:
+        onData:
+          '{$request.query.callbackUrl}/data':
+            post:
+              operationId: onData
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties: {userData: {type: string}}
+              responses: {'202': {description: received}}
+",
+        )
+        .unwrap();
+        let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
+        assert_eq!(ids, ["subscribe", "onData"]);
+        assert_eq!(api.operations[1].address, "{$request.query.callbackUrl}/data");
+        let fields = api.types.iter().find_map(|t| match &t.kind {
+            TypeKind::Struct { fields } => Some(fields),
+            _ => None,
+        });
+        assert_eq!(fields.map(|f| f[0].wire.as_str()), Some("userData"));
+    }
 }
