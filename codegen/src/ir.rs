@@ -83,6 +83,8 @@ pub struct TypeDef {
     pub name: NameHint,
     pub doc: Option<String>,
     pub kind: TypeKind,
+    /// Values the spec gives as examples of the schema (`example`, `examples`).
+    pub examples: Vec<Example>,
 }
 
 /// Where a type's name comes from.

@@ -10,13 +10,13 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, runtime_imports, source_file, CrateOptions, Space};
-use crate::ir::{Example, Ty};
+use crate::ir::{Example, Ty, TypeId};
 use crate::naming::field_ident;
 
 /// One generated test: its function name, the type decoded, and the example.
 struct Case<'a> {
     name: String,
-    ty: &'a Ty,
+    ty: Ty,
     example: &'a serde_json::Value,
 }
 
@@ -29,8 +29,8 @@ pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Optio
     let mut runtime = BTreeSet::new();
     let mut types = BTreeSet::new();
     for case in &cases {
-        runtime_imports(&[case.ty], &mut runtime);
-        named_types(space, case.ty, &mut types);
+        runtime_imports(&[&case.ty], &mut runtime);
+        named_types(space, &case.ty, &mut types);
     }
     let krate = ident(&options.name.replace('-', "_"));
     let types: Vec<_> = types.iter().map(|name| ident(name)).collect();
@@ -39,7 +39,7 @@ pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Optio
     let runtime = (!runtime.is_empty()).then(|| quote!(use codegen_runtime::{#(#runtime),*};));
     let tests = cases.iter().map(|case| {
         let name = ident(&case.name);
-        let ty = space.rust_type(case.ty, None);
+        let ty = space.rust_type(&case.ty, None);
         let json = raw_string(&serde_json::to_string_pretty(case.example).unwrap_or_default());
         quote! {
             #[test]
@@ -59,24 +59,30 @@ pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Optio
     Some(source_file(header, inner, &super::format_spaced(quote!(#(#tests)*))))
 }
 
-/// The examples in spec order: each message's, then each operation's request and responses'.
+/// The examples in spec order: each message's, then each operation's request and responses',
+/// then each named schema's.
 fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
     let api = space.api;
-    let mut groups: Vec<(String, &'a Ty, &'a [Example])> = Vec::new();
+    let mut groups: Vec<(String, Ty, &'a [Example])> = Vec::new();
     for message in &api.messages {
         if let Some(ty) = &message.payload {
-            groups.push((message.key.clone(), ty, &message.examples));
+            groups.push((message.key.clone(), ty.clone(), &message.examples));
         }
     }
     for (op, name) in api.operations.iter().zip(&space.names.operations) {
         let name = name.trim_start_matches("r#");
         if let Some(body) = &op.request_body {
-            groups.push((format!("{name}_request"), &body.ty, &body.examples));
+            groups.push((format!("{name}_request"), body.ty.clone(), &body.examples));
         }
         for response in &op.responses {
             if let Some(body) = &response.body {
-                groups.push((format!("{name}_response_{}", response.status), &body.ty, &body.examples));
+                groups.push((format!("{name}_response_{}", response.status), body.ty.clone(), &body.examples));
             }
+        }
+    }
+    for (index, def) in api.types.iter().enumerate() {
+        if !def.examples.is_empty() {
+            groups.push((space.names.types[index].clone(), Ty::Named(TypeId(index)), &def.examples));
         }
     }
     // Names the file already gives a meaning to.
@@ -99,7 +105,11 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
                 name = format!("{base}_{n}");
                 n += 1;
             }
-            cases.push(Case { name, ty, example: &example.payload });
+            cases.push(Case {
+                name,
+                ty: ty.clone(),
+                example: &example.payload,
+            });
         }
     }
     cases
@@ -111,7 +121,7 @@ fn named_types(space: &Space, ty: &Ty, out: &mut BTreeSet<String>) {
         Ty::Named(id) => {
             out.insert(space.names.types[id.0].clone());
         }
-        Ty::Array(inner) | Ty::Map(inner) => named_types(space, inner, out),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_types(space, inner, out),
         _ => {}
     }
 }

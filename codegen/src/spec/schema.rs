@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::documents::{Documents, Loc};
 use crate::diagnostic::Result;
-use crate::ir::{Constraints, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
+use crate::ir::{Constraints, Example, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
 
 pub struct TypeSpace<'a> {
     docs: &'a Documents,
@@ -53,6 +53,7 @@ impl<'a> TypeSpace<'a> {
             name: hint.clone(),
             doc: None,
             kind: TypeKind::Alias(Ty::Any),
+            examples: Vec::new(),
         });
         self.declared.insert(loc.clone(), id);
         let schema = self.schema_at(loc)?;
@@ -65,7 +66,12 @@ impl<'a> TypeSpace<'a> {
                 Shape::Ty(ty) => TypeKind::Alias(ty),
             }
         };
-        self.types[id.0] = TypeDef { name: hint, doc, kind };
+        self.types[id.0] = TypeDef {
+            name: hint,
+            doc,
+            kind,
+            examples: examples(schema),
+        };
         Ok(id)
     }
 
@@ -82,7 +88,7 @@ impl<'a> TypeSpace<'a> {
         } else {
             match self.convert_body(loc, schema, path)? {
                 Shape::Ty(ty) => ty,
-                Shape::Kind(kind) => Ty::Named(self.intern(kind, describe(schema), path)),
+                Shape::Kind(kind) => Ty::Named(self.intern(kind, schema, path)),
             }
         };
         Ok(if is_nullable(schema) { nullable(ty) } else { ty })
@@ -98,7 +104,10 @@ impl<'a> TypeSpace<'a> {
         self.declare(&target, &name)
     }
 
-    fn intern(&mut self, kind: TypeKind, doc: Option<String>, path: &[String]) -> TypeId {
+    /// A type for an inline schema: the one already made for an identical definition (same
+    /// kind and doc), or a new one named by `path`.
+    fn intern(&mut self, kind: TypeKind, schema: &Map<String, Value>, path: &[String]) -> TypeId {
+        let doc = describe(schema);
         let key = format!("{kind:?}{doc:?}");
         if let Some(id) = self.interned.get(&key) {
             return *id;
@@ -111,6 +120,7 @@ impl<'a> TypeSpace<'a> {
             },
             doc,
             kind,
+            examples: examples(schema),
         });
         self.interned.insert(key, id);
         id
@@ -292,7 +302,7 @@ impl<'a> TypeSpace<'a> {
                 Shape::Ty(if null { nullable(ty) } else { ty })
             }
             (union, false) => Shape::Kind(union),
-            (union, true) => Shape::Ty(nullable(Ty::Named(self.intern(union, describe(schema), path)))),
+            (union, true) => Shape::Ty(nullable(Ty::Named(self.intern(union, schema, path)))),
         })
     }
 
@@ -476,6 +486,23 @@ impl<'a> TypeSpace<'a> {
     fn warn(&mut self, loc: &Loc, message: &str) {
         self.warnings.push(format!("{}: {message}", self.docs.describe(loc)));
     }
+}
+
+/// The schema's examples: OpenAPI's single `example`, then JSON Schema's `examples` list.
+fn examples(schema: &Map<String, Value>) -> Vec<Example> {
+    let listed = match schema.get("examples") {
+        Some(Value::Array(values)) => values.as_slice(),
+        _ => &[],
+    };
+    schema
+        .get("example")
+        .into_iter()
+        .chain(listed)
+        .map(|payload| Example {
+            name: None,
+            payload: payload.clone(),
+        })
+        .collect()
 }
 
 /// Whether the schema also admits `null`: OpenAPI 3.0's `nullable: true`, or `null` among
