@@ -119,10 +119,15 @@ fn object_at<'d>(docs: &'d Documents, loc: &Loc) -> Result<&'d Map<String, Value
     }
 }
 
-/// The keys of the optional mapping at `loc`, in document order.
+/// The keys of the optional mapping at `loc`, in document order. The mapping must be written
+/// out: its entries are read at `loc`, where a `$ref` (which neither format allows for
+/// these maps) would not lead.
 fn keys_at(docs: &Documents, loc: &Loc) -> Result<Vec<String>> {
     match docs.find(loc) {
         None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) if map.contains_key("$ref") => Err(docs
+            .error(&loc.join("$ref"), "a `$ref` cannot stand for this whole mapping")
+            .with_help("write the entries out here; `$ref` each entry instead")),
         Some(_) => Ok(object_at(docs, loc)?.keys().cloned().collect()),
     }
 }

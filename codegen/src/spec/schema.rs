@@ -5,7 +5,7 @@
 //! Inline objects and enums become types too; two inline definitions that are identical
 //! (same fields, values and docs) are interned into one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
@@ -19,6 +19,9 @@ pub struct TypeSpace<'a> {
     types: Vec<TypeDef>,
     declared: HashMap<Loc, TypeId>,
     interned: HashMap<String, TypeId>,
+    /// Inline `allOf`s being merged: one met again inside itself is a recursion with no
+    /// declared type to refer to.
+    merging: HashSet<Loc>,
     warnings: Vec<String>,
 }
 
@@ -29,6 +32,7 @@ impl<'a> TypeSpace<'a> {
             types: Vec::new(),
             declared: HashMap::new(),
             interned: HashMap::new(),
+            merging: HashSet::new(),
             warnings: Vec::new(),
         }
     }
@@ -456,11 +460,27 @@ impl<'a> TypeSpace<'a> {
         if parts.len() == 1 && !own_properties {
             return Ok(Shape::Ty(self.convert(&loc.join("allOf").join("0"), path)?));
         }
+        if !self.merging.insert(loc.clone()) {
+            self.warn(loc, "this `allOf` contains itself without a declared schema to refer to; typed as serde_json::Value");
+            return Ok(Shape::Ty(Ty::Any));
+        }
+        let merged = self.merge_all_of(loc, path);
+        self.merging.remove(loc);
+        merged
+    }
+
+    /// The properties and required lists of every part of the `allOf` at `loc`, each part
+    /// (after following `$ref`s) read once, so parts that refer to each other end.
+    fn merge_all_of(&mut self, loc: &Loc, path: &[String]) -> Result<Shape> {
         let mut property_locs: Vec<(String, Loc)> = Vec::new();
         let mut required = Vec::new();
         let mut pending = vec![loc.clone()];
+        let mut seen = HashSet::new();
         while let Some(next) = pending.pop() {
             let at = self.docs.follow(&next)?;
+            if !seen.insert(at.clone()) {
+                continue;
+            }
             let part = self.schema_at(&at)?;
             required.extend(self.required_list(&at, part)?);
             if let Some(Value::Object(properties)) = part.get("properties") {
@@ -580,5 +600,34 @@ pub fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Ty, TypeKind};
+    use crate::spec::read_text;
+
+    const HEAD: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n";
+
+    #[test]
+    fn all_of_parts_that_refer_to_each_other_are_merged_once() {
+        let api = read_text(&format!(
+            "{HEAD}    A: {{allOf: [{{properties: {{a: {{type: string}}}}}}, {{$ref: '#/components/schemas/B'}}]}}\n    B: {{allOf: [{{properties: {{b: {{type: string}}}}}}, {{$ref: '#/components/schemas/A'}}]}}\n"
+        ))
+        .unwrap();
+        let TypeKind::Struct { fields } = &api.types[0].kind else { panic!("A is a struct") };
+        let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+        assert_eq!(wires, ["a", "b"]);
+    }
+
+    #[test]
+    fn an_inline_all_of_inside_itself_is_typed_loosely_with_a_warning() {
+        let api = read_text(&format!(
+            "{HEAD}    a: {{properties: {{a: {{allOf: [{{$ref: '#/components/schemas/a'}}, {{type: string}}]}}}}}}\n"
+        ))
+        .unwrap();
+        assert!(api.warnings.iter().any(|w| w.contains("contains itself")), "{:?}", api.warnings);
+        assert!(api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields } if fields[0].ty == Ty::Any)));
     }
 }
