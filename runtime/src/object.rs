@@ -4,6 +4,11 @@
 //! into an intermediate tree first. The visitor written by [`object!`](crate::object) reads
 //! each key once: a named field is decoded straight into its type, anything else into the
 //! struct's [`UnknownFields`].
+//!
+//! What keeping unknown fields still costs when there are none is the map itself: 72 bytes in
+//! every struct, empty (no allocation) but created, moved with the struct and dropped. In
+//! arrays of small objects, such as SMS `DeliveryReportSms`'s `statuses`, the larger elements
+//! cost more to move than the map costs to create.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -201,6 +206,11 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Decodes the value of the named field `wire` into `slot`.
+///
+/// This and [`fill_optional`] are forced inline into each visitor: left to the compiler, they
+/// stayed a call per field, 2% of the instructions of decoding SMS `DeliveryReportSms`.
+#[inline(always)]
 pub fn fill_required<'de, T, A>(
     slot: &mut Option<T>,
     map: &mut A,
@@ -217,6 +227,9 @@ where
     Ok(())
 }
 
+/// Decodes the value of the optional field `wire` into `slot`, keeping an explicit `null` in
+/// `unknown` so that it re-encodes.
+#[inline(always)]
 pub fn fill_optional<'de, T, A>(
     slot: &mut Option<T>,
     map: &mut A,

@@ -12,7 +12,7 @@
 //!   `end()`, which is exactly `serde_json::from_slice::<ConcreteType>` (the generated arm is
 //!   `Deserialize::deserialize(deserializer)`) plus moving the value into the `Event`; that way
 //!   the bench needs no list of type names that a spec update would break. `preservation`
-//!   below decodes two SMS types with `from_slice` itself, to compare.
+//!   below decodes three message types with `from_slice` itself, to compare.
 //! - `by_channel`: `Receiver::receive(Some(channel), ..)` with `Verifier::none()`: the channel
 //!   is the first of the spec's channels that decodes the fixture to its message.
 //! - `by_payload`: `receive(None, ..)`, the message inferred from the payload.
@@ -21,9 +21,15 @@
 //! - `value_then_convert`: the usual hand-written receiver, `serde_json::Value` first, then
 //!   `from_value` into the concrete type (through `Messages::decode` like `limit`).
 //!
-//! Group `preservation`: `serde_json::from_slice` into the generated type (which keeps unknown
-//! fields) against a plain `#[derive(Deserialize)]` mirror with the same fields and field types
-//! that drops them (the baseline), for SMS `IncomingSms` and `DeliveryReportSms`.
+//! Group `preservation`: `serde_json::from_slice` of SMS `IncomingSms` and `DeliveryReportSms`
+//! and Conversation `MessageInbound` (with and without an unknown field), parameter the fixture's
+//! file stem, into:
+//!
+//! - `generated`: the generated type, which keeps unknown fields;
+//! - `mirror`: a plain `#[derive(Deserialize)]` mirror with the same fields and field types that
+//!   drops them (the baseline);
+//! - `flatten`: the same mirror keeping them the usual way, `#[serde(flatten)]` into a map at
+//!   every level.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -167,63 +173,256 @@ fn decode(c: &mut Criterion) {
 }
 
 fn preservation(c: &mut Criterion) {
-    let dir = spec_tests::repository().join("tests/fixtures/sinch-sms-webhooks");
-    let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let (incoming, report) = (read("IncomingSms.json"), read("DeliveryReportSms.json"));
+    use sinch_conversation_webhooks::MessageInboundPayload;
+    use sinch_sms_webhooks::{DeliveryReportSmsPayload, IncomingSmsPayload};
+
     let mut group = c.benchmark_group("preservation");
-    bench_one(&mut group, "generated", "IncomingSms", &incoming, &|body| {
-        serde_json::from_slice::<sinch_sms_webhooks::IncomingSmsPayload>(body).expect("decodes")
-    });
-    bench_one(&mut group, "mirror", "IncomingSms", &incoming, &|body| {
-        serde_json::from_slice::<mirror::IncomingSms>(body).expect("decodes")
-    });
-    bench_one(&mut group, "generated", "DeliveryReportSms", &report, &|body| {
-        serde_json::from_slice::<sinch_sms_webhooks::DeliveryReportSmsPayload>(body).expect("decodes")
-    });
-    bench_one(&mut group, "mirror", "DeliveryReportSms", &report, &|body| {
-        serde_json::from_slice::<mirror::DeliveryReportSms>(body).expect("decodes")
-    });
+    preserve::<IncomingSmsPayload, mirror::IncomingSms, flatten::IncomingSms>(&mut group, "sms", "IncomingSms");
+    preserve::<DeliveryReportSmsPayload, mirror::DeliveryReportSms, flatten::DeliveryReportSms>(
+        &mut group,
+        "sms",
+        "DeliveryReportSms",
+    );
+    for fixture in ["MessageInbound", "MessageInbound.unknown-field"] {
+        preserve::<MessageInboundPayload, mirror::MessageInbound, flatten::MessageInbound>(
+            &mut group,
+            "conversation",
+            fixture,
+        );
+    }
     group.finish();
 }
 
-/// Plain serde-derive structs with the generated types' fields and field types, dropping
-/// unknown fields: what the same decoding costs without keeping them. Their fields are never
-/// read; they exist to be decoded.
+/// The three ways of decoding fixture `fixture` of the `sinch-<api>-webhooks` crate: the
+/// generated type `G`, the mirror `M` that drops unknown fields, the mirror `F` that keeps them.
+fn preserve<G, M, F>(group: &mut BenchmarkGroup<'_, WallTime>, api: &str, fixture: &str)
+where
+    G: serde::de::DeserializeOwned,
+    M: serde::de::DeserializeOwned,
+    F: serde::de::DeserializeOwned,
+{
+    let path = spec_tests::repository().join(format!("tests/fixtures/sinch-{api}-webhooks/{fixture}.json"));
+    let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    bench_one(group, "generated", fixture, &body, &|body| serde_json::from_slice::<G>(body).expect("decodes"));
+    bench_one(group, "mirror", fixture, &body, &|body| serde_json::from_slice::<M>(body).expect("decodes"));
+    bench_one(group, "flatten", fixture, &body, &|body| serde_json::from_slice::<F>(body).expect("decodes"));
+}
+
+/// Plain serde-derive structs with the generated types' fields and field types, plus `$extra`
+/// in each: every object type the `preservation` fixtures decode into, down to the message
+/// kinds of `ContactMessage` they do not carry, so that the mirror's structs are the generated
+/// ones without their unknown-field maps. Their fields are never read; they exist to be decoded.
+macro_rules! mirrors {
+    ($($extra:tt)*) => {
+        use codegen_runtime::Timestamp;
+        use serde::Deserialize;
+        use sinch_conversation_webhooks::{
+            ChannelSpecificContactMessageType, ConversationChannel, ConversationDirection, ProcessingMode, ReasonCode,
+            ReasonSubCode,
+        };
+        use sinch_sms_webhooks::{DeliveryReportSmsPayloadType, IncomingSmsPayloadType, StatusStatus};
+
+        #[derive(Deserialize)]
+        pub struct IncomingSms {
+            pub r#type: IncomingSmsPayloadType,
+            pub id: String,
+            pub from: String,
+            pub to: String,
+            pub body: String,
+            pub received_at: Timestamp,
+            pub operator_id: Option<String>,
+            pub client_reference: Option<String>,
+            pub sent_at: Option<Timestamp>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct DeliveryReportSms {
+            pub r#type: DeliveryReportSmsPayloadType,
+            pub batch_id: String,
+            pub statuses: Vec<Status>,
+            pub total_message_count: i32,
+            pub client_reference: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct Status {
+            pub code: Option<i64>,
+            pub status: Option<StatusStatus>,
+            pub count: Option<i64>,
+            pub recipients: Option<Vec<String>>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct MessageInbound {
+            pub app_id: Option<String>,
+            pub accepted_time: Option<Timestamp>,
+            pub event_time: Option<Timestamp>,
+            pub project_id: Option<String>,
+            pub message_metadata: Option<String>,
+            pub correlation_id: Option<String>,
+            pub message: InboundMessage,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct InboundMessage {
+            pub id: Option<String>,
+            pub direction: Option<ConversationDirection>,
+            pub contact_message: Option<ContactMessage>,
+            pub channel_identity: Option<ChannelIdentity>,
+            pub conversation_id: Option<String>,
+            pub contact_id: Option<String>,
+            pub metadata: Option<String>,
+            pub accept_time: Option<Timestamp>,
+            pub sender_id: Option<String>,
+            pub processing_mode: Option<ProcessingMode>,
+            pub injected: Option<bool>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct ContactMessage {
+            pub text_message: Option<TextMessage>,
+            pub media_message: Option<MediaMessage>,
+            pub location_message: Option<LocationMessage>,
+            pub choice_response_message: Option<ChoiceResponseMessage>,
+            pub media_card_message: Option<MediaCardMessage>,
+            pub fallback_message: Option<FallbackMessage>,
+            pub product_response_message: Option<ProductResponseMessage>,
+            pub channel_specific_message: Option<ChannelSpecificContactMessage>,
+            pub reply_to: Option<ReplyTo>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct TextMessage {
+            pub text: String,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct MediaMessage {
+            pub url: String,
+            pub thumbnail_url: Option<String>,
+            pub filename_override: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct LocationMessage {
+            pub coordinates: Option<Coordinates>,
+            pub title: Option<String>,
+            pub label: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct Coordinates {
+            pub latitude: f64,
+            pub longitude: f64,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct ChoiceResponseMessage {
+            pub message_id: Option<String>,
+            pub postback_data: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct MediaCardMessage {
+            pub url: Option<String>,
+            pub caption: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct FallbackMessage {
+            pub raw_message: Option<String>,
+            pub reason: Option<Reason>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct Reason {
+            pub code: Option<ReasonCode>,
+            pub description: Option<String>,
+            pub sub_code: Option<ReasonSubCode>,
+            pub channel_code: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct ProductResponseMessage {
+            pub products: Option<Vec<ProductItem>>,
+            pub title: Option<String>,
+            pub catalog_id: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct ProductItem {
+            pub id: Option<String>,
+            pub marketplace: Option<String>,
+            pub quantity: Option<i64>,
+            pub item_price: Option<f64>,
+            pub currency: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct ChannelSpecificContactMessage {
+            pub message_type: Option<ChannelSpecificContactMessageType>,
+            pub message: Option<NfmReplyMessage>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct NfmReplyMessage {
+            pub r#type: Option<ChannelSpecificContactMessageType>,
+            pub nfm_reply: Option<NfmReply>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct NfmReply {
+            pub name: Option<String>,
+            pub response_json: Option<String>,
+            pub body: Option<String>,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct ReplyTo {
+            pub message_id: String,
+            $($extra)*
+        }
+
+        #[derive(Deserialize)]
+        pub struct ChannelIdentity {
+            pub channel: Option<ConversationChannel>,
+            pub identity: Option<String>,
+            pub app_id: Option<String>,
+            $($extra)*
+        }
+    };
+}
+
+/// The baseline: unknown fields are dropped.
 #[allow(dead_code)]
 mod mirror {
-    use codegen_runtime::Timestamp;
-    use serde::Deserialize;
-    use sinch_sms_webhooks::{DeliveryReportSmsPayloadType, IncomingSmsPayloadType, StatusStatus};
+    mirrors!();
+}
 
-    #[derive(Deserialize)]
-    pub struct IncomingSms {
-        pub r#type: IncomingSmsPayloadType,
-        pub id: String,
-        pub from: String,
-        pub to: String,
-        pub body: String,
-        pub received_at: Timestamp,
-        pub operator_id: Option<String>,
-        pub client_reference: Option<String>,
-        pub sent_at: Option<Timestamp>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct DeliveryReportSms {
-        pub r#type: DeliveryReportSmsPayloadType,
-        pub batch_id: String,
-        pub statuses: Vec<Status>,
-        pub total_message_count: i32,
-        pub client_reference: Option<String>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Status {
-        pub code: Option<i64>,
-        pub status: Option<StatusStatus>,
-        pub count: Option<i64>,
-        pub recipients: Option<Vec<String>>,
-    }
+/// The usual way to keep unknown fields, `#[serde(flatten)]` at every level, which buffers each
+/// object's fields before sorting them out.
+#[allow(dead_code)]
+mod flatten {
+    mirrors!(#[serde(flatten)] pub unknown: codegen_runtime::UnknownFields,);
 }
 
 fn config() -> Criterion {

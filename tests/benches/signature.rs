@@ -8,6 +8,12 @@
 //! over `body.nonce.timestamp`, the Base64 signature decoded, the tags compared in constant
 //! time. The baseline is handed the nonce, timestamp and signature as strings; the verifier
 //! finds them in a realistic `HeaderMap`, checks the algorithm header and the timestamp's age.
+//!
+//! The baseline compares with `Mac::verify_slice`, `hmac`'s own check, which goes byte by byte
+//! through `subtle`; the verifier makes the same `subtle` comparison over 64-bit words, about
+//! 20 ns cheaper (`tags_equal` in `runtime/src/webhook/auth.rs`). That saving is the verifier's
+//! own, but it is not HMAC work: against a baseline comparing words too, the verifier's ratios
+//! are about 13% higher at 64 B and 3% higher at 1 KiB (measured).
 
 use std::hint::black_box;
 use std::time::{Duration, UNIX_EPOCH};
