@@ -190,7 +190,7 @@ fn candidate(hint: &NameHint, level: usize) -> String {
 }
 
 /// `base`, or `base{separator}2`, `base{separator}3`, ... whichever is free first.
-fn unique(base: String, taken: &mut HashSet<String>, separator: &str) -> String {
+pub(crate) fn unique(base: String, taken: &mut HashSet<String>, separator: &str) -> String {
     let mut name = base.clone();
     let mut n = 2;
     while !taken.insert(name.clone()) {

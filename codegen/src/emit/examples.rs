@@ -11,7 +11,7 @@ use quote::quote;
 
 use super::{ident, runtime_imports, source_file, CrateOptions, Space};
 use crate::ir::{Example, Ty, TypeId};
-use crate::naming::field_ident;
+use crate::naming::{field_ident, unique};
 
 /// One generated test: its function name, the type decoded, and the example.
 struct Case<'a> {
@@ -98,13 +98,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
             // `IncomingSms` + `IncomingSmsSample` → `incoming_sms_sample`, not the name twice.
             let (owner_words, part_words) = (owner.to_snake_case(), part.to_snake_case());
             let repeats = part_words == owner_words || part_words.starts_with(&format!("{owner_words}_"));
-            let base = field_ident(&if repeats { part } else { format!("{owner}_{part}") });
-            let mut name = base.clone();
-            let mut n = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}_{n}");
-                n += 1;
-            }
+            let name = unique(field_ident(&if repeats { part } else { format!("{owner}_{part}") }), &mut taken, "_");
             cases.push(Case {
                 name,
                 ty: ty.clone(),

@@ -4,7 +4,7 @@
 //! The mechanics (verifying, scanning a body, HTTP statuses) are in the runtime crate's
 //! `webhook` module; what is emitted here is only what differs between specs.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use heck::ToSnakeCase;
@@ -60,8 +60,8 @@ impl<'a> Plan<'a> {
             .filter(|(_, groups)| !groups.is_empty())
             .collect();
         let shared: Vec<usize> = (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
-        let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
-        let operation_variants = unique_all(api.operations.iter().map(|op| pascal(&op.id)), &mut BTreeSet::new());
+        let mut taken: HashSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
+        let operation_variants = unique_all(api.operations.iter().map(|op| pascal(&op.id)), &mut HashSet::new());
         let mut event_variants = vec![None; api.operations.len()];
         for (o, _) in &operations {
             event_variants[*o] = Some(unique(pascal(&api.operations[*o].id), &mut taken));
@@ -77,7 +77,7 @@ impl<'a> Plan<'a> {
                 message_enums[*o] = Some(unique(format!("{}Message", pascal(&api.operations[*o].id)), &mut taken));
             }
         }
-        let mut methods_taken: BTreeSet<String> = ["unknown".to_owned()].into();
+        let mut methods_taken: HashSet<String> = ["unknown".to_owned()].into();
         let mut methods = vec![None; api.operations.len()];
         for (o, _) in &operations {
             methods[*o] = Some(unique(field_ident(&api.operations[*o].id.to_snake_case()), &mut methods_taken));
@@ -152,17 +152,11 @@ impl<'a> Plan<'a> {
     }
 }
 
-fn unique(base: String, taken: &mut BTreeSet<String>) -> String {
-    let mut name = base.clone();
-    let mut n = 2;
-    while !taken.insert(name.clone()) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    name
+fn unique(base: String, taken: &mut HashSet<String>) -> String {
+    crate::naming::unique(base, taken, "")
 }
 
-fn unique_all(names: impl Iterator<Item = String>, taken: &mut BTreeSet<String>) -> Vec<String> {
+fn unique_all(names: impl Iterator<Item = String>, taken: &mut HashSet<String>) -> Vec<String> {
     names.map(|name| unique(name, taken)).collect()
 }
 

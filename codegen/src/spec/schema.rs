@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value};
 
 use super::documents::{Documents, Loc};
+use super::text;
 use crate::diagnostic::Result;
 use crate::ir::{Constraints, Example, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
 
@@ -537,10 +538,6 @@ fn nullable(ty: Ty) -> Ty {
         Ty::Nullable(_) | Ty::Any => ty,
         ty => Ty::Nullable(Box::new(ty)),
     }
-}
-
-fn text(map: &Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// What a schema converts to: a plain type, or a definition that needs a name.
