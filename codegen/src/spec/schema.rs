@@ -299,15 +299,15 @@ impl<'a> TypeSpace<'a> {
             variants.push((target, Variant { name, ty, tags: Vec::new() }));
         }
         let tag = self.tag_variants(loc, schema, &mut variants)?;
-        let variants: Vec<Variant> = variants.into_iter().map(|(_, variant)| variant).collect();
+        let mut variants: Vec<Variant> = variants.into_iter().map(|(_, variant)| variant).collect();
+        if variants.len() < 2 {
+            let ty = variants.pop().map(|v| v.ty).unwrap_or(Ty::Any);
+            return Ok(Shape::Ty(if null { nullable(ty) } else { ty }));
+        }
         let union = TypeKind::Union { variants, tag };
-        Ok(match (union, null) {
-            (TypeKind::Union { mut variants, .. }, _) if variants.len() < 2 => {
-                let ty = variants.pop().map(|v| v.ty).unwrap_or(Ty::Any);
-                Shape::Ty(if null { nullable(ty) } else { ty })
-            }
-            (union, false) => Shape::Kind(union),
-            (union, true) => Shape::Ty(nullable(Ty::Named(self.intern(union, schema, path)))),
+        Ok(match null {
+            false => Shape::Kind(union),
+            true => Shape::Ty(nullable(Ty::Named(self.intern(union, schema, path)))),
         })
     }
 
