@@ -29,6 +29,7 @@ mod open_enum;
 mod secret;
 pub mod testing;
 mod timestamp;
+mod unknown_fields;
 mod unknowns;
 pub mod webhook;
 
@@ -40,10 +41,8 @@ pub use indexmap::IndexMap;
 pub use secret::Secret;
 pub use serde_json::{Map, Value};
 pub use timestamp::{Timestamp, TimestampError};
+pub use unknown_fields::UnknownFields;
 pub use unknowns::Unknowns;
-
-/// Fields of a received object that its schema does not name, in the order received.
-pub type UnknownFields = Map<String, Value>;
 
 #[doc(hidden)]
 pub mod __private {
