@@ -227,95 +227,94 @@ impl Operation {
 }
 
 /// One received callback.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `receiveInboundMessage` on `/conversation/message-inbound`: Receive an inbound message
     ///
     /// Triggered when an end user sends a message on any connected channel. The message is normalized to the Conversation API format.
-    ReceiveInboundMessage(super::models::MessageInboundPayload),
+    ReceiveInboundMessage(Box<super::models::MessageInboundPayload>),
     /// `receiveMessageDelivery` on `/conversation/message-delivery`: Receive a message delivery receipt
     ///
     /// Triggered when the delivery status of a sent message changes, indicating delivery success or failure on the channel.
-    ReceiveMessageDelivery(super::models::MessageDeliveryPayload),
+    ReceiveMessageDelivery(Box<super::models::MessageDeliveryPayload>),
     /// `receiveInboundEvent` on `/conversation/event-inbound`: Receive an inbound event
     ///
     /// Triggered when an end user generates an event on a channel, such as starting to type or reading a message.
-    ReceiveInboundEvent(super::models::EventInboundPayload),
+    ReceiveInboundEvent(Box<super::models::EventInboundPayload>),
     /// `receiveContactCreate` on `/conversation/contact-create`: Receive a contact creation event
     ///
     /// Receives notifications when a new contact is created.
-    ReceiveContactCreate(super::models::ContactEventPayload),
+    ReceiveContactCreate(Box<super::models::ContactEventPayload>),
     /// `receiveContactUpdate` on `/conversation/contact-update`: Receive a contact update event
     ///
     /// Receives notifications when a contact is updated.
-    ReceiveContactUpdate(super::models::ContactUpdateEventPayload),
+    ReceiveContactUpdate(Box<super::models::ContactUpdateEventPayload>),
     /// `receiveContactDelete` on `/conversation/contact-delete`: Receive a contact deletion event
     ///
     /// Receives notifications when a contact is deleted.
-    ReceiveContactDelete(super::models::ContactDeleteEventPayload),
+    ReceiveContactDelete(Box<super::models::ContactDeleteEventPayload>),
     /// `receiveContactMerge` on `/conversation/contact-merge`: Receive a contact merge event
     ///
     /// Receives notifications when two contacts are merged.
-    ReceiveContactMerge(super::models::ContactMergeEventPayload),
+    ReceiveContactMerge(Box<super::models::ContactMergeEventPayload>),
     /// `receiveConversationStart` on `/conversation/conversation-start`: Receive a conversation start event
     ///
     /// Receives notifications when a new conversation is started.
-    ReceiveConversationStart(super::models::ConversationEventPayload),
+    ReceiveConversationStart(Box<super::models::ConversationEventPayload>),
     /// `receiveConversationStop` on `/conversation/conversation-stop`: Receive a conversation stop event
     ///
     /// Receives notifications when a conversation is stopped.
-    ReceiveConversationStop(super::models::ConversationStopEventPayload),
+    ReceiveConversationStop(Box<super::models::ConversationStopEventPayload>),
     /// `receiveChannelEvent` on `/conversation/channel-event`: Receive a channel event
     ///
     /// Receives channel-specific events that do not map to the standard Conversation API event model.
-    ReceiveChannelEvent(super::models::ChannelEventPayload),
+    ReceiveChannelEvent(Box<super::models::ChannelEventPayload>),
     /// `receiveCapabilityResult` on `/conversation/capability`: Receive a capability lookup result
     ///
     /// Receives capability lookup results for contacts.
-    ReceiveCapabilityResult(super::models::CapabilityEventPayload),
+    ReceiveCapabilityResult(Box<super::models::CapabilityEventPayload>),
     /// `receiveOptIn` on `/conversation/opt-in`: Receive an opt-in event
     ///
     /// Receives opt-in events when contacts opt in to messaging.
-    ReceiveOptIn(super::models::OptEventPayload),
+    ReceiveOptIn(Box<super::models::OptEventPayload>),
     /// `receiveOptOut` on `/conversation/opt-out`: Receive an opt-out event
     ///
     /// Receives opt-out events when contacts opt out of messaging.
-    ReceiveOptOut(super::models::OptOutEventPayload),
+    ReceiveOptOut(Box<super::models::OptOutEventPayload>),
     /// `receiveSmartConversationResult` on `/conversation/smart-conversations`: Receive a smart conversation result
     ///
     /// Receives smart conversation analysis results including sentiment analysis and intent classification.
-    ReceiveSmartConversationResult(super::models::SmartConversationPayload),
+    ReceiveSmartConversationResult(Box<super::models::SmartConversationPayload>),
     /// `receiveMessageSubmit` on `/conversation/message-submit`: Receive a message submit notification
     ///
     /// Triggered when an app message has been submitted to the underlying channel; carries the message as it was submitted.
-    ReceiveMessageSubmit(super::models::MessageSubmitPayload),
+    ReceiveMessageSubmit(Box<super::models::MessageSubmitPayload>),
     /// `receiveEventDelivery` on `/conversation/event-delivery`: Receive an event delivery receipt
     ///
     /// Triggered when the delivery status of an event sent by the app changes, indicating delivery success or failure on the channel.
-    ReceiveEventDelivery(super::models::EventDeliveryPayload),
+    ReceiveEventDelivery(Box<super::models::EventDeliveryPayload>),
     /// `receiveConversationDelete` on `/conversation/conversation-delete`: Receive a conversation deletion event
     ///
     /// Receives notifications when a conversation is deleted.
-    ReceiveConversationDelete(super::models::ConversationDeleteEventPayload),
+    ReceiveConversationDelete(Box<super::models::ConversationDeleteEventPayload>),
     /// `receiveContactIdentitiesDuplication` on `/conversation/contact-identities-duplication`: Receive a contact identities duplication event
     ///
     /// Receives notifications when the same channel identity is found on several contacts during message or event processing.
     ReceiveContactIdentitiesDuplication(
-        super::models::ContactIdentitiesDuplicationEventPayload,
+        Box<super::models::ContactIdentitiesDuplicationEventPayload>,
     ),
     /// `receiveInboundMessageRedaction` on `/conversation/message-inbound-smart-conversation-redaction`: Receive a redacted inbound message
     ///
     /// Triggered when an end user sends a message and the app has Smart Conversations PII redaction enabled; the message arrives with sensitive information masked.
-    ReceiveInboundMessageRedaction(super::models::MessageRedactionPayload),
+    ReceiveInboundMessageRedaction(Box<super::models::MessageRedactionPayload>),
     /// `receiveRecordNotification` on `/conversation/record-notification`: Receive a record notification
     ///
     /// Receives notifications that a record of a message or event has been stored.
-    ReceiveRecordNotification(super::models::RecordNotificationPayload),
+    ReceiveRecordNotification(Box<super::models::RecordNotificationPayload>),
     /// `receiveUnsupportedCallback` on `/conversation/unsupported`: Receive an unsupported channel callback
     ///
     /// Receives channel callbacks that the Conversation API cannot map to a supported message or event, with the channel's raw payload.
-    ReceiveUnsupportedCallback(super::models::UnsupportedCallbackPayload),
+    ReceiveUnsupportedCallback(Box<super::models::UnsupportedCallbackPayload>),
     /// A callback that fits no message of the spec (a trigger added since, say), kept as
     /// received.
     Unknown(UnknownEvent),
@@ -1048,70 +1047,108 @@ impl codegen_runtime::webhook::Messages for Event {
         Ok(
             match message {
                 0 => {
-                    Event::ReceiveInboundMessage(Deserialize::deserialize(deserializer)?)
+                    Event::ReceiveInboundMessage(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
                 }
                 1 => {
                     Event::ReceiveMessageDelivery(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
-                2 => Event::ReceiveInboundEvent(Deserialize::deserialize(deserializer)?),
-                3 => Event::ReceiveContactCreate(Deserialize::deserialize(deserializer)?),
-                4 => Event::ReceiveContactUpdate(Deserialize::deserialize(deserializer)?),
-                5 => Event::ReceiveContactDelete(Deserialize::deserialize(deserializer)?),
-                6 => Event::ReceiveContactMerge(Deserialize::deserialize(deserializer)?),
+                2 => {
+                    Event::ReceiveInboundEvent(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
+                3 => {
+                    Event::ReceiveContactCreate(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
+                4 => {
+                    Event::ReceiveContactUpdate(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
+                5 => {
+                    Event::ReceiveContactDelete(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
+                6 => {
+                    Event::ReceiveContactMerge(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
                 7 => {
                     Event::ReceiveConversationStart(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
                 8 => {
                     Event::ReceiveConversationStop(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
-                9 => Event::ReceiveChannelEvent(Deserialize::deserialize(deserializer)?),
+                9 => {
+                    Event::ReceiveChannelEvent(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
                 10 => {
                     Event::ReceiveCapabilityResult(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
-                11 => Event::ReceiveOptIn(Deserialize::deserialize(deserializer)?),
-                12 => Event::ReceiveOptOut(Deserialize::deserialize(deserializer)?),
+                11 => {
+                    Event::ReceiveOptIn(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
+                12 => {
+                    Event::ReceiveOptOut(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
                 13 => {
                     Event::ReceiveSmartConversationResult(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
                 14 => {
-                    Event::ReceiveMessageSubmit(Deserialize::deserialize(deserializer)?)
+                    Event::ReceiveMessageSubmit(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
                 }
                 15 => {
-                    Event::ReceiveEventDelivery(Deserialize::deserialize(deserializer)?)
+                    Event::ReceiveEventDelivery(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
                 }
                 16 => {
                     Event::ReceiveConversationDelete(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
                 17 => {
                     Event::ReceiveContactIdentitiesDuplication(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
                 18 => {
                     Event::ReceiveInboundMessageRedaction(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
                 19 => {
                     Event::ReceiveRecordNotification(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
                 20 => {
                     Event::ReceiveUnsupportedCallback(
-                        Deserialize::deserialize(deserializer)?,
+                        Box::new(Deserialize::deserialize(deserializer)?),
                     )
                 }
                 _ => {
@@ -1138,63 +1175,63 @@ impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
 async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
     match event {
         Event::ReceiveInboundMessage(payload) => {
-            handler.receive_inbound_message(payload).await
+            handler.receive_inbound_message(*payload).await
         }
         Event::ReceiveMessageDelivery(payload) => {
-            handler.receive_message_delivery(payload).await
+            handler.receive_message_delivery(*payload).await
         }
         Event::ReceiveInboundEvent(payload) => {
-            handler.receive_inbound_event(payload).await
+            handler.receive_inbound_event(*payload).await
         }
         Event::ReceiveContactCreate(payload) => {
-            handler.receive_contact_create(payload).await
+            handler.receive_contact_create(*payload).await
         }
         Event::ReceiveContactUpdate(payload) => {
-            handler.receive_contact_update(payload).await
+            handler.receive_contact_update(*payload).await
         }
         Event::ReceiveContactDelete(payload) => {
-            handler.receive_contact_delete(payload).await
+            handler.receive_contact_delete(*payload).await
         }
         Event::ReceiveContactMerge(payload) => {
-            handler.receive_contact_merge(payload).await
+            handler.receive_contact_merge(*payload).await
         }
         Event::ReceiveConversationStart(payload) => {
-            handler.receive_conversation_start(payload).await
+            handler.receive_conversation_start(*payload).await
         }
         Event::ReceiveConversationStop(payload) => {
-            handler.receive_conversation_stop(payload).await
+            handler.receive_conversation_stop(*payload).await
         }
         Event::ReceiveChannelEvent(payload) => {
-            handler.receive_channel_event(payload).await
+            handler.receive_channel_event(*payload).await
         }
         Event::ReceiveCapabilityResult(payload) => {
-            handler.receive_capability_result(payload).await
+            handler.receive_capability_result(*payload).await
         }
-        Event::ReceiveOptIn(payload) => handler.receive_opt_in(payload).await,
-        Event::ReceiveOptOut(payload) => handler.receive_opt_out(payload).await,
+        Event::ReceiveOptIn(payload) => handler.receive_opt_in(*payload).await,
+        Event::ReceiveOptOut(payload) => handler.receive_opt_out(*payload).await,
         Event::ReceiveSmartConversationResult(payload) => {
-            handler.receive_smart_conversation_result(payload).await
+            handler.receive_smart_conversation_result(*payload).await
         }
         Event::ReceiveMessageSubmit(payload) => {
-            handler.receive_message_submit(payload).await
+            handler.receive_message_submit(*payload).await
         }
         Event::ReceiveEventDelivery(payload) => {
-            handler.receive_event_delivery(payload).await
+            handler.receive_event_delivery(*payload).await
         }
         Event::ReceiveConversationDelete(payload) => {
-            handler.receive_conversation_delete(payload).await
+            handler.receive_conversation_delete(*payload).await
         }
         Event::ReceiveContactIdentitiesDuplication(payload) => {
-            handler.receive_contact_identities_duplication(payload).await
+            handler.receive_contact_identities_duplication(*payload).await
         }
         Event::ReceiveInboundMessageRedaction(payload) => {
-            handler.receive_inbound_message_redaction(payload).await
+            handler.receive_inbound_message_redaction(*payload).await
         }
         Event::ReceiveRecordNotification(payload) => {
-            handler.receive_record_notification(payload).await
+            handler.receive_record_notification(*payload).await
         }
         Event::ReceiveUnsupportedCallback(payload) => {
-            handler.receive_unsupported_callback(payload).await
+            handler.receive_unsupported_callback(*payload).await
         }
         Event::Unknown(event) => handler.unknown(event).await,
     }

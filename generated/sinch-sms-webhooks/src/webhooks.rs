@@ -87,17 +87,16 @@ impl Operation {
 }
 
 /// One received callback.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `receiveDeliveryReport` on `/sms/delivery-report`: Receive a delivery report
     ///
     /// Called when the delivery status of a batch or individual recipient changes. The type field indicates whether this is a summary report for the entire batch or a per-recipient report.
-    ReceiveDeliveryReport(ReceiveDeliveryReportMessage),
+    ReceiveDeliveryReport(Box<ReceiveDeliveryReportMessage>),
     /// `receiveIncomingSms` on `/sms/incoming`: Receive an incoming SMS
     ///
     /// Called when an end user sends an SMS or MMS message to one of your configured numbers. The callback URL must be configured in the Sinch Dashboard.
-    ReceiveIncomingSms(ReceiveIncomingSmsMessage),
+    ReceiveIncomingSms(Box<ReceiveIncomingSmsMessage>),
     /// A callback that fits no message of the spec (a trigger added since, say), kept as
     /// received.
     Unknown(UnknownEvent),
@@ -465,50 +464,64 @@ impl codegen_runtime::webhook::Messages for Event {
             match message {
                 0 => {
                     Event::ReceiveDeliveryReport(
-                        ReceiveDeliveryReportMessage::DeliveryReportSms(
-                            Deserialize::deserialize(deserializer)?,
+                        Box::new(
+                            ReceiveDeliveryReportMessage::DeliveryReportSms(
+                                Deserialize::deserialize(deserializer)?,
+                            ),
                         ),
                     )
                 }
                 1 => {
                     Event::ReceiveDeliveryReport(
-                        ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(
-                            Deserialize::deserialize(deserializer)?,
+                        Box::new(
+                            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(
+                                Deserialize::deserialize(deserializer)?,
+                            ),
                         ),
                     )
                 }
                 2 => {
                     Event::ReceiveDeliveryReport(
-                        ReceiveDeliveryReportMessage::DeliveryReportMms(
-                            Deserialize::deserialize(deserializer)?,
+                        Box::new(
+                            ReceiveDeliveryReportMessage::DeliveryReportMms(
+                                Deserialize::deserialize(deserializer)?,
+                            ),
                         ),
                     )
                 }
                 3 => {
                     Event::ReceiveDeliveryReport(
-                        ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(
-                            Deserialize::deserialize(deserializer)?,
+                        Box::new(
+                            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(
+                                Deserialize::deserialize(deserializer)?,
+                            ),
                         ),
                     )
                 }
                 4 => {
                     Event::ReceiveIncomingSms(
-                        ReceiveIncomingSmsMessage::IncomingSms(
-                            Deserialize::deserialize(deserializer)?,
+                        Box::new(
+                            ReceiveIncomingSmsMessage::IncomingSms(
+                                Deserialize::deserialize(deserializer)?,
+                            ),
                         ),
                     )
                 }
                 5 => {
                     Event::ReceiveIncomingSms(
-                        ReceiveIncomingSmsMessage::IncomingMms(
-                            Deserialize::deserialize(deserializer)?,
+                        Box::new(
+                            ReceiveIncomingSmsMessage::IncomingMms(
+                                Deserialize::deserialize(deserializer)?,
+                            ),
                         ),
                     )
                 }
                 6 => {
                     Event::ReceiveIncomingSms(
-                        ReceiveIncomingSmsMessage::IncomingBinary(
-                            Deserialize::deserialize(deserializer)?,
+                        Box::new(
+                            ReceiveIncomingSmsMessage::IncomingBinary(
+                                Deserialize::deserialize(deserializer)?,
+                            ),
                         ),
                     )
                 }
@@ -536,9 +549,11 @@ impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
 async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
     match event {
         Event::ReceiveDeliveryReport(payload) => {
-            handler.receive_delivery_report(payload).await
+            handler.receive_delivery_report(*payload).await
         }
-        Event::ReceiveIncomingSms(payload) => handler.receive_incoming_sms(payload).await,
+        Event::ReceiveIncomingSms(payload) => {
+            handler.receive_incoming_sms(*payload).await
+        }
         Event::Unknown(event) => handler.unknown(event).await,
     }
 }

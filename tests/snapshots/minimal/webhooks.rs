@@ -50,11 +50,10 @@ impl Operation {
 }
 
 /// One received callback.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `SubscribePing` on `ping`
-    SubscribePing(super::models::SubscribePingMessagePayload),
+    SubscribePing(Box<super::models::SubscribePingMessagePayload>),
     /// A callback that fits no message of the spec (a trigger added since, say), kept as
     /// received.
     Unknown(UnknownEvent),
@@ -194,7 +193,11 @@ impl codegen_runtime::webhook::Messages for Event {
     {
         Ok(
             match message {
-                0 => Event::SubscribePing(Deserialize::deserialize(deserializer)?),
+                0 => {
+                    Event::SubscribePing(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
                 _ => {
                     return Err(
                         codegen_runtime::__private::serde::de::Error::custom(
@@ -218,7 +221,7 @@ impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
 
 async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
     match event {
-        Event::SubscribePing(payload) => handler.subscribe_ping(payload).await,
+        Event::SubscribePing(payload) => handler.subscribe_ping(*payload).await,
         Event::Unknown(event) => handler.unknown(event).await,
     }
 }

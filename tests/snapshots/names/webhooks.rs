@@ -50,11 +50,10 @@ impl Operation {
 }
 
 /// One received callback.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `receiveOdd` on `/odd`
-    ReceiveOdd(super::models::OddNames),
+    ReceiveOdd(Box<super::models::OddNames>),
     /// A callback that fits no message of the spec (a trigger added since, say), kept as
     /// received.
     Unknown(UnknownEvent),
@@ -194,7 +193,7 @@ impl codegen_runtime::webhook::Messages for Event {
     {
         Ok(
             match message {
-                0 => Event::ReceiveOdd(Deserialize::deserialize(deserializer)?),
+                0 => Event::ReceiveOdd(Box::new(Deserialize::deserialize(deserializer)?)),
                 _ => {
                     return Err(
                         codegen_runtime::__private::serde::de::Error::custom(
@@ -218,7 +217,7 @@ impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
 
 async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
     match event {
-        Event::ReceiveOdd(payload) => handler.receive_odd(payload).await,
+        Event::ReceiveOdd(payload) => handler.receive_odd(*payload).await,
         Event::Unknown(event) => handler.unknown(event).await,
     }
 }

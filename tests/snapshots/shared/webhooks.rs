@@ -66,19 +66,18 @@ impl Operation {
 }
 
 /// One received callback.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `contactCreated` on `/contact/created`
-    ContactCreated(super::models::ContactChangedPayload),
+    ContactCreated(Box<super::models::ContactChangedPayload>),
     /// `contactDeleted` on `/contact/deleted`
-    ContactDeleted(super::models::ContactChangedPayload),
+    ContactDeleted(Box<super::models::ContactChangedPayload>),
     /// `orderPlaced` on `/orders`
-    OrderPlaced(super::models::OrderPlacedMessagePayload),
+    OrderPlaced(Box<super::models::OrderPlacedMessagePayload>),
     /// Message `ContactChanged`: ContactChanged
     ///
     /// Decoded by payload: the spec receives it on `contactCreated`, `contactDeleted`, and the payload does not tell which.
-    ContactChanged(super::models::ContactChangedPayload),
+    ContactChanged(Box<super::models::ContactChangedPayload>),
     /// A callback that fits no message of the spec (a trigger added since, say), kept as
     /// received.
     Unknown(UnknownEvent),
@@ -275,10 +274,24 @@ impl codegen_runtime::webhook::Messages for Event {
     {
         Ok(
             match message {
-                0 => Event::ContactChanged(Deserialize::deserialize(deserializer)?),
-                1 => Event::OrderPlaced(Deserialize::deserialize(deserializer)?),
-                2 => Event::ContactCreated(Deserialize::deserialize(deserializer)?),
-                3 => Event::ContactDeleted(Deserialize::deserialize(deserializer)?),
+                0 => {
+                    Event::ContactChanged(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
+                1 => {
+                    Event::OrderPlaced(Box::new(Deserialize::deserialize(deserializer)?))
+                }
+                2 => {
+                    Event::ContactCreated(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
+                3 => {
+                    Event::ContactDeleted(
+                        Box::new(Deserialize::deserialize(deserializer)?),
+                    )
+                }
                 _ => {
                     return Err(
                         codegen_runtime::__private::serde::de::Error::custom(
@@ -302,10 +315,10 @@ impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
 
 async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
     match event {
-        Event::ContactCreated(payload) => handler.contact_created(payload).await,
-        Event::ContactDeleted(payload) => handler.contact_deleted(payload).await,
-        Event::OrderPlaced(payload) => handler.order_placed(payload).await,
-        Event::ContactChanged(payload) => handler.contact_changed(payload).await,
+        Event::ContactCreated(payload) => handler.contact_created(*payload).await,
+        Event::ContactDeleted(payload) => handler.contact_deleted(*payload).await,
+        Event::OrderPlaced(payload) => handler.order_placed(*payload).await,
+        Event::ContactChanged(payload) => handler.contact_changed(*payload).await,
         Event::Unknown(event) => handler.unknown(event).await,
     }
 }
