@@ -7,29 +7,31 @@
 //! bench starts, is decoded these ways; criterion ids are group `decode/<crate>`, the function
 //! below, and the fixture's file stem:
 //!
-//! - `limit`: the message's concrete type decoded straight from the bytes. It goes through the
-//!   generated `Messages::decode(message, &mut Deserializer::from_slice(body))` and then
-//!   `end()`, which is exactly `serde_json::from_slice::<ConcreteType>` (the generated arm is
-//!   `Deserialize::deserialize(deserializer)`) plus moving the value into the `Event`; that way
-//!   the bench needs no list of type names that a spec update would break. `preservation`
-//!   below decodes three message types with `from_slice` itself, to compare.
+//! - `limit`: `serde_json::from_slice` into the message's concrete payload type, named in the
+//!   [`concrete`] tables below (a message missing from them fails the bench, so a spec update
+//!   cannot quietly leave a fixture without its limit).
 //! - `by_channel`: `Receiver::receive(Some(channel), ..)` with `Verifier::none()`: the channel
 //!   is the first of the spec's channels that decodes the fixture to its message.
 //! - `by_payload`: `receive(None, ..)`, the message inferred from the payload.
 //! - `by_channel_signed`, `by_payload_signed`: the same with the spec's HMAC scheme, correctly
 //!   signed headers (and a few ordinary ones) and a fixed clock, so the timestamp check runs.
 //! - `value_then_convert`: the usual hand-written receiver, `serde_json::Value` first, then
-//!   `from_value` into the concrete type (through `Messages::decode` like `limit`).
+//!   `from_value` into the concrete type.
 //!
 //! Group `preservation`: `serde_json::from_slice` of SMS `IncomingSms` and `DeliveryReportSms`
-//! and Conversation `MessageInbound` (with and without an unknown field), parameter the fixture's
-//! file stem, into:
+//! and Conversation `MessageInbound`, fixtures whose fields the spec all names, parameter the
+//! fixture's file stem, into:
 //!
 //! - `generated`: the generated type, which keeps unknown fields;
 //! - `mirror`: a plain `#[derive(Deserialize)]` mirror with the same fields and field types that
-//!   drops them (the baseline);
+//!   drops them (the baseline): what keeping costs when there is nothing to keep;
 //! - `flatten`: the same mirror keeping them the usual way, `#[serde(flatten)]` into a map at
 //!   every level.
+//!
+//! Group `unknown_field`: the same three on `MessageInbound.unknown-field`, which has a field
+//! the spec does not name (`carrier_info`, an object of three strings), against `flatten`,
+//! the usual way of keeping it: the mirror drops the field, so it does less work than anything
+//! that keeps it.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -59,8 +61,8 @@ struct Case {
     /// The fixture's file stem, e.g. `IncomingSms.minimal`.
     name: String,
     body: Vec<u8>,
-    /// The message's number in the crate's `Messages::NAMES`.
-    message: usize,
+    /// Its message's payload type, decoded directly.
+    concrete: Concrete,
     /// The channel address it is posted to by channel.
     channel: &'static str,
 }
@@ -73,20 +75,21 @@ where
 {
     let dir = spec_tests::repository().join("tests/fixtures").join(krate);
     let files = spec_tests::json_files(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    files.iter().filter_map(|path| case::<D>(path).map_err(|e| eprintln!("{krate}: skipped {e}")).ok()).collect()
+    files.iter().filter_map(|path| case::<D>(krate, path).map_err(|e| eprintln!("{krate}: skipped {e}")).ok()).collect()
 }
 
-fn case<D: Decode>(path: &Path) -> Result<Case, String>
+fn case<D: Decode>(krate: &str, path: &Path) -> Result<Case, String>
 where
     D::Callback: Messages,
 {
     let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
     let key = name.split('.').next().unwrap_or_default();
     let body = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
-    let message = <D::Callback as Messages>::NAMES
-        .iter()
-        .position(|candidate| *candidate == key)
-        .ok_or_else(|| format!("{name}: no message `{key}` in the crate"))?;
+    if !<D::Callback as Messages>::NAMES.contains(&key) {
+        return Err(format!("{name}: no message `{key}` in the crate"));
+    }
+    let concrete = concrete(krate, key)
+        .unwrap_or_else(|| panic!("{krate}: message `{key}` has no payload type in `concrete`; add it"));
     let receiver = Receiver::<D>::new(Verifier::none());
     let decodes_to_key = |channel| {
         receiver.receive(channel, &HeaderMap::new(), &body).is_ok_and(|callback| callback.message() == Some(key))
@@ -99,21 +102,75 @@ where
         .copied()
         .find(|channel| decodes_to_key(Some(channel)))
         .ok_or_else(|| format!("{name}: no channel decodes it to `{key}`"))?;
-    Ok(Case { name, body, message, channel })
+    Ok(Case { name, body, concrete, channel })
 }
 
-/// `serde_json::from_slice` into message `message`'s concrete type (see the module docs).
-fn typed<M: Messages>(message: usize, body: &[u8]) -> M {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = M::decode(message, &mut deserializer).expect("the fixture decodes");
-    deserializer.end().expect("nothing follows the fixture");
-    value
+/// The two ways of decoding a message's concrete payload type when it is known in advance.
+#[derive(Clone, Copy)]
+struct Concrete {
+    /// `serde_json::from_slice` (the limit).
+    limit: fn(&[u8]),
+    /// The hand-written way: a `serde_json::Value` tree, then `from_value`.
+    via_value: fn(&[u8]),
 }
 
-/// The hand-written way: a `serde_json::Value` tree, then the concrete type from it.
-fn via_value<M: Messages>(message: usize, body: &[u8]) -> M {
-    let value: serde_json::Value = serde_json::from_slice(body).expect("the fixture is JSON");
-    M::decode(message, value).expect("the fixture decodes")
+/// `$crate`'s message keys and their payload types, as [`Concrete`] decoders by key.
+macro_rules! concrete {
+    ($krate:ident { $($key:literal => $ty:ident),* $(,)? }) => {
+        |key: &str| -> Option<Concrete> {
+            match key {
+                $($key => Some(Concrete {
+                    limit: |body| drop(serde_json::from_slice::<$krate::models::$ty>(body).expect("the fixture decodes")),
+                    via_value: |body| {
+                        let value: serde_json::Value = serde_json::from_slice(body).expect("the fixture is JSON");
+                        drop(serde_json::from_value::<$krate::models::$ty>(value).expect("the fixture decodes"))
+                    },
+                }),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+/// The concrete decoders of `krate`'s message `key`.
+fn concrete(krate: &str, key: &str) -> Option<Concrete> {
+    let sms = concrete!(sinch_sms_webhooks {
+        "DeliveryReportSms" => DeliveryReportSmsPayload,
+        "RecipientDeliveryReportSms" => RecipientDeliveryReportSmsPayload,
+        "DeliveryReportMms" => DeliveryReportMmsPayload,
+        "RecipientDeliveryReportMms" => RecipientDeliveryReportMmsPayload,
+        "IncomingSms" => IncomingSmsPayload,
+        "IncomingMms" => IncomingMmsPayload,
+        "IncomingBinary" => IncomingBinaryPayload,
+    });
+    let conversation = concrete!(sinch_conversation_webhooks {
+        "MessageInbound" => MessageInboundPayload,
+        "MessageDelivery" => MessageDeliveryPayload,
+        "EventInbound" => EventInboundPayload,
+        "ContactEvent" => ContactEventPayload,
+        "ContactUpdateEvent" => ContactUpdateEventPayload,
+        "ContactDeleteEvent" => ContactDeleteEventPayload,
+        "ContactMergeEvent" => ContactMergeEventPayload,
+        "ConversationEvent" => ConversationEventPayload,
+        "ConversationStopEvent" => ConversationStopEventPayload,
+        "ChannelEvent" => ChannelEventPayload,
+        "CapabilityEvent" => CapabilityEventPayload,
+        "OptEvent" => OptEventPayload,
+        "OptOutEvent" => OptOutEventPayload,
+        "SmartConversationEvent" => SmartConversationPayload,
+        "MessageSubmit" => MessageSubmitPayload,
+        "EventDelivery" => EventDeliveryPayload,
+        "ConversationDeleteEvent" => ConversationDeleteEventPayload,
+        "ContactIdentitiesDuplicationEvent" => ContactIdentitiesDuplicationEventPayload,
+        "MessageInboundSmartConversationRedaction" => MessageRedactionPayload,
+        "RecordNotification" => RecordNotificationPayload,
+        "UnsupportedCallback" => UnsupportedCallbackPayload,
+    });
+    match krate {
+        "sinch-sms-webhooks" => sms(key),
+        "sinch-conversation-webhooks" => conversation(key),
+        _ => None,
+    }
 }
 
 fn signed_headers<D: Decode>(body: &[u8]) -> HeaderMap {
@@ -143,16 +200,16 @@ where
     println!("{krate}: the callback type is {} bytes", std::mem::size_of::<D::Callback>());
     let mut group = c.benchmark_group(format!("decode/{krate}"));
     for case in cases::<D>(krate) {
-        let (body, message, channel) = (case.body.as_slice(), case.message, case.channel);
+        let (body, concrete, channel) = (case.body.as_slice(), case.concrete, case.channel);
         let signed = signed_headers::<D>(body);
+        bench_one(&mut group, "limit", &case.name, body, &concrete.limit);
+        bench_one(&mut group, "value_then_convert", &case.name, body, &concrete.via_value);
         let mut bench =
             |function: &str, run: &dyn Fn(&[u8]) -> D::Callback| bench_one(&mut group, function, &case.name, body, run);
-        bench("limit", &|body| typed::<D::Callback>(message, body));
         bench("by_channel", &|body| plain.receive(Some(channel), &none, body).expect("accepted"));
         bench("by_payload", &|body| plain.receive(None, &none, body).expect("accepted"));
         bench("by_channel_signed", &|body| signing.receive(Some(channel), &signed, body).expect("verified"));
         bench("by_payload_signed", &|body| signing.receive(None, &signed, body).expect("verified"));
-        bench("value_then_convert", &|body| via_value::<D::Callback>(message, body));
     }
     group.finish();
 }
@@ -183,13 +240,18 @@ fn preservation(c: &mut Criterion) {
         "sms",
         "DeliveryReportSms",
     );
-    for fixture in ["MessageInbound", "MessageInbound.unknown-field"] {
-        preserve::<MessageInboundPayload, mirror::MessageInbound, flatten::MessageInbound>(
-            &mut group,
-            "conversation",
-            fixture,
-        );
-    }
+    preserve::<MessageInboundPayload, mirror::MessageInbound, flatten::MessageInbound>(
+        &mut group,
+        "conversation",
+        "MessageInbound",
+    );
+    group.finish();
+    let mut group = c.benchmark_group("unknown_field");
+    preserve::<MessageInboundPayload, mirror::MessageInbound, flatten::MessageInbound>(
+        &mut group,
+        "conversation",
+        "MessageInbound.unknown-field",
+    );
     group.finish();
 }
 

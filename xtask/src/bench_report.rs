@@ -46,7 +46,14 @@ const GROUPS: &[Group] = &[
         prefix: "preservation",
         about: "the generated type (keeps unknown fields) against a serde-derive mirror that drops them",
         baseline: "mirror",
-        figures: &[("generated", Some(1.1))],
+        figures: &[("generated", Some(1.1)), ("flatten", None)],
+    },
+    Group {
+        prefix: "unknown_field",
+        about: "a payload with a field the spec does not name: the generated type keeps it, against \
+                `#[serde(flatten)]`, which keeps it too (the mirror drops it)",
+        baseline: "flatten",
+        figures: &[("generated", None), ("mirror", None)],
     },
     Group {
         prefix: "signature",
