@@ -154,7 +154,11 @@ impl HmacScheme {
         for (index, part) in self.signed.iter().enumerate() {
             match *part {
                 Signed::Body => mac.update(body),
-                Signed::Literal(text) => mac.update(text.as_bytes()),
+                // A one-byte separator is stored in place, not copied by a call to `memcpy`.
+                Signed::Literal(text) => match *text.as_bytes() {
+                    [byte] => mac.update(&[byte]),
+                    ref bytes => mac.update(bytes),
+                },
                 Signed::Header(name) => mac.update(header(index, name)?.as_bytes()),
             }
         }
