@@ -14,6 +14,7 @@ use std::fmt;
 use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::de::{Read, SliceRead, StrRead};
 use serde_json::value::RawValue;
 
 use crate::object::Key;
@@ -110,17 +111,32 @@ pub fn decode<T: Messages>(body: &[u8], discriminator: &Discriminator) -> Result
         Discriminator::Tag { property, values } => leading_tag(body, property, values),
         Discriminator::Keys { .. } => None,
     };
+    // Checked once here as UTF-8, the body is read as text: `from_slice` checks each string
+    // and each borrowed raw value on its own, a call per string. A body that is not UTF-8 is
+    // read as bytes, so that its error is the one `from_slice` gives, with line and column.
+    match std::str::from_utf8(body) {
+        Ok(text) => decode_from(body, StrRead::new(text), direct, discriminator),
+        Err(_) => decode_from(body, SliceRead::new(body), direct, discriminator),
+    }
+}
+
+fn decode_from<'de, T: Messages, R: Read<'de>>(
+    body: &'de [u8],
+    read: R,
+    direct: Option<usize>,
+    discriminator: &Discriminator,
+) -> Result<T, MalformedBody> {
     match direct {
-        Some(message) => decode_as(body, message),
-        None => route(body, discriminator),
+        Some(message) => decode_as(body, read, message),
+        None => route(body, read, discriminator),
     }
 }
 
 /// Decodes `body` as message `message`, as `serde_json::from_slice` would. Written without
 /// intermediate wrappers: a decoded message is a large value (hundreds of bytes to kilobytes),
 /// and each wrapper it passes through is a copy that showed in profiles.
-fn decode_as<T: Messages>(body: &[u8], message: usize) -> Result<T, MalformedBody> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+fn decode_as<'de, T: Messages, R: Read<'de>>(body: &'de [u8], read: R, message: usize) -> Result<T, MalformedBody> {
+    let mut deserializer = serde_json::Deserializer::new(read);
     match T::decode(message, &mut deserializer) {
         Ok(decoded) => match deserializer.end() {
             Ok(()) => Ok(decoded),
@@ -132,9 +148,13 @@ fn decode_as<T: Messages>(body: &[u8], message: usize) -> Result<T, MalformedBod
 }
 
 /// Reads the object key by key until one decides the message (see the module docs).
-fn route<T: Messages>(body: &[u8], discriminator: &Discriminator) -> Result<T, MalformedBody> {
+fn route<'de, T: Messages, R: Read<'de>>(
+    body: &'de [u8],
+    read: R,
+    discriminator: &Discriminator,
+) -> Result<T, MalformedBody> {
     let chosen = Cell::new(None);
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut deserializer = serde_json::Deserializer::new(read);
     let lengths = match *discriminator {
         Discriminator::Keys { keys, .. } => KeyLengths::of(keys),
         _ => KeyLengths::default(),
@@ -589,6 +609,17 @@ mod tests {
         }
         let error = decode::<Message>(br#"{"url":"u", oops}"#, &TAG).unwrap_err();
         assert_eq!((error.line(), error.column()), (1, 13), "{error}");
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_refused_where_from_slice_refuses_it() {
+        for body in [&b"{\"type\":\"text\",\n\"body\":\"\xff\"}"[..], b"{\"url\":\"u\",\n \"x\":\"\xc3\"}"] {
+            let expected = serde_json::from_slice::<serde_json::Value>(body).unwrap_err();
+            for discriminator in [&TAG, &KEYS] {
+                let error = decode::<Message>(body, discriminator).unwrap_err();
+                assert_eq!((error.line(), error.column()), (expected.line(), expected.column()), "{error}");
+            }
+        }
     }
 
     #[test]
