@@ -8,9 +8,12 @@
 //! digits get a prefix. Security schemes that sign callbacks get a `SHOUTY_CASE` constant
 //! each, made unique the same way (`ORDER_SIGNATURE`, `ORDER_SIGNATURE_2`).
 
+mod case;
+
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 
 use crate::ir::{Api, NameHint, Ty, TypeDef, TypeKind, Variant};
 
@@ -200,9 +203,18 @@ pub(crate) fn unique(base: String, taken: &mut HashSet<String>, separator: &str)
     name
 }
 
+/// `text` transliterated to ASCII; itself, not a copy, when it is ASCII already.
+fn ascii(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(deunicode::deunicode(text))
+    }
+}
+
 /// An `UpperCamelCase` identifier for any string.
 pub fn pascal(text: &str) -> String {
-    let name = deunicode::deunicode(text).to_upper_camel_case();
+    let name = case::upper_camel(&ascii(text));
     let name = if name.is_empty() { "Empty".to_owned() } else { name };
     match name.chars().next() {
         Some(c) if c.is_ascii_digit() => format!("N{name}"),
@@ -213,7 +225,7 @@ pub fn pascal(text: &str) -> String {
 
 /// A `SHOUTY_SNAKE_CASE` constant name for any string (never a keyword: those are lower case).
 pub fn shouty(text: &str) -> String {
-    let name = deunicode::deunicode(text).to_shouty_snake_case();
+    let name = case::shouty_snake(&ascii(text));
     let name = if name.is_empty() { "SCHEME".to_owned() } else { name };
     match name.chars().next() {
         Some(c) if c.is_ascii_digit() => format!("N{name}"),
@@ -223,7 +235,7 @@ pub fn shouty(text: &str) -> String {
 
 /// A `snake_case` field identifier for any property name.
 pub fn field_ident(wire: &str) -> String {
-    let name = deunicode::deunicode(wire).to_snake_case();
+    let name = case::snake(&ascii(wire));
     let name = if name.is_empty() { "field".to_owned() } else { name };
     match name.chars().next() {
         Some(c) if c.is_ascii_digit() => format!("_{name}"),
