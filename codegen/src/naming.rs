@@ -68,10 +68,13 @@ pub fn resolve(api: &Api) -> Names {
         operations: operation_names(api),
         security_consts: security_const_names(api),
     };
+    // Names already given within one type; one set, emptied for each, saves allocating one
+    // per type.
+    let mut taken = HashSet::new();
     for def in &api.types {
         let (fields, unknown_field) = match &def.kind {
             TypeKind::Struct { fields } => {
-                let mut taken = HashSet::new();
+                taken.clear();
                 let idents = fields.iter().map(|f| unique(field_ident(&f.wire), &mut taken, "_")).collect();
                 (idents, unique("unknown_fields".to_owned(), &mut taken, "_"))
             }
@@ -84,7 +87,7 @@ pub fn resolve(api: &Api) -> Names {
         };
         let (variants, unknown_variant) = match &def.kind {
             TypeKind::Enum { .. } | TypeKind::Union { .. } => {
-                let mut taken = HashSet::new();
+                taken.clear();
                 let variants = variant_names.into_iter().map(|v| unique(v, &mut taken, "")).collect();
                 let unknown = ["Unknown", "UnknownValue"].into_iter().find(|n| !taken.contains(*n));
                 let unknown = unknown.map(str::to_owned).unwrap_or_else(|| unique("UnknownValue".to_owned(), &mut taken, ""));
@@ -155,33 +158,36 @@ fn shared_prefix<'a>(ids: &[&'a str]) -> &'a str {
 
 fn type_names(types: &[TypeDef]) -> Vec<String> {
     let mut level = vec![0usize; types.len()];
+    // Each type's name at its level, made again only for the types whose level rises.
+    let mut candidates: Vec<String> = types.iter().map(|def| candidate(&def.name, 0)).collect();
     loop {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (index, def) in types.iter().enumerate() {
-            groups.entry(candidate(&def.name, level[index])).or_default().push(index);
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (index, name) in candidates.iter().enumerate() {
+            groups.entry(name).or_default().push(index);
         }
-        let mut qualified = false;
+        let mut qualified = Vec::new();
         for (name, members) in &groups {
-            if members.len() < 2 && !RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            if members.len() < 2 && !RESERVED_TYPE_NAMES.contains(name) {
                 continue;
             }
-            for &index in members {
+            qualified.extend(members.iter().copied().filter(|&index| {
                 let hint = &types[index].name;
-                if !hint.declared && level[index] + 1 < hint.path.len() {
-                    level[index] += 1;
-                    qualified = true;
-                }
-            }
+                !hint.declared && level[index] + 1 < hint.path.len()
+            }));
         }
-        if !qualified {
+        if qualified.is_empty() {
             break;
+        }
+        for index in qualified {
+            level[index] += 1;
+            candidates[index] = candidate(&types[index].name, level[index]);
         }
     }
     let mut taken: HashSet<String> = RESERVED_TYPE_NAMES.iter().map(|n| n.to_string()).collect();
     let mut names = vec![String::new(); types.len()];
     let declared_first = (0..types.len()).filter(|i| types[*i].name.declared).chain((0..types.len()).filter(|i| !types[*i].name.declared));
     for index in declared_first {
-        names[index] = unique(candidate(&types[index].name, level[index]), &mut taken, "");
+        names[index] = unique(std::mem::take(&mut candidates[index]), &mut taken, "");
     }
     names
 }
@@ -194,13 +200,17 @@ fn candidate(hint: &NameHint, level: usize) -> String {
 
 /// `base`, or `base{separator}2`, `base{separator}3`, ... whichever is free first.
 pub(crate) fn unique(base: String, taken: &mut HashSet<String>, separator: &str) -> String {
-    let mut name = base.clone();
+    if taken.insert(base.clone()) {
+        return base;
+    }
     let mut n = 2;
-    while !taken.insert(name.clone()) {
-        name = format!("{base}{separator}{n}");
+    loop {
+        let name = format!("{base}{separator}{n}");
+        if taken.insert(name.clone()) {
+            return name;
+        }
         n += 1;
     }
-    name
 }
 
 /// `text` transliterated to ASCII; itself, not a copy, when it is ASCII already.
