@@ -30,19 +30,12 @@ pub struct Loc {
 impl Loc {
     /// The location of a child: `segment` is escaped as RFC 6901 requires.
     pub fn join(&self, segment: &str) -> Loc {
-        let escaped = segment.replace('~', "~0").replace('/', "~1");
+        let mut pointer = String::with_capacity(self.pointer.len() + 1 + segment.len());
+        pointer.push_str(&self.pointer);
+        push_segment(&mut pointer, segment);
         Loc {
             file: self.file,
-            pointer: format!("{}/{}", self.pointer, escaped),
-        }
-    }
-
-    /// The location of the value holding this one (the root for the root).
-    pub fn parent(&self) -> Loc {
-        let pointer = self.pointer.rsplit_once('/').map(|(parent, _)| parent).unwrap_or_default();
-        Loc {
-            file: self.file,
-            pointer: pointer.to_owned(),
+            pointer,
         }
     }
 
@@ -50,6 +43,46 @@ impl Loc {
     pub fn last_segment(&self) -> Option<String> {
         let (_, last) = self.pointer.rsplit_once('/')?;
         Some(last.replace("~1", "/").replace("~0", "~"))
+    }
+}
+
+/// Appends `/segment` to a JSON pointer, escaped as RFC 6901 requires.
+fn push_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// A place being walked: a [`Loc`] and segments below it, spelled out as a pointer only when
+/// something needs one (a diagnostic, a `$ref`, a type's key).
+///
+/// Schema conversion walks every property of every schema, and a pointer string for each
+/// cost more than reading the property.
+#[derive(Debug, Clone, Copy)]
+pub enum Place<'p> {
+    At(&'p Loc),
+    Child(&'p Place<'p>, &'p str),
+}
+
+impl Place<'_> {
+    pub fn child<'c>(&'c self, segment: &'c str) -> Place<'c> {
+        Place::Child(self, segment)
+    }
+
+    pub fn loc(&self) -> Loc {
+        match self {
+            Place::At(loc) => (*loc).clone(),
+            Place::Child(parent, segment) => {
+                let mut loc = parent.loc();
+                push_segment(&mut loc.pointer, segment);
+                loc
+            }
+        }
     }
 }
 
@@ -121,18 +154,25 @@ impl Documents {
     /// Returns the location of that value. A chain of references that comes back to itself
     /// is an error naming every step.
     pub fn follow(&self, loc: &Loc) -> Result<Loc> {
+        match self.get(loc)?.get("$ref") {
+            None => Ok(loc.clone()),
+            Some(reference) => self.follow_reference(loc, reference),
+        }
+    }
+
+    /// [`follow`](Self::follow) for a caller that has read the value at `loc` and found that it
+    /// is a reference, `reference` being its `$ref`.
+    pub fn follow_reference(&self, loc: &Loc, reference: &Value) -> Result<Loc> {
         let mut current = loc.clone();
+        let mut reference = reference;
         let mut seen = vec![current.clone()];
         loop {
-            let Some(reference) = self.get(&current)?.get("$ref") else {
-                return Ok(current);
-            };
-            let Some(reference) = reference.as_str() else {
+            let Some(text) = reference.as_str() else {
                 return Err(self
                     .error(&current.join("$ref"), "`$ref` must be a string")
                     .with_help("write the reference as a string, e.g. '#/components/schemas/Name'"));
             };
-            let next = self.resolve(&current, reference)?;
+            let (next, value) = self.target(&current, text)?;
             if seen.contains(&next) {
                 let chain: Vec<String> = seen
                     .iter()
@@ -145,11 +185,20 @@ impl Documents {
             }
             seen.push(next.clone());
             current = next;
+            match value.get("$ref") {
+                Some(next_reference) => reference = next_reference,
+                None => return Ok(current),
+            }
         }
     }
 
     /// Resolves one `$ref` string found at `at`.
     pub fn resolve(&self, at: &Loc, reference: &str) -> Result<Loc> {
+        Ok(self.target(at, reference)?.0)
+    }
+
+    /// [`resolve`](Self::resolve), with the value the reference leads to.
+    fn target(&self, at: &Loc, reference: &str) -> Result<(Loc, &Value)> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         if file_part.contains("://") {
             return Err(self
@@ -178,12 +227,12 @@ impl Documents {
                 .with_help("write fragments as JSON pointers, e.g. '#/components/schemas/Name'"));
         }
         let target = Loc { file, pointer };
-        if lookup(self.root(file), &target.pointer).is_none() {
+        let Some(value) = lookup(self.root(file), &target.pointer) else {
             return Err(self
                 .error(at, format!("unresolved `$ref` {reference:?}: {} does not exist", self.describe(&target)))
                 .with_help("fix the reference or add the missing definition"));
-        }
-        Ok(target)
+        };
+        Ok((target, value))
     }
 
     /// `file#/pointer`, for messages.
@@ -414,4 +463,22 @@ fn percent_decode(fragment: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_place_spells_out_the_pointer_of_the_same_joins() {
+        let root = Loc {
+            file: FileId(0),
+            pointer: "/components".to_owned(),
+        };
+        let at = Place::At(&root);
+        let schemas = at.child("schemas");
+        let place = schemas.child("a/b~c");
+        assert_eq!(place.loc(), root.join("schemas").join("a/b~c"));
+        assert_eq!(place.loc().pointer, "/components/schemas/a~1b~0c");
+    }
 }

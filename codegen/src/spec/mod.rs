@@ -1,14 +1,15 @@
 //! Reading spec documents into the IR.
 //!
-//! `documents` loads files and follows `$ref`s, `schema` turns JSON Schemas into the type
-//! space, and `asyncapi` (2.x), `asyncapi3` (3.0) and `openapi` read the rest of each format
-//! (channels, operations, messages, security schemes). The format is recognised by its
-//! version field.
+//! `documents` loads files and follows `$ref`s, `schema` turns JSON Schemas (each read
+//! through its `keywords`) into the type space, and `asyncapi` (2.x), `asyncapi3` (3.0) and
+//! `openapi` read the rest of each format (channels, operations, messages, security schemes).
+//! The format is recognised by its version field.
 
 mod asyncapi;
 mod asyncapi3;
 mod documents;
 mod extensions;
+mod keywords;
 mod openapi;
 mod schema;
 mod spans;

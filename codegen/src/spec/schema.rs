@@ -10,10 +10,11 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
-use super::documents::{Documents, Loc};
+use super::documents::{Documents, Loc, Place};
+use super::keywords::Keywords;
 use super::text;
 use crate::diagnostic::Result;
-use crate::ir::{Constraints, Example, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
+use crate::ir::{Constraints, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
 
 pub struct TypeSpace<'a> {
     docs: &'a Documents,
@@ -61,21 +62,21 @@ impl<'a> TypeSpace<'a> {
             examples: Vec::new(),
         });
         self.declared.insert(loc.clone(), id);
-        let schema = self.schema_at(loc)?;
-        let doc = describe(schema);
-        let kind = if schema.contains_key("$ref") {
-            TypeKind::Alias(self.convert_schema(loc, schema, &hint.path)?)
+        let keywords = Keywords::of(self.schema_at(loc)?);
+        let (at, path) = (Place::At(loc), NamePath::Root(&hint.path));
+        let kind = if keywords.reference.is_some() {
+            TypeKind::Alias(self.convert_schema(&at, &keywords, &path)?)
         } else {
-            match self.convert_body(loc, schema, &hint.path)? {
+            match self.convert_body(&at, &keywords, &path)? {
                 Shape::Kind(kind) => kind,
                 Shape::Ty(ty) => TypeKind::Alias(ty),
             }
         };
         self.types[id.0] = TypeDef {
             name: hint,
-            doc,
+            doc: keywords.doc(),
             kind,
-            examples: examples(schema),
+            examples: keywords.examples(),
         };
         Ok(id)
     }
@@ -83,25 +84,33 @@ impl<'a> TypeSpace<'a> {
     /// The type of the schema at `loc`; `path` names inline types found inside it.
     pub fn convert(&mut self, loc: &Loc, path: &[String]) -> Result<Ty> {
         let schema = self.schema_at(loc)?;
-        self.convert_schema(loc, schema, path)
+        self.convert_schema(&Place::At(loc), &Keywords::of(schema), &NamePath::Root(path))
     }
 
-    /// [`convert`](Self::convert) for a schema the caller has already read from `loc`.
-    fn convert_schema(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Ty> {
-        let ty = if schema.contains_key("$ref") {
-            Ty::Named(self.declare_target(loc)?)
-        } else {
-            match self.convert_body(loc, schema, path)? {
+    /// [`convert`](Self::convert) for a schema the caller has already read: `value`, at `at`.
+    fn convert_value(&mut self, at: &Place, value: &'a Value, path: &NamePath) -> Result<Ty> {
+        let schema = self.schema_of(at, value)?;
+        self.convert_schema(at, &Keywords::of(schema), path)
+    }
+
+    fn convert_schema(&mut self, at: &Place, keywords: &Keywords<'a>, path: &NamePath) -> Result<Ty> {
+        let ty = match keywords.reference {
+            Some(reference) => Ty::Named(self.declare_target(at, reference)?),
+            None => match self.convert_body(at, keywords, path)? {
                 Shape::Ty(ty) => ty,
-                Shape::Kind(kind) => Ty::Named(self.intern(kind, schema, path)),
-            }
+                Shape::Kind(kind) => Ty::Named(self.intern(kind, keywords, path)),
+            },
         };
-        Ok(if is_nullable(schema) { nullable(ty) } else { ty })
+        Ok(if keywords.is_nullable() { nullable(ty) } else { ty })
     }
 
-    /// Declares the schema a `$ref` at `loc` leads to, named after its key (or file).
-    fn declare_target(&mut self, loc: &Loc) -> Result<TypeId> {
-        let target = self.docs.follow(loc)?;
+    /// Declares the schema that the `$ref` at `at`, `reference`, leads to, named after its key
+    /// (or file).
+    fn declare_target(&mut self, at: &Place, reference: &Value) -> Result<TypeId> {
+        let target = self.docs.follow_reference(&at.loc(), reference)?;
+        if let Some(id) = self.declared.get(&target) {
+            return Ok(*id);
+        }
         let name = match target.last_segment() {
             Some(segment) => segment,
             None => file_stem(self.docs.path(target.file)),
@@ -111,8 +120,8 @@ impl<'a> TypeSpace<'a> {
 
     /// A type for an inline schema: the one already made for an identical definition (same
     /// kind and doc), or a new one named by `path`.
-    fn intern(&mut self, kind: TypeKind, schema: &Map<String, Value>, path: &[String]) -> TypeId {
-        let doc = describe(schema);
+    fn intern(&mut self, kind: TypeKind, keywords: &Keywords, path: &NamePath) -> TypeId {
+        let doc = keywords.doc();
         let key = format!("{kind:?}{doc:?}");
         if let Some(id) = self.interned.get(&key) {
             return *id;
@@ -125,167 +134,178 @@ impl<'a> TypeSpace<'a> {
             },
             doc,
             kind,
-            examples: examples(schema),
+            examples: keywords.examples(),
         });
         self.interned.insert(key, id);
         id
     }
 
-    /// The schema at `loc`: a mapping, or a boolean schema, which reads as an empty mapping.
+    /// The schema at `loc`.
     fn schema_at(&self, loc: &Loc) -> Result<&'a Map<String, Value>> {
+        self.schema_of(&Place::At(loc), self.docs.get(loc)?)
+    }
+
+    /// `value`, the schema at `at`: a mapping, or a boolean schema, which reads as an empty
+    /// mapping.
+    fn schema_of(&self, at: &Place, value: &'a Value) -> Result<&'a Map<String, Value>> {
         static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
-        match self.docs.get(loc)? {
+        match value {
             Value::Object(map) => Ok(map),
             Value::Bool(_) => Ok(&EMPTY),
             other => Err(self
                 .docs
-                .error(loc, format!("a schema must be an object, found {}", kind_of(other)))
+                .error(&at.loc(), format!("a schema must be an object, found {}", kind_of(other)))
                 .with_help("write the schema as a mapping, e.g. `type: string`")),
         }
     }
 
-    fn convert_body(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Shape> {
-        if let Some(parts) = schema.get("allOf") {
-            return self.convert_all_of(loc, schema, parts, path);
+    fn convert_body(&mut self, at: &Place, keywords: &Keywords<'a>, path: &NamePath) -> Result<Shape> {
+        if let Some(parts) = keywords.all_of {
+            return self.convert_all_of(at, keywords, parts, path);
         }
-        for keyword in ["oneOf", "anyOf"] {
-            if let Some(parts) = schema.get(keyword) {
-                return self.convert_union(&loc.join(keyword), schema, parts, path);
+        for (keyword, parts) in [("oneOf", keywords.one_of), ("anyOf", keywords.any_of)] {
+            if let Some(parts) = parts {
+                return self.convert_union(at, keyword, keywords, parts, path);
             }
         }
-        if let Some(Value::String(value)) = schema.get("const") {
+        if let Some(Value::String(value)) = keywords.r#const {
             return Ok(Shape::Kind(TypeKind::Enum { values: vec![value.clone()] }));
         }
-        if let Some(values) = schema.get("enum") {
-            return self.convert_enum(loc, schema, values, path);
+        if let Some(values) = keywords.r#enum {
+            return self.convert_enum(at, keywords, values, path);
         }
-        match self.single_type(loc, schema)?.as_deref() {
-            Some("object") => self.convert_object(loc, schema, path),
+        match self.single_type(at, keywords)? {
+            Some("object") => self.convert_object(at, keywords, path),
             Some("array") => {
-                let item_path = item_path(path);
-                let items = match schema.get("items") {
-                    Some(_) => self.convert(&loc.join("items"), &item_path)?,
+                let items = match keywords.items {
+                    Some(items) => self.convert_value(&at.child("items"), items, &NamePath::Item(path))?,
                     None => Ty::Any,
                 };
                 Ok(Shape::Ty(Ty::Array(Box::new(items))))
             }
-            Some("string") => Ok(Shape::Ty(match schema.get("format").and_then(Value::as_str) {
+            Some("string") => Ok(Shape::Ty(match keywords.format() {
                 Some("date-time") => Ty::DateTime,
                 Some("password") => Ty::Secret,
                 _ => Ty::String,
             })),
-            Some("integer") => Ok(Shape::Ty(Ty::Integer(
-                match schema.get("format").and_then(Value::as_str) {
-                    Some("int32") => IntWidth::I32,
-                    _ => IntWidth::I64,
-                },
-            ))),
+            Some("integer") => Ok(Shape::Ty(Ty::Integer(match keywords.format() {
+                Some("int32") => IntWidth::I32,
+                _ => IntWidth::I64,
+            }))),
             Some("number") => Ok(Shape::Ty(Ty::Number)),
             Some("boolean") => Ok(Shape::Ty(Ty::Boolean)),
             Some("null") | None => Ok(Shape::Ty(Ty::Any)),
             Some(other) => Err(self
                 .docs
-                .error(&loc.join("type"), format!("unknown type {other:?}"))
+                .error(&at.child("type").loc(), format!("unknown type {other:?}"))
                 .with_help("use one of object, array, string, integer, number, boolean, null")),
         }
     }
 
     /// The schema's one non-null `type`, inferred from `properties`/`items` when absent.
-    fn single_type(&mut self, loc: &Loc, schema: &Map<String, Value>) -> Result<Option<String>> {
-        match schema.get("type") {
-            Some(Value::String(name)) => Ok(Some(name.clone())),
+    fn single_type(&mut self, at: &Place, keywords: &Keywords<'a>) -> Result<Option<&'a str>> {
+        match keywords.r#type {
+            Some(Value::String(name)) => Ok(Some(name)),
             Some(Value::Array(names)) => {
                 let mut non_null = Vec::new();
                 for name in names {
                     match name.as_str() {
                         Some("null") => {}
-                        Some(name) => non_null.push(name.to_owned()),
-                        None => return Err(self.type_error(loc)),
+                        Some(name) => non_null.push(name),
+                        None => return Err(self.type_error(at)),
                     }
                 }
                 if non_null.len() > 1 {
-                    self.warn(loc, "a value of several types is typed as serde_json::Value");
+                    self.warn(&at.loc(), "a value of several types is typed as serde_json::Value");
                     return Ok(None);
                 }
                 Ok(non_null.pop())
             }
-            Some(_) => Err(self.type_error(loc)),
-            None if schema.contains_key("properties") || schema.contains_key("additionalProperties") => {
-                Ok(Some("object".to_owned()))
-            }
-            None if schema.contains_key("items") => Ok(Some("array".to_owned())),
+            Some(_) => Err(self.type_error(at)),
+            None if keywords.properties.is_some() || keywords.additional_properties.is_some() => Ok(Some("object")),
+            None if keywords.items.is_some() => Ok(Some("array")),
             None => Ok(None),
         }
     }
 
-    fn type_error(&self, loc: &Loc) -> crate::diagnostic::Diagnostic {
+    fn type_error(&self, at: &Place) -> crate::diagnostic::Diagnostic {
         self.docs
-            .error(&loc.join("type"), "`type` must be a string or a list of strings")
+            .error(&at.child("type").loc(), "`type` must be a string or a list of strings")
             .with_help("write e.g. `type: string` or `type: [string, \"null\"]`")
     }
 
-    fn convert_object(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Shape> {
-        let properties = match schema.get("properties") {
+    fn convert_object(&mut self, at: &Place, keywords: &Keywords<'a>, path: &NamePath) -> Result<Shape> {
+        let properties = match keywords.properties {
             None => None,
             Some(Value::Object(properties)) => Some(properties),
             Some(other) => {
                 return Err(self
                     .docs
-                    .error(&loc.join("properties"), format!("`properties` must be a mapping, found {}", kind_of(other)))
+                    .error(&at.child("properties").loc(), format!("`properties` must be a mapping, found {}", kind_of(other)))
                     .with_help("list properties as `name: {schema}` pairs"))
             }
         };
         let Some(properties) = properties.filter(|p| !p.is_empty()) else {
-            return Ok(Shape::Ty(self.convert_map(loc, schema, path)?));
+            return Ok(Shape::Ty(self.convert_map(at, keywords, path)?));
         };
-        let required = self.required_list(loc, schema)?;
+        let required = self.required_list(at, keywords)?;
+        let properties_at = at.child("properties");
         let mut fields = Vec::with_capacity(properties.len());
-        for wire in properties.keys() {
-            fields.push(self.field(&loc.join("properties").join(wire), wire, &required, path)?);
+        for (wire, schema) in properties {
+            fields.push(self.field(&properties_at.child(wire), wire, schema, &required, path)?);
         }
         Ok(Shape::Kind(TypeKind::Struct { fields }))
     }
 
     /// An object without declared properties: a map when `additionalProperties` (or a
     /// single `patternProperties` entry) gives the values a schema, else any object.
-    fn convert_map(&mut self, loc: &Loc, schema: &Map<String, Value>, path: &[String]) -> Result<Ty> {
-        let value_path = [path, &["value".to_owned()]].concat();
-        match schema.get("additionalProperties") {
-            Some(Value::Object(_)) => {
-                return Ok(Ty::Map(Box::new(self.convert(&loc.join("additionalProperties"), &value_path)?)));
+    fn convert_map(&mut self, at: &Place, keywords: &Keywords<'a>, path: &NamePath) -> Result<Ty> {
+        let value_path = path.child("value");
+        match keywords.additional_properties {
+            Some(schema @ Value::Object(_)) => {
+                return Ok(Ty::Map(Box::new(self.convert_value(&at.child("additionalProperties"), schema, &value_path)?)));
             }
             None | Some(Value::Bool(_)) => {}
             Some(other) => {
                 return Err(self
                     .docs
                     .error(
-                        &loc.join("additionalProperties"),
+                        &at.child("additionalProperties").loc(),
                         format!("`additionalProperties` must be a boolean or a schema, found {}", kind_of(other)),
                     )
                     .with_help("write `additionalProperties: {type: string}`, or `true`/`false`"))
             }
         }
-        match schema.get("patternProperties") {
+        match keywords.pattern_properties {
             Some(Value::Object(patterns)) if patterns.len() == 1 => {
-                let pattern = patterns.keys().next().map(String::as_str).unwrap_or_default();
-                Ok(Ty::Map(Box::new(self.convert(&loc.join("patternProperties").join(pattern), &value_path)?)))
+                let (pattern, schema) = patterns.iter().next().expect("one pattern");
+                let pattern_at = at.child("patternProperties");
+                Ok(Ty::Map(Box::new(self.convert_value(&pattern_at.child(pattern), schema, &value_path)?)))
             }
             _ => Ok(Ty::FreeObject),
         }
     }
 
-    /// `oneOf`/`anyOf` (at `loc`): a union of the non-null schemas, nullable when one of
-    /// them is `null`; one non-null schema is just that schema.
-    fn convert_union(&mut self, loc: &Loc, schema: &Map<String, Value>, parts: &Value, path: &[String]) -> Result<Shape> {
+    /// `oneOf`/`anyOf` (`keyword`, in the schema at `at`): a union of the non-null schemas,
+    /// nullable when one of them is `null`; one non-null schema is just that schema.
+    fn convert_union(
+        &mut self,
+        at: &Place,
+        keyword: &str,
+        keywords: &Keywords<'a>,
+        parts: &'a Value,
+        path: &NamePath,
+    ) -> Result<Shape> {
+        let loc = at.child(keyword).loc();
         let Some(parts) = parts.as_array().filter(|parts| !parts.is_empty()) else {
             return Err(self
                 .docs
-                .error(loc, "`oneOf`/`anyOf` must be a non-empty list of schemas")
+                .error(&loc, "`oneOf`/`anyOf` must be a non-empty list of schemas")
                 .with_help("write `oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]`"));
         };
         let mut variants = Vec::with_capacity(parts.len());
         let mut null = false;
-        for index in 0..parts.len() {
+        for (index, value) in parts.iter().enumerate() {
             let part_loc = loc.join(&index.to_string());
             let target = self.docs.follow(&part_loc)?;
             let part = self.schema_at(&target)?;
@@ -294,11 +314,11 @@ impl<'a> TypeSpace<'a> {
                 continue;
             }
             let name = (target != part_loc).then(|| target.last_segment()).flatten().or_else(|| text(part, "title"));
-            let variant_path = [path, &[name.clone().unwrap_or_else(|| format!("option{}", index + 1))]].concat();
-            let ty = self.convert(&part_loc, &variant_path)?;
+            let segment = name.clone().unwrap_or_else(|| format!("option{}", index + 1));
+            let ty = self.convert_value(&Place::At(&part_loc), value, &path.child(&segment))?;
             variants.push((target, Variant { name, ty, tags: Vec::new() }));
         }
-        let tag = self.tag_variants(loc, schema, &mut variants)?;
+        let tag = self.tag_variants(at, keywords, &mut variants)?;
         let mut variants: Vec<Variant> = variants.into_iter().map(|(_, variant)| variant).collect();
         if variants.len() < 2 {
             let ty = variants.pop().map(|v| v.ty).unwrap_or(Ty::Any);
@@ -307,18 +327,18 @@ impl<'a> TypeSpace<'a> {
         let union = TypeKind::Union { variants, tag };
         Ok(match null {
             false => Shape::Kind(union),
-            true => Shape::Ty(nullable(Ty::Named(self.intern(union, schema, path)))),
+            true => Shape::Ty(nullable(Ty::Named(self.intern(union, keywords, path)))),
         })
     }
 
     /// The union's tag property, with each variant's tag values filled in: the
     /// `discriminator` (its `mapping`, else the variants' schema keys), or else a property
     /// that every variant fixes to a different value with `const` or a one-value `enum`.
-    fn tag_variants(&self, loc: &Loc, schema: &Map<String, Value>, variants: &mut [(Loc, Variant)]) -> Result<Option<String>> {
-        if let Some(property) = schema.get("discriminator").and_then(|d| d.get("propertyName")).and_then(Value::as_str) {
-            let parent = loc.parent();
+    fn tag_variants(&self, at: &Place, keywords: &Keywords, variants: &mut [(Loc, Variant)]) -> Result<Option<String>> {
+        if let Some(property) = keywords.discriminator.and_then(|d| d.get("propertyName")).and_then(Value::as_str) {
+            let loc = at.loc();
             for (target, variant) in variants.iter_mut() {
-                variant.tags = self.mapped_tags(&parent, schema, target)?;
+                variant.tags = self.mapped_tags(&loc, keywords, target)?;
                 if variant.tags.is_empty() {
                     variant.tags.extend(self.fixed_values(target)?.remove(property));
                 }
@@ -341,12 +361,12 @@ impl<'a> TypeSpace<'a> {
         Ok(Some(tag))
     }
 
-    /// The `discriminator.mapping` values that lead to the schema at `target`; without a
-    /// mapping entry for it, its schema key.
-    fn mapped_tags(&self, parent: &Loc, schema: &Map<String, Value>, target: &Loc) -> Result<Vec<String>> {
-        let mapping_loc = parent.join("discriminator").join("mapping");
+    /// The `discriminator.mapping` values, of the schema at `loc`, that lead to the schema at
+    /// `target`; without a mapping entry for it, its schema key.
+    fn mapped_tags(&self, loc: &Loc, keywords: &Keywords, target: &Loc) -> Result<Vec<String>> {
+        let mapping_loc = loc.join("discriminator").join("mapping");
         let mut tags = Vec::new();
-        if let Some(Value::Object(mapping)) = schema.get("discriminator").and_then(|d| d.get("mapping")) {
+        if let Some(Value::Object(mapping)) = keywords.discriminator.and_then(|d| d.get("mapping")) {
             for (value, reference) in mapping {
                 let Some(reference) = reference.as_str() else { continue };
                 let reference = if reference.contains('#') || reference.contains('.') {
@@ -392,41 +412,38 @@ impl<'a> TypeSpace<'a> {
         Ok(out)
     }
 
-    fn field(&mut self, loc: &Loc, wire: &str, required: &[String], path: &[String]) -> Result<Field> {
-        let schema = self.schema_at(loc)?;
-        let field_path = [path, &[wire.to_owned()]].concat();
+    fn field(&mut self, at: &Place, wire: &str, value: &'a Value, required: &[&str], path: &NamePath) -> Result<Field> {
+        let keywords = Keywords::of(self.schema_of(at, value)?);
         Ok(Field {
             wire: wire.to_owned(),
-            doc: describe(schema),
-            ty: self.convert_schema(loc, schema, &field_path)?,
-            required: required.iter().any(|r| r == wire),
-            constraints: constraints(schema),
-            default: schema.get("default").cloned(),
+            doc: keywords.doc(),
+            ty: self.convert_schema(at, &keywords, &path.child(wire))?,
+            required: required.contains(&wire),
+            constraints: keywords.constraints(),
+            default: keywords.default.cloned(),
         })
     }
 
-    fn required_list(&self, loc: &Loc, schema: &Map<String, Value>) -> Result<Vec<String>> {
-        let Some(required) = schema.get("required") else {
+    fn required_list(&self, at: &Place, keywords: &Keywords<'a>) -> Result<Vec<&'a str>> {
+        let Some(required) = keywords.required else {
             return Ok(Vec::new());
         };
-        let names = required.as_array().and_then(|items| {
-            items.iter().map(|i| i.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>()
-        });
+        let names = required.as_array().and_then(|items| items.iter().map(Value::as_str).collect::<Option<Vec<_>>>());
         names.ok_or_else(|| {
             self.docs
-                .error(&loc.join("required"), "`required` must be a list of property names")
+                .error(&at.child("required").loc(), "`required` must be a list of property names")
                 .with_help("write e.g. `required: [id, name]`")
         })
     }
 
-    fn convert_enum(&mut self, loc: &Loc, schema: &Map<String, Value>, values: &Value, path: &[String]) -> Result<Shape> {
+    fn convert_enum(&mut self, at: &Place, keywords: &Keywords<'a>, values: &Value, path: &NamePath) -> Result<Shape> {
         let Some(values) = values.as_array().filter(|v| !v.is_empty()) else {
             return Err(self
                 .docs
-                .error(&loc.join("enum"), "`enum` must be a non-empty list")
+                .error(&at.child("enum").loc(), "`enum` must be a non-empty list")
                 .with_help("list the allowed values, e.g. `enum: [on, off]`"));
         };
-        let declared_string = schema.get("type").and_then(Value::as_str) == Some("string");
+        let declared_string = keywords.r#type.and_then(Value::as_str) == Some("string");
         let strings: Option<Vec<String>> = values
             .iter()
             .map(|v| match v {
@@ -442,38 +459,41 @@ impl<'a> TypeSpace<'a> {
                 Ok(Shape::Kind(TypeKind::Enum { values }))
             }
             None => {
-                let mut without_enum = schema.clone();
-                without_enum.remove("enum");
-                self.convert_body(loc, &without_enum, path)
+                let without_enum = Keywords { r#enum: None, ..keywords.clone() };
+                self.convert_body(at, &without_enum, path)
             }
         }
     }
 
     /// `allOf`: the properties and required lists of every part, merged into one object.
-    fn convert_all_of(&mut self, loc: &Loc, schema: &Map<String, Value>, parts: &Value, path: &[String]) -> Result<Shape> {
+    fn convert_all_of(&mut self, at: &Place, keywords: &Keywords<'a>, parts: &'a Value, path: &NamePath) -> Result<Shape> {
         let Some(parts) = parts.as_array() else {
             return Err(self
                 .docs
-                .error(&loc.join("allOf"), "`allOf` must be a list of schemas")
+                .error(&at.child("allOf").loc(), "`allOf` must be a list of schemas")
                 .with_help("write `allOf: [{$ref: ...}, {properties: ...}]`"));
         };
-        let own_properties = schema.get("properties").is_some();
+        let own_properties = keywords.properties.is_some();
         if parts.len() == 1 && !own_properties {
-            return Ok(Shape::Ty(self.convert(&loc.join("allOf").join("0"), path)?));
+            let all_of_at = at.child("allOf");
+            return Ok(Shape::Ty(self.convert_value(&all_of_at.child("0"), &parts[0], path)?));
         }
+        let loc = at.loc();
         if !self.merging.insert(loc.clone()) {
-            self.warn(loc, "this `allOf` contains itself without a declared schema to refer to; typed as serde_json::Value");
+            self.warn(&loc, "this `allOf` contains itself without a declared schema to refer to; typed as serde_json::Value");
             return Ok(Shape::Ty(Ty::Any));
         }
-        let merged = self.merge_all_of(loc, path);
-        self.merging.remove(loc);
+        let merged = self.merge_all_of(&loc, path);
+        self.merging.remove(&loc);
         merged
     }
 
     /// The properties and required lists of every part of the `allOf` at `loc`, each part
     /// (after following `$ref`s) read once, so parts that refer to each other end.
-    fn merge_all_of(&mut self, loc: &Loc, path: &[String]) -> Result<Shape> {
-        let mut property_locs: Vec<(String, Loc)> = Vec::new();
+    fn merge_all_of(&mut self, loc: &Loc, path: &NamePath) -> Result<Shape> {
+        // The parts read, and each property's name, schema and part: the last part to declare it.
+        let mut parts: Vec<Loc> = Vec::new();
+        let mut properties: Vec<(&'a str, &'a Value, usize)> = Vec::new();
         let mut required = Vec::new();
         let mut pending = vec![loc.clone()];
         let mut seen = HashSet::new();
@@ -482,24 +502,27 @@ impl<'a> TypeSpace<'a> {
             if !seen.insert(at.clone()) {
                 continue;
             }
-            let part = self.schema_at(&at)?;
-            required.extend(self.required_list(&at, part)?);
-            if let Some(Value::Object(properties)) = part.get("properties") {
-                for wire in properties.keys() {
-                    let prop_loc = at.join("properties").join(wire);
-                    match property_locs.iter_mut().find(|(w, _)| w == wire) {
-                        Some(existing) => existing.1 = prop_loc,
-                        None => property_locs.push((wire.clone(), prop_loc)),
+            let keywords = Keywords::of(self.schema_at(&at)?);
+            required.extend(self.required_list(&Place::At(&at), &keywords)?);
+            if let Some(Value::Object(declared)) = keywords.properties {
+                for (wire, schema) in declared {
+                    let property = (wire.as_str(), schema, parts.len());
+                    match properties.iter_mut().find(|(w, ..)| w == wire) {
+                        Some(existing) => *existing = property,
+                        None => properties.push(property),
                     }
                 }
             }
-            if let Some(Value::Array(sub)) = part.get("allOf") {
+            if let Some(Value::Array(sub)) = keywords.all_of {
                 pending.extend((0..sub.len()).rev().map(|i| at.join("allOf").join(&i.to_string())));
             }
+            parts.push(at);
         }
-        let mut fields = Vec::with_capacity(property_locs.len());
-        for (wire, prop_loc) in &property_locs {
-            fields.push(self.field(prop_loc, wire, &required, path)?);
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, schema, part) in properties {
+            let part_at = Place::At(&parts[part]);
+            let properties_at = part_at.child("properties");
+            fields.push(self.field(&properties_at.child(wire), wire, schema, &required, path)?);
         }
         Ok(Shape::Kind(TypeKind::Struct { fields }))
     }
@@ -509,28 +532,40 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
-/// The schema's examples: OpenAPI's single `example`, then JSON Schema's `examples` list.
-fn examples(schema: &Map<String, Value>) -> Vec<Example> {
-    let listed = match schema.get("examples") {
-        Some(Value::Array(values)) => values.as_slice(),
-        _ => &[],
-    };
-    schema
-        .get("example")
-        .into_iter()
-        .chain(listed)
-        .map(|payload| Example {
-            name: None,
-            payload: payload.clone(),
-        })
-        .collect()
+/// The path that names an inline type (a [`NameHint`]'s), built as conversion descends and
+/// copied out only for a type that gets a name: most properties never need theirs.
+#[derive(Clone, Copy)]
+enum NamePath<'p> {
+    /// The path the reader gave.
+    Root(&'p [String]),
+    /// `parent`'s path, then one more segment.
+    Child(&'p NamePath<'p>, &'p str),
+    /// An array's items: `parent`'s path, its last segment in the singular.
+    Item(&'p NamePath<'p>),
 }
 
-/// Whether the schema also admits `null`: OpenAPI 3.0's `nullable: true`, or `null` among
-/// the `type`s.
-fn is_nullable(schema: &Map<String, Value>) -> bool {
-    schema.get("nullable") == Some(&Value::Bool(true))
-        || matches!(schema.get("type"), Some(Value::Array(types)) if types.iter().any(|t| t == "null"))
+impl NamePath<'_> {
+    fn child<'c>(&'c self, segment: &'c str) -> NamePath<'c> {
+        NamePath::Child(self, segment)
+    }
+
+    fn to_vec(self) -> Vec<String> {
+        match self {
+            NamePath::Root(segments) => segments.to_vec(),
+            NamePath::Child(parent, segment) => {
+                let mut path = parent.to_vec();
+                path.push(segment.to_owned());
+                path
+            }
+            NamePath::Item(parent) => {
+                let mut path = parent.to_vec();
+                if let Some(last) = path.last_mut() {
+                    *last = crate::naming::singular(last);
+                }
+                path
+            }
+        }
+    }
 }
 
 fn nullable(ty: Ty) -> Ty {
@@ -546,42 +581,13 @@ enum Shape {
     Kind(TypeKind),
 }
 
-pub fn describe(schema: &Map<String, Value>) -> Option<String> {
-    ["description", "title"]
-        .iter()
-        .find_map(|key| schema.get(*key).and_then(Value::as_str))
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(str::to_owned)
+/// The documentation of a schema or other object: its `description`, else its `title`.
+pub fn describe(object: &Map<String, Value>) -> Option<String> {
+    Keywords::of(object).doc()
 }
 
 pub fn constraints(schema: &Map<String, Value>) -> Constraints {
-    let unsigned = |key: &str| schema.get(key).and_then(Value::as_u64);
-    let float = |key: &str| schema.get(key).and_then(Value::as_f64);
-    Constraints {
-        min_length: unsigned("minLength"),
-        max_length: unsigned("maxLength"),
-        minimum: float("minimum"),
-        maximum: float("maximum"),
-        min_items: unsigned("minItems"),
-        max_items: unsigned("maxItems"),
-        unique_items: schema.get("uniqueItems").and_then(Value::as_bool).unwrap_or(false),
-        pattern: schema.get("pattern").and_then(Value::as_str).map(str::to_owned),
-        format: schema
-            .get("format")
-            .and_then(Value::as_str)
-            .filter(|f| !matches!(*f, "date-time" | "password" | "int32" | "int64"))
-            .map(str::to_owned),
-    }
-}
-
-/// The name path of an array's items: the array's own name, in the singular.
-fn item_path(path: &[String]) -> Vec<String> {
-    let mut item = path.to_vec();
-    if let Some(last) = item.last_mut() {
-        *last = crate::naming::singular(last);
-    }
-    item
+    Keywords::of(schema).constraints()
 }
 
 fn file_stem(path: &std::path::Path) -> String {
