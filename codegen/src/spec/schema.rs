@@ -6,6 +6,7 @@
 //! (same fields, values and docs) are interned into one.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
@@ -20,7 +21,8 @@ pub struct TypeSpace<'a> {
     docs: &'a Documents,
     types: Vec<TypeDef>,
     declared: HashMap<Loc, TypeId>,
-    interned: HashMap<String, TypeId>,
+    /// Inline definitions made so far, by [`shape_hash`].
+    interned: HashMap<u64, Vec<TypeId>>,
     /// Inline `allOf`s being merged: one met again inside itself is a recursion with no
     /// declared type to refer to.
     merging: HashSet<Loc>,
@@ -122,11 +124,12 @@ impl<'a> TypeSpace<'a> {
     /// kind and doc), or a new one named by `path`.
     fn intern(&mut self, kind: TypeKind, keywords: &Keywords, path: &NamePath) -> TypeId {
         let doc = keywords.doc();
-        let key = format!("{kind:?}{doc:?}");
-        if let Some(id) = self.interned.get(&key) {
+        let made = self.interned.entry(shape_hash(&kind, &doc)).or_default();
+        if let Some(id) = made.iter().find(|id| is_definition(&self.types[id.0], &kind, &doc)) {
             return *id;
         }
         let id = TypeId(self.types.len());
+        made.push(id);
         self.types.push(TypeDef {
             name: NameHint {
                 path: path.to_vec(),
@@ -136,7 +139,6 @@ impl<'a> TypeSpace<'a> {
             kind,
             examples: keywords.examples(),
         });
-        self.interned.insert(key, id);
         id
     }
 
@@ -565,6 +567,45 @@ impl NamePath<'_> {
                 path
             }
         }
+    }
+}
+
+/// A hash of what tells inline definitions apart, for [`TypeSpace::intern`]: the names, docs
+/// and types, leaving constraints and defaults to [`is_definition`].
+///
+/// Keying every inline type by its `Debug` text took a quarter of schema conversion, and
+/// most inline types are unlike any other; the text is now written only to confirm a match.
+fn shape_hash(kind: &TypeKind, doc: &Option<String>) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    doc.hash(&mut hasher);
+    std::mem::discriminant(kind).hash(&mut hasher);
+    match kind {
+        TypeKind::Struct { fields } => {
+            for field in fields {
+                (&field.wire, &field.doc, &field.ty, field.required).hash(&mut hasher);
+            }
+        }
+        TypeKind::Enum { values } => values.hash(&mut hasher),
+        TypeKind::Alias(ty) => ty.hash(&mut hasher),
+        TypeKind::Union { variants, tag } => {
+            for variant in variants {
+                (&variant.name, &variant.ty, &variant.tags).hash(&mut hasher);
+            }
+            tag.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+/// Whether `def` is the definition `kind` documented by `doc`, to the letter: `==`, and for a
+/// struct also the same `Debug` text, since its fields' constraints and defaults hold numbers
+/// and objects that `==` equates although they are written differently (`0.0` and `-0.0`,
+/// keys in another order).
+fn is_definition(def: &TypeDef, kind: &TypeKind, doc: &Option<String>) -> bool {
+    let equal = def.kind == *kind && def.doc == *doc;
+    match kind {
+        TypeKind::Struct { .. } => equal && format!("{:?}", def.kind) == format!("{kind:?}"),
+        TypeKind::Enum { .. } | TypeKind::Alias(_) | TypeKind::Union { .. } => equal,
     }
 }
 
