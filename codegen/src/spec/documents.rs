@@ -163,32 +163,33 @@ impl Documents {
     /// [`follow`](Self::follow) for a caller that has read the value at `loc` and found that it
     /// is a reference, `reference` being its `$ref`.
     pub fn follow_reference(&self, loc: &Loc, reference: &Value) -> Result<Loc> {
-        let mut current = loc.clone();
+        // The locations reached through more references, after `loc`; most references lead
+        // straight to a schema and never need this.
+        let mut through: Vec<Loc> = Vec::new();
         let mut reference = reference;
-        let mut seen = vec![current.clone()];
         loop {
+            let current = through.last().unwrap_or(loc);
             let Some(text) = reference.as_str() else {
                 return Err(self
                     .error(&current.join("$ref"), "`$ref` must be a string")
                     .with_help("write the reference as a string, e.g. '#/components/schemas/Name'"));
             };
-            let (next, value) = self.target(&current, text)?;
-            if seen.contains(&next) {
-                let chain: Vec<String> = seen
-                    .iter()
+            let (next, value) = self.target(current, text)?;
+            if next == *loc || through.contains(&next) {
+                let chain: Vec<String> = std::iter::once(loc)
+                    .chain(&through)
                     .chain(std::iter::once(&next))
                     .map(|l| self.describe(l))
                     .collect();
                 return Err(self
-                    .error(&current, format!("cyclic `$ref` chain: {}", chain.join(" -> ")))
+                    .error(current, format!("cyclic `$ref` chain: {}", chain.join(" -> ")))
                     .with_help("one of these references must point at a real schema"));
             }
-            seen.push(next.clone());
-            current = next;
             match value.get("$ref") {
                 Some(next_reference) => reference = next_reference,
-                None => return Ok(current),
+                None => return Ok(next),
             }
+            through.push(next);
         }
     }
 
@@ -446,6 +447,10 @@ fn array_index(segment: &str) -> Option<usize> {
 }
 
 fn percent_decode(fragment: &str) -> String {
+    // Nearly every reference has nothing to decode.
+    if !fragment.contains('%') {
+        return fragment.to_owned();
+    }
     let bytes = fragment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
