@@ -14,7 +14,6 @@ use std::fmt;
 use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::de::{Read, SliceRead, StrRead};
 use serde_json::value::RawValue;
 
 use crate::object::Key;
@@ -112,31 +111,30 @@ pub fn decode<T: Messages>(body: &[u8], discriminator: &Discriminator) -> Result
         Discriminator::Keys { .. } => None,
     };
     // Checked once here as UTF-8, the body is read as text: `from_slice` checks each string
-    // and each borrowed raw value on its own, a call per string. A body that is not UTF-8 is
-    // read as bytes, so that its error is the one `from_slice` gives, with line and column.
-    match std::str::from_utf8(body) {
-        Ok(text) => decode_from(body, StrRead::new(text), direct, discriminator),
-        Err(_) => decode_from(body, SliceRead::new(body), direct, discriminator),
+    // and each borrowed raw value on its own, a call per string. The message types are only
+    // ever decoded from text, so each is compiled for one reader (a second doubled the
+    // generated crates' release build time).
+    let text = std::str::from_utf8(body).map_err(|_| not_utf8(body))?;
+    match direct {
+        Some(message) => decode_as(text, message),
+        None => route(text, discriminator),
     }
 }
 
-fn decode_from<'de, T: Messages, R: Read<'de>>(
-    body: &'de [u8],
-    read: R,
-    direct: Option<usize>,
-    discriminator: &Discriminator,
-) -> Result<T, MalformedBody> {
-    match direct {
-        Some(message) => decode_as(body, read, message),
-        None => route(body, read, discriminator),
-    }
+/// The error for a body that is not UTF-8: the one `from_slice` gives, with line and column
+/// (JSON text is UTF-8, so it refuses such a body at its first string that is not).
+fn not_utf8(body: &[u8]) -> MalformedBody {
+    let error = serde_json::from_slice::<serde_json::Value>(body)
+        .err()
+        .unwrap_or_else(|| de::Error::custom("the body is not UTF-8"));
+    MalformedBody(error)
 }
 
 /// Decodes `body` as message `message`, as `serde_json::from_slice` would. Written without
 /// intermediate wrappers: a decoded message is a large value (hundreds of bytes to kilobytes),
 /// and each wrapper it passes through is a copy that showed in profiles.
-fn decode_as<'de, T: Messages, R: Read<'de>>(body: &'de [u8], read: R, message: usize) -> Result<T, MalformedBody> {
-    let mut deserializer = serde_json::Deserializer::new(read);
+fn decode_as<T: Messages>(body: &str, message: usize) -> Result<T, MalformedBody> {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
     match T::decode(message, &mut deserializer) {
         Ok(decoded) => match deserializer.end() {
             Ok(()) => Ok(decoded),
@@ -148,13 +146,9 @@ fn decode_as<'de, T: Messages, R: Read<'de>>(body: &'de [u8], read: R, message: 
 }
 
 /// Reads the object key by key until one decides the message (see the module docs).
-fn route<'de, T: Messages, R: Read<'de>>(
-    body: &'de [u8],
-    read: R,
-    discriminator: &Discriminator,
-) -> Result<T, MalformedBody> {
+fn route<T: Messages>(body: &str, discriminator: &Discriminator) -> Result<T, MalformedBody> {
     let chosen = Cell::new(None);
-    let mut deserializer = serde_json::Deserializer::new(read);
+    let mut deserializer = serde_json::Deserializer::from_str(body);
     let lengths = match *discriminator {
         Discriminator::Keys { keys, .. } => KeyLengths::of(keys),
         _ => KeyLengths::default(),
@@ -217,8 +211,8 @@ fn unreachable_step() -> MalformedBody {
 }
 
 /// Keeps a body that is valid JSON but fits no message.
-fn unknown<T: Messages>(body: &[u8], reason: String) -> Result<T, MalformedBody> {
-    let body: Box<RawValue> = serde_json::from_slice(body).map_err(MalformedBody)?;
+fn unknown<T: Messages>(body: &str, reason: String) -> Result<T, MalformedBody> {
+    let body: Box<RawValue> = serde_json::from_str(body).map_err(MalformedBody)?;
     Ok(T::unknown(UnknownEvent { body, reason }))
 }
 
@@ -243,12 +237,12 @@ fn conflict<T: Messages>(chosen: usize, rival: usize) -> String {
 /// Why the body does not fit the message it was routed to. The error is taken from decoding
 /// the whole body again (only on this failure path) so that its line and column are those
 /// of the body, not of the slice that was being read.
-fn mismatch<T: Messages>(body: &[u8], chosen: Option<usize>, error: serde_json::Error) -> String {
+fn mismatch<T: Messages>(body: &str, chosen: Option<usize>, error: serde_json::Error) -> String {
     let Some(message) = chosen else {
         return format!("the body is not an object: {error}");
     };
     let name = T::NAMES.get(message).copied().unwrap_or("?");
-    let error = T::decode(message, &mut serde_json::Deserializer::from_slice(body)).err().unwrap_or(error);
+    let error = T::decode(message, &mut serde_json::Deserializer::from_str(body)).err().unwrap_or(error);
     format!("the body looks like message `{name}` but does not match its schema: {error}")
 }
 
