@@ -388,12 +388,18 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Properties the schema at `loc` fixes to one string (`const`, or an `enum` of one),
-    /// its own and those of its `allOf` parts.
+    /// its own and those of its `allOf` parts. A part reached twice (an `allOf` cycle, which
+    /// conversion reports on its own) is read once.
     fn fixed_values(&self, loc: &Loc) -> Result<BTreeMap<String, String>> {
         let mut out = BTreeMap::new();
         let mut pending = vec![loc.clone()];
+        let mut seen = Vec::new();
         while let Some(next) = pending.pop() {
             let at = self.docs.follow(&next)?;
+            if seen.contains(&at) {
+                continue;
+            }
+            seen.push(at.clone());
             let part = self.schema_at(&at)?;
             if let Some(Value::Object(properties)) = part.get("properties") {
                 for (name, property) in properties {
@@ -673,5 +679,16 @@ mod tests {
         .unwrap();
         assert!(api.warnings.iter().any(|w| w.contains("contains itself")), "{:?}", api.warnings);
         assert!(api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields } if fields[0].ty == Ty::Any)));
+    }
+
+    /// Found by `prop_specs`: looking for the tags of a union's variants followed the cycle
+    /// forever.
+    #[test]
+    fn a_union_variant_whose_all_of_is_a_cycle_is_read_once() {
+        let api = read_text(&format!(
+            "{HEAD}    U: {{oneOf: [{{$ref: '#/components/schemas/A'}}, {{type: boolean}}]}}\n    A: {{properties: {{kind: {{const: a}}}}, allOf: [{{$ref: '#/components/schemas/B'}}]}}\n    B: {{$ref: '#/components/schemas/A'}}\n"
+        ))
+        .unwrap();
+        assert!(api.types.iter().any(|t| matches!(t.kind, TypeKind::Union { .. })), "{:?}", api.types);
     }
 }
