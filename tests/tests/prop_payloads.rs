@@ -15,6 +15,8 @@
 //!
 //! 64 cases per type by default; `PROPTEST_CASES=1000` runs more.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -25,27 +27,13 @@ use codegen_runtime::Timestamp;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::strategy::BoxedStrategy;
-use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Nesting of named types below the root that optional fields, arrays and maps may reach.
 const DEPTH: u32 = 6;
-
-/// 64 cases, or what `PROPTEST_CASES` asks for; failures are not persisted to files.
-fn config() -> Config {
-    let mut config = match std::env::var_os("PROPTEST_CASES") {
-        Some(_) => Config::default(),
-        None => Config::with_cases(64),
-    };
-    config.failure_persistence = None;
-    if config.max_shrink_iters == u32::MAX {
-        // Shrink further than the automatic 4 × cases, so that a failure reads small.
-        config.max_shrink_iters = 4096;
-    }
-    config
-}
 
 /// A spec read into the IR, with its resolved names.
 struct Spec {
@@ -449,7 +437,7 @@ fn round_trip<T: DeserializeOwned + Serialize>(file: &str, name: &str) {
     );
     let ty = Ty::Named(id);
     let strategy = Builder::new(&spec.api).ty(&ty, &Constraints::default(), DEPTH);
-    let mut runner = TestRunner::new(config());
+    let mut runner = TestRunner::new(common::proptest_config());
     match runner.run(&strategy, |input| check::<T>(&spec.api, &ty, &input)) {
         Ok(()) => {}
         Err(TestError::Fail(reason, input)) => {

@@ -20,6 +20,8 @@
 //!
 //! 64 cases per property by default; `PROPTEST_CASES=1000` runs more.
 
+mod common;
+
 use std::any::Any;
 use std::fmt;
 use std::fs;
@@ -38,17 +40,9 @@ use proptest::strategy::BoxedStrategy;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use serde_json::{json, Map, Value};
 
-/// 64 cases, or what `PROPTEST_CASES` asks for; failures are not persisted to files.
+/// The shared configuration, with shrinking bounded in time.
 fn config() -> Config {
-    let mut config = match std::env::var_os("PROPTEST_CASES") {
-        Some(_) => Config::default(),
-        None => Config::with_cases(64),
-    };
-    config.failure_persistence = None;
-    if config.max_shrink_iters == u32::MAX {
-        // Shrink further than the automatic 4 × cases, so that a failure reads small.
-        config.max_shrink_iters = 4096;
-    }
+    let mut config = common::proptest_config();
     if config.max_shrink_time == 0 {
         // A hang costs the whole timeout per attempt: bound the time spent shrinking.
         config.max_shrink_time = 120_000;
