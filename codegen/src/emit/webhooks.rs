@@ -700,23 +700,23 @@ fn handler_method(doc: TokenStream, method: proc_macro2::Ident, ty: TokenStream)
 }
 
 fn route_constructor(plan: &Plan, route: Route) -> TokenStream {
-    match route {
+    let decoded = quote!(Deserialize::deserialize(deserializer)?);
+    let (variant, payload) = match route {
         Route::Operation { operation, group } => {
             let variant = ident(plan.event_variants[operation].as_deref().unwrap_or_default());
-            match &plan.message_enums[operation] {
+            let payload = match &plan.message_enums[operation] {
                 Some(name) => {
                     let name = ident(name);
                     let inner = ident(&plan.group_variants[group]);
-                    quote!(Event::#variant(Box::new(#name::#inner(Deserialize::deserialize(deserializer)?))))
+                    quote!(#name::#inner(#decoded))
                 }
-                None => quote!(Event::#variant(Box::new(Deserialize::deserialize(deserializer)?))),
-            }
+                None => decoded,
+            };
+            (variant, payload)
         }
-        Route::Shared(group) => {
-            let variant = ident(plan.shared_variant(group));
-            quote!(Event::#variant(Box::new(Deserialize::deserialize(deserializer)?)))
-        }
-    }
+        Route::Shared(group) => (ident(plan.shared_variant(group)), decoded),
+    };
+    quote!(Event::#variant(Box::new(#payload)))
 }
 
 fn discriminator(plan: &Plan, choice: &Choice, route: impl Fn(usize) -> Route) -> TokenStream {
