@@ -1,7 +1,7 @@
 //! How long the generator takes as specs grow, against the floor every run pays: parsing the
 //! same YAML into `serde_json::Value` with the same YAML crate and options the generator uses.
 //!
-//! `cargo bench -p codegen --bench codegen`, then `cargo xtask bench-report`.
+//! `cargo bench -p hookwright --bench codegen`, then `cargo xtask bench-report`.
 //!
 //! Specs: the three under `specs/`, and synthetic ones of 100, 1,000 and 10,000 schemas
 //! (`synthetic/`), each written to a file once, before timing, so both sides read a file.
@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use codegen::project::Project;
+use hookwright::project::Project;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 
 /// Synthetic spec sizes, in schemas.
@@ -37,7 +37,7 @@ fn specs() -> Vec<Spec> {
         .specs()
         .expect("specs/ is readable")
         .into_iter()
-        .map(|path| Spec { name: codegen::project::crate_name(&path), path })
+        .map(|path| Spec { name: hookwright::project::crate_name(&path), path })
         .collect();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("synthetic-specs");
     std::fs::create_dir_all(&dir).expect("the bench temp dir is writable");
@@ -49,7 +49,7 @@ fn specs() -> Vec<Spec> {
     specs
 }
 
-/// The baseline: what `codegen::spec` does to load a document, and nothing more. The options
+/// The baseline: what `hookwright::spec` does to load a document, and nothing more. The options
 /// mirror the generator's (strict booleans, duplicate keys refused), which it does not export,
 /// except that the node and event budgets are raised so that the floor is measured even for
 /// specs larger than the generator's YAML budget (250,000 nodes) admits.
@@ -65,8 +65,8 @@ fn yaml_parse(path: &Path) -> serde_json::Value {
     serde_saphyr::from_str_with_options(&source, options).expect("the spec is valid YAML")
 }
 
-fn generate(project: &Project, path: &Path) -> Result<codegen::GeneratedCrate, codegen::Diagnostic> {
-    codegen::generate(path, &project.options(path))
+fn generate(project: &Project, path: &Path) -> Result<hookwright::GeneratedCrate, hookwright::Diagnostic> {
+    hookwright::generate(path, &project.options(path))
 }
 
 fn codegen(c: &mut Criterion) {

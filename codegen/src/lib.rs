@@ -7,16 +7,10 @@
 //! what is there.
 //!
 //! ```no_run
-//! let options = codegen::CrateOptions {
-//!     name: "orders-webhooks".into(),
-//!     spec: "specs/orders.asyncapi.yaml".into(),
-//!     command: "cargo xtask codegen".into(),
-//!     runtime_dependency: r#"{ path = "../../runtime" }"#.into(),
-//!     standalone: false,
-//! };
-//! let krate = codegen::generate("specs/orders.asyncapi.yaml".as_ref(), &options)?;
+//! let options = hookwright::CrateOptions::new("orders-webhooks", "specs/orders.asyncapi.yaml");
+//! let krate = hookwright::generate("specs/orders.asyncapi.yaml".as_ref(), &options)?;
 //! println!("{}: {} types, {} lines", krate.name, krate.types, krate.lines());
-//! # Ok::<(), codegen::Diagnostic>(())
+//! # Ok::<(), hookwright::Diagnostic>(())
 //! ```
 
 pub mod diagnostic;
@@ -32,7 +26,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub use diagnostic::Diagnostic;
-pub use emit::CrateOptions;
+pub use emit::{CrateOptions, Runtime, RUNTIME_VERSION, RUST_VERSION};
 
 /// A crate generated in memory.
 #[derive(Debug, Clone)]

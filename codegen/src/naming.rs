@@ -37,6 +37,11 @@ const KEYWORDS: [&str; 53] = [
     "where", "while", "yield", "_",
 ];
 
+/// Whether `name` is a Rust keyword, reserved or not.
+pub(crate) fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// Every Rust name of one API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Names {

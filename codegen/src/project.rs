@@ -3,10 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{generate, CrateOptions, Diagnostic, GeneratedCrate};
+use crate::{generate, CrateOptions, Diagnostic, GeneratedCrate, Runtime};
 
 /// The command that regenerates a repository's crates, named in every generated file.
 pub const COMMAND: &str = "cargo xtask codegen";
+
+/// The license of the repository's generated crates: the repository's own.
+const LICENSE: &str = "MIT OR Apache-2.0";
 
 /// The layout of a repository.
 #[derive(Debug, Clone)]
@@ -63,7 +66,7 @@ impl Project {
     /// and returns every spec's error.
     pub fn regenerate(&self) -> Result<Vec<GeneratedCrate>, Failure> {
         let crates = self.generate_all().map_err(Failure::Specs)?;
-        crate::output::write_all(&self.generated_dir(), &crates).map_err(|e| Failure::Write(self.generated_dir(), e))?;
+        crate::output::write_all(&self.generated_dir(), &crates).map_err(Failure::Write)?;
         Ok(crates)
     }
 
@@ -71,11 +74,11 @@ impl Project {
     pub fn options(&self, spec: &Path) -> CrateOptions {
         let relative = spec.strip_prefix(&self.root).unwrap_or(spec);
         CrateOptions {
-            name: crate_name(spec),
-            spec: relative.to_string_lossy().replace('\\', "/"),
             command: COMMAND.to_owned(),
-            runtime_dependency: r#"{ path = "../../runtime" }"#.to_owned(),
-            standalone: false,
+            runtime: Runtime::Path("../../runtime".to_owned()),
+            workspace_member: true,
+            license: Some(LICENSE.to_owned()),
+            ..CrateOptions::new(crate_name(spec), relative.to_string_lossy().replace('\\', "/"))
         }
     }
 }
@@ -85,8 +88,8 @@ impl Project {
 pub enum Failure {
     /// At least one spec has an error; nothing was written.
     Specs(Vec<Diagnostic>),
-    /// Writing failed; crates already swapped in are complete, the rest untouched.
-    Write(PathBuf, std::io::Error),
+    /// Writing failed or was refused; crates already swapped in are complete, the rest untouched.
+    Write(crate::output::WriteError),
 }
 
 /// `specs/sinch-sms-webhooks.asyncapi.yaml` → `sinch-sms-webhooks`.
@@ -97,8 +100,59 @@ pub fn crate_name(spec: &Path) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
         .collect();
-    match name.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => name,
-        _ => format!("spec-{name}"),
+    let mut name = match validate_crate_name(&name) {
+        Ok(()) => name,
+        Err(_) => format!("spec-{name}"),
+    };
+    name.truncate(64);
+    name
+}
+
+/// Checks `name` against cargo's rules for a package that can be published: 1 to 64 ASCII
+/// letters, digits, `-` and `_`, starting with a letter, and neither a Rust keyword, a name
+/// the standard library uses (`std`, `core`, `test`, ...) nor a reserved Windows file name.
+pub fn validate_crate_name(name: &str) -> Result<(), String> {
+    const RESERVED: [&str; 6] = ["std", "core", "alloc", "test", "proc_macro", "proc-macro"];
+    const WINDOWS: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let shown = format!("{name:?}");
+    let lower = name.to_ascii_lowercase();
+    let windows = WINDOWS.contains(&lower.as_str())
+        || (lower.len() == 4 && (lower.starts_with("com") || lower.starts_with("lpt")) && lower.ends_with(|c: char| c.is_ascii_digit()));
+    let reason = if name.is_empty() || name.len() > 64 {
+        "a crate name has 1 to 64 characters"
+    } else if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(format!("{shown} is not a valid crate name: {c:?} is not allowed (use ASCII letters, digits, `-` and `_`)"));
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        "a crate name starts with an ASCII letter"
+    } else if crate::naming::is_keyword(name) || RESERVED.contains(&name) {
+        "it is a Rust keyword or the name of a standard crate"
+    } else if windows {
+        "it is a reserved file name on Windows"
+    } else {
+        return Ok(());
+    };
+    Err(format!("{shown} is not a valid crate name: {reason}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crate_names_follow_cargo() {
+        for good in ["sinch-sms-webhooks", "a", "orders_v2", "spec-3d"] {
+            assert_eq!(validate_crate_name(good), Ok(()), "{good}");
+        }
+        for bad in ["", "a\"b", "a\nb", "a b", "..", "../x", "self", "core", "test", "std", "fn", "1x", "-x", "nul", "COM1", "é", &"x".repeat(65)] {
+            assert!(validate_crate_name(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn names_taken_from_spec_files_are_valid() {
+        for file in ["specs/sinch-sms-webhooks.asyncapi.yaml", "3d.yaml", "self.yaml", "Ärger.json", ".yaml", "a b.yaml"] {
+            let name = crate_name(Path::new(file));
+            assert_eq!(validate_crate_name(&name), Ok(()), "{file} gave {name}");
+        }
     }
 }

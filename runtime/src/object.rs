@@ -24,9 +24,9 @@ use crate::UnknownFields;
 /// pub struct Contact {
 ///     pub id: String,
 ///     pub display_name: Option<String>,
-///     pub unknown_fields: codegen_runtime::UnknownFields,
+///     pub unknown_fields: hookwright_runtime::UnknownFields,
 /// }
-/// codegen_runtime::object!(Contact {
+/// hookwright_runtime::object!(Contact {
 ///     "id" => id: required,
 ///     "displayName" => display_name: optional,
 /// } unknown unknown_fields);

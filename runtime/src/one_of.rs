@@ -97,15 +97,15 @@ fn only(shapes: &[Shape], pick: impl Fn(&Shape) -> bool) -> Option<usize> {
 /// in the catch-all, which [`Unknowns`](crate::Unknowns) reports.
 ///
 /// ```
-/// use codegen_runtime::one_of::Shape;
+/// use hookwright_runtime::one_of::Shape;
 ///
 /// #[derive(Debug, PartialEq)]
 /// pub enum Source {
-///     Card(codegen_runtime::Map<String, codegen_runtime::Value>),
+///     Card(hookwright_runtime::Map<String, hookwright_runtime::Value>),
 ///     Iban(String),
-///     Unknown(codegen_runtime::Value),
+///     Unknown(hookwright_runtime::Value),
 /// }
-/// codegen_runtime::one_of!(Source {
+/// hookwright_runtime::one_of!(Source {
 ///     Card = Shape::Object { required: &["number"], distinct: &["number"] },
 ///     Iban = Shape::String,
 /// } unknown Unknown);

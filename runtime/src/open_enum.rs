@@ -10,7 +10,7 @@
 ///     Failed,
 ///     Unknown(String),
 /// }
-/// codegen_runtime::open_enum!(Status {
+/// hookwright_runtime::open_enum!(Status {
 ///     Delivered = "DELIVERED",
 ///     Failed = "FAILED",
 /// } unknown Unknown);

@@ -13,7 +13,7 @@ use serde::ser::{Serialize, Serializer};
 /// value itself is needed.
 ///
 /// ```
-/// let secret = codegen_runtime::Secret::new("s3cr3t");
+/// let secret = hookwright_runtime::Secret::new("s3cr3t");
 /// assert_eq!(format!("{secret:?}"), "Secret(***)");
 /// assert_eq!(serde_json::to_string(&secret).unwrap(), r#""s3cr3t""#);
 /// ```

@@ -15,7 +15,7 @@ use serde_json::{Number, Value};
 /// a value that does not decode is reported with the path that failed.
 ///
 /// ```
-/// codegen_runtime::testing::assert_round_trip::<Vec<f64>>("[1, 2.5]");
+/// hookwright_runtime::testing::assert_round_trip::<Vec<f64>>("[1, 2.5]");
 /// ```
 #[track_caller]
 pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {

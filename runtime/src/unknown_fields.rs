@@ -20,7 +20,7 @@ use serde_json::{map, Map, Value};
 /// values are equal when their fields are, however they were built.
 ///
 /// ```
-/// use codegen_runtime::{UnknownFields, Value};
+/// use hookwright_runtime::{UnknownFields, Value};
 ///
 /// let mut fields = UnknownFields::new();
 /// assert!(fields.is_empty());

@@ -36,9 +36,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use codegen_runtime::api::{json_response, Credentials, Violation, Violations};
-use codegen_runtime::http::StatusCode;
-use codegen_runtime::{Map, Secret, Value};
+use hookwright_runtime::api::{json_response, Credentials, Violation, Violations};
+use hookwright_runtime::http::StatusCode;
+use hookwright_runtime::{Map, Secret, Value};
 use sinch_provisioning::operations::{
     create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Server,
     Service,

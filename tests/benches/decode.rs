@@ -37,7 +37,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
-use codegen_runtime::webhook::{Callback, Decode, Messages, Receiver, Secret, Verifier};
+use hookwright_runtime::webhook::{Callback, Decode, Messages, Receiver, Secret, Verifier};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use http::header::{HeaderName, HeaderValue};
@@ -276,7 +276,7 @@ where
 /// ones without their unknown-field maps. Their fields are never read; they exist to be decoded.
 macro_rules! mirrors {
     ($($extra:tt)*) => {
-        use codegen_runtime::Timestamp;
+        use hookwright_runtime::Timestamp;
         use serde::Deserialize;
         use sinch_conversation_webhooks::{
             ChannelSpecificContactMessageType, ConversationChannel, ConversationDirection, ProcessingMode, ReasonCode,
@@ -484,7 +484,7 @@ mod mirror {
 /// object's fields before sorting them out.
 #[allow(dead_code)]
 mod flatten {
-    mirrors!(#[serde(flatten)] pub unknown: codegen_runtime::UnknownFields,);
+    mirrors!(#[serde(flatten)] pub unknown: hookwright_runtime::UnknownFields,);
 }
 
 fn config() -> Criterion {

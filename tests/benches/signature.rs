@@ -23,7 +23,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use codegen_runtime::webhook::{Secret, Verifier};
+use hookwright_runtime::webhook::{Secret, Verifier};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, Mac};
 use http::header::{HeaderName, HeaderValue};

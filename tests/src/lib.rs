@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen_runtime::{Timestamp, Unknowns};
+use hookwright_runtime::{Timestamp, Unknowns};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;

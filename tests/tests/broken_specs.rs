@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use codegen::project::Project;
-use codegen::{output, Diagnostic, GeneratedCrate};
+use hookwright::project::Project;
+use hookwright::{output, Diagnostic, GeneratedCrate};
 
 const BROKEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/broken");
 
@@ -79,7 +79,7 @@ fn is_case(path: &Path) -> bool {
 /// Generates `spec` as `cargo xtask generate` would name it, turning a panic into its message.
 fn generate(spec: &Path) -> Result<Result<GeneratedCrate, Diagnostic>, String> {
     let options = Project::new(BROKEN).options(spec);
-    catch_unwind(AssertUnwindSafe(|| codegen::generate(spec, &options))).map_err(panic_message)
+    catch_unwind(AssertUnwindSafe(|| hookwright::generate(spec, &options))).map_err(panic_message)
 }
 
 fn panic_message(payload: Box<dyn Any + Send>) -> String {
@@ -161,7 +161,7 @@ fn no_broken_spec_leaves_output() {
         // What `cargo xtask generate` does: write the crate only when the spec generates.
         let written = catch_unwind(AssertUnwindSafe(|| {
             let options = Project::new(BROKEN).options(&case.path);
-            if let Ok(krate) = codegen::generate(&case.path, &options) {
+            if let Ok(krate) = hookwright::generate(&case.path, &options) {
                 output::write_crate(&out, &krate).expect("writing the crate");
             }
         }));
@@ -209,7 +209,7 @@ fn a_50_mb_document_is_generated_or_refused_with_a_limit() {
     const SIZE: usize = 50 * 1024 * 1024;
     const PATIENCE: Duration = Duration::from_secs(300);
     // The document must get past the size check, to test the parser and what follows.
-    const _: () = assert!(SIZE < codegen::spec::MAX_DOCUMENT_BYTES);
+    const _: () = assert!(SIZE < hookwright::spec::MAX_DOCUMENT_BYTES);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("large.openapi.yaml");
     let schemas = write_large_spec(&path, SIZE).expect("writing the large spec");
@@ -219,7 +219,7 @@ fn a_50_mb_document_is_generated_or_refused_with_a_limit() {
     // A thread, so that a hang fails the test instead of stalling the run.
     std::thread::spawn(move || {
         let started = Instant::now();
-        let outcome = catch_unwind(AssertUnwindSafe(|| codegen::generate(&spec, &options))).map_err(panic_message);
+        let outcome = catch_unwind(AssertUnwindSafe(|| hookwright::generate(&spec, &options))).map_err(panic_message);
         let _ = send.send((outcome, started.elapsed()));
     });
     let (outcome, elapsed) = receive

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use codegen::project::{Failure, Project};
+use hookwright::project::{Failure, Project};
 
 /// Generates `spec` (plus any extra files) in a temporary directory; returns the error text.
 fn error_of(spec: &str, extra: &[(&str, &str)]) -> String {
@@ -15,7 +15,7 @@ fn error_of(spec: &str, extra: &[(&str, &str)]) -> String {
     let path = dir.path().join("broken.yaml");
     fs::write(&path, spec).unwrap();
     let options = Project::new(dir.path()).options(&path);
-    match codegen::generate(&path, &options) {
+    match hookwright::generate(&path, &options) {
         Ok(_) => panic!("generated, but must fail:\n{spec}"),
         Err(error) => {
             let text = error.to_string();
@@ -138,7 +138,7 @@ fn deeply_nested_schemas_do_not_crash() {
     let path = dir.path().join("deep.yaml");
     fs::write(&path, format!("{HEAD}components:\n  schemas:\n    Deep: {schema}\n")).unwrap();
     let options = Project::new(dir.path()).options(&path);
-    match codegen::generate(&path, &options) {
+    match hookwright::generate(&path, &options) {
         Ok(krate) => assert!(krate.types >= 200),
         Err(error) => assert!(error.to_string().contains("deep.yaml"), "{error}"),
     }

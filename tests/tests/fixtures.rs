@@ -84,11 +84,11 @@ fn every_message_and_schema_has_a_decoder_and_a_fixture() {
             .map(|e| e.unwrap().path())
             .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(&format!("{crate_name}.")))
             .unwrap();
-        let api = codegen::spec::read(&spec).unwrap();
+        let api = hookwright::spec::read(&spec).unwrap();
         let keys: Vec<String> = if api.messages.is_empty() {
             api.types
                 .iter()
-                .filter(|t| t.name.declared && matches!(t.kind, codegen::ir::TypeKind::Struct { .. }))
+                .filter(|t| t.name.declared && matches!(t.kind, hookwright::ir::TypeKind::Struct { .. }))
                 .map(|t| t.name.path[0].clone())
                 .collect()
         } else {
@@ -110,7 +110,7 @@ fn every_message_and_schema_has_a_decoder_and_a_fixture() {
 fn message_examples_in_the_specs_round_trip() {
     for crate_name in CRATES {
         let spec = repository().join("specs").join(format!("{crate_name}.asyncapi.yaml"));
-        let Ok(api) = codegen::spec::read(&spec) else { continue };
+        let Ok(api) = hookwright::spec::read(&spec) else { continue };
         for message in &api.messages {
             let payload = payloads(crate_name).iter().find(|p| p.key == message.key).unwrap();
             for example in &message.examples {
@@ -132,7 +132,7 @@ fn an_explicit_null_for_an_optional_field_survives() {
         serde_json::to_vec(&contact).unwrap(),
         br#"{"project_id":"p1","contact_create_notification":{},"app_id":null}"#
     );
-    assert!(codegen_runtime::Unknowns::unknowns(&contact).is_empty());
+    assert!(hookwright_runtime::Unknowns::unknowns(&contact).is_empty());
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `generated/` is exactly what the specs produce today.
 
-use codegen::output;
-use codegen::project::{Project, COMMAND};
+use hookwright::output;
+use hookwright::project::{Project, COMMAND};
 
 #[test]
 fn generated_crates_are_up_to_date() {

@@ -1,8 +1,8 @@
 //! Property tests: random payloads built from the specs' schemas decode into the generated
 //! types of the committed Sinch crates and encode back to the same JSON.
 //!
-//! The strategy for a type is built from the IR that `codegen::spec::read` gives for the spec,
-//! and the Rust type is found by the name `codegen::naming::resolve` gives that IR type, so
+//! The strategy for a type is built from the IR that `hookwright::spec::read` gives for the spec,
+//! and the Rust type is found by the name `hookwright::naming::resolve` gives that IR type, so
 //! both sides describe one schema. Values follow the schema (required fields always, optional
 //! ones sometimes, sometimes as an explicit `null`; enum values listed or not; integers within
 //! their width and bounds; finite numbers; RFC 3339 date-times with offsets and fractions) and
@@ -21,9 +21,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use codegen::ir::{Api, Constraints, IntWidth, Ty, TypeId, TypeKind};
-use codegen::naming::Names;
-use codegen_runtime::Timestamp;
+use hookwright::ir::{Api, Constraints, IntWidth, Ty, TypeId, TypeKind};
+use hookwright::naming::Names;
+use hookwright_runtime::Timestamp;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::strategy::BoxedStrategy;
@@ -52,8 +52,8 @@ fn spec(file: &str) -> &'static Spec {
         .into_iter()
         .map(|file| {
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(file);
-            let api = codegen::spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
-            let names = codegen::naming::resolve(&api);
+            let api = hookwright::spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
+            let names = hookwright::naming::resolve(&api);
             (file, Spec { api, names })
         })
         .collect()

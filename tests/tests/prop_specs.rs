@@ -9,7 +9,7 @@
 //! document and breaks it: a key deleted, a value of another JSON type, a `$ref` to nowhere,
 //! a cycle of `$ref`s, garbage in the text.
 //!
-//! Whatever the input, `codegen::generate` returns: an error names the file, a line:column
+//! Whatever the input, `hookwright::generate` returns: an error names the file, a line:column
 //! or JSON pointer, and a fix; a crate's Rust files parse, and generating the same document
 //! again (in another directory) gives the same files byte for byte.
 //!
@@ -32,8 +32,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use codegen::project::Project;
-use codegen::{Diagnostic, GeneratedCrate};
+use hookwright::project::Project;
+use hookwright::{Diagnostic, GeneratedCrate};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::strategy::BoxedStrategy;
@@ -830,7 +830,7 @@ fn panic_text(panic: &(dyn Any + Send)) -> String {
 fn generate(spec: &Path) -> Result<Result<GeneratedCrate, Diagnostic>, String> {
     let root = spec.parent().unwrap_or(Path::new("."));
     let options = Project::new(root).options(spec);
-    catch_unwind(AssertUnwindSafe(|| codegen::generate(spec, &options)))
+    catch_unwind(AssertUnwindSafe(|| hookwright::generate(spec, &options)))
         .map_err(|panic| format!("the generator panicked: {}", panic_text(&*panic)))
 }
 
@@ -954,7 +954,7 @@ fn the_yaml_writer_writes_strings_that_read_back_unchanged() {
         let mut yaml = String::new();
         yaml_block(&doc, 0, &mut yaml);
         std::fs::write(&path, &yaml).unwrap();
-        let api = codegen::spec::read(Path::new(&path)).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+        let api = hookwright::spec::read(Path::new(&path)).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
         assert_eq!((api.title.as_str(), api.version.as_str()), (*text, *text), "{yaml}");
     }
 }

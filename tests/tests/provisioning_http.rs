@@ -22,10 +22,10 @@ use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::middleware::{from_fn_with_state, Next};
-use codegen_runtime::api::reqwest::{HttpClient, StreamExt, TryStreamExt};
-use codegen_runtime::api::{ClientError, Credentials, RequestError, Violations};
-use codegen_runtime::http::{self, StatusCode};
-use codegen_runtime::Secret;
+use hookwright_runtime::api::reqwest::{HttpClient, StreamExt, TryStreamExt};
+use hookwright_runtime::api::{ClientError, Credentials, RequestError, Violations};
+use hookwright_runtime::http::{self, StatusCode};
+use hookwright_runtime::Secret;
 use serde_json::{json, Value};
 use sinch_provisioning::operations::{
     create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Client,

@@ -6,7 +6,7 @@
 //! that are not JSON, too large, or fit no message get the documented answer; the handler's
 //! outcome decides the status; `dedup_key()` follows the spec's `x-dedup-key`.
 //!
-//! Expectations come from the specs (read with `codegen::spec::read`), not from the generated
+//! Expectations come from the specs (read with `hookwright::spec::read`), not from the generated
 //! code: which operations receive a message, their channel addresses, the dedup pointers.
 
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use codegen_runtime::webhook::{
+use hookwright_runtime::webhook::{
     Deliver, Dispatcher, HmacScheme, Outcome, Receiver, Record, Secret, UnknownEvent, Verifier,
 };
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
@@ -234,7 +234,7 @@ impl Server {
 async fn start<D: Deliver<Recorder>>(dispatcher: Dispatcher<D, Recorder>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let url = format!("http://{}", listener.local_addr().expect("the bound address"));
-    let router = codegen_runtime::webhook::axum::router(dispatcher);
+    let router = hookwright_runtime::webhook::axum::router(dispatcher);
     tokio::spawn(async move { axum::serve(listener, router).await.expect("the test server") });
     url
 }
@@ -288,7 +288,7 @@ struct Spec {
 impl Spec {
     fn read(crate_name: &str) -> Spec {
         let path = repository().join("specs").join(format!("{crate_name}.asyncapi.yaml"));
-        let api = codegen::spec::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let api = hookwright::spec::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let operations = api
             .operations
             .iter()
@@ -787,7 +787,7 @@ fn expected_dedup_key(message: &str, pointers: &[String], payload: &Value) -> Op
             other => Some(other.to_string()),
         })
         .collect();
-    codegen_runtime::webhook::dedup_key(message, &parts)
+    hookwright_runtime::webhook::dedup_key(message, &parts)
 }
 
 /// What `dedup_key()` must be for a callback reported as `label`: the key of the messages'
@@ -842,13 +842,13 @@ fn dedup_keys_follow_the_spec() {
 fn dedup_keys_name_the_message_and_the_values() {
     let body = fixture(SMS, "RecipientDeliveryReportSms.json");
     let payload: Value = serde_json::from_slice(&body).unwrap();
-    let event = <sms::Webhooks as codegen_runtime::webhook::Decode>::decode(&body).unwrap();
+    let event = <sms::Webhooks as hookwright_runtime::webhook::Decode>::decode(&body).unwrap();
     let expected = format!(
         "RecipientDeliveryReportSms:[{},{},{}]",
         payload["batch_id"], payload["recipient"], payload["status"]
     );
     assert_eq!(event.dedup_key(), Some(expected));
-    let inbound = <sms::Webhooks as codegen_runtime::webhook::Decode>::decode(&fixture(SMS, "IncomingSms.json")).unwrap();
+    let inbound = <sms::Webhooks as hookwright_runtime::webhook::Decode>::decode(&fixture(SMS, "IncomingSms.json")).unwrap();
     let id = serde_json::from_slice::<Value>(&fixture(SMS, "IncomingSms.json")).unwrap()["id"].as_str().unwrap().to_owned();
     assert_eq!(inbound.dedup_key(), Some(format!("IncomingSms:{id}")));
 }

@@ -1,21 +1,21 @@
 //! How the generator works out, from a spec alone, which message a callback body is.
 
-use codegen::routing::{analyse, Choice, Routing};
+use hookwright::routing::{analyse, Choice, Routing};
 
 /// Reads an inline AsyncAPI document (channels given as YAML) into its routing.
-fn routing(channels: &str, schemas: &str) -> (codegen::ir::Api, Routing) {
+fn routing(channels: &str, schemas: &str) -> (hookwright::ir::Api, Routing) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("spec.asyncapi.yaml");
     let text = format!(
         "asyncapi: 2.6.0\ninfo: {{title: T, version: '1'}}\nchannels:\n{channels}\ncomponents:\n  schemas:\n{schemas}"
     );
     std::fs::write(&path, text).unwrap();
-    let api = codegen::spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let api = hookwright::spec::read(&path).unwrap_or_else(|e| panic!("{e}"));
     let routing = analyse(&api);
     (api, routing)
 }
 
-fn label(api: &codegen::ir::Api, routing: &Routing, group: usize) -> String {
+fn label(api: &hookwright::ir::Api, routing: &Routing, group: usize) -> String {
     routing.label(api, group)
 }
 

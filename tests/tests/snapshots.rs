@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use codegen::CrateOptions;
+use hookwright::{CrateOptions, Runtime};
 use expect_test::expect_file;
 
 fn snapshot(case: &str, files: &[(&str, &str)]) {
@@ -18,13 +18,12 @@ fn snapshot(case: &str, files: &[(&str, &str)]) {
         fs::write(file, text).unwrap();
     }
     let options = CrateOptions {
-        name: case.to_owned(),
-        spec: files[0].0.to_owned(),
         command: "UPDATE_EXPECT=1 cargo test -p spec-tests --test snapshots".to_owned(),
-        runtime_dependency: "{ path = \"../../runtime\" }".to_owned(),
-        standalone: false,
+        runtime: Runtime::Path("../../runtime".to_owned()),
+        workspace_member: true,
+        ..CrateOptions::new(case, files[0].0)
     };
-    let krate = codegen::generate(&dir.path().join(files[0].0), &options).unwrap_or_else(|e| panic!("{e}"));
+    let krate = hookwright::generate(&dir.path().join(files[0].0), &options).unwrap_or_else(|e| panic!("{e}"));
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(case);
     for (path, text) in &krate.files {
         if let Some(file) = path.strip_prefix("src/") {
@@ -508,7 +507,7 @@ fn an_untagged_union_decodes_by_shape_never_by_first_match() {
     assert!(matches!(round_trip::<Source>("7.5"), Source::Number(_)));
     assert!(matches!(round_trip::<Source>(r#"{"number":"1","iban":"DE00"}"#), Source::Unknown(_)), "both");
     assert!(matches!(round_trip::<Source>(r#"{"name":"?"}"#), Source::Unknown(_)), "neither");
-    assert_eq!(codegen_runtime::Unknowns::unknowns(&round_trip::<Source>("true")), vec![String::new()]);
+    assert_eq!(hookwright_runtime::Unknowns::unknowns(&round_trip::<Source>("true")), vec![String::new()]);
 }
 
 #[test]
@@ -529,10 +528,10 @@ fn a_missing_required_field_is_named() {
 }
 
 mod openapi_operations {
-    use codegen_runtime::api::client::RequestError;
-    use codegen_runtime::api::server::{PathParams, Query};
-    use codegen_runtime::http::{Method, Response, StatusCode};
-    use codegen_runtime::Secret;
+    use hookwright_runtime::api::client::RequestError;
+    use hookwright_runtime::api::server::{PathParams, Query};
+    use hookwright_runtime::http::{Method, Response, StatusCode};
+    use hookwright_runtime::Secret;
     use spec_tests::snapshot_openapi::operations::{delete_pets_pet_id, get_pet, put_pet};
     use spec_tests::snapshot_openapi::{PutPetRequest, View};
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use codegen::project::Project;
+use hookwright::project::Project;
 
 /// A crate under `generated/` and what it holds.
 struct Crate {

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use codegen::{CrateOptions, GeneratedCrate};
+use hookwright::{CrateOptions, GeneratedCrate, Runtime};
 use serde_json::Value;
 
 /// Lines of each failure's output shown after the table.
@@ -111,12 +111,11 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
     let mut crates = Vec::new();
     for (path, crate_name) in specs.iter().zip(names) {
         let options = CrateOptions {
-            name: crate_name.clone(),
-            spec: format!("corpus/{path}"),
             command: "cargo xtask corpus".to_owned(),
-            runtime_dependency: format!("{{ path = {:?} }}", runtime.display().to_string()),
+            runtime: Runtime::Path(runtime.display().to_string()),
             // A member of the scratch workspace, not a workspace of its own.
-            standalone: false,
+            workspace_member: true,
+            ..CrateOptions::new(crate_name.clone(), format!("corpus/{path}"))
         };
         let generated = generate(&dir, path, &options).map(|(generated, krate)| {
             crates.push(krate);
@@ -268,8 +267,8 @@ fn crate_names(specs: &[String]) -> Vec<String> {
 fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated, GeneratedCrate), String> {
     let spec = dir.join(path);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let api = codegen::spec::read(&spec).map_err(|e| e.to_string())?;
-        let krate = codegen::generate(&spec, options).map_err(|e| e.to_string())?;
+        let api = hookwright::spec::read(&spec).map_err(|e| e.to_string())?;
+        let krate = hookwright::generate(&spec, options).map_err(|e| e.to_string())?;
         Ok::<_, String>((api.messages.len(), api.operations.len(), krate))
     }));
     let (messages, operations, krate) = match result {

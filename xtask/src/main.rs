@@ -8,11 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use codegen::project::{crate_name, Failure, Project};
-use codegen::{output, CrateOptions, GeneratedCrate};
-
-/// Exit code for a spec the generator cannot read.
-const SPEC_ERROR: u8 = 2;
+use hookwright::project::{Failure, Project};
+use hookwright::{output, GeneratedCrate};
+use hookwright_cli::{print_summary, report_spec_errors};
 
 #[derive(Parser)]
 #[command(about = "Commands of this repository: regenerate the crates under generated/ from specs/.")]
@@ -32,17 +30,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Turn any spec file into a standalone crate (to try the generator on other specs).
-    Generate {
-        /// The AsyncAPI 2.x/3.0 or OpenAPI 3.0/3.1 document (YAML or JSON).
-        spec: PathBuf,
-        /// The directory to write the crate to (created or replaced).
-        #[arg(long)]
-        out: PathBuf,
-        /// The crate's name [default: the spec's file name up to its first dot].
-        #[arg(long)]
-        crate_name: Option<String>,
-    },
+    /// Turn any spec file into a crate: the same command as `cargo hookwright generate`.
+    Generate(hookwright_cli::Generate),
     /// Time `cargo build` of each generated crate from a warm dependency cache.
     ///
     /// Builds everything once, then cleans and rebuilds each crate alone, and prints a markdown
@@ -92,7 +81,7 @@ fn main() -> ExitCode {
             }
             codegen(&Project::new("."), check)
         }
-        Command::Generate { spec, out, crate_name } => generate(&Project::new(root), &spec, &out, crate_name),
+        Command::Generate(generate) => generate.run("cargo xtask generate"),
         Command::CompileTimes { release } => report_failure(compile_times::run(root, release)),
         Command::Corpus { dir, only, offline } => {
             let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
@@ -131,8 +120,8 @@ fn codegen(project: &Project, check: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(Failure::Specs(errors)) => report_spec_errors(&errors),
-        Err(Failure::Write(dir, e)) => {
-            eprintln!("error: cannot write {}: {e}", dir.display());
+        Err(Failure::Write(error)) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
@@ -162,54 +151,3 @@ fn check_stale(generated: &Path, crates: &[GeneratedCrate]) -> ExitCode {
     }
 }
 
-fn generate(project: &Project, spec: &Path, out: &Path, name: Option<String>) -> ExitCode {
-    let options = CrateOptions {
-        name: name.unwrap_or_else(|| crate_name(spec)),
-        spec: spec.display().to_string(),
-        command: "cargo xtask generate".to_owned(),
-        runtime_dependency: format!("{{ path = {:?} }}", project.root.join("runtime").display().to_string()),
-        standalone: true,
-    };
-    let krate = match codegen::generate(spec, &options) {
-        Ok(krate) => krate,
-        Err(error) => return report_spec_errors(&[error]),
-    };
-    if out.file_name().is_none() {
-        eprintln!("error: --out must name a directory, e.g. --out /tmp/my-crate");
-        return ExitCode::FAILURE;
-    }
-    if let Err(e) = output::write_crate(out, &krate) {
-        eprintln!("error: cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
-    }
-    print_summary(std::slice::from_ref(&krate));
-    ExitCode::SUCCESS
-}
-
-fn print_summary(crates: &[GeneratedCrate]) {
-    for krate in crates {
-        for warning in &krate.warnings {
-            eprintln!("warning: {warning}");
-        }
-        for note in &krate.notes {
-            eprintln!("note: {}: {note}", krate.name);
-        }
-    }
-    for krate in crates {
-        println!(
-            "{:<32} {:>4} types {:>6} lines {:>6} ms",
-            krate.name,
-            krate.types,
-            krate.lines(),
-            krate.duration.as_millis()
-        );
-    }
-}
-
-fn report_spec_errors(errors: &[codegen::Diagnostic]) -> ExitCode {
-    for error in errors {
-        eprintln!("error: {error}");
-    }
-    eprintln!("nothing was written");
-    ExitCode::from(SPEC_ERROR)
-}

@@ -55,7 +55,7 @@ fn item(space: &Space, id: TypeId) -> String {
             #unknown(String),
         }
     });
-    let _ = writeln!(out, "codegen_runtime::open_enum!({name} {{");
+    let _ = writeln!(out, "hookwright_runtime::open_enum!({name} {{");
     for (value, variant) in values.iter().zip(variants) {
         let _ = writeln!(out, "    {variant} = {},", Literal::string(value));
     }

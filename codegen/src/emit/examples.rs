@@ -1,7 +1,7 @@
 //! `tests/examples.rs`: one `#[test]` per example the spec gives for a typed payload or body
 //! (AsyncAPI message examples; OpenAPI request and response body examples), each decoding the
 //! example into its generated type and re-encoding it to the same JSON, with
-//! `codegen_runtime::testing::assert_round_trip`.
+//! `hookwright_runtime::testing::assert_round_trip`.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -36,7 +36,7 @@ pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Optio
     let types: Vec<_> = types.iter().map(|name| ident(name)).collect();
     let types = (!types.is_empty()).then(|| quote!(use #krate::{#(#types),*};));
     let runtime: Vec<_> = runtime.iter().map(|name| ident(name)).collect();
-    let runtime = (!runtime.is_empty()).then(|| quote!(use codegen_runtime::{#(#runtime),*};));
+    let runtime = (!runtime.is_empty()).then(|| quote!(use hookwright_runtime::{#(#runtime),*};));
     let tests = cases.iter().map(|case| {
         let name = ident(&case.name);
         let ty = space.rust_type(&case.ty, None);
@@ -52,7 +52,7 @@ pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Optio
     let doc = " The spec's examples: each decodes into its generated type and re-encodes to the same JSON.";
     let inner = quote! {
         #![doc = #doc]
-        use codegen_runtime::testing::assert_round_trip;
+        use hookwright_runtime::testing::assert_round_trip;
         #runtime
         #types
     };
@@ -144,13 +144,7 @@ mod tests {
     fn generate(spec: &str) -> Option<String> {
         let api = crate::spec::read_text(spec).unwrap_or_else(|e| panic!("{e}"));
         let names = crate::naming::resolve(&api);
-        let options = CrateOptions {
-            name: "pet-store".to_owned(),
-            spec: "pets.yaml".to_owned(),
-            command: "test".to_owned(),
-            runtime_dependency: "\"1\"".to_owned(),
-            standalone: false,
-        };
+        let options = CrateOptions::new("pet-store", "pets.yaml");
         examples_rs(&Space::new(&api, &names), &options, "header")
     }
 
@@ -210,7 +204,7 @@ components:
                 "add_pet_response_default_example",
             ]
         );
-        assert!(file.contains("use codegen_runtime::IndexMap;\nuse pet_store::Pet;\n"), "{file}");
+        assert!(file.contains("use hookwright_runtime::IndexMap;\nuse pet_store::Pet;\n"), "{file}");
         assert!(file.contains("let json = r##\"{\n  \"name\": \"Rex\",\n  \"say\\\"#\": \"hi\"\n}\"##;\n"), "{file}");
         assert!(file.contains("assert_round_trip::<IndexMap<String, i64>>(json);"), "{file}");
         assert!(file.contains("\"name\": \"Bo\""), "a `$ref` to an example is followed:\n{file}");

@@ -4,44 +4,64 @@ use std::fmt::Write as _;
 
 use quote::quote;
 
-use super::{docs, source_file, CrateOptions, Modules, Space};
+use super::{docs, source_file, CrateOptions, Modules, Runtime, Space};
 use crate::ir::{Api, CrateExample, SecurityKind, Ty};
 
+/// The `hookwright-runtime` version generated code is written for: the requirement in a
+/// generated `Cargo.toml`, and what its `lib.rs` checks with `require_version!`.
+pub const RUNTIME_VERSION: &str = "0.1";
+
+/// The oldest Rust that builds a generated crate: the runtime's `rust-version`, which is the
+/// newest `rust-version` among the runtime's locked dependencies (a test keeps them equal).
+pub const RUST_VERSION: &str = "1.88";
+
 pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &str) -> String {
-    let description = toml_string(&format!("{} {}: models generated from {}", api.title, api.version, options.spec));
+    let description = format!("{} {}: models generated from {}", api.title, api.version, options.spec);
     let mut out = format!(
         "# {header}\n\
          [package]\n\
          name = {name}\n\
          version = \"0.1.0\"\n\
          edition = \"2021\"\n\
-         description = {description}\n\
-         publish = false\n\
-         \n\
-         [dependencies]\n\
-         codegen-runtime = {runtime}\n",
+         rust-version = \"{RUST_VERSION}\"\n\
+         description = {description}\n",
         name = toml_string(&options.name),
-        runtime = options.runtime_dependency,
+        description = toml_string(&description),
     );
-    if modules.operations {
-        out.push_str(
-            "\n[features]\n\
-             # A ready axum `Router` for a server: `operations::router`.\n\
-             axum = [\"codegen-runtime/axum\"]\n\
-             # An async HTTP client: `operations::Client`.\n\
-             reqwest = [\"codegen-runtime/reqwest\"]\n",
-        );
+    for (key, value) in [("license", &options.license), ("repository", &options.repository)] {
+        if let Some(value) = value {
+            let _ = writeln!(out, "{key} = {}", toml_string(value));
+        }
     }
-    let mut dev_dependencies = Vec::new();
+    let mut runtime_features = Vec::new();
+    let mut features: Vec<(&str, &str, &str)> = Vec::new();
+    if modules.operations {
+        runtime_features.push("api");
+        features.push(("axum", "A ready axum `Router` for a server: `operations::router`.", "hookwright-runtime/axum"));
+        features.push(("reqwest", "An async HTTP client: `operations::Client`.", "hookwright-runtime/reqwest"));
+    }
+    if modules.webhooks && !modules.operations {
+        features.push(("axum", "A ready axum `Router` for the receiver: `webhooks::router`, and `serve`.", "hookwright-runtime/axum"));
+    }
+    let _ = write!(out, "\n[dependencies]\nhookwright-runtime = {}\n", runtime_dependency(&options.runtime, &runtime_features));
+    if !features.is_empty() {
+        out.push_str("\n[features]\n");
+        for (name, doc, enables) in &features {
+            let _ = write!(out, "# {doc}\n{name} = [\"{enables}\"]\n");
+        }
+    }
+    let mut dev_features = Vec::new();
     let mut examples = Vec::new();
     if modules.webhooks {
-        out.push_str(
-            "\n[features]\n\
-             # A ready axum `Router` for the receiver: `webhooks::router`.\n\
-             axum = [\"codegen-runtime/axum\"]\n",
-        );
-        dev_dependencies.push(("codegen-runtime".to_owned(), with_features(&options.runtime_dependency, "\"example\"")));
+        dev_features.push("example");
         examples.push(("receiver".to_owned(), vec!["axum".to_owned()]));
+    }
+    if modules.round_trip_tests {
+        dev_features.push("testing");
+    }
+    let mut dev_dependencies = Vec::new();
+    if !dev_features.is_empty() {
+        dev_dependencies.push(("hookwright-runtime".to_owned(), runtime_dependency(&options.runtime, &dev_features)));
     }
     for example in &api.crate_examples {
         dev_dependencies.extend(example.dev_dependencies.iter().cloned());
@@ -59,25 +79,47 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
         let features: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
         let _ = write!(out, "\n[[example]]\nname = {}\nrequired-features = [{}]\n", toml_string(name), features.join(", "));
     }
-    if options.standalone {
-        out.push_str("\n[workspace]\n");
+    out.push_str(
+        "\n# docs.rs shows every feature, and marks what each item needs.\n\
+         [package.metadata.docs.rs]\n\
+         all-features = true\n\
+         rustdoc-args = [\"--cfg\", \"docsrs\"]\n\
+         \n\
+         [lints.rust]\n\
+         unexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(docsrs)\"] }\n",
+    );
+    if !options.workspace_member {
+        out.push_str("\n# Not part of an enclosing workspace: builds on its own wherever it is written.\n[workspace]\n");
     }
     out
 }
 
-/// A dependency's TOML value with `features` added: `{ path = "x" }` or `"1.0"`.
-fn with_features(dependency: &str, features: &str) -> String {
-    match dependency.trim().strip_suffix('}') {
-        Some(table) => format!("{}, features = [{features}] }}", table.trim_end()),
-        None => format!("{{ version = {}, features = [{features}] }}", dependency.trim()),
+/// The TOML value of the `hookwright-runtime` dependency, with `features` enabled.
+fn runtime_dependency(runtime: &Runtime, features: &[&str]) -> String {
+    let version = toml_string(RUNTIME_VERSION);
+    let features = if features.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
+        format!(", features = [{}]", list.join(", "))
+    };
+    match runtime {
+        Runtime::Registry if features.is_empty() => version,
+        Runtime::Registry => format!("{{ version = {version}{features} }}"),
+        Runtime::Path(path) => format!("{{ version = {version}, path = {}{features} }}", toml_string(path)),
     }
 }
 
+/// `text` as a TOML basic string: JSON's escapes are TOML's, and TOML also forbids a raw DEL.
 fn toml_string(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
+    serde_json::Value::String(text.to_owned()).to_string().replace('\u{7f}', "\\u007F")
 }
 
-pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, header: &str) -> String {
+/// The `Handler` method of the quick start and its parameter's type as named from the crate
+/// root, when the crate receives callbacks.
+pub type QuickStartHandler = Option<(String, String)>;
+
+pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, handler: QuickStartHandler, header: &str) -> String {
     let api = space.api;
     let mut doc = format!("# {}\n\n", docs::one_line(&api.title));
     if let Some(description) = &api.description {
@@ -92,6 +134,7 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, header: &
         "Generated from `{}` ({}, API version {}) by `{}`.",
         options.spec, api.format, api.version, options.command
     );
+    quick_start(options, modules, handler, &mut doc);
     operations_table(space, &mut doc);
     messages_table(space, &mut doc);
     security_list(api, &mut doc);
@@ -104,8 +147,17 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, header: &
     let use_models = has_models.then(|| quote!(pub use models::*;));
     let webhooks = modules.webhooks.then(|| quote!(pub mod webhooks;));
     let operations = modules.operations.then(|| quote!(pub mod operations; mod validate;));
+    let receiving = modules.webhooks.then(|| {
+        quote! {
+            /// The runtime's answers and verifiers, named here so a receiver needs no other import.
+            pub use hookwright_runtime::webhook::{Outcome, Verifier};
+        }
+    });
+    let version = super::RUNTIME_VERSION;
     let inner = quote! {
         #doc
+        #![cfg_attr(docsrs, feature(doc_cfg))]
+
         pub mod enums;
         pub mod models;
         #operations
@@ -113,8 +165,76 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, header: &
 
         #use_enums
         #use_models
+
+        /// The runtime this crate is built on, re-exported so users need no dependency of their
+        /// own that could drift to another version.
+        pub use hookwright_runtime as runtime;
+        pub use hookwright_runtime::Secret;
+        #receiving
+        /// The axum crate of the routers, for your own routes and layers.
+        #[cfg(feature = "axum")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+        pub use hookwright_runtime::axum;
+        /// Serves a router until the process stops, on a Tokio runtime of its own.
+        #[cfg(feature = "axum")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+        pub use hookwright_runtime::webhook::axum::serve;
+
+        hookwright_runtime::require_version!(#version);
     };
     source_file(header, inner, "")
+}
+
+/// `## Quick start`: the `Cargo.toml` lines and a program that compiles (a doc test).
+fn quick_start(options: &CrateOptions, modules: Modules, handler: QuickStartHandler, doc: &mut String) {
+    let name = &options.name;
+    let krate = name.replace('-', "_");
+    let (feature, code) = if modules.webhooks {
+        ("axum", webhooks_quick_start(&krate, handler))
+    } else if modules.operations {
+        ("reqwest", client_quick_start(&krate))
+    } else {
+        return;
+    };
+    let _ = write!(
+        doc,
+        "\n## Quick start\n\n```toml\n[dependencies]\n{name} = {{ version = \"0.1\", features = [\"{feature}\"] }}\n```\n\n\
+         Everything else it needs is re-exported: the runtime as [`runtime`], and with `{feature}` what \
+         the example uses.\n\n```no_run\n# #[cfg(feature = \"{feature}\")]\n{code}# #[cfg(not(feature = \"{feature}\"))]\n# fn main() {{}}\n```\n"
+    );
+}
+
+fn webhooks_quick_start(krate: &str, handler: QuickStartHandler) -> String {
+    let handler = match handler {
+        Some((method, ty)) => format!(
+            "impl Handler for Inbox {{\n    async fn {method}(&self, payload: {krate}::{ty}) -> Outcome {{\n        \
+             println!(\"{{payload:?}}\"); // store it first: return Outcome::RetryLater if you cannot\n        \
+             Outcome::Accept\n    }}\n}}\n"
+        ),
+        None => "impl Handler for Inbox {} // every method accepts by default\n".to_owned(),
+    };
+    format!(
+        "# fn main() -> std::io::Result<()> {{\n\
+         use {krate}::webhooks::{{self, Handler, Receiver}};\n\
+         use {krate}::{{Outcome, Verifier}};\n\n\
+         struct Inbox;\n\n{handler}\n\
+         // Verify as your sender signs: see the schemes in `webhooks`.\n\
+         let receiver = Receiver::new(Verifier::none());\n\
+         {krate}::serve(\"0.0.0.0:8080\", webhooks::router(receiver, Inbox))\n\
+         # }}\n"
+    )
+}
+
+fn client_quick_start(krate: &str) -> String {
+    format!(
+        "# fn main() {{\n\
+         use {krate}::operations::Client;\n\
+         use {krate}::runtime::api::{{reqwest::HttpClient, Credentials}};\n\n\
+         let http = HttpClient::new(\"https://api.example.com\").with_credentials(Credentials::bearer(\"token\"));\n\
+         let client = Client::new(http); // one async method per operation\n\
+         # let _ = client;\n\
+         # }}\n"
+    )
 }
 
 fn operations_table(space: &Space, doc: &mut String) {
@@ -225,7 +345,7 @@ pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> Stri
         impl Handler for AcceptAll {}
 
         fn main() -> ExitCode {
-            codegen_runtime::webhook::example::run::<Webhooks, _>(AcceptAll)
+            hookwright_runtime::webhook::example::run::<Webhooks, _>(AcceptAll)
         }
     };
     source_file(header, items, "")

@@ -43,7 +43,7 @@ pub fn models_rs(space: &Space, header: &str) -> String {
 
     let doc = " Object schemas of the spec, as structs that keep what they do not name.";
     let runtime: Vec<_> = imports.iter().map(|name| ident(name)).collect();
-    let runtime = (!runtime.is_empty()).then(|| quote!(use codegen_runtime::{#(#runtime),*};));
+    let runtime = (!runtime.is_empty()).then(|| quote!(use hookwright_runtime::{#(#runtime),*};));
     let enums = uses_enums.then(|| quote!(use super::enums::*;));
     source_file(header, quote!(#![doc = #doc] #runtime #enums), &body)
 }
@@ -102,11 +102,11 @@ fn union_item(space: &Space, id: TypeId, variants: &[Variant], tag: Option<&str>
     out
 }
 
-/// `codegen_runtime::one_of!(...)`, one variant per line: its tag values, or its shape.
+/// `hookwright_runtime::one_of!(...)`, one variant per line: its tag values, or its shape.
 fn one_of_macro(space: &Space, name: &str, variants: &[Variant], names: &[Ident], tag: Option<&str>, unknown: &str) -> String {
     let mut out = match tag {
-        Some(tag) => format!("codegen_runtime::one_of!({name} tagged {} {{\n", Literal::string(tag)),
-        None => format!("codegen_runtime::one_of!({name} {{\n"),
+        Some(tag) => format!("hookwright_runtime::one_of!({name} tagged {} {{\n", Literal::string(tag)),
+        None => format!("hookwright_runtime::one_of!({name} {{\n"),
     };
     for (index, (variant, variant_name)) in variants.iter().zip(names).enumerate() {
         let selector = match tag {
@@ -138,12 +138,12 @@ fn shape(space: &Space, variants: &[Variant], index: usize) -> String {
                 .map(|f| f.wire.as_str())
                 .collect();
             format!(
-                "codegen_runtime::one_of::Shape::Object {{ required: &[{}], distinct: &[{}] }}",
+                "hookwright_runtime::one_of::Shape::Object {{ required: &[{}], distinct: &[{}] }}",
                 strings(&required),
                 strings(&distinct)
             )
         }
-        None => format!("codegen_runtime::one_of::Shape::{}", json_kind(space, &variants[index].ty)),
+        None => format!("hookwright_runtime::one_of::Shape::{}", json_kind(space, &variants[index].ty)),
     }
 }
 
@@ -290,9 +290,9 @@ fn type_text(tokens: &TokenStream) -> String {
     out
 }
 
-/// `codegen_runtime::object!(...)`, one field per line.
+/// `hookwright_runtime::object!(...)`, one field per line.
 fn object_macro(name: &str, fields: &[Field], field_names: &[String], unknown: &str) -> String {
-    let mut out = format!("codegen_runtime::object!({name} {{\n");
+    let mut out = format!("hookwright_runtime::object!({name} {{\n");
     for (field, field_name) in fields.iter().zip(field_names) {
         let kind = if field.required { "required" } else { "optional" };
         let wire = Literal::string(&field.wire);

@@ -82,14 +82,14 @@ pub fn operations_rs(space: &Space, header: &str) -> String {
         runtime_imports(&params.chain(bodies).collect::<Vec<&Ty>>(), &mut imports);
     }
     let runtime: Vec<Ident> = imports.iter().map(|name| ident(name)).collect();
-    let runtime = (!runtime.is_empty()).then(|| quote!(use codegen_runtime::{#(#runtime),*};));
+    let runtime = (!runtime.is_empty()).then(|| quote!(use hookwright_runtime::{#(#runtime),*};));
     let inner = quote! {
         #![doc = #doc]
         use std::future::Future;
 
-        use codegen_runtime::api::validate::Validate;
-        use codegen_runtime::api::{client, server, validate};
-        use codegen_runtime::http::{self, Method, StatusCode};
+        use hookwright_runtime::api::validate::Validate;
+        use hookwright_runtime::api::{client, server, validate};
+        use hookwright_runtime::http::{self, Method, StatusCode};
         #runtime
 
         use super::*;
@@ -573,8 +573,9 @@ fn routes_impl(space: &Space, ops: &[Op]) -> TokenStream {
 
         /// An axum `Router` serving `server`.
         #[cfg(feature = "axum")]
-        pub fn router<S: Service>(server: Server<S>) -> codegen_runtime::api::axum::Router {
-            codegen_runtime::api::axum::router(server)
+        #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+        pub fn router<S: Service>(server: Server<S>) -> hookwright_runtime::api::axum::Router {
+            hookwright_runtime::api::axum::router(server)
         }
     }
 }
@@ -617,17 +618,18 @@ fn client(ops: &[Op]) -> TokenStream {
         }
     });
     quote! {
-        /// A client of this API over HTTP, with the credentials given to its [`HttpClient`](codegen_runtime::api::reqwest::HttpClient).
+        /// A client of this API over HTTP, with the credentials given to its [`HttpClient`](hookwright_runtime::api::reqwest::HttpClient).
         #[cfg(feature = "reqwest")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
         #[derive(Debug, Clone)]
         pub struct Client {
-            http: codegen_runtime::api::reqwest::HttpClient,
+            http: hookwright_runtime::api::reqwest::HttpClient,
         }
 
         #[cfg(feature = "reqwest")]
         impl Client {
             /// A client sending through `http`.
-            pub fn new(http: codegen_runtime::api::reqwest::HttpClient) -> Self {
+            pub fn new(http: hookwright_runtime::api::reqwest::HttpClient) -> Self {
                 Self { http }
             }
 
@@ -648,7 +650,7 @@ fn pages_method(op: &Op, paging: &Paging) -> TokenStream {
     let doc = format!(" Every page of [`Client::{module}`], from `request`'s on, following each page's next-page token.");
     quote! {
         #[doc = #doc]
-        pub fn #name(&self, request: #module::Request) -> impl codegen_runtime::api::reqwest::Stream<Item = Result<#page, client::ClientError>> + Send {
+        pub fn #name(&self, request: #module::Request) -> impl hookwright_runtime::api::reqwest::Stream<Item = Result<#page, client::ClientError>> + Send {
             let this = self.clone();
             let fetch = move |request: #module::Request| {
                 let this = this.clone();
@@ -662,7 +664,7 @@ fn pages_method(op: &Op, paging: &Paging) -> TokenStream {
                     }
                 }
             };
-            codegen_runtime::api::reqwest::pages(
+            hookwright_runtime::api::reqwest::pages(
                 request,
                 fetch,
                 |page: &#page| #next_token,

@@ -18,13 +18,13 @@ pub fn validate_rs(space: &Space, header: &str) -> String {
     let checks = Checks::new(space.api);
     let impls: Vec<TokenStream> =
         (0..space.api.types.len()).filter_map(|index| validate_impl(space, &checks, TypeId(index))).collect();
-    let doc = " What the spec constrains, checked: see [`codegen_runtime::api::validate`].";
-    let module = checks.checked.iter().any(|c| *c).then(|| quote!(use codegen_runtime::api::validate;));
+    let doc = " What the spec constrains, checked: see [`hookwright_runtime::api::validate`].";
+    let module = checks.checked.iter().any(|c| *c).then(|| quote!(use hookwright_runtime::api::validate;));
     let kinds = space.api.types.iter().map(|def| &def.kind);
     let (enums, models) = kinds.fold((false, false), |(e, m), kind| {
         (e || matches!(kind, TypeKind::Enum { .. }), m || matches!(kind, TypeKind::Struct { .. } | TypeKind::Union { .. }))
     });
-    let traits = (enums || models).then(|| quote!(use codegen_runtime::api::validate::{Validate, Violation};));
+    let traits = (enums || models).then(|| quote!(use hookwright_runtime::api::validate::{Validate, Violation};));
     let enums = enums.then(|| quote!(use super::enums::*;));
     let models = models.then(|| quote!(use super::models::*;));
     let inner = quote! {

@@ -197,10 +197,24 @@ pub fn webhooks_rs(space: &Space, routing: &Routing, header: &str) -> String {
         #module_doc
         use std::future::Future;
 
-        use codegen_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-        use codegen_runtime::webhook::{Outcome, UnknownEvent};
+        use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
+        use hookwright_runtime::webhook::{Outcome, UnknownEvent};
     };
     source_file(header, inner, &body.join("\n"))
+}
+
+/// The first `Handler` method and its parameter's type as named from the crate root (which
+/// re-exports the models and enums), for the crate's quick start.
+pub fn quick_start_handler(space: &Space, routing: &Routing) -> Option<(String, String)> {
+    let plan = Plan::new(space, routing);
+    let (operation, groups) = plan.operations.first()?;
+    let method = plan.methods[*operation].clone()?;
+    let ty = match (&plan.message_enums[*operation], &routing.groups[groups[0]].payload) {
+        (Some(name), _) => format!("webhooks::{name}"),
+        (None, Ty::Named(id)) => space.names.types[id.0].clone(),
+        (None, _) => return None,
+    };
+    Some((method, ty))
 }
 
 fn payload_type(space: &Space, group: &crate::routing::Group) -> TokenStream {
@@ -213,7 +227,7 @@ fn payload_type(space: &Space, group: &crate::routing::Group) -> TokenStream {
             let name = space.name(*id);
             quote!(super::models::#name)
         }
-        _ => quote!(codegen_runtime::Value),
+        _ => quote!(hookwright_runtime::Value),
     }
 }
 
@@ -296,7 +310,7 @@ fn security_doc(plan: &Plan, doc: &mut String) {
     if schemes.is_empty() {
         return;
     }
-    doc.push_str("\n## Authentication\n\nBuild the [`Receiver`] with the [`Verifier`](codegen_runtime::webhook::Verifier) for the scheme your sender uses:\n\n");
+    doc.push_str("\n## Authentication\n\nBuild the [`Receiver`] with the [`Verifier`](hookwright_runtime::webhook::Verifier) for the scheme your sender uses:\n\n");
     for (scheme, constant) in schemes.iter().zip(&plan.space.names.security_consts) {
         match (constant, &scheme.kind) {
             (Some(constant), _) => {
@@ -338,15 +352,15 @@ fn security_consts(plan: &Plan) -> TokenStream {
             SignatureEncoding::Hex => quote!(Hex),
         };
         let signed = signature.signed.iter().map(|part| match part {
-            SignedPart::Body => quote!(codegen_runtime::webhook::Signed::Body),
-            SignedPart::Literal(text) => quote!(codegen_runtime::webhook::Signed::Literal(#text)),
-            SignedPart::Header(name) => quote!(codegen_runtime::webhook::Signed::Header(#name)),
+            SignedPart::Body => quote!(hookwright_runtime::webhook::Signed::Body),
+            SignedPart::Literal(text) => quote!(hookwright_runtime::webhook::Signed::Literal(#text)),
+            SignedPart::Header(name) => quote!(hookwright_runtime::webhook::Signed::Header(#name)),
         });
         Some(quote! {
             #doc
-            pub const #name: codegen_runtime::webhook::HmacScheme = codegen_runtime::webhook::HmacScheme {
+            pub const #name: hookwright_runtime::webhook::HmacScheme = hookwright_runtime::webhook::HmacScheme {
                 signature_header: #header,
-                encoding: codegen_runtime::webhook::Encoding::#encoding,
+                encoding: hookwright_runtime::webhook::Encoding::#encoding,
                 algorithm_header: #algorithm_header,
                 algorithm: #algorithm,
                 nonce_header: #nonce_header,
@@ -515,7 +529,7 @@ fn event_enum(plan: &Plan) -> TokenStream {
         }
 
         /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-        impl codegen_runtime::Unknowns for Event {
+        impl hookwright_runtime::Unknowns for Event {
             fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
                 match self {
                     #(Event::#names(payload) => payload.collect_unknowns(at, out),)*
@@ -524,7 +538,7 @@ fn event_enum(plan: &Plan) -> TokenStream {
             }
         }
 
-        impl codegen_runtime::webhook::Callback for Event {
+        impl hookwright_runtime::webhook::Callback for Event {
             fn message(&self) -> Option<&'static str> {
                 Event::message(self)
             }
@@ -587,7 +601,7 @@ fn dedup_expression(plan: &Plan, group_index: usize) -> Option<TokenStream> {
         }
     });
     let message = plan.routing.label(api, group_index);
-    Some(quote!(codegen_runtime::webhook::dedup_key(#message, &[#(#parts),*])))
+    Some(quote!(hookwright_runtime::webhook::dedup_key(#message, &[#(#parts),*])))
 }
 
 fn message_enums(plan: &Plan) -> TokenStream {
@@ -634,7 +648,7 @@ fn message_enums(plan: &Plan) -> TokenStream {
                 }
             }
 
-            impl codegen_runtime::Unknowns for #name {
+            impl hookwright_runtime::Unknowns for #name {
                 fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
                     match self {
                         #(#name::#v4(payload) => payload.collect_unknowns(at, out),)*
@@ -776,54 +790,54 @@ fn decoding(plan: &Plan) -> TokenStream {
     });
     let deliver_arms = deliver_arms(plan);
     quote! {
-        /// This API's callbacks, for the runtime's [`Receiver`](codegen_runtime::webhook::Receiver)
-        /// and [`Dispatcher`](codegen_runtime::webhook::Dispatcher).
+        /// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
+        /// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct Webhooks;
 
         /// Verifies and decodes callbacks, without I/O.
-        pub type Receiver = codegen_runtime::webhook::Receiver<Webhooks>;
+        pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
 
         /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
-        pub type Dispatcher<H> = codegen_runtime::webhook::Dispatcher<Webhooks, H>;
+        pub type Dispatcher<H> = hookwright_runtime::webhook::Dispatcher<Webhooks, H>;
 
         /// How a body posted to the single URL is matched to its message.
-        const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
-            use codegen_runtime::webhook::Discriminator;
+        const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
+            use hookwright_runtime::webhook::Discriminator;
             #by_payload
         };
 
         /// How a body posted to each channel is matched to its message.
-        const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; #channel_count] = {
-            use codegen_runtime::webhook::Discriminator;
+        const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; #channel_count] = {
+            use hookwright_runtime::webhook::Discriminator;
             [#(#channels),*]
         };
 
-        impl codegen_runtime::webhook::Decode for Webhooks {
+        impl hookwright_runtime::webhook::Decode for Webhooks {
             type Callback = Event;
             const CHANNELS: &'static [&'static str] = &[#(#addresses),*];
-            const HMAC: Option<codegen_runtime::webhook::HmacScheme> = #hmac;
+            const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = #hmac;
 
-            fn decode(body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
-                codegen_runtime::webhook::decode(body, &BY_PAYLOAD)
+            fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
+                hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
             }
 
-            fn decode_channel(channel: usize, body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
+            fn decode_channel(channel: usize, body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
                 let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-                codegen_runtime::webhook::decode(body, discriminator)
+                hookwright_runtime::webhook::decode(body, discriminator)
             }
         }
 
-        impl codegen_runtime::webhook::Messages for Event {
+        impl hookwright_runtime::webhook::Messages for Event {
             const NAMES: &'static [&'static str] = &[#(#names),*];
 
             fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
             where
-                D: codegen_runtime::__private::serde::Deserializer<'de>,
+                D: hookwright_runtime::__private::serde::Deserializer<'de>,
             {
                 Ok(match message {
                     #(#arms)*
-                    _ => return Err(codegen_runtime::__private::serde::de::Error::custom("no such message")),
+                    _ => return Err(hookwright_runtime::__private::serde::de::Error::custom("no such message")),
                 })
             }
 
@@ -832,7 +846,7 @@ fn decoding(plan: &Plan) -> TokenStream {
             }
         }
 
-        impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
+        impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
             fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
                 deliver(event, handler)
             }
@@ -848,8 +862,9 @@ fn decoding(plan: &Plan) -> TokenStream {
         /// Serves a [`Dispatcher`] over HTTP: `POST /` decoded by payload, `POST <channel>` by
         /// channel.
         #[cfg(feature = "axum")]
-        pub fn router<H: Handler>(receiver: Receiver, handler: H) -> codegen_runtime::webhook::axum::Router {
-            codegen_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+        #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+        pub fn router<H: Handler>(receiver: Receiver, handler: H) -> hookwright_runtime::webhook::axum::Router {
+            hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
         }
     }
 }

@@ -13,7 +13,7 @@ pub enum AgentType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(AgentType {
+hookwright_runtime::open_enum!(AgentType {
     UnknownAgentType = "UNKNOWN_AGENT_TYPE",
     Human = "HUMAN",
     Bot = "BOT",
@@ -33,7 +33,7 @@ pub enum CapabilityStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(CapabilityStatus {
+hookwright_runtime::open_enum!(CapabilityStatus {
     CapabilityUnknown = "CAPABILITY_UNKNOWN",
     CapabilityFull = "CAPABILITY_FULL",
     CapabilityPartial = "CAPABILITY_PARTIAL",
@@ -54,7 +54,7 @@ pub enum CardHeight {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(CardHeight {
+hookwright_runtime::open_enum!(CardHeight {
     UnspecifiedHeight = "UNSPECIFIED_HEIGHT",
     Short = "SHORT",
     Medium = "MEDIUM",
@@ -69,7 +69,7 @@ pub enum ChannelSpecificContactMessageType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ChannelSpecificContactMessageType {
+hookwright_runtime::open_enum!(ChannelSpecificContactMessageType {
     NfmReply = "nfm_reply",
 } unknown Unknown);
 
@@ -89,7 +89,7 @@ pub enum ChannelSpecificMessageType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ChannelSpecificMessageType {
+hookwright_runtime::open_enum!(ChannelSpecificMessageType {
     Flows = "FLOWS",
     OrderDetails = "ORDER_DETAILS",
     OrderStatus = "ORDER_STATUS",
@@ -107,7 +107,7 @@ pub enum CommentType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(CommentType {
+hookwright_runtime::open_enum!(CommentType {
     Feed = "FEED",
     Live = "LIVE",
 } unknown Unknown);
@@ -260,7 +260,7 @@ pub enum ContactLanguage {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ContactLanguage {
+hookwright_runtime::open_enum!(ContactLanguage {
     Af = "AF",
     Sq = "SQ",
     Ar = "AR",
@@ -368,7 +368,7 @@ pub enum ConversationChannel {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ConversationChannel {
+hookwright_runtime::open_enum!(ConversationChannel {
     Whatsapp = "WHATSAPP",
     Rcs = "RCS",
     Sms = "SMS",
@@ -395,7 +395,7 @@ pub enum ConversationDirection {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ConversationDirection {
+hookwright_runtime::open_enum!(ConversationDirection {
     ToApp = "TO_APP",
     ToContact = "TO_CONTACT",
 } unknown Unknown);
@@ -416,7 +416,7 @@ pub enum DeliveryStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(DeliveryStatus {
+hookwright_runtime::open_enum!(DeliveryStatus {
     QueuedOnChannel = "QUEUED_ON_CHANNEL",
     Delivered = "DELIVERED",
     Read = "READ",
@@ -434,7 +434,7 @@ pub enum OffensiveEvaluation {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(OffensiveEvaluation {
+hookwright_runtime::open_enum!(OffensiveEvaluation {
     Safe = "SAFE",
     Unsafe = "UNSAFE",
 } unknown Unknown);
@@ -451,7 +451,7 @@ pub enum OptInStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(OptInStatus {
+hookwright_runtime::open_enum!(OptInStatus {
     OptInSucceeded = "OPT_IN_SUCCEEDED",
     OptInFailed = "OPT_IN_FAILED",
     OptInStatusUnspecified = "OPT_IN_STATUS_UNSPECIFIED",
@@ -469,7 +469,7 @@ pub enum OptOutStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(OptOutStatus {
+hookwright_runtime::open_enum!(OptOutStatus {
     OptOutSucceeded = "OPT_OUT_SUCCEEDED",
     OptOutFailed = "OPT_OUT_FAILED",
     OptOutStatusUnspecified = "OPT_OUT_STATUS_UNSPECIFIED",
@@ -493,7 +493,7 @@ pub enum PaymentStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(PaymentStatus {
+hookwright_runtime::open_enum!(PaymentStatus {
     PaymentStatusUnknown = "PAYMENT_STATUS_UNKNOWN",
     PaymentStatusNew = "PAYMENT_STATUS_NEW",
     PaymentStatusPending = "PAYMENT_STATUS_PENDING",
@@ -518,7 +518,7 @@ pub enum PaymentTransactionStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(PaymentTransactionStatus {
+hookwright_runtime::open_enum!(PaymentTransactionStatus {
     PaymentStatusTransactionUnknown = "PAYMENT_STATUS_TRANSACTION_UNKNOWN",
     PaymentStatusTransactionPending = "PAYMENT_STATUS_TRANSACTION_PENDING",
     PaymentStatusTransactionFailed = "PAYMENT_STATUS_TRANSACTION_FAILED",
@@ -536,7 +536,7 @@ pub enum ProcessingMode {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ProcessingMode {
+hookwright_runtime::open_enum!(ProcessingMode {
     Conversation = "CONVERSATION",
     Dispatch = "DISPATCH",
 } unknown Unknown);
@@ -553,7 +553,7 @@ pub enum ReactionAction {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ReactionAction {
+hookwright_runtime::open_enum!(ReactionAction {
     ReactionActionUnknown = "REACTION_ACTION_UNKNOWN",
     ReactionActionReact = "REACTION_ACTION_REACT",
     ReactionActionUnreact = "REACTION_ACTION_UNREACT",
@@ -619,7 +619,7 @@ pub enum ReasonCode {
     /// A value the spec does not list, kept as received.
     UnknownValue(String),
 }
-codegen_runtime::open_enum!(ReasonCode {
+hookwright_runtime::open_enum!(ReasonCode {
     Unknown = "UNKNOWN",
     InternalError = "INTERNAL_ERROR",
     RateLimited = "RATE_LIMITED",
@@ -663,7 +663,7 @@ pub enum ReasonSubCode {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ReasonSubCode {
+hookwright_runtime::open_enum!(ReasonSubCode {
     UnspecifiedSubCode = "UNSPECIFIED_SUB_CODE",
     AttachmentRejected = "ATTACHMENT_REJECTED",
     MediaTypeUndetermined = "MEDIA_TYPE_UNDETERMINED",
@@ -680,7 +680,7 @@ pub enum RecordStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(RecordStatus {
+hookwright_runtime::open_enum!(RecordStatus {
     RecordStatusUnspecified = "RECORD_STATUS_UNSPECIFIED",
     EventRecordStored = "EVENT_RECORD_STORED",
 } unknown Unknown);
@@ -697,7 +697,7 @@ pub enum Sentiment {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(Sentiment {
+hookwright_runtime::open_enum!(Sentiment {
     Positive = "positive",
     Negative = "negative",
     Neutral = "neutral",

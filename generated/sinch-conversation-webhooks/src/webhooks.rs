@@ -24,30 +24,32 @@
 //!
 //! ## Authentication
 //!
-//! Build the [`Receiver`] with the [`Verifier`](codegen_runtime::webhook::Verifier) for the scheme your sender uses:
+//! Build the [`Receiver`] with the [`Verifier`](hookwright_runtime::webhook::Verifier) for the scheme your sender uses:
 //!
 //! - `hmacAuth`: `Verifier::hmac(HMAC_AUTH, secret)`, see [`HMAC_AUTH`].
 //! - none: `Verifier::none()`.
 use std::future::Future;
-use codegen_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-use codegen_runtime::webhook::{Outcome, UnknownEvent};
+use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
+use hookwright_runtime::webhook::{Outcome, UnknownEvent};
 
 /// How the `hmacAuth` scheme signs a callback: HMAC-SHA256 in `x-sinch-webhook-signature`.
 ///
 /// HMAC signature for webhook payload verification using the secret configured on the webhook.
-pub const HMAC_AUTH: codegen_runtime::webhook::HmacScheme = codegen_runtime::webhook::HmacScheme {
+pub const HMAC_AUTH: hookwright_runtime::webhook::HmacScheme = hookwright_runtime::webhook::HmacScheme {
     signature_header: "x-sinch-webhook-signature",
-    encoding: codegen_runtime::webhook::Encoding::Base64,
+    encoding: hookwright_runtime::webhook::Encoding::Base64,
     algorithm_header: Some("x-sinch-webhook-signature-algorithm"),
     algorithm: "HmacSHA256",
     nonce_header: Some("x-sinch-webhook-signature-nonce"),
     timestamp_header: Some("x-sinch-webhook-signature-timestamp"),
     signed: &[
-        codegen_runtime::webhook::Signed::Body,
-        codegen_runtime::webhook::Signed::Literal("."),
-        codegen_runtime::webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
-        codegen_runtime::webhook::Signed::Literal("."),
-        codegen_runtime::webhook::Signed::Header("x-sinch-webhook-signature-timestamp"),
+        hookwright_runtime::webhook::Signed::Body,
+        hookwright_runtime::webhook::Signed::Literal("."),
+        hookwright_runtime::webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
+        hookwright_runtime::webhook::Signed::Literal("."),
+        hookwright_runtime::webhook::Signed::Header(
+            "x-sinch-webhook-signature-timestamp",
+        ),
     ],
 };
 
@@ -398,13 +400,13 @@ impl Event {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             Event::ReceiveInboundMessage(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "MessageInbound",
                     &[payload.message.id.as_ref().map(ToString::to_string)],
                 )
             }
             Event::ReceiveMessageDelivery(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "MessageDelivery",
                     &[
                         payload
@@ -421,7 +423,7 @@ impl Event {
                 )
             }
             Event::ReceiveInboundEvent(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "EventInbound",
                     &[payload.event.id.as_ref().map(ToString::to_string)],
                 )
@@ -434,7 +436,7 @@ impl Event {
             Event::ReceiveConversationStop(_) => None,
             Event::ReceiveChannelEvent(_) => None,
             Event::ReceiveCapabilityResult(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "CapabilityEvent",
                     &[
                         payload
@@ -446,7 +448,7 @@ impl Event {
                 )
             }
             Event::ReceiveOptIn(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "OptEvent",
                     &[
                         payload
@@ -458,7 +460,7 @@ impl Event {
                 )
             }
             Event::ReceiveOptOut(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "OptOutEvent",
                     &[
                         payload
@@ -470,7 +472,7 @@ impl Event {
                 )
             }
             Event::ReceiveSmartConversationResult(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "SmartConversationEvent",
                     &[
                         payload
@@ -482,7 +484,7 @@ impl Event {
                 )
             }
             Event::ReceiveMessageSubmit(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "MessageSubmit",
                     &[
                         payload
@@ -494,7 +496,7 @@ impl Event {
                 )
             }
             Event::ReceiveEventDelivery(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "EventDelivery",
                     &[
                         payload
@@ -513,13 +515,13 @@ impl Event {
             Event::ReceiveConversationDelete(_) => None,
             Event::ReceiveContactIdentitiesDuplication(_) => None,
             Event::ReceiveInboundMessageRedaction(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "MessageInboundSmartConversationRedaction",
                     &[payload.message_redaction.id.as_ref().map(ToString::to_string)],
                 )
             }
             Event::ReceiveRecordNotification(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "RecordNotification",
                     &[
                         payload
@@ -536,7 +538,7 @@ impl Event {
                 )
             }
             Event::ReceiveUnsupportedCallback(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "UnsupportedCallback",
                     &[payload.unsupported_callback.id.as_ref().map(ToString::to_string)],
                 )
@@ -582,7 +584,7 @@ impl Serialize for Event {
 }
 
 /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-impl codegen_runtime::Unknowns for Event {
+impl hookwright_runtime::Unknowns for Event {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             Event::ReceiveInboundMessage(payload) => payload.collect_unknowns(at, out),
@@ -623,7 +625,7 @@ impl codegen_runtime::Unknowns for Event {
     }
 }
 
-impl codegen_runtime::webhook::Callback for Event {
+impl hookwright_runtime::webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
     }
@@ -908,20 +910,20 @@ pub trait Handler: Send + Sync + 'static {
     }
 }
 
-/// This API's callbacks, for the runtime's [`Receiver`](codegen_runtime::webhook::Receiver)
-/// and [`Dispatcher`](codegen_runtime::webhook::Dispatcher).
+/// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
+/// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Webhooks;
 
 /// Verifies and decodes callbacks, without I/O.
-pub type Receiver = codegen_runtime::webhook::Receiver<Webhooks>;
+pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
 
 /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
-pub type Dispatcher<H> = codegen_runtime::webhook::Dispatcher<Webhooks, H>;
+pub type Dispatcher<H> = hookwright_runtime::webhook::Dispatcher<Webhooks, H>;
 
 /// How a body posted to the single URL is matched to its message.
-const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
-    use codegen_runtime::webhook::Discriminator;
+const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
+    use hookwright_runtime::webhook::Discriminator;
     Discriminator::Keys {
         keys: &[
             ("message", 0),
@@ -951,8 +953,8 @@ const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
 };
 
 /// How a body posted to each channel is matched to its message.
-const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 21] = {
-    use codegen_runtime::webhook::Discriminator;
+const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; 21] = {
+    use hookwright_runtime::webhook::Discriminator;
     [
         Discriminator::Single(0),
         Discriminator::Single(1),
@@ -978,7 +980,7 @@ const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 21] = {
     ]
 };
 
-impl codegen_runtime::webhook::Decode for Webhooks {
+impl hookwright_runtime::webhook::Decode for Webhooks {
     type Callback = Event;
     const CHANNELS: &'static [&'static str] = &[
         "/conversation/message-inbound",
@@ -1003,20 +1005,20 @@ impl codegen_runtime::webhook::Decode for Webhooks {
         "/conversation/record-notification",
         "/conversation/unsupported",
     ];
-    const HMAC: Option<codegen_runtime::webhook::HmacScheme> = Some(HMAC_AUTH);
-    fn decode(body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
-        codegen_runtime::webhook::decode(body, &BY_PAYLOAD)
+    const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = Some(HMAC_AUTH);
+    fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
+        hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
     }
     fn decode_channel(
         channel: usize,
         body: &[u8],
-    ) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
+    ) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
         let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-        codegen_runtime::webhook::decode(body, discriminator)
+        hookwright_runtime::webhook::decode(body, discriminator)
     }
 }
 
-impl codegen_runtime::webhook::Messages for Event {
+impl hookwright_runtime::webhook::Messages for Event {
     const NAMES: &'static [&'static str] = &[
         "MessageInbound",
         "MessageDelivery",
@@ -1042,7 +1044,7 @@ impl codegen_runtime::webhook::Messages for Event {
     ];
     fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
     where
-        D: codegen_runtime::__private::serde::Deserializer<'de>,
+        D: hookwright_runtime::__private::serde::Deserializer<'de>,
     {
         Ok(
             match message {
@@ -1153,7 +1155,7 @@ impl codegen_runtime::webhook::Messages for Event {
                 }
                 _ => {
                     return Err(
-                        codegen_runtime::__private::serde::de::Error::custom(
+                        hookwright_runtime::__private::serde::de::Error::custom(
                             "no such message",
                         ),
                     );
@@ -1166,7 +1168,7 @@ impl codegen_runtime::webhook::Messages for Event {
     }
 }
 
-impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
+impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
     fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
         deliver(event, handler)
     }
@@ -1240,9 +1242,10 @@ async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
 /// Serves a [`Dispatcher`] over HTTP: `POST /` decoded by payload, `POST <channel>` by
 /// channel.
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub fn router<H: Handler>(
     receiver: Receiver,
     handler: H,
-) -> codegen_runtime::webhook::axum::Router {
-    codegen_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+) -> hookwright_runtime::webhook::axum::Router {
+    hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
 }

@@ -73,7 +73,7 @@ pub enum WebhookWebhookTriggers {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(WebhookWebhookTriggers {
+hookwright_runtime::open_enum!(WebhookWebhookTriggers {
     All = "ALL",
     BundleDone = "BUNDLE_DONE",
     KakaotalkSenderActive = "KAKAOTALK_SENDER_ACTIVE",

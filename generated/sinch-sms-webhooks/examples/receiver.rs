@@ -13,5 +13,5 @@ use sinch_sms_webhooks::webhooks::{Handler, Webhooks};
 struct AcceptAll;
 impl Handler for AcceptAll {}
 fn main() -> ExitCode {
-    codegen_runtime::webhook::example::run::<Webhooks, _>(AcceptAll)
+    hookwright_runtime::webhook::example::run::<Webhooks, _>(AcceptAll)
 }

@@ -9,7 +9,7 @@ pub enum DeliveryReportMmsPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(DeliveryReportMmsPayloadType {
+hookwright_runtime::open_enum!(DeliveryReportMmsPayloadType {
     DeliveryReportMms = "delivery_report_mms",
 } unknown Unknown);
 
@@ -21,7 +21,7 @@ pub enum DeliveryReportSmsPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(DeliveryReportSmsPayloadType {
+hookwright_runtime::open_enum!(DeliveryReportSmsPayloadType {
     DeliveryReportSms = "delivery_report_sms",
 } unknown Unknown);
 
@@ -33,7 +33,7 @@ pub enum IncomingBinaryPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(IncomingBinaryPayloadType {
+hookwright_runtime::open_enum!(IncomingBinaryPayloadType {
     MoBinary = "mo_binary",
 } unknown Unknown);
 
@@ -45,7 +45,7 @@ pub enum IncomingMmsPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(IncomingMmsPayloadType {
+hookwright_runtime::open_enum!(IncomingMmsPayloadType {
     MoMedia = "mo_media",
 } unknown Unknown);
 
@@ -57,7 +57,7 @@ pub enum IncomingSmsPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(IncomingSmsPayloadType {
+hookwright_runtime::open_enum!(IncomingSmsPayloadType {
     MoText = "mo_text",
 } unknown Unknown);
 
@@ -69,7 +69,7 @@ pub enum RecipientDeliveryReportMmsPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(RecipientDeliveryReportMmsPayloadType {
+hookwright_runtime::open_enum!(RecipientDeliveryReportMmsPayloadType {
     RecipientDeliveryReportMms = "recipient_delivery_report_mms",
 } unknown Unknown);
 
@@ -83,7 +83,7 @@ pub enum RecipientDeliveryReportPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(RecipientDeliveryReportPayloadType {
+hookwright_runtime::open_enum!(RecipientDeliveryReportPayloadType {
     RecipientDeliveryReportSms = "recipient_delivery_report_sms",
     RecipientDeliveryReportMms = "recipient_delivery_report_mms",
 } unknown Unknown);
@@ -96,7 +96,7 @@ pub enum RecipientDeliveryReportSmsPayloadType {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(RecipientDeliveryReportSmsPayloadType {
+hookwright_runtime::open_enum!(RecipientDeliveryReportSmsPayloadType {
     RecipientDeliveryReportSms = "recipient_delivery_report_sms",
 } unknown Unknown);
 
@@ -120,7 +120,7 @@ pub enum StatusStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(StatusStatus {
+hookwright_runtime::open_enum!(StatusStatus {
     Queued = "Queued",
     Dispatched = "Dispatched",
     Delivered = "Delivered",

@@ -24,31 +24,33 @@
 //!
 //! ## Authentication
 //!
-//! Build the [`Receiver`] with the [`Verifier`](codegen_runtime::webhook::Verifier) for the scheme your sender uses:
+//! Build the [`Receiver`] with the [`Verifier`](hookwright_runtime::webhook::Verifier) for the scheme your sender uses:
 //!
 //! - `basicAuth`: `Verifier::basic(user, password)`.
 //! - `hmacAuth`: `Verifier::hmac(HMAC_AUTH, secret)`, see [`HMAC_AUTH`].
 //! - none: `Verifier::none()`.
 use std::future::Future;
-use codegen_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-use codegen_runtime::webhook::{Outcome, UnknownEvent};
+use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
+use hookwright_runtime::webhook::{Outcome, UnknownEvent};
 
 /// How the `hmacAuth` scheme signs a callback: HMAC-SHA256 in `x-sinch-webhook-signature`.
 ///
 /// HMAC-SHA256 signature of the callback, when signing is enabled for the account (opt-in), keyed with the callback secret.
-pub const HMAC_AUTH: codegen_runtime::webhook::HmacScheme = codegen_runtime::webhook::HmacScheme {
+pub const HMAC_AUTH: hookwright_runtime::webhook::HmacScheme = hookwright_runtime::webhook::HmacScheme {
     signature_header: "x-sinch-webhook-signature",
-    encoding: codegen_runtime::webhook::Encoding::Base64,
+    encoding: hookwright_runtime::webhook::Encoding::Base64,
     algorithm_header: Some("x-sinch-webhook-signature-algorithm"),
     algorithm: "HmacSHA256",
     nonce_header: Some("x-sinch-webhook-signature-nonce"),
     timestamp_header: Some("x-sinch-webhook-signature-timestamp"),
     signed: &[
-        codegen_runtime::webhook::Signed::Body,
-        codegen_runtime::webhook::Signed::Literal("."),
-        codegen_runtime::webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
-        codegen_runtime::webhook::Signed::Literal("."),
-        codegen_runtime::webhook::Signed::Header("x-sinch-webhook-signature-timestamp"),
+        hookwright_runtime::webhook::Signed::Body,
+        hookwright_runtime::webhook::Signed::Literal("."),
+        hookwright_runtime::webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
+        hookwright_runtime::webhook::Signed::Literal("."),
+        hookwright_runtime::webhook::Signed::Header(
+            "x-sinch-webhook-signature-timestamp",
+        ),
     ],
 };
 
@@ -141,7 +143,7 @@ impl Serialize for Event {
 }
 
 /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-impl codegen_runtime::Unknowns for Event {
+impl hookwright_runtime::Unknowns for Event {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             Event::ReceiveDeliveryReport(payload) => payload.collect_unknowns(at, out),
@@ -151,7 +153,7 @@ impl codegen_runtime::Unknowns for Event {
     }
 }
 
-impl codegen_runtime::webhook::Callback for Event {
+impl hookwright_runtime::webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
     }
@@ -203,7 +205,7 @@ impl ReceiveDeliveryReportMessage {
         match self {
             ReceiveDeliveryReportMessage::DeliveryReportSms(_) => None,
             ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "RecipientDeliveryReportSms",
                     &[
                         payload.batch_id.as_ref().map(ToString::to_string),
@@ -214,7 +216,7 @@ impl ReceiveDeliveryReportMessage {
             }
             ReceiveDeliveryReportMessage::DeliveryReportMms(_) => None,
             ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "RecipientDeliveryReportMms",
                     &[
                         payload.batch_id.as_ref().map(ToString::to_string),
@@ -246,7 +248,7 @@ impl Serialize for ReceiveDeliveryReportMessage {
     }
 }
 
-impl codegen_runtime::Unknowns for ReceiveDeliveryReportMessage {
+impl hookwright_runtime::Unknowns for ReceiveDeliveryReportMessage {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             ReceiveDeliveryReportMessage::DeliveryReportSms(payload) => {
@@ -291,19 +293,19 @@ impl ReceiveIncomingSmsMessage {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             ReceiveIncomingSmsMessage::IncomingSms(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "IncomingSms",
                     &[Some(payload.id.to_string())],
                 )
             }
             ReceiveIncomingSmsMessage::IncomingMms(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "IncomingMms",
                     &[payload.id.as_ref().map(ToString::to_string)],
                 )
             }
             ReceiveIncomingSmsMessage::IncomingBinary(payload) => {
-                codegen_runtime::webhook::dedup_key(
+                hookwright_runtime::webhook::dedup_key(
                     "IncomingBinary",
                     &[Some(payload.id.to_string())],
                 )
@@ -328,7 +330,7 @@ impl Serialize for ReceiveIncomingSmsMessage {
     }
 }
 
-impl codegen_runtime::Unknowns for ReceiveIncomingSmsMessage {
+impl hookwright_runtime::Unknowns for ReceiveIncomingSmsMessage {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             ReceiveIncomingSmsMessage::IncomingSms(payload) => {
@@ -382,20 +384,20 @@ pub trait Handler: Send + Sync + 'static {
     }
 }
 
-/// This API's callbacks, for the runtime's [`Receiver`](codegen_runtime::webhook::Receiver)
-/// and [`Dispatcher`](codegen_runtime::webhook::Dispatcher).
+/// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
+/// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Webhooks;
 
 /// Verifies and decodes callbacks, without I/O.
-pub type Receiver = codegen_runtime::webhook::Receiver<Webhooks>;
+pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
 
 /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
-pub type Dispatcher<H> = codegen_runtime::webhook::Dispatcher<Webhooks, H>;
+pub type Dispatcher<H> = hookwright_runtime::webhook::Dispatcher<Webhooks, H>;
 
 /// How a body posted to the single URL is matched to its message.
-const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
-    use codegen_runtime::webhook::Discriminator;
+const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
+    use hookwright_runtime::webhook::Discriminator;
     Discriminator::Tag {
         property: "type",
         values: &[
@@ -411,8 +413,8 @@ const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
 };
 
 /// How a body posted to each channel is matched to its message.
-const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 2] = {
-    use codegen_runtime::webhook::Discriminator;
+const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; 2] = {
+    use hookwright_runtime::webhook::Discriminator;
     [
         Discriminator::Tag {
             property: "type",
@@ -430,23 +432,23 @@ const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 2] = {
     ]
 };
 
-impl codegen_runtime::webhook::Decode for Webhooks {
+impl hookwright_runtime::webhook::Decode for Webhooks {
     type Callback = Event;
     const CHANNELS: &'static [&'static str] = &["/sms/delivery-report", "/sms/incoming"];
-    const HMAC: Option<codegen_runtime::webhook::HmacScheme> = Some(HMAC_AUTH);
-    fn decode(body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
-        codegen_runtime::webhook::decode(body, &BY_PAYLOAD)
+    const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = Some(HMAC_AUTH);
+    fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
+        hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
     }
     fn decode_channel(
         channel: usize,
         body: &[u8],
-    ) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
+    ) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
         let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-        codegen_runtime::webhook::decode(body, discriminator)
+        hookwright_runtime::webhook::decode(body, discriminator)
     }
 }
 
-impl codegen_runtime::webhook::Messages for Event {
+impl hookwright_runtime::webhook::Messages for Event {
     const NAMES: &'static [&'static str] = &[
         "DeliveryReportSms",
         "RecipientDeliveryReportSms",
@@ -458,7 +460,7 @@ impl codegen_runtime::webhook::Messages for Event {
     ];
     fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
     where
-        D: codegen_runtime::__private::serde::Deserializer<'de>,
+        D: hookwright_runtime::__private::serde::Deserializer<'de>,
     {
         Ok(
             match message {
@@ -527,7 +529,7 @@ impl codegen_runtime::webhook::Messages for Event {
                 }
                 _ => {
                     return Err(
-                        codegen_runtime::__private::serde::de::Error::custom(
+                        hookwright_runtime::__private::serde::de::Error::custom(
                             "no such message",
                         ),
                     );
@@ -540,7 +542,7 @@ impl codegen_runtime::webhook::Messages for Event {
     }
 }
 
-impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
+impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
     fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
         deliver(event, handler)
     }
@@ -561,9 +563,10 @@ async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
 /// Serves a [`Dispatcher`] over HTTP: `POST /` decoded by payload, `POST <channel>` by
 /// channel.
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub fn router<H: Handler>(
     receiver: Receiver,
     handler: H,
-) -> codegen_runtime::webhook::axum::Router {
-    codegen_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+) -> hookwright_runtime::webhook::axum::Router {
+    hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
 }

@@ -17,10 +17,12 @@
 //!   `reqwest::pages` walks a paginated list as a `Stream`.
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 pub mod client;
 mod json;
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
 pub mod server;
 pub mod validate;

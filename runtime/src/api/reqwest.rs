@@ -119,14 +119,14 @@ struct Walk<Req, Page, F> {
 /// the page carrying it is yielded and then [`ClientError::RepeatedPageToken`] ends the walk.
 ///
 /// ```
-/// use codegen_runtime::api::reqwest::{pages, TryStreamExt};
+/// use hookwright_runtime::api::reqwest::{pages, TryStreamExt};
 ///
 /// #[derive(Clone, Default)]
 /// struct ListRequest { page_token: Option<String> }
 /// struct ListResponse { webhooks: Vec<&'static str>, next_page_token: Option<String> }
 ///
 /// // Stands for a generated client's list operation.
-/// async fn list(request: ListRequest) -> Result<ListResponse, codegen_runtime::api::ClientError> {
+/// async fn list(request: ListRequest) -> Result<ListResponse, hookwright_runtime::api::ClientError> {
 ///     Ok(match request.page_token.as_deref() {
 ///         None => ListResponse { webhooks: vec!["a", "b"], next_page_token: Some("t2".into()) },
 ///         Some(_) => ListResponse { webhooks: vec!["c"], next_page_token: None },
@@ -144,7 +144,7 @@ struct Walk<Req, Page, F> {
 /// .await?;
 /// let webhooks: Vec<&str> = all.into_iter().flat_map(|page| page.webhooks).collect();
 /// assert_eq!(webhooks, ["a", "b", "c"]);
-/// # Ok::<(), codegen_runtime::api::ClientError>(())
+/// # Ok::<(), hookwright_runtime::api::ClientError>(())
 /// # }).unwrap();
 /// ```
 pub fn pages<Req, Page, F, Fut>(

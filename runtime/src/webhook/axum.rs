@@ -1,4 +1,4 @@
-//! A ready axum [`Router`] for a [`Dispatcher`].
+//! A ready axum [`Router`] for a [`Dispatcher`], and [`serve`] to run it.
 
 use std::sync::Arc;
 
@@ -18,10 +18,10 @@ where
     D: Deliver<H>,
     H: Send + Sync + 'static,
 {
-    Router::new().fallback(serve::<D, H>).with_state(Arc::new(dispatcher))
+    Router::new().fallback(answer::<D, H>).with_state(Arc::new(dispatcher))
 }
 
-async fn serve<D, H>(State(dispatcher): State<Arc<Dispatcher<D, H>>>, request: Request) -> StatusCode
+async fn answer<D, H>(State(dispatcher): State<Arc<Dispatcher<D, H>>>, request: Request) -> StatusCode
 where
     D: Deliver<H>,
     H: Send + Sync + 'static,
@@ -39,4 +39,27 @@ where
         Ok(bytes) => dispatcher.dispatch(parts.uri.path(), &parts.headers, &bytes).await,
         Err(_) => dispatcher.refuse(parts.uri.path(), Rejection::TooLarge { limit }),
     }
+}
+
+/// Serves `router` on `address` until the process is stopped, on a Tokio runtime of its own:
+/// the whole `main` of a receiver, with no async runtime to set up.
+///
+/// ```no_run
+/// # fn app() -> hookwright_runtime::webhook::axum::Router { unimplemented!() }
+/// fn main() -> std::io::Result<()> {
+///     hookwright_runtime::webhook::axum::serve("0.0.0.0:8080", app())
+/// }
+/// ```
+pub fn serve(address: impl std::net::ToSocketAddrs, router: Router) -> std::io::Result<()> {
+    serve_on(std::net::TcpListener::bind(address)?, router)
+}
+
+/// Serves `router` on a listener already bound (to print its address, or to bind port 0).
+pub fn serve_on(listener: std::net::TcpListener, router: Router) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, router).await
+    })
 }

@@ -70,12 +70,9 @@ fn verifier<D: super::Decode>(args: &Args) -> Result<Verifier, String> {
 }
 
 fn serve(listen: SocketAddr, router: axum::Router) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen).await?;
-        eprintln!("listening on http://{}", listener.local_addr()?);
-        axum::serve(listener, router).await
-    })
+    let listener = std::net::TcpListener::bind(listen)?;
+    eprintln!("listening on http://{}", listener.local_addr()?);
+    super::axum::serve_on(listener, router)
 }
 
 /// One line of output: the path, the status answered, the message and operation, and the

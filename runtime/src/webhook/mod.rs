@@ -13,8 +13,10 @@
 
 mod auth;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 #[cfg(feature = "example")]
+#[cfg_attr(docsrs, doc(cfg(feature = "example")))]
 pub mod example;
 mod payload;
 mod receiver;

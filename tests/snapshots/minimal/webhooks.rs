@@ -22,8 +22,8 @@
 //! | the body is over the receiver's limit | 413 | |
 //! | [`Event::Unknown`] | 200, unless [`Handler::unknown`] says otherwise | |
 use std::future::Future;
-use codegen_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-use codegen_runtime::webhook::{Outcome, UnknownEvent};
+use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
+use hookwright_runtime::webhook::{Outcome, UnknownEvent};
 
 
 /// The operations of the spec.
@@ -94,7 +94,7 @@ impl Serialize for Event {
 }
 
 /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-impl codegen_runtime::Unknowns for Event {
+impl hookwright_runtime::Unknowns for Event {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             Event::SubscribePing(payload) => payload.collect_unknowns(at, out),
@@ -103,7 +103,7 @@ impl codegen_runtime::Unknowns for Event {
     }
 }
 
-impl codegen_runtime::webhook::Callback for Event {
+impl hookwright_runtime::webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
     }
@@ -146,50 +146,50 @@ pub trait Handler: Send + Sync + 'static {
     }
 }
 
-/// This API's callbacks, for the runtime's [`Receiver`](codegen_runtime::webhook::Receiver)
-/// and [`Dispatcher`](codegen_runtime::webhook::Dispatcher).
+/// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
+/// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Webhooks;
 
 /// Verifies and decodes callbacks, without I/O.
-pub type Receiver = codegen_runtime::webhook::Receiver<Webhooks>;
+pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
 
 /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
-pub type Dispatcher<H> = codegen_runtime::webhook::Dispatcher<Webhooks, H>;
+pub type Dispatcher<H> = hookwright_runtime::webhook::Dispatcher<Webhooks, H>;
 
 /// How a body posted to the single URL is matched to its message.
-const BY_PAYLOAD: codegen_runtime::webhook::Discriminator = {
-    use codegen_runtime::webhook::Discriminator;
+const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
+    use hookwright_runtime::webhook::Discriminator;
     Discriminator::Single(0)
 };
 
 /// How a body posted to each channel is matched to its message.
-const BY_CHANNEL: [codegen_runtime::webhook::Discriminator; 1] = {
-    use codegen_runtime::webhook::Discriminator;
+const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; 1] = {
+    use hookwright_runtime::webhook::Discriminator;
     [Discriminator::Single(0)]
 };
 
-impl codegen_runtime::webhook::Decode for Webhooks {
+impl hookwright_runtime::webhook::Decode for Webhooks {
     type Callback = Event;
     const CHANNELS: &'static [&'static str] = &["ping"];
-    const HMAC: Option<codegen_runtime::webhook::HmacScheme> = None;
-    fn decode(body: &[u8]) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
-        codegen_runtime::webhook::decode(body, &BY_PAYLOAD)
+    const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = None;
+    fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
+        hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
     }
     fn decode_channel(
         channel: usize,
         body: &[u8],
-    ) -> Result<Event, codegen_runtime::webhook::MalformedBody> {
+    ) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
         let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-        codegen_runtime::webhook::decode(body, discriminator)
+        hookwright_runtime::webhook::decode(body, discriminator)
     }
 }
 
-impl codegen_runtime::webhook::Messages for Event {
+impl hookwright_runtime::webhook::Messages for Event {
     const NAMES: &'static [&'static str] = &["SubscribePingMessage"];
     fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
     where
-        D: codegen_runtime::__private::serde::Deserializer<'de>,
+        D: hookwright_runtime::__private::serde::Deserializer<'de>,
     {
         Ok(
             match message {
@@ -200,7 +200,7 @@ impl codegen_runtime::webhook::Messages for Event {
                 }
                 _ => {
                     return Err(
-                        codegen_runtime::__private::serde::de::Error::custom(
+                        hookwright_runtime::__private::serde::de::Error::custom(
                             "no such message",
                         ),
                     );
@@ -213,7 +213,7 @@ impl codegen_runtime::webhook::Messages for Event {
     }
 }
 
-impl<H: Handler> codegen_runtime::webhook::Deliver<H> for Webhooks {
+impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
     fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
         deliver(event, handler)
     }
@@ -229,9 +229,10 @@ async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
 /// Serves a [`Dispatcher`] over HTTP: `POST /` decoded by payload, `POST <channel>` by
 /// channel.
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub fn router<H: Handler>(
     receiver: Receiver,
     handler: H,
-) -> codegen_runtime::webhook::axum::Router {
-    codegen_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+) -> hookwright_runtime::webhook::axum::Router {
+    hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
 }

@@ -23,7 +23,7 @@ pub enum Switch {
     /// A value the spec does not list, kept as received.
     UnknownValue(String),
 }
-codegen_runtime::open_enum!(Switch {
+hookwright_runtime::open_enum!(Switch {
     On = "on",
     Off = "off",
     N1st = "1st",

@@ -3,6 +3,38 @@
 //!
 //! Generated from `names.asyncapi.yaml` (AsyncAPI 2.6.0, API version 1) by `UPDATE_EXPECT=1 cargo test -p spec-tests --test snapshots`.
 //!
+//! ## Quick start
+//!
+//! ```toml
+//! [dependencies]
+//! names = { version = "0.1", features = ["axum"] }
+//! ```
+//!
+//! Everything else it needs is re-exported: the runtime as [`runtime`], and with `axum` what the example uses.
+//!
+//! ```no_run
+//! # #[cfg(feature = "axum")]
+//! # fn main() -> std::io::Result<()> {
+//! use names::webhooks::{self, Handler, Receiver};
+//! use names::{Outcome, Verifier};
+//!
+//! struct Inbox;
+//!
+//! impl Handler for Inbox {
+//!     async fn receive_odd(&self, payload: names::OddNames) -> Outcome {
+//!         println!("{payload:?}"); // store it first: return Outcome::RetryLater if you cannot
+//!         Outcome::Accept
+//!     }
+//! }
+//!
+//! // Verify as your sender signs: see the schemes in `webhooks`.
+//! let receiver = Receiver::new(Verifier::none());
+//! names::serve("0.0.0.0:8080", webhooks::router(receiver, Inbox))
+//! # }
+//! # #[cfg(not(feature = "axum"))]
+//! # fn main() {}
+//! ```
+//!
 //! ## Operations
 //!
 //! | Operation | Action | Channel | Messages |
@@ -14,8 +46,24 @@
 //! | Message | Name | Payload | Summary |
 //! |---|---|---|---|
 //! | `Odd` | `Odd` | [`OddNames`] |  |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod enums;
 pub mod models;
 pub mod webhooks;
 pub use enums::*;
 pub use models::*;
+/// The runtime this crate is built on, re-exported so users need no dependency of their
+/// own that could drift to another version.
+pub use hookwright_runtime as runtime;
+pub use hookwright_runtime::Secret;
+/// The runtime's answers and verifiers, named here so a receiver needs no other import.
+pub use hookwright_runtime::webhook::{Outcome, Verifier};
+/// The axum crate of the routers, for your own routes and layers.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use hookwright_runtime::axum;
+/// Serves a router until the process stops, on a Tokio runtime of its own.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use hookwright_runtime::webhook::axum::serve;
+hookwright_runtime::require_version!("0.1");

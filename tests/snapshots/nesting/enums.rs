@@ -11,7 +11,7 @@ pub enum ContactPayloadStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ContactPayloadStatus {
+hookwright_runtime::open_enum!(ContactPayloadStatus {
     Active = "ACTIVE",
     Blocked = "BLOCKED",
 } unknown Unknown);
@@ -26,7 +26,7 @@ pub enum ReportStatus {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(ReportStatus {
+hookwright_runtime::open_enum!(ReportStatus {
     Delivered = "DELIVERED",
     Failed = "FAILED",
 } unknown Unknown);

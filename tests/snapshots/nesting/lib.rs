@@ -2,7 +2,21 @@
 //! # Nesting
 //!
 //! Generated from `nesting.asyncapi.yaml` (AsyncAPI 2.6.0, API version 1) by `UPDATE_EXPECT=1 cargo test -p spec-tests --test snapshots`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod enums;
 pub mod models;
 pub use enums::*;
 pub use models::*;
+/// The runtime this crate is built on, re-exported so users need no dependency of their
+/// own that could drift to another version.
+pub use hookwright_runtime as runtime;
+pub use hookwright_runtime::Secret;
+/// The axum crate of the routers, for your own routes and layers.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use hookwright_runtime::axum;
+/// Serves a router until the process stops, on a Tokio runtime of its own.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use hookwright_runtime::webhook::axum::serve;
+hookwright_runtime::require_version!("0.1");

@@ -11,7 +11,7 @@ pub enum View {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(View {
+hookwright_runtime::open_enum!(View {
     Full = "full",
     Brief = "brief",
 } unknown Unknown);

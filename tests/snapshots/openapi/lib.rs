@@ -5,6 +5,29 @@
 //!
 //! Generated from `pets.openapi.yaml` (OpenAPI 3.1.0, API version 2.0.0) by `UPDATE_EXPECT=1 cargo test -p spec-tests --test snapshots`.
 //!
+//! ## Quick start
+//!
+//! ```toml
+//! [dependencies]
+//! openapi = { version = "0.1", features = ["reqwest"] }
+//! ```
+//!
+//! Everything else it needs is re-exported: the runtime as [`runtime`], and with `reqwest` what the example uses.
+//!
+//! ```no_run
+//! # #[cfg(feature = "reqwest")]
+//! # fn main() {
+//! use openapi::operations::Client;
+//! use openapi::runtime::api::{reqwest::HttpClient, Credentials};
+//!
+//! let http = HttpClient::new("https://api.example.com").with_credentials(Credentials::bearer("token"));
+//! let client = Client::new(http); // one async method per operation
+//! # let _ = client;
+//! # }
+//! # #[cfg(not(feature = "reqwest"))]
+//! # fn main() {}
+//! ```
+//!
 //! ## Operations
 //!
 //! | Operation | Method | Path | Request | Responses |
@@ -20,9 +43,23 @@
 //! ## Security schemes
 //!
 //! - `bearer`: HTTP Bearer token (JWT)
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod enums;
 pub mod models;
 pub mod operations;
 mod validate;
 pub use enums::*;
 pub use models::*;
+/// The runtime this crate is built on, re-exported so users need no dependency of their
+/// own that could drift to another version.
+pub use hookwright_runtime as runtime;
+pub use hookwright_runtime::Secret;
+/// The axum crate of the routers, for your own routes and layers.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use hookwright_runtime::axum;
+/// Serves a router until the process stops, on a Tokio runtime of its own.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use hookwright_runtime::webhook::axum::serve;
+hookwright_runtime::require_version!("0.1");

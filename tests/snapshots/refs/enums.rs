@@ -11,7 +11,7 @@ pub enum Country {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(Country {
+hookwright_runtime::open_enum!(Country {
     Se = "SE",
     Us = "US",
 } unknown Unknown);

@@ -9,7 +9,7 @@ pub enum HeartbeatEvent {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(HeartbeatEvent {
+hookwright_runtime::open_enum!(HeartbeatEvent {
     Heartbeat = "heartbeat",
 } unknown Unknown);
 
@@ -21,7 +21,7 @@ pub enum Kind {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(Kind {
+hookwright_runtime::open_enum!(Kind {
     Holder = "holder",
 } unknown Unknown);
 
@@ -33,6 +33,6 @@ pub enum PingEvent {
     /// A value the spec does not list, kept as received.
     Unknown(String),
 }
-codegen_runtime::open_enum!(PingEvent {
+hookwright_runtime::open_enum!(PingEvent {
     Ping = "ping",
 } unknown Unknown);

@@ -13,8 +13,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use codegen_runtime::webhook::{Callback, Decode};
-use codegen_runtime::Unknowns;
+use hookwright_runtime::webhook::{Callback, Decode};
+use hookwright_runtime::Unknowns;
 use spec_tests::{differences, json_files, leaves, leaves_under};
 
 struct Row {
