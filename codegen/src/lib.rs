@@ -51,6 +51,40 @@ impl GeneratedCrate {
     }
 }
 
+/// Reads the spec at `spec` and generates its modules as one Rust source file, for a build
+/// script: no `Cargo.toml`, no `lib.rs`. Include it in a module of your crate, which depends
+/// on `hookwright-runtime` (with its `axum` feature, and a feature `axum` of your own, for
+/// the receiver's router):
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     let spec = "specs/orders.asyncapi.yaml";
+///     println!("cargo::rerun-if-changed={spec}");
+///     let source = hookwright::generate_module(spec.as_ref())?;
+///     std::fs::write(std::path::Path::new(&std::env::var("OUT_DIR")?).join("orders.rs"), source)?;
+///     Ok(())
+/// }
+/// ```
+///
+/// ```ignore
+/// // src/lib.rs
+/// pub mod orders {
+///     include!(concat!(env!("OUT_DIR"), "/orders.rs"));
+/// }
+/// ```
+///
+/// A `$ref` to another file is followed as for [`generate`]; tell cargo about those files
+/// too. Warnings (parts typed more loosely than written) are dropped: use [`generate`] to
+/// see them.
+pub fn generate_module(spec: &Path) -> Result<String, Diagnostic> {
+    let options = CrateOptions {
+        command: "hookwright::generate_module".to_owned(),
+        ..CrateOptions::new(project::crate_name(spec), spec.display().to_string().replace('\\', "/"))
+    };
+    Ok(emit::module_file(&generate(spec, &options)?.files))
+}
+
 /// Reads the spec at `spec` and generates a crate from it.
 pub fn generate(spec: &Path, options: &CrateOptions) -> Result<GeneratedCrate, Diagnostic> {
     let started = Instant::now();

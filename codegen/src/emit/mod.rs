@@ -111,6 +111,26 @@ pub fn emit(api: &Api, names: &Names, routing: Option<&Routing>, options: &Crate
     files
 }
 
+/// The crate's modules (`src/*.rs` but `lib.rs`) as one Rust source file of inline modules,
+/// for a build script to write and a crate to `include!`: `pub mod models { .. }` and so on,
+/// the models and enums re-exported beside them, and the runtime version checked.
+pub fn module_file(files: &[File]) -> String {
+    let header = files.first().and_then(|(_, text)| text.lines().next()).unwrap_or_default();
+    let header = header.trim_start_matches("# ");
+    let mut out = format!("// {header}\nhookwright_runtime::require_version!({RUNTIME_VERSION:?});\n");
+    for (path, text) in files {
+        let Some(name) = path.strip_prefix("src/").and_then(|p| p.strip_suffix(".rs")) else { continue };
+        if name == "lib" {
+            continue;
+        }
+        let body = text.split_once('\n').map(|(_, rest)| rest).unwrap_or_default();
+        let visibility = if name == "validate" { "" } else { "pub " };
+        out.push_str(&format!("\n{visibility}mod {name} {{\n{body}}}\n"));
+    }
+    out.push_str("\n#[allow(unused_imports)]\npub use enums::*;\n#[allow(unused_imports)]\npub use models::*;\n");
+    out
+}
+
 /// Which modules a crate has beside its models and enums.
 #[derive(Debug, Clone, Copy)]
 struct Modules {
