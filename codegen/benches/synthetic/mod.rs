@@ -219,7 +219,7 @@ fn property(out: &mut String, rng: &mut Rng, index: usize, slot: usize, at: &str
                 earlier(rng, index)
             );
         }
-        9 if index % RECURSIVE_EVERY == 0 && slot > 1 => {
+        9 if index.is_multiple_of(RECURSIVE_EVERY) && slot > 1 => {
             let _ =
                 writeln!(out, "{at}type: array\n{at}items:\n{at}  $ref: '#/components/schemas/{}'", schema_name(index));
         }

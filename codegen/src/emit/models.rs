@@ -382,7 +382,7 @@ mod tests {
     fn declaration(doc: &str, fields: &[(&str, &str, TokenStream)]) -> StructDeclaration {
         StructDeclaration {
             doc: doc.to_owned(),
-            derives_default: doc.len() % 2 == 0,
+            derives_default: doc.len().is_multiple_of(2),
             name: ident("Payload"),
             fields: fields.iter().map(|(doc, name, ty)| (doc.to_string(), ident(name), ty.clone())).collect(),
         }
