@@ -153,6 +153,19 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, handler: 
             pub use hookwright_runtime::webhook::{Outcome, Verifier};
         }
     });
+    // A crate with neither has no `axum` feature.
+    let serving = (modules.webhooks || modules.operations).then(|| {
+        quote! {
+            /// The axum crate of the routers, for your own routes and layers.
+            #[cfg(feature = "axum")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+            pub use hookwright_runtime::axum;
+            /// Serves a router until the process stops, on a Tokio runtime of its own.
+            #[cfg(feature = "axum")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+            pub use hookwright_runtime::webhook::axum::serve;
+        }
+    });
     let version = super::RUNTIME_VERSION;
     let inner = quote! {
         #doc
@@ -171,14 +184,7 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, handler: 
         pub use hookwright_runtime as runtime;
         pub use hookwright_runtime::Secret;
         #receiving
-        /// The axum crate of the routers, for your own routes and layers.
-        #[cfg(feature = "axum")]
-        #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-        pub use hookwright_runtime::axum;
-        /// Serves a router until the process stops, on a Tokio runtime of its own.
-        #[cfg(feature = "axum")]
-        #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-        pub use hookwright_runtime::webhook::axum::serve;
+        #serving
 
         hookwright_runtime::require_version!(#version);
     };

@@ -11,12 +11,4 @@ pub use models::*;
 /// own that could drift to another version.
 pub use hookwright_runtime as runtime;
 pub use hookwright_runtime::Secret;
-/// The axum crate of the routers, for your own routes and layers.
-#[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use hookwright_runtime::axum;
-/// Serves a router until the process stops, on a Tokio runtime of its own.
-#[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use hookwright_runtime::webhook::axum::serve;
 hookwright_runtime::require_version!("0.1");
