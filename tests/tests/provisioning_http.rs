@@ -119,12 +119,7 @@ fn new_webhook(
 ) -> create_webhook::Request {
     create_webhook::Request {
         project_id: project.to_owned(),
-        body: CreateWebhookRequest {
-            target: target.to_owned(),
-            secret: Secret::new(secret),
-            triggers: triggers(names),
-            unknown_fields: Default::default(),
-        },
+        body: CreateWebhookRequest::new(target.to_owned(), Secret::new(secret), triggers(names)),
     }
 }
 
@@ -156,6 +151,13 @@ fn update(project: &str, id: &str, body: UpdateWebhookRequest) -> update_webhook
         webhook_id: id.to_owned(),
         body,
     }
+}
+
+/// A partial update: what `set` sets, nothing else.
+fn patch(set: impl FnOnce(&mut UpdateWebhookRequest)) -> UpdateWebhookRequest {
+    let mut body = UpdateWebhookRequest::new();
+    set(&mut body);
+    body
 }
 
 /// Registers `count` webhooks in `project`, each with its own target; their ids, in order.
@@ -327,19 +329,13 @@ async fn get_update_and_delete_one_webhook() {
     );
 
     let templates = ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_REJECTED"];
-    let only_triggers = UpdateWebhookRequest {
-        triggers: Some(triggers(&templates)),
-        ..UpdateWebhookRequest::default()
-    };
+    let only_triggers = patch(|body| body.triggers = Some(triggers(&templates)));
     let updated = update_ok(&client, &update("p", &id, only_triggers)).await;
     assert_eq!(updated.triggers, triggers(&templates));
     assert_eq!(updated.target, "https://a.example.com/hook");
     assert_eq!(get_ok(&client, "p", &id).await, updated);
 
-    let only_target = UpdateWebhookRequest {
-        target: Some("https://b.example.com/hook".to_owned()),
-        ..UpdateWebhookRequest::default()
-    };
+    let only_target = patch(|body| body.target = Some("https://b.example.com/hook".to_owned()));
     let updated = update_ok(&client, &update("p", &id, only_target)).await;
     assert_eq!(updated.target, "https://b.example.com/hook");
     assert_eq!(updated.triggers, triggers(&templates));
@@ -347,10 +343,7 @@ async fn get_update_and_delete_one_webhook() {
     let secret = |store: &StandIn| store.secret_of("p", &id).map(|s| s.expose().to_owned());
     assert_eq!(secret(&running.store).as_deref(), Some("first-secret"));
 
-    let only_secret = UpdateWebhookRequest {
-        secret: Some(Secret::new("second-secret")),
-        ..UpdateWebhookRequest::default()
-    };
+    let only_secret = patch(|body| body.secret = Some(Secret::new("second-secret")));
     assert_eq!(
         update_ok(&client, &update("p", &id, only_secret)).await,
         updated
@@ -490,24 +483,15 @@ async fn the_client_refuses_every_constraint_before_sending() {
     // The same rules hold for a partial update, for the fields it has.
     let update_cases = [
         (
-            UpdateWebhookRequest {
-                target: Some(String::new()),
-                ..Default::default()
-            },
+            patch(|body| body.target = Some(String::new())),
             "body.target",
         ),
         (
-            UpdateWebhookRequest {
-                secret: Some(Secret::new("s".repeat(129))),
-                ..Default::default()
-            },
+            patch(|body| body.secret = Some(Secret::new("s".repeat(129)))),
             "body.secret",
         ),
         (
-            UpdateWebhookRequest {
-                triggers: Some(Vec::new()),
-                ..Default::default()
-            },
+            patch(|body| body.triggers = Some(Vec::new())),
             "body.triggers",
         ),
     ];
@@ -812,10 +796,7 @@ async fn secrets_never_show() {
     let patch = update(
         "p",
         "w",
-        UpdateWebhookRequest {
-            secret: Some(Secret::new(SECRET)),
-            ..Default::default()
-        },
+        patch(|body| body.secret = Some(Secret::new(SECRET))),
     );
     assert!(!format!("{patch:?}").contains(SECRET));
 

@@ -538,11 +538,11 @@ mod openapi_operations {
     fn put(age: Option<i32>, password: &str) -> put_pet::Request {
         put_pet::Request {
             pet_id: "a b/c".into(),
-            body: PutPetRequest {
-                name: "Rex".into(),
-                age,
-                password: Some(Secret::new(password)),
-                unknown_fields: Default::default(),
+            body: {
+                let mut body = PutPetRequest::new("Rex".into());
+                body.age = age;
+                body.password = Some(Secret::new(password));
+                body
             },
         }
     }
