@@ -117,40 +117,26 @@ fn new_webhook(
     secret: &str,
     names: &[&str],
 ) -> create_webhook::Request {
-    create_webhook::Request {
-        project_id: project.to_owned(),
-        body: CreateWebhookRequest::new(target.to_owned(), Secret::new(secret), triggers(names)),
-    }
+    let body = CreateWebhookRequest::new(target.to_owned(), Secret::new(secret), triggers(names));
+    create_webhook::Request::new(project.to_owned(), body)
 }
 
 fn list(project: &str, page_size: Option<i64>) -> list_webhooks::Request {
-    list_webhooks::Request {
-        project_id: project.to_owned(),
-        page_token: None,
-        page_size,
-    }
+    let mut request = list_webhooks::Request::new(project.to_owned());
+    request.page_size = page_size;
+    request
 }
 
 fn get(project: &str, id: &str) -> get_webhook::Request {
-    get_webhook::Request {
-        project_id: project.to_owned(),
-        webhook_id: id.to_owned(),
-    }
+    get_webhook::Request::new(project.to_owned(), id.to_owned())
 }
 
 fn delete(project: &str, id: &str) -> delete_webhook::Request {
-    delete_webhook::Request {
-        project_id: project.to_owned(),
-        webhook_id: id.to_owned(),
-    }
+    delete_webhook::Request::new(project.to_owned(), id.to_owned())
 }
 
 fn update(project: &str, id: &str, body: UpdateWebhookRequest) -> update_webhook::Request {
-    update_webhook::Request {
-        project_id: project.to_owned(),
-        webhook_id: id.to_owned(),
-        body,
-    }
+    update_webhook::Request::new(project.to_owned(), id.to_owned(), body)
 }
 
 /// A partial update: what `set` sets, nothing else.
@@ -290,10 +276,8 @@ async fn pages_walk_every_webhook_once_in_id_order() {
     );
 
     // A token the server did not issue is refused, naming the parameter.
-    let garbled = list_webhooks::Request {
-        page_token: Some("not-a-token".to_owned()),
-        ..list("p", Some(4))
-    };
+    let mut garbled = list("p", Some(4));
+    garbled.page_token = Some("not-a-token".to_owned());
     match client.list_webhooks(&garbled).await.unwrap() {
         list_webhooks::Response::BadRequest(error) => {
             assert_eq!(detail_fields(&error), ["query.pageToken"]);

@@ -536,20 +536,16 @@ mod openapi_operations {
     use spec_tests::snapshot_openapi::{PutPetRequest, View};
 
     fn put(age: Option<i32>, password: &str) -> put_pet::Request {
-        put_pet::Request {
-            pet_id: "a b/c".into(),
-            body: {
-                let mut body = PutPetRequest::new("Rex".into());
-                body.age = age;
-                body.password = Some(Secret::new(password));
-                body
-            },
-        }
+        let mut body = PutPetRequest::new("Rex".into());
+        body.age = age;
+        body.password = Some(Secret::new(password));
+        put_pet::Request::new("a b/c".into(), body)
     }
 
     #[test]
     fn a_request_becomes_http_with_its_parameters_encoded() {
-        let request = get_pet::Request { pet_id: "a b/c".into(), view: Some(View::Brief) };
+        let mut request = get_pet::Request::new("a b/c".into());
+        request.view = Some(View::Brief);
         let http = request.to_http("http://127.0.0.1:9/api/").unwrap();
         assert_eq!(http.method(), Method::GET);
         assert_eq!(http.uri().to_string(), "http://127.0.0.1:9/api/pets/a%20b%2Fc?view=brief");

@@ -12,6 +12,7 @@ pub mod get_pet {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `petId` (path).
         pub pet_id: String,
@@ -23,6 +24,13 @@ pub mod get_pet {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(pet_id: String) -> Self {
+            Self { pet_id, view: None }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -111,6 +119,7 @@ pub mod put_pet {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `petId` (path).
         pub pet_id: String,
@@ -122,6 +131,13 @@ pub mod put_pet {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(pet_id: String, body: PutPetRequest) -> Self {
+            Self { pet_id, body }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -215,6 +231,7 @@ pub mod delete_pets_pet_id {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `petId` (path).
         pub pet_id: String,
@@ -224,6 +241,13 @@ pub mod delete_pets_pet_id {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(pet_id: String) -> Self {
+            Self { pet_id }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -309,7 +333,8 @@ pub mod delete_pets_pet_id {
 pub mod list_pets {
     use super::*;
     /// The parameters and body of a call.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Request {
         /// `since` (query).
         pub since: Option<Timestamp>,
@@ -323,6 +348,13 @@ pub mod list_pets {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new() -> Self {
+            Self { since: None, tags: None }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -404,13 +436,21 @@ pub mod list_pets {
 pub mod get_inventory {
     use super::*;
     /// The parameters and body of a call.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Request {}
     impl Request {
         /// The HTTP method.
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/inventory";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new() -> Self {
+            Self {}
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -479,13 +519,21 @@ pub mod get_inventory {
 pub mod get_health {
     use super::*;
     /// The parameters and body of a call.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Request {}
     impl Request {
         /// The HTTP method.
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/health";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new() -> Self {
+            Self {}
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
