@@ -258,6 +258,26 @@ paths:
       operationId: getHealth
       responses:
         default: {description: Any answer.}
+  /clinics/{clinic}/visits:
+    post:
+      operationId: recordVisit
+      summary: More required parameters, and a body with more required fields, than clippy lets a function take.
+      parameters:
+        - {name: clinic, in: path, required: true, schema: {type: string}}
+        - {name: vet, in: query, required: true, schema: {type: string}}
+        - {name: room, in: query, required: true, schema: {type: integer, format: int32}}
+        - {name: day, in: query, required: true, schema: {type: string}}
+        - {name: note, in: query, schema: {type: string}}
+        - {name: slot, in: query, required: true, schema: {type: integer}}
+        - {name: urgent, in: query, required: true, schema: {type: boolean}}
+        - {name: ref, in: query, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Visit'}
+      responses:
+        '204': {description: Recorded.}
 webhooks:
   petBorn:
     post:
@@ -282,6 +302,19 @@ components:
         email: {$ref: '#/components/schemas/Email', maxLength: 64}
     Email: {type: string, format: email}
     Pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    Visit:
+      type: object
+      required: [pet, vet, room, started, ended, weight, fee, paid]
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
+        vet: {type: string}
+        room: {type: integer, format: int32}
+        notes: {type: string}
+        started: {type: string, format: date-time}
+        ended: {type: string, format: date-time}
+        weight: {type: number}
+        fee: {type: number}
+        paid: {type: boolean}
 "#,
         )],
     );

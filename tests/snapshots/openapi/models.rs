@@ -98,3 +98,60 @@ hookwright_runtime::object!(PutPetRequest {
     "age" => age: optional,
     "password" => password: optional,
 } unknown unknown_fields);
+
+/// `Visit` in the spec.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Visit {
+    pub pet: Pet,
+    pub vet: String,
+    pub room: i32,
+    pub notes: Option<String>,
+    pub started: Timestamp,
+    pub ended: Timestamp,
+    pub weight: f64,
+    pub fee: f64,
+    pub paid: bool,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+impl Visit {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        pet: Pet,
+        vet: String,
+        room: i32,
+        started: Timestamp,
+        ended: Timestamp,
+        weight: f64,
+        fee: f64,
+        paid: bool,
+    ) -> Self {
+        Self {
+            pet,
+            vet,
+            room,
+            notes: None,
+            started,
+            ended,
+            weight,
+            fee,
+            paid,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
+hookwright_runtime::object!(Visit {
+    "pet" => pet: required,
+    "vet" => vet: required,
+    "room" => room: required,
+    "notes" => notes: optional,
+    "started" => started: required,
+    "ended" => ended: required,
+    "weight" => weight: required,
+    "fee" => fee: required,
+    "paid" => paid: required,
+} unknown unknown_fields);
