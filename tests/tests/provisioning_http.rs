@@ -117,45 +117,33 @@ fn new_webhook(
     secret: &str,
     names: &[&str],
 ) -> create_webhook::Request {
-    create_webhook::Request {
-        project_id: project.to_owned(),
-        body: CreateWebhookRequest {
-            target: target.to_owned(),
-            secret: Secret::new(secret),
-            triggers: triggers(names),
-            unknown_fields: Default::default(),
-        },
-    }
+    let body = CreateWebhookRequest::new(target.to_owned(), Secret::new(secret), triggers(names));
+    create_webhook::Request::new(project.to_owned(), body)
 }
 
 fn list(project: &str, page_size: Option<i64>) -> list_webhooks::Request {
-    list_webhooks::Request {
-        project_id: project.to_owned(),
-        page_token: None,
-        page_size,
-    }
+    let mut request = list_webhooks::Request::new(project.to_owned());
+    request.page_size = page_size;
+    request
 }
 
 fn get(project: &str, id: &str) -> get_webhook::Request {
-    get_webhook::Request {
-        project_id: project.to_owned(),
-        webhook_id: id.to_owned(),
-    }
+    get_webhook::Request::new(project.to_owned(), id.to_owned())
 }
 
 fn delete(project: &str, id: &str) -> delete_webhook::Request {
-    delete_webhook::Request {
-        project_id: project.to_owned(),
-        webhook_id: id.to_owned(),
-    }
+    delete_webhook::Request::new(project.to_owned(), id.to_owned())
 }
 
 fn update(project: &str, id: &str, body: UpdateWebhookRequest) -> update_webhook::Request {
-    update_webhook::Request {
-        project_id: project.to_owned(),
-        webhook_id: id.to_owned(),
-        body,
-    }
+    update_webhook::Request::new(project.to_owned(), id.to_owned(), body)
+}
+
+/// A partial update: what `set` sets, nothing else.
+fn patch(set: impl FnOnce(&mut UpdateWebhookRequest)) -> UpdateWebhookRequest {
+    let mut body = UpdateWebhookRequest::new();
+    set(&mut body);
+    body
 }
 
 /// Registers `count` webhooks in `project`, each with its own target; their ids, in order.
@@ -288,10 +276,8 @@ async fn pages_walk_every_webhook_once_in_id_order() {
     );
 
     // A token the server did not issue is refused, naming the parameter.
-    let garbled = list_webhooks::Request {
-        page_token: Some("not-a-token".to_owned()),
-        ..list("p", Some(4))
-    };
+    let mut garbled = list("p", Some(4));
+    garbled.page_token = Some("not-a-token".to_owned());
     match client.list_webhooks(&garbled).await.unwrap() {
         list_webhooks::Response::BadRequest(error) => {
             assert_eq!(detail_fields(&error), ["query.pageToken"]);
@@ -327,19 +313,13 @@ async fn get_update_and_delete_one_webhook() {
     );
 
     let templates = ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_REJECTED"];
-    let only_triggers = UpdateWebhookRequest {
-        triggers: Some(triggers(&templates)),
-        ..UpdateWebhookRequest::default()
-    };
+    let only_triggers = patch(|body| body.triggers = Some(triggers(&templates)));
     let updated = update_ok(&client, &update("p", &id, only_triggers)).await;
     assert_eq!(updated.triggers, triggers(&templates));
     assert_eq!(updated.target, "https://a.example.com/hook");
     assert_eq!(get_ok(&client, "p", &id).await, updated);
 
-    let only_target = UpdateWebhookRequest {
-        target: Some("https://b.example.com/hook".to_owned()),
-        ..UpdateWebhookRequest::default()
-    };
+    let only_target = patch(|body| body.target = Some("https://b.example.com/hook".to_owned()));
     let updated = update_ok(&client, &update("p", &id, only_target)).await;
     assert_eq!(updated.target, "https://b.example.com/hook");
     assert_eq!(updated.triggers, triggers(&templates));
@@ -347,10 +327,7 @@ async fn get_update_and_delete_one_webhook() {
     let secret = |store: &StandIn| store.secret_of("p", &id).map(|s| s.expose().to_owned());
     assert_eq!(secret(&running.store).as_deref(), Some("first-secret"));
 
-    let only_secret = UpdateWebhookRequest {
-        secret: Some(Secret::new("second-secret")),
-        ..UpdateWebhookRequest::default()
-    };
+    let only_secret = patch(|body| body.secret = Some(Secret::new("second-secret")));
     assert_eq!(
         update_ok(&client, &update("p", &id, only_secret)).await,
         updated
@@ -490,24 +467,15 @@ async fn the_client_refuses_every_constraint_before_sending() {
     // The same rules hold for a partial update, for the fields it has.
     let update_cases = [
         (
-            UpdateWebhookRequest {
-                target: Some(String::new()),
-                ..Default::default()
-            },
+            patch(|body| body.target = Some(String::new())),
             "body.target",
         ),
         (
-            UpdateWebhookRequest {
-                secret: Some(Secret::new("s".repeat(129))),
-                ..Default::default()
-            },
+            patch(|body| body.secret = Some(Secret::new("s".repeat(129)))),
             "body.secret",
         ),
         (
-            UpdateWebhookRequest {
-                triggers: Some(Vec::new()),
-                ..Default::default()
-            },
+            patch(|body| body.triggers = Some(Vec::new())),
             "body.triggers",
         ),
     ];
@@ -812,10 +780,7 @@ async fn secrets_never_show() {
     let patch = update(
         "p",
         "w",
-        UpdateWebhookRequest {
-            secret: Some(Secret::new(SECRET)),
-            ..Default::default()
-        },
+        patch(|body| body.secret = Some(Secret::new(SECRET))),
     );
     assert!(!format!("{patch:?}").contains(SECRET));
 

@@ -258,6 +258,26 @@ paths:
       operationId: getHealth
       responses:
         default: {description: Any answer.}
+  /clinics/{clinic}/visits:
+    post:
+      operationId: recordVisit
+      summary: More required parameters, and a body with more required fields, than clippy lets a function take.
+      parameters:
+        - {name: clinic, in: path, required: true, schema: {type: string}}
+        - {name: vet, in: query, required: true, schema: {type: string}}
+        - {name: room, in: query, required: true, schema: {type: integer, format: int32}}
+        - {name: day, in: query, required: true, schema: {type: string}}
+        - {name: note, in: query, schema: {type: string}}
+        - {name: slot, in: query, required: true, schema: {type: integer}}
+        - {name: urgent, in: query, required: true, schema: {type: boolean}}
+        - {name: ref, in: query, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Visit'}
+      responses:
+        '204': {description: Recorded.}
 webhooks:
   petBorn:
     post:
@@ -282,6 +302,19 @@ components:
         email: {$ref: '#/components/schemas/Email', maxLength: 64}
     Email: {type: string, format: email}
     Pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    Visit:
+      type: object
+      required: [pet, vet, room, started, ended, weight, fee, paid]
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
+        vet: {type: string}
+        room: {type: integer, format: int32}
+        notes: {type: string}
+        started: {type: string, format: date-time}
+        ended: {type: string, format: date-time}
+        weight: {type: number}
+        fee: {type: number}
+        paid: {type: boolean}
 "#,
         )],
     );
@@ -536,20 +569,16 @@ mod openapi_operations {
     use spec_tests::snapshot_openapi::{PutPetRequest, View};
 
     fn put(age: Option<i32>, password: &str) -> put_pet::Request {
-        put_pet::Request {
-            pet_id: "a b/c".into(),
-            body: PutPetRequest {
-                name: "Rex".into(),
-                age,
-                password: Some(Secret::new(password)),
-                unknown_fields: Default::default(),
-            },
-        }
+        let mut body = PutPetRequest::new("Rex".into());
+        body.age = age;
+        body.password = Some(Secret::new(password));
+        put_pet::Request::new("a b/c".into(), body)
     }
 
     #[test]
     fn a_request_becomes_http_with_its_parameters_encoded() {
-        let request = get_pet::Request { pet_id: "a b/c".into(), view: Some(View::Brief) };
+        let mut request = get_pet::Request::new("a b/c".into());
+        request.view = Some(View::Brief);
         let http = request.to_http("http://127.0.0.1:9/api/").unwrap();
         assert_eq!(http.method(), Method::GET);
         assert_eq!(http.uri().to_string(), "http://127.0.0.1:9/api/pets/a%20b%2Fc?view=brief");

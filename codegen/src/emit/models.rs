@@ -179,12 +179,40 @@ fn json_kind(space: &Space, ty: &Ty) -> &'static str {
 
 const UNKNOWN_DOC: &str = "Fields the spec does not name, kept so that encoding reproduces the input.";
 
-/// A struct of the models: its doc, name, and fields as (doc, identifier, type).
+/// The doc of a model's `new`, one `///` line each.
+const NEW_DOC: [&str; 3] = [
+    " `new` takes the required fields, in the spec's order; set optional ones on the result.",
+    "",
+    " The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.",
+];
+
+/// Arguments a function may take before clippy's `too_many_arguments` warns.
+pub(super) const MAX_ARGUMENTS: usize = 7;
+
+/// A struct of the models: its doc, name, and fields.
 struct StructDeclaration {
     doc: String,
     derives_default: bool,
     name: Ident,
-    fields: Vec<(String, Ident, TokenStream)>,
+    fields: Vec<FieldDeclaration>,
+}
+
+struct FieldDeclaration {
+    doc: String,
+    name: Ident,
+    ty: TokenStream,
+    init: Init,
+}
+
+/// What `new` sets a field to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Init {
+    /// A required field: an argument of `new`.
+    Argument,
+    /// An optional field: `None`.
+    None,
+    /// The unknown fields: empty.
+    Empty,
 }
 
 /// Lines no longer than this are printed by prettyplease as they are; longer ones it may
@@ -216,14 +244,24 @@ impl StructDeclaration {
                             quote!(Option<#ty>)
                         }
                     };
-                    (field_doc(field), ident(name), ty)
+                    let init = if field.required { Init::Argument } else { Init::None };
+                    FieldDeclaration { doc: field_doc(field), name: ident(name), ty, init }
                 })
-                .chain([(UNKNOWN_DOC.to_owned(), unknown, quote!(UnknownFields))])
+                .chain([FieldDeclaration {
+                    doc: UNKNOWN_DOC.to_owned(),
+                    name: unknown,
+                    ty: quote!(UnknownFields),
+                    init: Init::Empty,
+                }])
                 .collect(),
         }
     }
 
-    /// The declaration as prettyplease prints it.
+    fn arguments(&self) -> impl Iterator<Item = &FieldDeclaration> {
+        self.fields.iter().filter(|field| field.init == Init::Argument)
+    }
+
+    /// The declaration and its `new`, as prettyplease prints them.
     ///
     /// Models are most of what a large spec generates, and building their tokens, parsing
     /// them back with syn and printing them took most of codegen's time (see BENCHMARKS.md);
@@ -231,10 +269,10 @@ impl StructDeclaration {
     /// field's line is long enough that prettyplease might break it: then prettyplease
     /// prints it. A test checks that both ways give the same text.
     fn text(&self) -> String {
-        let fields: Vec<(&str, String, String)> = self
+        let fields: Vec<(&FieldDeclaration, String, String)> = self
             .fields
             .iter()
-            .map(|(doc, name, ty)| (doc.as_str(), name.to_string(), type_text(ty)))
+            .map(|field| (field, field.name.to_string(), type_text(&field.ty)))
             .collect();
         let fits = fields.iter().all(|(_, name, ty)| "    pub : ,".len() + name.len() + ty.len() <= UNBROKEN_WIDTH);
         if !fits {
@@ -243,16 +281,54 @@ impl StructDeclaration {
         let mut out = String::new();
         push_doc_lines(&mut out, "", &self.doc);
         let derives = if self.derives_default { "Debug, Clone, PartialEq, Default" } else { "Debug, Clone, PartialEq" };
-        let _ = writeln!(out, "#[derive({derives})]\npub struct {} {{", self.name);
-        for (doc, name, ty) in fields {
-            push_doc_lines(&mut out, "    ", doc);
+        let _ = writeln!(out, "#[derive({derives})]\n#[non_exhaustive]\npub struct {} {{", self.name);
+        for (field, name, ty) in &fields {
+            push_doc_lines(&mut out, "    ", &field.doc);
             let _ = writeln!(out, "    pub {name}: {ty},");
         }
         out.push_str("}\n");
+
+        // `new`: its arguments on one line when that line fits prettyplease's margin, else
+        // one a line (each no longer than the field it sets).
+        let _ = writeln!(out, "impl {} {{", self.name);
+        for line in NEW_DOC {
+            let _ = writeln!(out, "    ///{line}");
+        }
+        let arguments: Vec<String> = fields
+            .iter()
+            .filter(|(field, ..)| field.init == Init::Argument)
+            .map(|(_, name, ty)| format!("{name}: {ty}"))
+            .collect();
+        if arguments.len() > MAX_ARGUMENTS {
+            out.push_str("    #[allow(clippy::too_many_arguments)]\n");
+        }
+        let one_line = format!("    pub fn new({}) -> Self {{", arguments.join(", "));
+        if one_line.len() <= SIGNATURE_WIDTH {
+            out.push_str(&one_line);
+            out.push('\n');
+        } else {
+            out.push_str("    pub fn new(\n");
+            for argument in &arguments {
+                let _ = writeln!(out, "        {argument},");
+            }
+            out.push_str("    ) -> Self {\n");
+        }
+        // A struct expression stays on one line only up to 34 columns; the unknown fields'
+        // initializer alone is longer.
+        out.push_str("        Self {\n");
+        for (field, name, _) in &fields {
+            let value = match field.init {
+                Init::Argument => "",
+                Init::None => ": None",
+                Init::Empty => ": UnknownFields::new()",
+            };
+            let _ = writeln!(out, "            {name}{value},");
+        }
+        out.push_str("        }\n    }\n}\n");
         out
     }
 
-    /// The declaration built as tokens and printed by prettyplease.
+    /// The declaration and its `new`, built as tokens and printed by prettyplease.
     fn formatted(&self) -> String {
         let doc = docs::attrs(&self.doc);
         let derives = if self.derives_default {
@@ -261,13 +337,40 @@ impl StructDeclaration {
             quote!(#[derive(Debug, Clone, PartialEq)])
         };
         let name = &self.name;
-        let fields = self.fields.iter().map(|(doc, name, ty)| {
+        let fields = self.fields.iter().map(|FieldDeclaration { doc, name, ty, .. }| {
             let doc = docs::attrs(doc);
             quote!(#doc pub #name: #ty,)
         });
-        format_items(quote!(#doc #derives pub struct #name { #(#fields)* }))
+        let arguments: Vec<TokenStream> = self
+            .arguments()
+            .map(|FieldDeclaration { name, ty, .. }| quote!(#name: #ty))
+            .collect();
+        let allow = (arguments.len() > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let new_doc = NEW_DOC;
+        let inits = self.fields.iter().map(|FieldDeclaration { name, init, .. }| match init {
+            Init::Argument => quote!(#name),
+            Init::None => quote!(#name: None),
+            Init::Empty => quote!(#name: UnknownFields::new()),
+        });
+        format_items(quote! {
+            #doc
+            #derives
+            #[non_exhaustive]
+            pub struct #name { #(#fields)* }
+
+            impl #name {
+                #(#[doc = #new_doc])*
+                #allow
+                pub fn new(#(#arguments),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        })
     }
 }
+
+/// A signature no longer than this is printed by prettyplease on one line.
+const SIGNATURE_WIDTH: usize = 89;
 
 /// Doc lines as prettyplease prints `#[doc]` attributes: `///` and the text, without
 /// trailing spaces.
@@ -379,12 +482,28 @@ pub fn constraint_text(c: &Constraints) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// A struct with `fields`, optional where the type is an `Option`, and unknown fields.
     fn declaration(doc: &str, fields: &[(&str, &str, TokenStream)]) -> StructDeclaration {
+        let unknown = FieldDeclaration {
+            doc: UNKNOWN_DOC.to_owned(),
+            name: ident("unknown_fields"),
+            ty: quote!(UnknownFields),
+            init: Init::Empty,
+        };
         StructDeclaration {
             doc: doc.to_owned(),
             derives_default: doc.len().is_multiple_of(2),
             name: ident("Payload"),
-            fields: fields.iter().map(|(doc, name, ty)| (doc.to_string(), ident(name), ty.clone())).collect(),
+            fields: fields
+                .iter()
+                .map(|(doc, name, ty)| FieldDeclaration {
+                    doc: doc.to_string(),
+                    name: ident(name),
+                    ty: ty.clone(),
+                    init: if ty.to_string().starts_with("Option") { Init::None } else { Init::Argument },
+                })
+                .chain([unknown])
+                .collect(),
         }
     }
 
@@ -419,6 +538,27 @@ mod tests {
         let long = "a_field_name_long_enough_that_the_line_passes_the_margin";
         let declaration = declaration("Doc.", &[("", long, quote!(Option<IndexMap<String, Vec<SomeLongTypeName>>>))]);
         assert_eq!(declaration.text(), declaration.formatted());
+    }
+
+    #[test]
+    fn constructors_of_any_width_are_written_as_prettyplease_prints_them() {
+        // Signatures from well inside prettyplease's margin to well past it, with from none
+        // to more arguments than clippy allows.
+        for count in 0..=MAX_ARGUMENTS + 2 {
+            // Every width: the first name grows one letter at a time, the others with it.
+            for (length, extra) in (1..=40).flat_map(|length| (0..count.max(1)).map(move |extra| (length, extra))) {
+                let names: Vec<String> = (0..count)
+                    .map(|i| format!("f{i}_{}", "x".repeat(length + if i == 0 { extra } else { 0 })))
+                    .collect();
+                let fields: Vec<(&str, &str, TokenStream)> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, name)| ("", name.as_str(), if i % 3 == 2 { quote!(Option<i64>) } else { quote!(Vec<String>) }))
+                    .collect();
+                let declaration = declaration("Doc.", &fields);
+                assert_eq!(declaration.text(), declaration.formatted(), "{count} fields, names of {length} (+{extra})");
+            }
+        }
     }
 
     #[test]

@@ -230,11 +230,19 @@ fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
     let method = ident(&op.op.action.to_ascii_uppercase());
     let path = &op.op.address;
     let validate = request_validate(space, checks, op);
+    let (new, arguments) = request_new(space, op);
+    // With nothing to pass, `new()` is what `Default` would be, and clippy asks for both.
+    let derives = if arguments == 0 {
+        quote!(#[derive(Debug, Clone, PartialEq, Default)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
     let to_http = request_to_http(op);
     let from_parts = request_from_parts(op);
     quote! {
         /// The parameters and body of a call.
-        #[derive(Debug, Clone, PartialEq)]
+        #derives
+        #[non_exhaustive]
         pub struct Request {
             #(#fields)*
             #body_field
@@ -246,12 +254,45 @@ fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
             /// The path, with `{name}` for each path parameter.
             pub const PATH: &'static str = #path;
 
+            #new
             #to_http
             #from_parts
         }
 
         #validate
     }
+}
+
+/// `Request::new`, which takes the required parameters in the spec's order, then the body;
+/// and how many arguments it takes.
+fn request_new(space: &Space, op: &Op) -> (TokenStream, usize) {
+    let required = op.params.iter().filter(|(param, _)| param.required);
+    let mut arguments: Vec<TokenStream> = required
+        .map(|(param, name)| {
+            let ty = param_type(space, param);
+            quote!(#name: #ty)
+        })
+        .collect();
+    arguments.extend(op.body.map(|ty| {
+        let ty = space.rust_type(ty, None);
+        quote!(body: #ty)
+    }));
+    let inits = op.params.iter().map(|(param, name)| if param.required { quote!(#name) } else { quote!(#name: None) });
+    let body = op.body.map(|_| quote!(body));
+    let allow = (arguments.len() > super::models::MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let takes = if op.body.is_some() { "the required parameters, in the spec's order, then the body" } else { "the required parameters, in the spec's order" };
+    let doc = format!(" `new` takes {takes}; set optional ones on the result.");
+    let new = quote! {
+        #[doc = #doc]
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        #allow
+        pub fn new(#(#arguments),*) -> Self {
+            Self { #(#inits,)* #body }
+        }
+    };
+    (new, arguments.len())
 }
 
 fn param_doc(param: &Parameter) -> String {

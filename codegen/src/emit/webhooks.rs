@@ -393,7 +393,11 @@ fn operation_enum(plan: &Plan) -> TokenStream {
     let (v1, v2, v3) = (&variants, &variants, &variants);
     quote! {
         /// The operations of the spec.
+        ///
+        /// Non-exhaustive, so that an operation the spec adds is not a breaking change: outside
+        /// this crate, a `match` on it needs a `_` arm.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum Operation {
             #(#docs #v1,)*
         }
@@ -481,10 +485,14 @@ fn event_enum(plan: &Plan) -> TokenStream {
     }
     quote! {
         /// One received callback.
+        ///
+        /// Non-exhaustive, so that a message or trigger the spec adds is not a breaking change:
+        /// outside this crate, a `match` on it needs a `_` arm.
         // Payloads are boxed: the largest is kilobytes, and an event is returned through
         // several calls before it reaches a handler; copying it each time cost more than
         // decoding a small callback (measured), one allocation costs less.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum Event {
             #(#variants)*
             /// A callback that fits no message of the spec (a trigger added since, say), kept as

@@ -5,6 +5,7 @@ use super::enums::*;
 
 /// A postal address of a person.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AddressInfo {
     /// The city
     pub city: Option<String>,
@@ -21,6 +22,22 @@ pub struct AddressInfo {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl AddressInfo {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            city: None,
+            country: None,
+            state: None,
+            zip: None,
+            r#type: None,
+            country_code: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(AddressInfo {
     "city" => city: optional,
     "country" => country: optional,
@@ -32,6 +49,7 @@ hookwright_runtime::object!(AddressInfo {
 
 /// The agent (a person or a bot) a message is sent on behalf of.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Agent {
     /// The agent's display name
     pub display_name: Option<String>,
@@ -42,6 +60,19 @@ pub struct Agent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Agent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            display_name: None,
+            r#type: None,
+            picture_url: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Agent {
     "display_name" => display_name: optional,
     "type" => r#type: optional,
@@ -50,6 +81,7 @@ hookwright_runtime::object!(Agent {
 
 /// The analyses of the Smart Conversations machine learning engines; which ones are present depends on the functionalities enabled for the app.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AnalysisResults {
     /// Sentiment analyses of the messages
     pub ml_sentiment_result: Option<Vec<SentimentAnalysis>>,
@@ -64,6 +96,21 @@ pub struct AnalysisResults {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl AnalysisResults {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            ml_sentiment_result: None,
+            ml_nlu_result: None,
+            ml_image_recognition_result: None,
+            ml_pii_result: None,
+            ml_offensive_analysis_result: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(AnalysisResults {
     "ml_sentiment_result" => ml_sentiment_result: optional,
     "ml_nlu_result" => ml_nlu_result: optional,
@@ -74,6 +121,7 @@ hookwright_runtime::object!(AnalysisResults {
 
 /// A message sent by the app: its content (one message kind, or a template), plus channel-specific overrides and the agent it is sent on behalf of.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppMessage {
     /// A text message
     pub text_message: Option<TextMessage>,
@@ -104,6 +152,29 @@ pub struct AppMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl AppMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text_message: None,
+            media_message: None,
+            location_message: None,
+            choice_message: None,
+            card_message: None,
+            carousel_message: None,
+            list_message: None,
+            contact_info_message: None,
+            template_message: None,
+            explicit_channel_message: None,
+            explicit_channel_omni_message: None,
+            channel_specific_message: None,
+            agent: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(AppMessage {
     "text_message" => text_message: optional,
     "media_message" => media_message: optional,
@@ -122,6 +193,7 @@ hookwright_runtime::object!(AppMessage {
 
 /// The content of an app message: one of the message kinds below (the object has exactly one of them).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AppMessageContent {
     /// A text message
     pub text_message: Option<TextMessage>,
@@ -142,6 +214,24 @@ pub struct AppMessageContent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl AppMessageContent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text_message: None,
+            media_message: None,
+            location_message: None,
+            choice_message: None,
+            card_message: None,
+            carousel_message: None,
+            list_message: None,
+            contact_info_message: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(AppMessageContent {
     "text_message" => text_message: optional,
     "media_message" => media_message: optional,
@@ -155,6 +245,7 @@ hookwright_runtime::object!(AppMessageContent {
 
 /// A choice that adds an event to the contact's calendar.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CalendarMessage {
     /// The title shown close to the button
     pub title: Option<String>,
@@ -171,6 +262,22 @@ pub struct CalendarMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CalendarMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            event_start: None,
+            event_end: None,
+            event_title: None,
+            event_description: None,
+            fallback_url: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CalendarMessage {
     "title" => title: optional,
     "event_start" => event_start: optional,
@@ -182,6 +289,7 @@ hookwright_runtime::object!(CalendarMessage {
 
 /// A choice that starts a call.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CallMessage {
     /// The phone number in E.164 format with a leading +
     pub phone_number: String,
@@ -190,6 +298,18 @@ pub struct CallMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CallMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(phone_number: String) -> Self {
+        Self {
+            phone_number,
+            title: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CallMessage {
     "phone_number" => phone_number: required,
     "title" => title: optional,
@@ -197,6 +317,7 @@ hookwright_runtime::object!(CallMessage {
 
 /// The callback of trigger CAPABILITY: the result of a capability lookup for a contact on a channel.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CapabilityEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -215,6 +336,23 @@ pub struct CapabilityEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CapabilityEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(capability_notification: CapabilityNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            capability_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CapabilityEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -227,6 +365,7 @@ hookwright_runtime::object!(CapabilityEventPayload {
 
 /// The result of a capability lookup for a contact on a channel.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CapabilityNotification {
     /// The capability query request ID, generated when the request was submitted; can be used to detect duplicates
     pub request_id: Option<String>,
@@ -245,6 +384,23 @@ pub struct CapabilityNotification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CapabilityNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            request_id: None,
+            contact_id: None,
+            channel: None,
+            identity: None,
+            capability_status: None,
+            channel_capabilities: None,
+            reason: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CapabilityNotification {
     "request_id" => request_id: optional,
     "contact_id" => contact_id: optional,
@@ -257,6 +413,7 @@ hookwright_runtime::object!(CapabilityNotification {
 
 /// A message with a title, text, media and choices.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CardMessage {
     /// The title of the card
     pub title: Option<String>,
@@ -273,6 +430,22 @@ pub struct CardMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CardMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            description: None,
+            media_message: None,
+            height: None,
+            choices: None,
+            message_properties: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CardMessage {
     "title" => title: optional,
     "description" => description: optional,
@@ -284,11 +457,23 @@ hookwright_runtime::object!(CardMessage {
 
 /// Additional properties of a card message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CardMessageProperties {
     /// The header of a WhatsApp reply button message without media; ignored on other channels
     pub whatsapp_header: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl CardMessageProperties {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            whatsapp_header: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(CardMessageProperties {
     "whatsapp_header" => whatsapp_header: optional,
@@ -296,6 +481,7 @@ hookwright_runtime::object!(CardMessageProperties {
 
 /// A list of cards, often shown side by side.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CarouselMessage {
     /// The cards, at most 10
     pub cards: Option<Vec<CardMessage>>,
@@ -304,6 +490,18 @@ pub struct CarouselMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CarouselMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            cards: None,
+            choices: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CarouselMessage {
     "cards" => cards: optional,
     "choices" => choices: optional,
@@ -311,6 +509,7 @@ hookwright_runtime::object!(CarouselMessage {
 
 /// A channel-specific event that does not map to the Conversation API event model.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelEvent {
     /// The channel type
     pub channel: Option<ConversationChannel>,
@@ -321,6 +520,19 @@ pub struct ChannelEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ChannelEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel: None,
+            event_type: None,
+            additional_data: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ChannelEvent {
     "channel" => channel: optional,
     "event_type" => event_type: optional,
@@ -329,11 +541,23 @@ hookwright_runtime::object!(ChannelEvent {
 
 /// A notification of channel-specific information or an update.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelEventNotification {
     /// The channel event
     pub channel_event: Option<ChannelEvent>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ChannelEventNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel_event: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ChannelEventNotification {
     "channel_event" => channel_event: optional,
@@ -341,6 +565,7 @@ hookwright_runtime::object!(ChannelEventNotification {
 
 /// The callback of trigger CHANNEL_EVENT: channel-specific information or an update from a channel, such as a changed WhatsApp quality rating.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -359,6 +584,23 @@ pub struct ChannelEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ChannelEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(channel_event_notification: ChannelEventNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            channel_event_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ChannelEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -371,6 +613,7 @@ hookwright_runtime::object!(ChannelEventPayload {
 
 /// The channel identity: a contact's identity on one channel, for example a phone number on SMS, WhatsApp or Viber Business.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelIdentity {
     /// The channel type
     pub channel: Option<ConversationChannel>,
@@ -381,6 +624,19 @@ pub struct ChannelIdentity {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ChannelIdentity {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel: None,
+            identity: None,
+            app_id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ChannelIdentity {
     "channel" => channel: optional,
     "identity" => identity: optional,
@@ -389,6 +645,7 @@ hookwright_runtime::object!(ChannelIdentity {
 
 /// A channel-specific message from a contact, such as the reply to a WhatsApp flow (`nfm_reply`).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelSpecificContactMessage {
     /// The kind of channel-specific message
     pub message_type: Option<ChannelSpecificContactMessageType>,
@@ -397,6 +654,18 @@ pub struct ChannelSpecificContactMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ChannelSpecificContactMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message_type: None,
+            message: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ChannelSpecificContactMessage {
     "message_type" => message_type: optional,
     "message" => message: optional,
@@ -404,6 +673,7 @@ hookwright_runtime::object!(ChannelSpecificContactMessage {
 
 /// A message in a channel's own format, for what the omnichannel message kinds cannot express (WhatsApp flows and payments, KakaoTalk commerce).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChannelSpecificMessage {
     /// The kind of channel-specific message
     pub message_type: Option<ChannelSpecificMessageType>,
@@ -412,6 +682,18 @@ pub struct ChannelSpecificMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ChannelSpecificMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message_type: None,
+            message: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ChannelSpecificMessage {
     "message_type" => message_type: optional,
     "message" => message: optional,
@@ -419,6 +701,7 @@ hookwright_runtime::object!(ChannelSpecificMessage {
 
 /// An action the contact can take: one of the message kinds below, with optional postback data.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Choice {
     /// A text reply
     pub text_message: Option<TextMessage>,
@@ -437,6 +720,23 @@ pub struct Choice {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Choice {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text_message: None,
+            call_message: None,
+            location_message: None,
+            url_message: None,
+            calendar_message: None,
+            share_location_message: None,
+            postback_data: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Choice {
     "text_message" => text_message: optional,
     "call_message" => call_message: optional,
@@ -449,6 +749,7 @@ hookwright_runtime::object!(Choice {
 
 /// A message with choices (buttons or quick replies) for the contact.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChoiceMessage {
     /// The text shown with the choices
     pub text_message: Option<TextMessage>,
@@ -457,6 +758,18 @@ pub struct ChoiceMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ChoiceMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text_message: None,
+            choices: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ChoiceMessage {
     "text_message" => text_message: optional,
     "choices" => choices: optional,
@@ -464,6 +777,7 @@ hookwright_runtime::object!(ChoiceMessage {
 
 /// A contact's answer to a choice message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChoiceResponseMessage {
     /// The ID of the message that held the choice
     pub message_id: Option<String>,
@@ -472,6 +786,18 @@ pub struct ChoiceResponseMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ChoiceResponseMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message_id: None,
+            postback_data: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ChoiceResponseMessage {
     "message_id" => message_id: optional,
     "postback_data" => postback_data: optional,
@@ -479,6 +805,7 @@ hookwright_runtime::object!(ChoiceResponseMessage {
 
 /// A comment a user made outside the main conversation, on a post or live broadcast (Instagram).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CommentEvent {
     /// The event ID
     pub id: Option<String>,
@@ -493,6 +820,21 @@ pub struct CommentEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CommentEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            text: None,
+            comment_type: None,
+            commented_on: None,
+            user: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CommentEvent {
     "id" => id: optional,
     "text" => text: optional,
@@ -503,6 +845,7 @@ hookwright_runtime::object!(CommentEvent {
 
 /// The contact object; a participant in conversations, typically a person.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Contact {
     /// The contact identifier
     pub id: Option<String>,
@@ -523,6 +866,24 @@ pub struct Contact {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Contact {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            display_name: None,
+            channel_identities: None,
+            channel_priority: None,
+            email: None,
+            external_id: None,
+            metadata: None,
+            language: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Contact {
     "id" => id: optional,
     "display_name" => display_name: optional,
@@ -536,6 +897,7 @@ hookwright_runtime::object!(Contact {
 
 /// The callback of trigger CONTACT_DELETE: a contact was deleted.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactDeleteEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -554,6 +916,23 @@ pub struct ContactDeleteEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactDeleteEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(contact_delete_notification: ContactNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            contact_delete_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactDeleteEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -566,6 +945,7 @@ hookwright_runtime::object!(ContactDeleteEventPayload {
 
 /// The callback of trigger CONTACT_CREATE: a new contact was created.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -584,6 +964,23 @@ pub struct ContactEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(contact_create_notification: ContactNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            contact_create_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -596,6 +993,7 @@ hookwright_runtime::object!(ContactEventPayload {
 
 /// The callback of trigger CONTACT_IDENTITIES_DUPLICATION: channel identities were found on more than one contact during message or event processing.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactIdentitiesDuplicationEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -614,6 +1012,25 @@ pub struct ContactIdentitiesDuplicationEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactIdentitiesDuplicationEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        duplicated_contact_identities_notification: DuplicatedIdentitiesNotification,
+    ) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            duplicated_contact_identities_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactIdentitiesDuplicationEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -626,6 +1043,7 @@ hookwright_runtime::object!(ContactIdentitiesDuplicationEventPayload {
 
 /// A message with a person's contact details.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactInfoMessage {
     /// The person's name
     pub name: Option<NameInfo>,
@@ -644,6 +1062,23 @@ pub struct ContactInfoMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactInfoMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            phone_numbers: None,
+            addresses: None,
+            email_addresses: None,
+            organization: None,
+            urls: None,
+            birthday: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactInfoMessage {
     "name" => name: optional,
     "phone_numbers" => phone_numbers: optional,
@@ -656,6 +1091,7 @@ hookwright_runtime::object!(ContactInfoMessage {
 
 /// The callback of trigger CONTACT_MERGE: two contacts were merged into one.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactMergeEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -674,6 +1110,23 @@ pub struct ContactMergeEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactMergeEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(contact_merge_notification: ContactMergeNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            contact_merge_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactMergeEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -686,6 +1139,7 @@ hookwright_runtime::object!(ContactMergeEventPayload {
 
 /// The two contacts of a merge.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactMergeNotification {
     /// The surviving contact after merge
     pub preserved_contact: Option<Contact>,
@@ -694,6 +1148,18 @@ pub struct ContactMergeNotification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactMergeNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            preserved_contact: None,
+            deleted_contact: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactMergeNotification {
     "preserved_contact" => preserved_contact: optional,
     "deleted_contact" => deleted_contact: optional,
@@ -701,6 +1167,7 @@ hookwright_runtime::object!(ContactMergeNotification {
 
 /// The content of a message from a contact: one of the message kinds below (the object has exactly one of them), optionally with `reply_to`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactMessage {
     /// A text message
     pub text_message: Option<TextMessage>,
@@ -723,6 +1190,25 @@ pub struct ContactMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text_message: None,
+            media_message: None,
+            location_message: None,
+            choice_response_message: None,
+            media_card_message: None,
+            fallback_message: None,
+            product_response_message: None,
+            channel_specific_message: None,
+            reply_to: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactMessage {
     "text_message" => text_message: optional,
     "media_message" => media_message: optional,
@@ -737,11 +1223,23 @@ hookwright_runtime::object!(ContactMessage {
 
 /// The contact a contact lifecycle callback is about.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactNotification {
     /// The contact object
     pub contact: Option<Contact>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ContactNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            contact: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ContactNotification {
     "contact" => contact: optional,
@@ -749,6 +1247,7 @@ hookwright_runtime::object!(ContactNotification {
 
 /// The callback of trigger CONTACT_UPDATE: a contact was updated.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactUpdateEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -767,6 +1266,23 @@ pub struct ContactUpdateEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ContactUpdateEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(contact_update_notification: ContactNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            contact_update_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ContactUpdateEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -779,6 +1295,7 @@ hookwright_runtime::object!(ContactUpdateEventPayload {
 
 /// The conversation: the messages exchanged between a contact and an app. There is at most one active conversation between a contact and an app.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Conversation {
     /// The conversation identifier
     pub id: Option<String>,
@@ -801,6 +1318,25 @@ pub struct Conversation {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Conversation {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            app_id: None,
+            contact_id: None,
+            active: None,
+            active_channel: None,
+            last_received: None,
+            metadata: None,
+            metadata_json: None,
+            correlation_id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Conversation {
     "id" => id: optional,
     "app_id" => app_id: optional,
@@ -815,6 +1351,7 @@ hookwright_runtime::object!(Conversation {
 
 /// The callback of trigger CONVERSATION_DELETE: a conversation was deleted.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationDeleteEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -833,6 +1370,23 @@ pub struct ConversationDeleteEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ConversationDeleteEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(conversation_delete_notification: ConversationNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            conversation_delete_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ConversationDeleteEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -845,6 +1399,7 @@ hookwright_runtime::object!(ConversationDeleteEventPayload {
 
 /// The callback of trigger CONVERSATION_START: a new conversation was started.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -863,6 +1418,23 @@ pub struct ConversationEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ConversationEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(conversation_start_notification: ConversationNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            conversation_start_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ConversationEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -875,11 +1447,23 @@ hookwright_runtime::object!(ConversationEventPayload {
 
 /// The conversation a conversation lifecycle callback is about.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationNotification {
     /// The conversation
     pub conversation: Option<Conversation>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ConversationNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            conversation: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ConversationNotification {
     "conversation" => conversation: optional,
@@ -887,6 +1471,7 @@ hookwright_runtime::object!(ConversationNotification {
 
 /// The callback of trigger CONVERSATION_STOP: a conversation was stopped.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationStopEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -905,6 +1490,23 @@ pub struct ConversationStopEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ConversationStopEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(conversation_stop_notification: ConversationNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            conversation_stop_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ConversationStopEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -917,6 +1519,7 @@ hookwright_runtime::object!(ConversationStopEventPayload {
 
 /// A geographic position.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Coordinates {
     /// The latitude
     pub latitude: f64,
@@ -925,6 +1528,18 @@ pub struct Coordinates {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Coordinates {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(latitude: f64, longitude: f64) -> Self {
+        Self {
+            latitude,
+            longitude,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Coordinates {
     "latitude" => latitude: required,
     "longitude" => longitude: required,
@@ -932,11 +1547,23 @@ hookwright_runtime::object!(Coordinates {
 
 /// The document fields found in an image, with their values.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocumentFieldClassification {
     /// The fields found; each entry maps a field name (whatever the document contains) to its values.
     pub result: Option<Vec<IndexMap<String, DocumentFieldValues>>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl DocumentFieldClassification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            result: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(DocumentFieldClassification {
     "result" => result: optional,
@@ -944,11 +1571,23 @@ hookwright_runtime::object!(DocumentFieldClassification {
 
 /// The values assigned to a document field.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocumentFieldValues {
     /// The strings assigned to the field
     pub data: Option<Vec<String>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl DocumentFieldValues {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(DocumentFieldValues {
     "data" => data: optional,
@@ -956,6 +1595,7 @@ hookwright_runtime::object!(DocumentFieldValues {
 
 /// The document type an image most likely contains.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocumentImageClassification {
     /// The document type
     pub doc_type: Option<String>,
@@ -964,6 +1604,18 @@ pub struct DocumentImageClassification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl DocumentImageClassification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            doc_type: None,
+            confidence: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(DocumentImageClassification {
     "doc_type" => doc_type: optional,
     "confidence" => confidence: optional,
@@ -971,6 +1623,7 @@ hookwright_runtime::object!(DocumentImageClassification {
 
 /// The contacts that share a channel identity on one channel.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DuplicatedIdentities {
     /// The channel (a ConversationChannel value such as WHATSAPP). Typed as a plain string: Sinch's own recorded callback carries a value that is not a channel name.
     pub channel: Option<String>,
@@ -979,6 +1632,18 @@ pub struct DuplicatedIdentities {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl DuplicatedIdentities {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel: None,
+            contact_ids: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(DuplicatedIdentities {
     "channel" => channel: optional,
     "contact_ids" => contact_ids: optional,
@@ -986,11 +1651,23 @@ hookwright_runtime::object!(DuplicatedIdentities {
 
 /// The channel identities found on more than one contact.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DuplicatedIdentitiesNotification {
     /// The duplicated identities, per channel
     pub duplicated_identities: Option<Vec<DuplicatedIdentities>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl DuplicatedIdentitiesNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            duplicated_identities: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(DuplicatedIdentitiesNotification {
     "duplicated_identities" => duplicated_identities: optional,
@@ -998,6 +1675,7 @@ hookwright_runtime::object!(DuplicatedIdentitiesNotification {
 
 /// An email address of a person.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EmailInfo {
     /// The email address
     pub email_address: Option<String>,
@@ -1006,6 +1684,18 @@ pub struct EmailInfo {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl EmailInfo {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            email_address: None,
+            r#type: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(EmailInfo {
     "email_address" => email_address: optional,
     "type" => r#type: optional,
@@ -1013,6 +1703,7 @@ hookwright_runtime::object!(EmailInfo {
 
 /// The fields every Conversation API callback carries beside its one trigger key (`message`, `message_delivery_report`, `event`, `contact_create_notification`, ...), which names the trigger.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Envelope {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1029,6 +1720,22 @@ pub struct Envelope {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Envelope {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Envelope {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1040,6 +1747,7 @@ hookwright_runtime::object!(Envelope {
 
 /// The callback of trigger EVENT_DELIVERY: the delivery status of an event sent by the app.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EventDeliveryPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1058,6 +1766,23 @@ pub struct EventDeliveryPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl EventDeliveryPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(event_delivery_report: EventDeliveryReport) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            event_delivery_report,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(EventDeliveryPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1070,6 +1795,7 @@ hookwright_runtime::object!(EventDeliveryPayload {
 
 /// The delivery status of an event sent by the app.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EventDeliveryReport {
     /// The event identifier
     pub event_id: Option<String>,
@@ -1088,6 +1814,23 @@ pub struct EventDeliveryReport {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl EventDeliveryReport {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            event_id: None,
+            status: None,
+            channel_identity: None,
+            contact_id: None,
+            reason: None,
+            metadata: None,
+            processing_mode: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(EventDeliveryReport {
     "event_id" => event_id: optional,
     "status" => status: optional,
@@ -1100,6 +1843,7 @@ hookwright_runtime::object!(EventDeliveryReport {
 
 /// The callback of trigger EVENT_INBOUND: an event from an end user, such as a composing indicator or a reaction.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EventInboundPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1118,6 +1862,23 @@ pub struct EventInboundPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl EventInboundPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(event: InboundEvent) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            event,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(EventInboundPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1130,6 +1891,7 @@ hookwright_runtime::object!(EventInboundPayload {
 
 /// A contact message the Conversation API could not handle, with the raw message when the channel provided it.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FallbackMessage {
     /// The raw message, if provided by the channel
     pub raw_message: Option<String>,
@@ -1138,6 +1900,18 @@ pub struct FallbackMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl FallbackMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            raw_message: None,
+            reason: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(FallbackMessage {
     "raw_message" => raw_message: optional,
     "reason" => reason: optional,
@@ -1145,11 +1919,23 @@ hookwright_runtime::object!(FallbackMessage {
 
 /// An event that carries only a free-form payload.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GenericEvent {
     /// Arbitrary data set to the event, a JSON object whose shape the sender decides.
     pub payload: Option<Map<String, Value>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl GenericEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            payload: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(GenericEvent {
     "payload" => payload: optional,
@@ -1157,6 +1943,7 @@ hookwright_runtime::object!(GenericEvent {
 
 /// Image recognition analysis of an image.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ImageRecognitionAnalysis {
     /// The URL of the analyzed image
     pub url: Option<String>,
@@ -1169,6 +1956,20 @@ pub struct ImageRecognitionAnalysis {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ImageRecognitionAnalysis {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            document_image_classification: None,
+            optical_character_recognition: None,
+            document_field_classification: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ImageRecognitionAnalysis {
     "url" => url: optional,
     "document_image_classification" => document_image_classification: optional,
@@ -1178,6 +1979,7 @@ hookwright_runtime::object!(ImageRecognitionAnalysis {
 
 /// An event from a contact that is not about a particular message: one of the keys below.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundContactEvent {
     /// Composing indicator event: the contact started typing (an empty object).
     pub composing_event: Option<Map<String, Value>>,
@@ -1192,6 +1994,21 @@ pub struct InboundContactEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl InboundContactEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            composing_event: None,
+            composing_end_event: None,
+            conversation_deleted_event: None,
+            comment_event: None,
+            generic_event: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(InboundContactEvent {
     "composing_event" => composing_event: optional,
     "composing_end_event" => composing_end_event: optional,
@@ -1202,6 +2019,7 @@ hookwright_runtime::object!(InboundContactEvent {
 
 /// An event from a contact about a particular message or payment: one of the keys below.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundContactMessageEvent {
     /// An emoji reaction placed on or removed from a message
     pub reaction_event: Option<ReactionEvent>,
@@ -1212,6 +2030,19 @@ pub struct InboundContactMessageEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl InboundContactMessageEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            reaction_event: None,
+            payment_status_update_event: None,
+            shortlink_activated_event: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(InboundContactMessageEvent {
     "reaction_event" => reaction_event: optional,
     "payment_status_update_event" => payment_status_update_event: optional,
@@ -1220,6 +2051,7 @@ hookwright_runtime::object!(InboundContactMessageEvent {
 
 /// An event from an end user, such as a composing indicator or a reaction to a message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundEvent {
     /// The event identifier
     pub id: Option<String>,
@@ -1242,6 +2074,25 @@ pub struct InboundEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl InboundEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            direction: None,
+            contact_event: None,
+            contact_message_event: None,
+            channel_identity: None,
+            contact_id: None,
+            conversation_id: None,
+            accept_time: None,
+            processing_mode: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(InboundEvent {
     "id" => id: optional,
     "direction" => direction: optional,
@@ -1256,6 +2107,7 @@ hookwright_runtime::object!(InboundEvent {
 
 /// A message from an end user, normalized to the Conversation API format.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMessage {
     /// The message identifier
     pub id: Option<String>,
@@ -1282,6 +2134,27 @@ pub struct InboundMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl InboundMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            direction: None,
+            contact_message: None,
+            channel_identity: None,
+            conversation_id: None,
+            contact_id: None,
+            metadata: None,
+            accept_time: None,
+            sender_id: None,
+            processing_mode: None,
+            injected: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(InboundMessage {
     "id" => id: optional,
     "direction" => direction: optional,
@@ -1298,6 +2171,7 @@ hookwright_runtime::object!(InboundMessage {
 
 /// Intent classification result of a message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IntentAnalysis {
     /// The analyzed message text
     pub message: Option<String>,
@@ -1310,6 +2184,20 @@ pub struct IntentAnalysis {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl IntentAnalysis {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            results: None,
+            intent: None,
+            score: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(IntentAnalysis {
     "message" => message: optional,
     "results" => results: optional,
@@ -1319,6 +2207,7 @@ hookwright_runtime::object!(IntentAnalysis {
 
 /// An intent with its score.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IntentScore {
     /// The intent, e.g. chitchat.greeting
     pub intent: Option<String>,
@@ -1327,6 +2216,18 @@ pub struct IntentScore {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl IntentScore {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            intent: None,
+            score: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(IntentScore {
     "intent" => intent: optional,
     "score" => score: optional,
@@ -1334,6 +2235,7 @@ hookwright_runtime::object!(IntentScore {
 
 /// A choice item of a list message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListChoice {
     /// The title of the choice
     pub title: Option<String>,
@@ -1346,6 +2248,20 @@ pub struct ListChoice {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ListChoice {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            description: None,
+            media: None,
+            postback_data: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ListChoice {
     "title" => title: optional,
     "description" => description: optional,
@@ -1355,6 +2271,7 @@ hookwright_runtime::object!(ListChoice {
 
 /// An item of a list section; either a choice or a product.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListItem {
     /// A choice item
     pub choice: Option<ListChoice>,
@@ -1363,6 +2280,18 @@ pub struct ListItem {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ListItem {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            choice: None,
+            product: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ListItem {
     "choice" => choice: optional,
     "product" => product: optional,
@@ -1370,6 +2299,7 @@ hookwright_runtime::object!(ListItem {
 
 /// A message with a list of options or products to choose from.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListMessage {
     /// The title shown near the options
     pub title: Option<String>,
@@ -1382,6 +2312,20 @@ pub struct ListMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ListMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            description: None,
+            sections: None,
+            message_properties: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ListMessage {
     "title" => title: optional,
     "description" => description: optional,
@@ -1391,6 +2335,7 @@ hookwright_runtime::object!(ListMessage {
 
 /// Additional properties of a list message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListMessageProperties {
     /// The ID of the catalog the products belong to (product lists)
     pub catalog_id: Option<String>,
@@ -1399,6 +2344,18 @@ pub struct ListMessageProperties {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ListMessageProperties {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            catalog_id: None,
+            menu: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ListMessageProperties {
     "catalog_id" => catalog_id: optional,
     "menu" => menu: optional,
@@ -1406,6 +2363,7 @@ hookwright_runtime::object!(ListMessageProperties {
 
 /// A section of a list message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListSection {
     /// The title of the section
     pub title: Option<String>,
@@ -1414,6 +2372,18 @@ pub struct ListSection {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ListSection {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            items: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ListSection {
     "title" => title: optional,
     "items" => items: optional,
@@ -1421,6 +2391,7 @@ hookwright_runtime::object!(ListSection {
 
 /// A message with a geographic location.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LocationMessage {
     /// The location
     pub coordinates: Option<Coordinates>,
@@ -1431,6 +2402,19 @@ pub struct LocationMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl LocationMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            coordinates: None,
+            title: None,
+            label: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(LocationMessage {
     "coordinates" => coordinates: optional,
     "title" => title: optional,
@@ -1439,6 +2423,7 @@ hookwright_runtime::object!(LocationMessage {
 
 /// A media message with a caption.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MediaCardMessage {
     /// Media URL
     pub url: Option<String>,
@@ -1447,6 +2432,18 @@ pub struct MediaCardMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MediaCardMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            caption: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MediaCardMessage {
     "url" => url: optional,
     "caption" => caption: optional,
@@ -1454,6 +2451,7 @@ hookwright_runtime::object!(MediaCardMessage {
 
 /// A message with a media component, such as an image, document or video.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MediaMessage {
     /// Media URL
     pub url: String,
@@ -1464,6 +2462,19 @@ pub struct MediaMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MediaMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(url: String) -> Self {
+        Self {
+            url,
+            thumbnail_url: None,
+            filename_override: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MediaMessage {
     "url" => url: required,
     "thumbnail_url" => thumbnail_url: optional,
@@ -1472,6 +2483,7 @@ hookwright_runtime::object!(MediaMessage {
 
 /// The callback of trigger MESSAGE_DELIVERY: the delivery status of a message sent by the app.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageDeliveryPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1490,6 +2502,23 @@ pub struct MessageDeliveryPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MessageDeliveryPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(message_delivery_report: MessageDeliveryReport) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            message_delivery_report,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MessageDeliveryPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1502,6 +2531,7 @@ hookwright_runtime::object!(MessageDeliveryPayload {
 
 /// The delivery status of a message sent by the app.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageDeliveryReport {
     /// The message identifier
     pub message_id: Option<String>,
@@ -1522,6 +2552,24 @@ pub struct MessageDeliveryReport {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MessageDeliveryReport {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message_id: None,
+            conversation_id: None,
+            status: None,
+            channel_identity: None,
+            contact_id: None,
+            reason: None,
+            metadata: None,
+            processing_mode: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MessageDeliveryReport {
     "message_id" => message_id: optional,
     "conversation_id" => conversation_id: optional,
@@ -1535,6 +2583,7 @@ hookwright_runtime::object!(MessageDeliveryReport {
 
 /// The callback of trigger MESSAGE_INBOUND: a message from an end user.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageInboundPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1553,6 +2602,23 @@ pub struct MessageInboundPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MessageInboundPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(message: InboundMessage) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            message,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MessageInboundPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1565,6 +2631,7 @@ hookwright_runtime::object!(MessageInboundPayload {
 
 /// The callback of trigger MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION: a message from an end user with personally identifiable information masked by Smart Conversations.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageRedactionPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1583,6 +2650,23 @@ pub struct MessageRedactionPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MessageRedactionPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(message_redaction: InboundMessage) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            message_redaction,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MessageRedactionPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1595,6 +2679,7 @@ hookwright_runtime::object!(MessageRedactionPayload {
 
 /// An app message that was submitted to the channel.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageSubmitNotification {
     /// The message identifier
     pub message_id: Option<String>,
@@ -1613,6 +2698,23 @@ pub struct MessageSubmitNotification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MessageSubmitNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message_id: None,
+            conversation_id: None,
+            channel_identity: None,
+            contact_id: None,
+            submitted_message: None,
+            metadata: None,
+            processing_mode: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MessageSubmitNotification {
     "message_id" => message_id: optional,
     "conversation_id" => conversation_id: optional,
@@ -1625,6 +2727,7 @@ hookwright_runtime::object!(MessageSubmitNotification {
 
 /// The callback of trigger MESSAGE_SUBMIT: an app message was submitted to the channel.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageSubmitPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1643,6 +2746,23 @@ pub struct MessageSubmitPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl MessageSubmitPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(message_submit_notification: MessageSubmitNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            message_submit_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(MessageSubmitPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1655,6 +2775,7 @@ hookwright_runtime::object!(MessageSubmitPayload {
 
 /// A person's name.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NameInfo {
     /// The full name, shown as the contact's name
     pub full_name: Option<String>,
@@ -1671,6 +2792,22 @@ pub struct NameInfo {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl NameInfo {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            full_name: None,
+            first_name: None,
+            last_name: None,
+            middle_name: None,
+            prefix: None,
+            suffix: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(NameInfo {
     "full_name" => full_name: optional,
     "first_name" => first_name: optional,
@@ -1682,6 +2819,7 @@ hookwright_runtime::object!(NameInfo {
 
 /// The content of a WhatsApp `nfm_reply`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NfmReply {
     /// The name of the flow or message replied to, e.g. `flow`
     pub name: Option<String>,
@@ -1692,6 +2830,19 @@ pub struct NfmReply {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl NfmReply {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            response_json: None,
+            body: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(NfmReply {
     "name" => name: optional,
     "response_json" => response_json: optional,
@@ -1700,6 +2851,7 @@ hookwright_runtime::object!(NfmReply {
 
 /// A WhatsApp interactive `nfm_reply` message (the reply to a flow).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NfmReplyMessage {
     /// The message type
     pub r#type: Option<ChannelSpecificContactMessageType>,
@@ -1708,6 +2860,18 @@ pub struct NfmReplyMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl NfmReplyMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            nfm_reply: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(NfmReplyMessage {
     "type" => r#type: optional,
     "nfm_reply" => nfm_reply: optional,
@@ -1715,11 +2879,23 @@ hookwright_runtime::object!(NfmReplyMessage {
 
 /// The text extracted from one section of an image.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OcrSection {
     /// The strings found in the section
     pub data: Option<Vec<String>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl OcrSection {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(OcrSection {
     "data" => data: optional,
@@ -1727,6 +2903,7 @@ hookwright_runtime::object!(OcrSection {
 
 /// Offensive content analysis of a message or image.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OffensiveAnalysis {
     /// The analyzed message text
     pub message: Option<String>,
@@ -1739,6 +2916,20 @@ pub struct OffensiveAnalysis {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl OffensiveAnalysis {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            url: None,
+            evaluation: None,
+            score: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OffensiveAnalysis {
     "message" => message: optional,
     "url" => url: optional,
@@ -1748,6 +2939,7 @@ hookwright_runtime::object!(OffensiveAnalysis {
 
 /// An omnichannel message used as a per-channel override: one message kind, or a template reference.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OmniMessage {
     /// A text message
     pub text_message: Option<TextMessage>,
@@ -1770,6 +2962,25 @@ pub struct OmniMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl OmniMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text_message: None,
+            media_message: None,
+            location_message: None,
+            choice_message: None,
+            card_message: None,
+            carousel_message: None,
+            list_message: None,
+            contact_info_message: None,
+            template_reference: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OmniMessage {
     "text_message" => text_message: optional,
     "media_message" => media_message: optional,
@@ -1784,11 +2995,23 @@ hookwright_runtime::object!(OmniMessage {
 
 /// Why an opt-in or opt-out registration failed.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptErrorDetails {
     /// A textual description of the error
     pub description: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl OptErrorDetails {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            description: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(OptErrorDetails {
     "description" => description: optional,
@@ -1796,6 +3019,7 @@ hookwright_runtime::object!(OptErrorDetails {
 
 /// The callback of trigger OPT_IN: the result of an opt-in registration request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1814,6 +3038,23 @@ pub struct OptEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl OptEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(opt_in_notification: OptInNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            opt_in_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OptEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1826,6 +3067,7 @@ hookwright_runtime::object!(OptEventPayload {
 
 /// The result of an opt-in registration request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptInNotification {
     /// The request identifier, generated when the opt-in was requested; can be used to detect duplicates
     pub request_id: Option<String>,
@@ -1844,6 +3086,23 @@ pub struct OptInNotification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl OptInNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            request_id: None,
+            contact_id: None,
+            channel: None,
+            identity: None,
+            status: None,
+            error_details: None,
+            processing_mode: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OptInNotification {
     "request_id" => request_id: optional,
     "contact_id" => contact_id: optional,
@@ -1856,6 +3115,7 @@ hookwright_runtime::object!(OptInNotification {
 
 /// The callback of trigger OPT_OUT: the result of an opt-out registration request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptOutEventPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -1874,6 +3134,23 @@ pub struct OptOutEventPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl OptOutEventPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(opt_out_notification: OptOutNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            opt_out_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OptOutEventPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -1886,6 +3163,7 @@ hookwright_runtime::object!(OptOutEventPayload {
 
 /// The result of an opt-out registration request.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptOutNotification {
     /// The request identifier, generated when the opt-out was requested; can be used to detect duplicates
     pub request_id: Option<String>,
@@ -1904,6 +3182,23 @@ pub struct OptOutNotification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl OptOutNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            request_id: None,
+            contact_id: None,
+            channel: None,
+            identity: None,
+            status: None,
+            error_details: None,
+            processing_mode: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OptOutNotification {
     "request_id" => request_id: optional,
     "contact_id" => contact_id: optional,
@@ -1916,11 +3211,23 @@ hookwright_runtime::object!(OptOutNotification {
 
 /// The text extracted from an image.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OpticalCharacterRecognition {
     /// The text, per section of the image
     pub result: Option<Vec<OcrSection>>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl OpticalCharacterRecognition {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            result: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(OpticalCharacterRecognition {
     "result" => result: optional,
@@ -1928,6 +3235,7 @@ hookwright_runtime::object!(OpticalCharacterRecognition {
 
 /// The organization a person works for.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrganizationInfo {
     /// The company name
     pub company: Option<String>,
@@ -1938,6 +3246,19 @@ pub struct OrganizationInfo {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl OrganizationInfo {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            company: None,
+            department: None,
+            title: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OrganizationInfo {
     "company" => company: optional,
     "department" => department: optional,
@@ -1946,6 +3267,7 @@ hookwright_runtime::object!(OrganizationInfo {
 
 /// The current state of a payment flow for an order.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PaymentStatusUpdateEvent {
     /// The identifier of the payment of the order
     pub reference_id: Option<String>,
@@ -1958,6 +3280,20 @@ pub struct PaymentStatusUpdateEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl PaymentStatusUpdateEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            reference_id: None,
+            payment_status: None,
+            payment_transaction_status: None,
+            payment_transaction_id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(PaymentStatusUpdateEvent {
     "reference_id" => reference_id: optional,
     "payment_status" => payment_status: optional,
@@ -1967,6 +3303,7 @@ hookwright_runtime::object!(PaymentStatusUpdateEvent {
 
 /// A phone number of a person.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PhoneNumberInfo {
     /// The phone number with country code
     pub phone_number: Option<String>,
@@ -1975,6 +3312,18 @@ pub struct PhoneNumberInfo {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl PhoneNumberInfo {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            phone_number: None,
+            r#type: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(PhoneNumberInfo {
     "phone_number" => phone_number: optional,
     "type" => r#type: optional,
@@ -1982,6 +3331,7 @@ hookwright_runtime::object!(PhoneNumberInfo {
 
 /// Personally identifiable information found in a message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PiiAnalysis {
     /// The analyzed message text
     pub message: Option<String>,
@@ -1990,6 +3340,18 @@ pub struct PiiAnalysis {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl PiiAnalysis {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            masked: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(PiiAnalysis {
     "message" => message: optional,
     "masked" => masked: optional,
@@ -1997,6 +3359,7 @@ hookwright_runtime::object!(PiiAnalysis {
 
 /// A product of a catalog.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProductItem {
     /// The product ID
     pub id: Option<String>,
@@ -2011,6 +3374,21 @@ pub struct ProductItem {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ProductItem {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            marketplace: None,
+            quantity: None,
+            item_price: None,
+            currency: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ProductItem {
     "id" => id: optional,
     "marketplace" => marketplace: optional,
@@ -2021,6 +3399,7 @@ hookwright_runtime::object!(ProductItem {
 
 /// The products a contact chose from a product list message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProductResponseMessage {
     /// The chosen products
     pub products: Option<Vec<ProductItem>>,
@@ -2031,6 +3410,19 @@ pub struct ProductResponseMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ProductResponseMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            products: None,
+            title: None,
+            catalog_id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ProductResponseMessage {
     "products" => products: optional,
     "title" => title: optional,
@@ -2039,6 +3431,7 @@ hookwright_runtime::object!(ProductResponseMessage {
 
 /// An emoji reaction placed on, or removed from, a message.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReactionEvent {
     /// The emoji of the reaction
     pub emoji: String,
@@ -2051,6 +3444,20 @@ pub struct ReactionEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ReactionEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(emoji: String, action: ReactionAction, message_id: String) -> Self {
+        Self {
+            emoji,
+            action,
+            message_id,
+            reaction_category: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ReactionEvent {
     "emoji" => emoji: required,
     "action" => action: required,
@@ -2060,6 +3467,7 @@ hookwright_runtime::object!(ReactionEvent {
 
 /// Why a message or event failed, or why a request did not succeed.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Reason {
     /// The reason code
     pub code: Option<ReasonCode>,
@@ -2072,6 +3480,20 @@ pub struct Reason {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Reason {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            description: None,
+            sub_code: None,
+            channel_code: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Reason {
     "code" => code: optional,
     "description" => description: optional,
@@ -2081,6 +3503,7 @@ hookwright_runtime::object!(Reason {
 
 /// A record of a message or event that was stored.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordNotification {
     /// The ID of the message or event the record is of
     pub entity_id: Option<String>,
@@ -2099,6 +3522,23 @@ pub struct RecordNotification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl RecordNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            entity_id: None,
+            record_status: None,
+            channel_identity: None,
+            contact_id: None,
+            conversation_id: None,
+            reason: None,
+            processing_mode: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(RecordNotification {
     "entity_id" => entity_id: optional,
     "record_status" => record_status: optional,
@@ -2111,6 +3551,7 @@ hookwright_runtime::object!(RecordNotification {
 
 /// The callback of trigger RECORD_NOTIFICATION: a record of a message or event was stored.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecordNotificationPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -2129,6 +3570,23 @@ pub struct RecordNotificationPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl RecordNotificationPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(record_notification: RecordNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            record_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(RecordNotificationPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -2141,11 +3599,23 @@ hookwright_runtime::object!(RecordNotificationPayload {
 
 /// A reference to the message a contact message replies to.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReplyTo {
     /// The ID of the message replied to
     pub message_id: String,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ReplyTo {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(message_id: String) -> Self {
+        Self {
+            message_id,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ReplyTo {
     "message_id" => message_id: required,
@@ -2153,6 +3623,7 @@ hookwright_runtime::object!(ReplyTo {
 
 /// Sentiment analysis result of a message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SentimentAnalysis {
     /// The analyzed message text
     pub message: Option<String>,
@@ -2165,6 +3636,20 @@ pub struct SentimentAnalysis {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl SentimentAnalysis {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            results: None,
+            sentiment: None,
+            score: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(SentimentAnalysis {
     "message" => message: optional,
     "results" => results: optional,
@@ -2174,6 +3659,7 @@ hookwright_runtime::object!(SentimentAnalysis {
 
 /// A sentiment with its score.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SentimentScore {
     /// The sentiment
     pub sentiment: Option<Sentiment>,
@@ -2182,6 +3668,18 @@ pub struct SentimentScore {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl SentimentScore {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            sentiment: None,
+            score: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(SentimentScore {
     "sentiment" => sentiment: optional,
     "score" => score: optional,
@@ -2189,6 +3687,7 @@ hookwright_runtime::object!(SentimentScore {
 
 /// A choice that asks the contact to share their location.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShareLocationMessage {
     /// The title shown close to the button
     pub title: Option<String>,
@@ -2197,6 +3696,18 @@ pub struct ShareLocationMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ShareLocationMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            fallback_url: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ShareLocationMessage {
     "title" => title: optional,
     "fallback_url" => fallback_url: optional,
@@ -2204,6 +3715,7 @@ hookwright_runtime::object!(ShareLocationMessage {
 
 /// A contact opened a conversation through a shortlink.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShortLinkActivatedEvent {
     /// The payload configured to be sent in the postback
     pub payload: Option<String>,
@@ -2220,6 +3732,22 @@ pub struct ShortLinkActivatedEvent {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ShortLinkActivatedEvent {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            payload: None,
+            title: None,
+            r#ref: None,
+            source: None,
+            r#type: None,
+            existing_thread: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ShortLinkActivatedEvent {
     "payload" => payload: optional,
     "title" => title: optional,
@@ -2231,6 +3759,7 @@ hookwright_runtime::object!(ShortLinkActivatedEvent {
 
 /// A message analysed by Smart Conversations, with the analyses.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SmartConversationNotification {
     /// The contact identifier
     pub contact_id: Option<String>,
@@ -2247,6 +3776,22 @@ pub struct SmartConversationNotification {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl SmartConversationNotification {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            contact_id: None,
+            channel_identity: None,
+            channel: None,
+            message_id: None,
+            conversation_id: None,
+            analysis_results: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(SmartConversationNotification {
     "contact_id" => contact_id: optional,
     "channel_identity" => channel_identity: optional,
@@ -2258,6 +3803,7 @@ hookwright_runtime::object!(SmartConversationNotification {
 
 /// The callback of trigger SMART_CONVERSATIONS: Smart Conversations machine learning analyses of a message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SmartConversationPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -2276,6 +3822,23 @@ pub struct SmartConversationPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl SmartConversationPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(smart_conversation_notification: SmartConversationNotification) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            smart_conversation_notification,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(SmartConversationPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -2288,6 +3851,7 @@ hookwright_runtime::object!(SmartConversationPayload {
 
 /// A message referring to a predefined template: an omnichannel template, channel-specific templates, or both.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TemplateMessage {
     /// The omnichannel template
     pub omni_template: Option<TemplateReference>,
@@ -2296,6 +3860,18 @@ pub struct TemplateMessage {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl TemplateMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            omni_template: None,
+            channel_template: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(TemplateMessage {
     "omni_template" => omni_template: optional,
     "channel_template" => channel_template: optional,
@@ -2303,6 +3879,7 @@ hookwright_runtime::object!(TemplateMessage {
 
 /// A reference to a template: an omnichannel template of the Template Store, or a channel's own template such as a WhatsApp template.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TemplateReference {
     /// The ID of the template
     pub template_id: Option<String>,
@@ -2315,6 +3892,20 @@ pub struct TemplateReference {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl TemplateReference {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            template_id: None,
+            version: None,
+            language_code: None,
+            parameters: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(TemplateReference {
     "template_id" => template_id: optional,
     "version" => version: optional,
@@ -2324,11 +3915,23 @@ hookwright_runtime::object!(TemplateReference {
 
 /// A text message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextMessage {
     /// The message text
     pub text: String,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl TextMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(text: String) -> Self {
+        Self {
+            text,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(TextMessage {
     "text" => text: required,
@@ -2336,6 +3939,7 @@ hookwright_runtime::object!(TextMessage {
 
 /// A channel callback the Conversation API does not support.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnsupportedCallback {
     /// The channel that sent the callback
     pub channel: Option<ConversationChannel>,
@@ -2354,6 +3958,23 @@ pub struct UnsupportedCallback {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl UnsupportedCallback {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel: None,
+            payload: None,
+            processing_mode: None,
+            id: None,
+            contact_id: None,
+            conversation_id: None,
+            channel_identity: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(UnsupportedCallback {
     "channel" => channel: optional,
     "payload" => payload: optional,
@@ -2366,6 +3987,7 @@ hookwright_runtime::object!(UnsupportedCallback {
 
 /// The callback of trigger UNSUPPORTED: a channel callback the Conversation API does not support, passed on as the channel sent it.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnsupportedCallbackPayload {
     /// The app identifier (the ID of the subscribed app)
     pub app_id: Option<String>,
@@ -2384,6 +4006,23 @@ pub struct UnsupportedCallbackPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl UnsupportedCallbackPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(unsupported_callback: UnsupportedCallback) -> Self {
+        Self {
+            app_id: None,
+            accepted_time: None,
+            event_time: None,
+            project_id: None,
+            message_metadata: None,
+            correlation_id: None,
+            unsupported_callback,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(UnsupportedCallbackPayload {
     "app_id" => app_id: optional,
     "accepted_time" => accepted_time: optional,
@@ -2396,6 +4035,7 @@ hookwright_runtime::object!(UnsupportedCallbackPayload {
 
 /// A website of a person.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UrlInfo {
     /// The URL
     pub url: Option<String>,
@@ -2404,6 +4044,18 @@ pub struct UrlInfo {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl UrlInfo {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            r#type: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(UrlInfo {
     "url" => url: optional,
     "type" => r#type: optional,
@@ -2411,6 +4063,7 @@ hookwright_runtime::object!(UrlInfo {
 
 /// A choice that opens a URL.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UrlMessage {
     /// The URL
     pub url: String,
@@ -2418,6 +4071,18 @@ pub struct UrlMessage {
     pub title: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl UrlMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(url: String) -> Self {
+        Self {
+            url,
+            title: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(UrlMessage {
     "url" => url: required,

@@ -54,7 +54,11 @@ pub const HMAC_AUTH: hookwright_runtime::webhook::HmacScheme = hookwright_runtim
 };
 
 /// The operations of the spec.
+///
+/// Non-exhaustive, so that an operation the spec adds is not a breaking change: outside
+/// this crate, a `match` on it needs a `_` arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Operation {
     /// `receiveInboundMessage` on `/conversation/message-inbound`: Receive an inbound message
     ///
@@ -229,7 +233,11 @@ impl Operation {
 }
 
 /// One received callback.
+///
+/// Non-exhaustive, so that a message or trigger the spec adds is not a breaking change:
+/// outside this crate, a `match` on it needs a `_` arm.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// `receiveInboundMessage` on `/conversation/message-inbound`: Receive an inbound message
     ///

@@ -200,14 +200,9 @@ impl Service for StandIn {
             (Some(_), Some(last)) => Some(encode_page_token(&last.id)),
             _ => None,
         };
-        list_webhooks::Response::Ok(ListWebhooksResponse {
-            total_size: count(webhooks.len()),
-            page_size: count(page_size),
-            webhooks: page,
-            previous_page_token: None,
-            next_page_token,
-            ..ListWebhooksResponse::default()
-        })
+        let mut response = ListWebhooksResponse::new(count(webhooks.len()), count(page_size), page);
+        response.next_page_token = next_page_token;
+        list_webhooks::Response::Ok(response)
     }
 
     async fn create_webhook(&self, request: create_webhook::Request) -> create_webhook::Response {
@@ -304,13 +299,12 @@ impl Service for StandIn {
 
 /// What the API answers for a webhook: everything but its secret.
 fn dto(project_id: &str, id: &str, webhook: &Stored) -> WebhookWebhookDto {
-    WebhookWebhookDto {
-        id: id.to_owned(),
-        target: webhook.target.clone(),
-        project_id: project_id.to_owned(),
-        triggers: webhook.triggers.clone(),
-        ..WebhookWebhookDto::default()
-    }
+    WebhookWebhookDto::new(
+        id.to_owned(),
+        webhook.target.clone(),
+        project_id.to_owned(),
+        webhook.triggers.clone(),
+    )
 }
 
 /// The generated enum keeps values the spec does not list; the API refuses them.
@@ -364,15 +358,11 @@ fn not_found(project_id: &str, webhook_id: &str) -> Error {
 
 /// The API's error body: `{"error": {"code", "message", "status"}}`.
 fn error(code: StatusCode, status: &str, message: String) -> Error {
-    Error {
-        error: ErrorError {
-            code: Some(i64::from(code.as_u16())),
-            message: Some(message),
-            status: Some(status.to_owned()),
-            ..ErrorError::default()
-        },
-        ..Error::default()
-    }
+    let mut error = ErrorError::new();
+    error.code = Some(i64::from(code.as_u16()));
+    error.message = Some(message);
+    error.status = Some(status.to_owned());
+    Error::new(error)
 }
 
 /// A refusal of the server's in the API's shape, with the gRPC-style status name Sinch uses.

@@ -5,6 +5,7 @@ use super::enums::*;
 
 /// Webhook to register.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateWebhookRequest {
     /// A valid target url where events should be sent to.
     ///
@@ -21,6 +22,23 @@ pub struct CreateWebhookRequest {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl CreateWebhookRequest {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        target: String,
+        secret: Secret,
+        triggers: Vec<WebhookWebhookTriggers>,
+    ) -> Self {
+        Self {
+            target,
+            secret,
+            triggers,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(CreateWebhookRequest {
     "target" => target: required,
     "secret" => secret: required,
@@ -29,11 +47,23 @@ hookwright_runtime::object!(CreateWebhookRequest {
 
 /// Error body returned when a request fails.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Error {
     /// Details of the error.
     pub error: ErrorError,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Error {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(error: ErrorError) -> Self {
+        Self {
+            error,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Error {
     "error" => error: required,
@@ -41,6 +71,7 @@ hookwright_runtime::object!(Error {
 
 /// Details of the error.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ErrorError {
     /// The HTTP status code of the error.
     pub code: Option<i64>,
@@ -53,6 +84,20 @@ pub struct ErrorError {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ErrorError {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            message: None,
+            status: None,
+            details: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ErrorError {
     "code" => code: optional,
     "message" => message: optional,
@@ -62,6 +107,7 @@ hookwright_runtime::object!(ErrorError {
 
 /// A page of webhooks registered for a project.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListWebhooksResponse {
     /// Total size of the entries matching the search query.
     pub total_size: i64,
@@ -76,6 +122,25 @@ pub struct ListWebhooksResponse {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl ListWebhooksResponse {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        total_size: i64,
+        page_size: i64,
+        webhooks: Vec<WebhookWebhookDto>,
+    ) -> Self {
+        Self {
+            total_size,
+            page_size,
+            webhooks,
+            previous_page_token: None,
+            next_page_token: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(ListWebhooksResponse {
     "totalSize" => total_size: required,
     "pageSize" => page_size: required,
@@ -86,6 +151,7 @@ hookwright_runtime::object!(ListWebhooksResponse {
 
 /// Webhook fields to update. Every field is optional; omitted fields keep their current values.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateWebhookRequest {
     /// A valid target url where events should be sent to.
     ///
@@ -102,6 +168,19 @@ pub struct UpdateWebhookRequest {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl UpdateWebhookRequest {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            target: None,
+            secret: None,
+            triggers: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(UpdateWebhookRequest {
     "target" => target: optional,
     "secret" => secret: optional,
@@ -110,6 +189,7 @@ hookwright_runtime::object!(UpdateWebhookRequest {
 
 /// A webhook registered for a project.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WebhookWebhookDto {
     /// The ID of the webhook.
     pub id: String,
@@ -123,6 +203,25 @@ pub struct WebhookWebhookDto {
     pub triggers: Vec<WebhookWebhookTriggers>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl WebhookWebhookDto {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        id: String,
+        target: String,
+        project_id: String,
+        triggers: Vec<WebhookWebhookTriggers>,
+    ) -> Self {
+        Self {
+            id,
+            target,
+            project_id,
+            triggers,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(WebhookWebhookDto {
     "id" => id: required,

@@ -13,6 +13,7 @@ pub mod list_webhooks {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
         pub project_id: String,
@@ -28,6 +29,17 @@ pub mod list_webhooks {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(project_id: String) -> Self {
+            Self {
+                project_id,
+                page_token: None,
+                page_size: None,
+            }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -161,6 +173,7 @@ pub mod create_webhook {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
         pub project_id: String,
@@ -172,6 +185,13 @@ pub mod create_webhook {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks";
+        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(project_id: String, body: CreateWebhookRequest) -> Self {
+            Self { project_id, body }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -282,6 +302,7 @@ pub mod get_webhook {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
         pub project_id: String,
@@ -293,6 +314,13 @@ pub mod get_webhook {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(project_id: String, webhook_id: String) -> Self {
+            Self { project_id, webhook_id }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -405,6 +433,7 @@ pub mod delete_webhook {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
         pub project_id: String,
@@ -416,6 +445,13 @@ pub mod delete_webhook {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(project_id: String, webhook_id: String) -> Self {
+            Self { project_id, webhook_id }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -528,6 +564,7 @@ pub mod update_webhook {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
         pub project_id: String,
@@ -541,6 +578,21 @@ pub mod update_webhook {
         pub const METHOD: Method = Method::PATCH;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(
+            project_id: String,
+            webhook_id: String,
+            body: UpdateWebhookRequest,
+        ) -> Self {
+            Self {
+                project_id,
+                webhook_id,
+                body,
+            }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(

@@ -5,6 +5,7 @@ use super::enums::*;
 
 /// The MMS message body with media
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Body {
     /// The MMS subject
     pub subject: Option<String>,
@@ -15,6 +16,19 @@ pub struct Body {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl Body {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            subject: None,
+            message: None,
+            media: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(Body {
     "subject" => subject: optional,
     "message" => message: optional,
@@ -23,6 +37,7 @@ hookwright_runtime::object!(Body {
 
 /// Payload of the message `DeliveryReportMms`: Batch-level delivery report for MMS messages
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeliveryReportMmsPayload {
     /// The callback event type
     pub r#type: DeliveryReportMmsPayloadType,
@@ -39,6 +54,26 @@ pub struct DeliveryReportMmsPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl DeliveryReportMmsPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        r#type: DeliveryReportMmsPayloadType,
+        batch_id: String,
+        statuses: Vec<DeliveryReportMmsPayloadStatus>,
+        total_message_count: i32,
+    ) -> Self {
+        Self {
+            r#type,
+            batch_id,
+            statuses,
+            total_message_count,
+            client_reference: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(DeliveryReportMmsPayload {
     "type" => r#type: required,
     "batch_id" => batch_id: required,
@@ -49,6 +84,7 @@ hookwright_runtime::object!(DeliveryReportMmsPayload {
 
 /// `DeliveryReportMmsPayload.status` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeliveryReportMmsPayloadStatus {
     /// The status code
     pub code: Option<i64>,
@@ -61,6 +97,20 @@ pub struct DeliveryReportMmsPayloadStatus {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl DeliveryReportMmsPayloadStatus {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            status: None,
+            count: None,
+            recipients: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(DeliveryReportMmsPayloadStatus {
     "code" => code: optional,
     "status" => status: optional,
@@ -70,6 +120,7 @@ hookwright_runtime::object!(DeliveryReportMmsPayloadStatus {
 
 /// Payload of the message `DeliveryReportSms`: Batch-level delivery report for SMS messages
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeliveryReportSmsPayload {
     /// The callback event type
     pub r#type: DeliveryReportSmsPayloadType,
@@ -86,6 +137,26 @@ pub struct DeliveryReportSmsPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl DeliveryReportSmsPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        r#type: DeliveryReportSmsPayloadType,
+        batch_id: String,
+        statuses: Vec<DeliveryReportSmsPayloadStatus>,
+        total_message_count: i32,
+    ) -> Self {
+        Self {
+            r#type,
+            batch_id,
+            statuses,
+            total_message_count,
+            client_reference: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(DeliveryReportSmsPayload {
     "type" => r#type: required,
     "batch_id" => batch_id: required,
@@ -96,6 +167,7 @@ hookwright_runtime::object!(DeliveryReportSmsPayload {
 
 /// `DeliveryReportSmsPayload.status` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeliveryReportSmsPayloadStatus {
     /// The status code
     pub code: Option<i64>,
@@ -108,6 +180,20 @@ pub struct DeliveryReportSmsPayloadStatus {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl DeliveryReportSmsPayloadStatus {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            status: None,
+            count: None,
+            recipients: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(DeliveryReportSmsPayloadStatus {
     "code" => code: optional,
     "status" => status: optional,
@@ -117,6 +203,7 @@ hookwright_runtime::object!(DeliveryReportSmsPayloadStatus {
 
 /// One media item of an inbound MMS.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundMedia {
     /// Where to download the media.
     ///
@@ -131,6 +218,20 @@ pub struct InboundMedia {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl InboundMedia {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            content_type: None,
+            status: None,
+            code: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(InboundMedia {
     "url" => url: optional,
     "content_type" => content_type: optional,
@@ -140,6 +241,7 @@ hookwright_runtime::object!(InboundMedia {
 
 /// An inbound binary SMS (type mo_binary), e.g. a WAP push or an SMS with a user data header.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IncomingBinaryPayload {
     /// The callback event type
     pub r#type: IncomingBinaryPayloadType,
@@ -164,6 +266,33 @@ pub struct IncomingBinaryPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl IncomingBinaryPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        r#type: IncomingBinaryPayloadType,
+        id: String,
+        from: String,
+        to: String,
+        body: String,
+        received_at: Timestamp,
+    ) -> Self {
+        Self {
+            r#type,
+            id,
+            from,
+            to,
+            body,
+            udh: None,
+            received_at,
+            sent_at: None,
+            operator_id: None,
+            client_reference: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(IncomingBinaryPayload {
     "type" => r#type: required,
     "id" => id: required,
@@ -179,6 +308,7 @@ hookwright_runtime::object!(IncomingBinaryPayload {
 
 /// Payload of the message `IncomingMms`: An inbound MMS message from an end user
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct IncomingMmsPayload {
     /// The callback event type
     pub r#type: Option<IncomingMmsPayloadType>,
@@ -201,6 +331,25 @@ pub struct IncomingMmsPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl IncomingMmsPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            id: None,
+            from: None,
+            to: None,
+            body: None,
+            received_at: None,
+            sent_at: None,
+            operator_id: None,
+            client_reference: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(IncomingMmsPayload {
     "type" => r#type: optional,
     "id" => id: optional,
@@ -215,6 +364,7 @@ hookwright_runtime::object!(IncomingMmsPayload {
 
 /// Payload of the message `IncomingSms`: An inbound SMS message from an end user
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IncomingSmsPayload {
     /// The callback event type
     pub r#type: IncomingSmsPayloadType,
@@ -239,6 +389,32 @@ pub struct IncomingSmsPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl IncomingSmsPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(
+        r#type: IncomingSmsPayloadType,
+        id: String,
+        from: String,
+        to: String,
+        body: String,
+        received_at: Timestamp,
+    ) -> Self {
+        Self {
+            r#type,
+            id,
+            from,
+            to,
+            body,
+            received_at,
+            operator_id: None,
+            client_reference: None,
+            sent_at: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(IncomingSmsPayload {
     "type" => r#type: required,
     "id" => id: required,
@@ -253,6 +429,7 @@ hookwright_runtime::object!(IncomingSmsPayload {
 
 /// A per-recipient delivery report for an MMS message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecipientDeliveryReportMmsPayload {
     /// The callback event type
     pub r#type: Option<RecipientDeliveryReportMmsPayloadType>,
@@ -281,6 +458,28 @@ pub struct RecipientDeliveryReportMmsPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl RecipientDeliveryReportMmsPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            batch_id: None,
+            recipient: None,
+            code: None,
+            status: None,
+            at: None,
+            operator_status_at: None,
+            client_reference: None,
+            applied_originator: None,
+            encoding: None,
+            operator: None,
+            number_of_message_parts: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(RecipientDeliveryReportMmsPayload {
     "type" => r#type: optional,
     "batch_id" => batch_id: optional,
@@ -298,6 +497,7 @@ hookwright_runtime::object!(RecipientDeliveryReportMmsPayload {
 
 /// The fields of a per-recipient delivery report, for SMS and MMS alike.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecipientDeliveryReportPayload {
     /// The callback event type
     pub r#type: Option<RecipientDeliveryReportPayloadType>,
@@ -326,6 +526,28 @@ pub struct RecipientDeliveryReportPayload {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl RecipientDeliveryReportPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            batch_id: None,
+            recipient: None,
+            code: None,
+            status: None,
+            at: None,
+            operator_status_at: None,
+            client_reference: None,
+            applied_originator: None,
+            encoding: None,
+            operator: None,
+            number_of_message_parts: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(RecipientDeliveryReportPayload {
     "type" => r#type: optional,
     "batch_id" => batch_id: optional,
@@ -343,6 +565,7 @@ hookwright_runtime::object!(RecipientDeliveryReportPayload {
 
 /// A per-recipient delivery report for an SMS message.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecipientDeliveryReportSmsPayload {
     /// The callback event type
     pub r#type: Option<RecipientDeliveryReportSmsPayloadType>,
@@ -370,6 +593,28 @@ pub struct RecipientDeliveryReportSmsPayload {
     pub number_of_message_parts: Option<i32>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl RecipientDeliveryReportSmsPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            batch_id: None,
+            recipient: None,
+            code: None,
+            status: None,
+            at: None,
+            operator_status_at: None,
+            client_reference: None,
+            applied_originator: None,
+            encoding: None,
+            operator: None,
+            number_of_message_parts: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(RecipientDeliveryReportSmsPayload {
     "type" => r#type: optional,

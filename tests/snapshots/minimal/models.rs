@@ -4,10 +4,22 @@ use hookwright_runtime::{Timestamp, UnknownFields};
 
 /// Payload of the message `SubscribePingMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubscribePingMessagePayload {
     pub sent_at: Option<Timestamp>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl SubscribePingMessagePayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            sent_at: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(SubscribePingMessagePayload {
     "sent_at" => sent_at: optional,

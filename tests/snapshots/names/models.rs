@@ -5,10 +5,22 @@ use super::enums::*;
 
 /// `my.schema/name x` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MySchemaNameX {
     pub id: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl MySchemaNameX {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(MySchemaNameX {
     "id" => id: optional,
@@ -16,6 +28,7 @@ hookwright_runtime::object!(MySchemaNameX {
 
 /// Payload of the message `Odd`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OddNames {
     pub r#type: String,
     pub r#ref: Option<String>,
@@ -32,6 +45,26 @@ pub struct OddNames {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields_2: UnknownFields,
 }
+impl OddNames {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(r#type: String) -> Self {
+        Self {
+            r#type,
+            r#ref: None,
+            self_: None,
+            _1st: None,
+            a_b: None,
+            a: None,
+            foo_bar: None,
+            foo_bar_2: None,
+            unknown_fields: None,
+            switch: None,
+            unknown_fields_2: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(OddNames {
     "type" => r#type: required,
     "ref" => r#ref: optional,
@@ -47,10 +80,22 @@ hookwright_runtime::object!(OddNames {
 
 /// `order-item` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrderItem {
     pub id: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl OrderItem {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(OrderItem {
     "id" => id: optional,
@@ -58,10 +103,22 @@ hookwright_runtime::object!(OrderItem {
 
 /// `order_item` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrderItem2 {
     pub sku: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl OrderItem2 {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            sku: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(OrderItem2 {
     "sku" => sku: optional,
@@ -69,10 +126,22 @@ hookwright_runtime::object!(OrderItem2 {
 
 /// `String` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct String2 {
     pub text: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl String2 {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(String2 {
     "text" => text: optional,

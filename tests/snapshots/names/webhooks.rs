@@ -27,7 +27,11 @@ use hookwright_runtime::webhook::{Outcome, UnknownEvent};
 
 
 /// The operations of the spec.
+///
+/// Non-exhaustive, so that an operation the spec adds is not a breaking change: outside
+/// this crate, a `match` on it needs a `_` arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Operation {
     /// `receiveOdd` on `/odd`
     ReceiveOdd,
@@ -50,7 +54,11 @@ impl Operation {
 }
 
 /// One received callback.
+///
+/// Non-exhaustive, so that a message or trigger the spec adds is not a breaking change:
+/// outside this crate, a `match` on it needs a `_` arm.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// `receiveOdd` on `/odd`
     ReceiveOdd(Box<super::models::OddNames>),

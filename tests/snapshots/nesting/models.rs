@@ -5,10 +5,22 @@ use super::enums::*;
 
 /// `InboundPayload.message.contact_message` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactMessage {
     pub text_message: Option<TextMessage>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ContactMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text_message: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ContactMessage {
     "text_message" => text_message: optional,
@@ -16,11 +28,24 @@ hookwright_runtime::object!(ContactMessage {
 
 /// `ContactPayload` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactPayload {
     pub channel_identities: Option<Vec<ReportChannelIdentity>>,
     pub status: Option<ContactPayloadStatus>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ContactPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel_identities: None,
+            status: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ContactPayload {
     "channel_identities" => channel_identities: optional,
@@ -29,10 +54,22 @@ hookwright_runtime::object!(ContactPayload {
 
 /// `DeliveryPayload` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeliveryPayload {
     pub report: Option<Report>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl DeliveryPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            report: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(DeliveryPayload {
     "report" => report: optional,
@@ -40,10 +77,22 @@ hookwright_runtime::object!(DeliveryPayload {
 
 /// `InboundPayload` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundPayload {
     pub message: Option<Message>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl InboundPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(InboundPayload {
     "message" => message: optional,
@@ -51,12 +100,25 @@ hookwright_runtime::object!(InboundPayload {
 
 /// `InboundPayload.message` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Message {
     /// Who sent it.
     pub channel_identity: Option<MessageChannelIdentity>,
     pub contact_message: Option<ContactMessage>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Message {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel_identity: None,
+            contact_message: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Message {
     "channel_identity" => channel_identity: optional,
@@ -65,12 +127,26 @@ hookwright_runtime::object!(Message {
 
 /// Who sent it.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MessageChannelIdentity {
     pub channel: Option<String>,
     pub identity: Option<String>,
     pub app_id: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl MessageChannelIdentity {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel: None,
+            identity: None,
+            app_id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(MessageChannelIdentity {
     "channel" => channel: optional,
@@ -80,12 +156,25 @@ hookwright_runtime::object!(MessageChannelIdentity {
 
 /// `DeliveryPayload.report` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Report {
     /// Who it went to.
     pub channel_identity: Option<ReportChannelIdentity>,
     pub status: Option<ReportStatus>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Report {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel_identity: None,
+            status: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Report {
     "channel_identity" => channel_identity: optional,
@@ -94,11 +183,24 @@ hookwright_runtime::object!(Report {
 
 /// Who it went to.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReportChannelIdentity {
     pub channel: Option<String>,
     pub identity: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ReportChannelIdentity {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            channel: None,
+            identity: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ReportChannelIdentity {
     "channel" => channel: optional,
@@ -107,10 +209,22 @@ hookwright_runtime::object!(ReportChannelIdentity {
 
 /// `InboundPayload.message.contact_message.text_message` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TextMessage {
     pub text: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl TextMessage {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            text: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(TextMessage {
     "text" => text: optional,

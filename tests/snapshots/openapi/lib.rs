@@ -38,6 +38,7 @@
 //! | `listPets` | GET | `/pets` |  | 200: [`Pets`], default |
 //! | `getInventory` | GET | `/inventory` |  | 200: `IndexMap < String , i32 >` |
 //! | `getHealth` | GET | `/health` |  | default |
+//! | `recordVisit` | POST | `/clinics/{clinic}/visits` | [`Visit`] | 204 |
 //! | `PostPetBorn` | POST | `petBorn` | [`Pet`] | 200 |
 //!
 //! ## Security schemes

@@ -4,10 +4,22 @@ use hookwright_runtime::{Secret, Timestamp, UnknownFields};
 
 /// `DeletePetsPetIdDefaultResponse` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeletePetsPetIdDefaultResponse {
     pub reason: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl DeletePetsPetIdDefaultResponse {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            reason: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(DeletePetsPetIdDefaultResponse {
     "reason" => reason: optional,
@@ -18,6 +30,7 @@ pub type Email = String;
 
 /// `Pet` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Pet {
     pub id: i64,
     pub born: Timestamp,
@@ -28,6 +41,21 @@ pub struct Pet {
     pub email: Option<Email>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Pet {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(id: i64, born: Timestamp) -> Self {
+        Self {
+            id,
+            born,
+            nickname: None,
+            weights: None,
+            email: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Pet {
     "id" => id: required,
@@ -42,6 +70,7 @@ pub type Pets = Vec<Pet>;
 
 /// `putPetRequest` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PutPetRequest {
     pub name: String,
     /// Constraints: value 0..=40.
@@ -51,8 +80,78 @@ pub struct PutPetRequest {
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
 }
+impl PutPetRequest {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            age: None,
+            password: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
 hookwright_runtime::object!(PutPetRequest {
     "name" => name: required,
     "age" => age: optional,
     "password" => password: optional,
+} unknown unknown_fields);
+
+/// `Visit` in the spec.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Visit {
+    pub pet: Pet,
+    pub vet: String,
+    pub room: i32,
+    pub notes: Option<String>,
+    pub started: Timestamp,
+    pub ended: Timestamp,
+    pub weight: f64,
+    pub fee: f64,
+    pub paid: bool,
+    /// Fields the spec does not name, kept so that encoding reproduces the input.
+    pub unknown_fields: UnknownFields,
+}
+impl Visit {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        pet: Pet,
+        vet: String,
+        room: i32,
+        started: Timestamp,
+        ended: Timestamp,
+        weight: f64,
+        fee: f64,
+        paid: bool,
+    ) -> Self {
+        Self {
+            pet,
+            vet,
+            room,
+            notes: None,
+            started,
+            ended,
+            weight,
+            fee,
+            paid,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+}
+hookwright_runtime::object!(Visit {
+    "pet" => pet: required,
+    "vet" => vet: required,
+    "room" => room: required,
+    "notes" => notes: optional,
+    "started" => started: required,
+    "ended" => ended: required,
+    "weight" => weight: required,
+    "fee" => fee: required,
+    "paid" => paid: required,
 } unknown unknown_fields);

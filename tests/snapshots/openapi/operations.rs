@@ -12,6 +12,7 @@ pub mod get_pet {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `petId` (path).
         pub pet_id: String,
@@ -23,6 +24,13 @@ pub mod get_pet {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(pet_id: String) -> Self {
+            Self { pet_id, view: None }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -111,6 +119,7 @@ pub mod put_pet {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `petId` (path).
         pub pet_id: String,
@@ -122,6 +131,13 @@ pub mod put_pet {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(pet_id: String, body: PutPetRequest) -> Self {
+            Self { pet_id, body }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -215,6 +231,7 @@ pub mod delete_pets_pet_id {
     use super::*;
     /// The parameters and body of a call.
     #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
     pub struct Request {
         /// `petId` (path).
         pub pet_id: String,
@@ -224,6 +241,13 @@ pub mod delete_pets_pet_id {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(pet_id: String) -> Self {
+            Self { pet_id }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -309,7 +333,8 @@ pub mod delete_pets_pet_id {
 pub mod list_pets {
     use super::*;
     /// The parameters and body of a call.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Request {
         /// `since` (query).
         pub since: Option<Timestamp>,
@@ -323,6 +348,13 @@ pub mod list_pets {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new() -> Self {
+            Self { since: None, tags: None }
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -404,13 +436,21 @@ pub mod list_pets {
 pub mod get_inventory {
     use super::*;
     /// The parameters and body of a call.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Request {}
     impl Request {
         /// The HTTP method.
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/inventory";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new() -> Self {
+            Self {}
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -479,13 +519,21 @@ pub mod get_inventory {
 pub mod get_health {
     use super::*;
     /// The parameters and body of a call.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    #[non_exhaustive]
     pub struct Request {}
     impl Request {
         /// The HTTP method.
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/health";
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new() -> Self {
+            Self {}
+        }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
         pub fn to_http(
@@ -539,6 +587,189 @@ pub mod get_health {
     }
 }
 
+/// `recordVisit`: `POST /clinics/{clinic}/visits`, More required parameters, and a body with more required fields, than clippy lets a function take.
+pub mod record_visit {
+    use super::*;
+    /// The parameters and body of a call.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// `clinic` (path).
+        pub clinic: String,
+        /// `vet` (query).
+        pub vet: String,
+        /// `room` (query).
+        pub room: i32,
+        /// `day` (query).
+        pub day: String,
+        /// `note` (query).
+        pub note: Option<String>,
+        /// `slot` (query).
+        pub slot: i64,
+        /// `urgent` (query).
+        pub urgent: bool,
+        /// `ref` (query).
+        pub r#ref: String,
+        /// The request body.
+        pub body: Visit,
+    }
+    impl Request {
+        /// The HTTP method.
+        pub const METHOD: Method = Method::POST;
+        /// The path, with `{name}` for each path parameter.
+        pub const PATH: &'static str = "/clinics/{clinic}/visits";
+        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            clinic: String,
+            vet: String,
+            room: i32,
+            day: String,
+            slot: i64,
+            urgent: bool,
+            r#ref: String,
+            body: Visit,
+        ) -> Self {
+            Self {
+                clinic,
+                vet,
+                room,
+                day,
+                note: None,
+                slot,
+                urgent,
+                r#ref,
+                body,
+            }
+        }
+        /// The HTTP request to send to the server at `base_url`, after checking the
+        /// spec's constraints.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<http::Request<Vec<u8>>, client::RequestError> {
+            self.validate("").map_err(client::RequestError::Invalid)?;
+            client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH)
+                .path_param("clinic", &self.clinic)
+                .query("vet", &self.vet)
+                .query("room", &self.room)
+                .query("day", &self.day)
+                .query_opt("note", self.note.as_ref())
+                .query("slot", &self.slot)
+                .query("urgent", &self.urgent)
+                .query("ref", &self.r#ref)
+                .json(&self.body)
+                .build()
+        }
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(
+            path: &server::PathParams,
+            query: &server::Query,
+            body: &[u8],
+        ) -> Result<Self, validate::Violations> {
+            let mut out = Vec::new();
+            let clinic = server::required_param(
+                path.get("clinic"),
+                "path.clinic",
+                &mut out,
+            );
+            let vet = server::required_param(query.get("vet"), "query.vet", &mut out);
+            let room = server::required_param(query.get("room"), "query.room", &mut out);
+            let day = server::required_param(query.get("day"), "query.day", &mut out);
+            let note = server::optional_param(query.get("note"), "query.note", &mut out);
+            let slot = server::required_param(query.get("slot"), "query.slot", &mut out);
+            let urgent = server::required_param(
+                query.get("urgent"),
+                "query.urgent",
+                &mut out,
+            );
+            let r#ref = server::required_param(query.get("ref"), "query.ref", &mut out);
+            let body = server::json_body(body, &mut out);
+            let (
+                Some(clinic),
+                Some(vet),
+                Some(room),
+                Some(day),
+                Some(slot),
+                Some(urgent),
+                Some(r#ref),
+                Some(body),
+            ) = (clinic, vet, room, day, slot, urgent, r#ref, body) else {
+                return Err(validate::Violations(out))
+            };
+            if !out.is_empty() {
+                return Err(validate::Violations(out));
+            }
+            let request = Self {
+                clinic,
+                vet,
+                room,
+                day,
+                note,
+                slot,
+                urgent,
+                r#ref,
+                body,
+            };
+            request.validate("")?;
+            Ok(request)
+        }
+    }
+    impl Validate for Request {
+        fn validate_into(&self, at: &mut String, out: &mut Vec<validate::Violation>) {
+            validate::field(
+                at,
+                "body",
+                |at| {
+                    let value = &self.body;
+                    value.validate_into(at, out);
+                },
+            );
+        }
+    }
+    /// The answer to a call: one variant per status the spec declares.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Response {
+        /// `204`: Recorded.
+        NoContent,
+        /// A status the spec does not declare, with the body as received.
+        Undeclared { status: StatusCode, body: Vec<u8> },
+    }
+    impl Response {
+        /// Decodes a response; a declared body is checked against the spec's constraints.
+        pub fn from_http(
+            response: http::Response<Vec<u8>>,
+        ) -> Result<Self, client::ResponseError> {
+            let (parts, body) = response.into_parts();
+            let status = parts.status;
+            Ok(
+                match status.as_u16() {
+                    204 => Self::NoContent,
+                    _ => Self::Undeclared { status, body },
+                },
+            )
+        }
+        /// The HTTP response a server sends.
+        pub fn into_http(self) -> http::Response<Vec<u8>> {
+            match self {
+                Self::NoContent => client::empty_response(StatusCode::NO_CONTENT),
+                Self::Undeclared { status, body } => client::raw_response(status, body),
+            }
+        }
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            match self {
+                Self::NoContent => StatusCode::NO_CONTENT,
+                Self::Undeclared { status, .. } => *status,
+            }
+        }
+    }
+}
+
 /// A server of this API: one method per operation, each given a request already
 /// parsed and checked against the spec (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
@@ -572,6 +803,11 @@ pub trait Service: Send + Sync + 'static {
         &self,
         request: get_health::Request,
     ) -> impl Future<Output = get_health::Response> + Send;
+    /// `recordVisit`: `POST /clinics/{clinic}/visits`, More required parameters, and a body with more required fields, than clippy lets a function take.
+    fn record_visit(
+        &self,
+        request: record_visit::Request,
+    ) -> impl Future<Output = record_visit::Response> + Send;
 }
 
 /// Which [`Service`] method serves each method and path.
@@ -615,6 +851,12 @@ impl<S: Service> server::Routes<S> for Routes {
             operation: "getHealth",
             schemes: &[],
         },
+        server::Route {
+            method: Method::POST,
+            template: "/clinics/{clinic}/visits",
+            operation: "recordVisit",
+            schemes: &[],
+        },
     ];
     async fn call(
         service: &S,
@@ -651,6 +893,10 @@ impl<S: Service> server::Routes<S> for Routes {
             5 => {
                 let request = get_health::Request::from_parts(&path, &query, body)?;
                 Ok(service.get_health(request).await.into_http())
+            }
+            6 => {
+                let request = record_visit::Request::from_parts(&path, &query, body)?;
+                Ok(service.record_visit(request).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }
@@ -728,5 +974,13 @@ impl Client {
     ) -> Result<get_health::Response, client::ClientError> {
         let response = self.http.send(request.to_http(self.http.base_url())?).await?;
         Ok(get_health::Response::from_http(response)?)
+    }
+    /// `recordVisit`: `POST /clinics/{clinic}/visits`, More required parameters, and a body with more required fields, than clippy lets a function take.
+    pub async fn record_visit(
+        &self,
+        request: &record_visit::Request,
+    ) -> Result<record_visit::Response, client::ClientError> {
+        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        Ok(record_visit::Response::from_http(response)?)
     }
 }

@@ -42,6 +42,19 @@ impl Validate for Pet {
     }
 }
 
+impl Validate for Visit {
+    fn validate_into(&self, at: &mut String, out: &mut Vec<Violation>) {
+        validate::field(
+            at,
+            "pet",
+            |at| {
+                let value = &self.pet;
+                value.validate_into(at, out);
+            },
+        );
+    }
+}
+
 impl Validate for View {
     fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {}
 }

@@ -5,11 +5,24 @@ use super::enums::*;
 
 /// A postal address.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Address {
     pub street: Option<String>,
     pub country: Option<Country>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Address {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new() -> Self {
+        Self {
+            street: None,
+            country: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Address {
     "street" => street: optional,
@@ -24,6 +37,7 @@ pub type Middle = Person;
 
 /// Payload of the message `ReceivePersonMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Person {
     /// Constraints: length 1..=64.
     pub name: String,
@@ -35,6 +49,23 @@ pub struct Person {
     pub anything: Option<Value>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Person {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(name: String, address: Address) -> Self {
+        Self {
+            name,
+            address,
+            manager: None,
+            reports: None,
+            tags: None,
+            extra: None,
+            anything: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Person {
     "name" => name: required,

@@ -4,10 +4,22 @@ use hookwright_runtime::UnknownFields;
 
 /// Payload of the message `ContactChanged`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContactChangedPayload {
     pub contact_id: String,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl ContactChangedPayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(contact_id: String) -> Self {
+        Self {
+            contact_id,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(ContactChangedPayload {
     "contact_id" => contact_id: required,
@@ -15,10 +27,22 @@ hookwright_runtime::object!(ContactChangedPayload {
 
 /// Payload of the message `OrderPlacedMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrderPlacedMessagePayload {
     pub order_id: String,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl OrderPlacedMessagePayload {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(order_id: String) -> Self {
+        Self {
+            order_id,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(OrderPlacedMessagePayload {
     "order_id" => order_id: required,

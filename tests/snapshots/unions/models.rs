@@ -5,10 +5,22 @@ use super::enums::*;
 
 /// `Bank` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Bank {
     pub iban: String,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Bank {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(iban: String) -> Self {
+        Self {
+            iban,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Bank {
     "iban" => iban: required,
@@ -16,11 +28,24 @@ hookwright_runtime::object!(Bank {
 
 /// `Card` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Card {
     pub number: String,
     pub cvc: Option<String>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Card {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(number: String) -> Self {
+        Self {
+            number,
+            cvc: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Card {
     "number" => number: required,
@@ -29,11 +54,24 @@ hookwright_runtime::object!(Card {
 
 /// `Cat` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Cat {
     pub pet_type: String,
     pub lives: i64,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Cat {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(pet_type: String, lives: i64) -> Self {
+        Self {
+            pet_type,
+            lives,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Cat {
     "petType" => pet_type: required,
@@ -42,11 +80,24 @@ hookwright_runtime::object!(Cat {
 
 /// `Dog` in the spec.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Dog {
     pub pet_type: String,
     pub good: Option<bool>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Dog {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(pet_type: String) -> Self {
+        Self {
+            pet_type,
+            good: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Dog {
     "petType" => pet_type: required,
@@ -72,10 +123,22 @@ hookwright_runtime::one_of!(Event tagged "event" {
 
 /// Heartbeat
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Heartbeat {
     pub event: HeartbeatEvent,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Heartbeat {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(event: HeartbeatEvent) -> Self {
+        Self {
+            event,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Heartbeat {
     "event" => event: required,
@@ -83,6 +146,7 @@ hookwright_runtime::object!(Heartbeat {
 
 /// `Holder` in the spec.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Holder {
     pub pet: Pet,
     pub note: Option<String>,
@@ -97,6 +161,24 @@ pub struct Holder {
     pub retries: Option<i64>,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Holder {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(pet: Pet, note: Option<String>, maybe_count: Option<i64>) -> Self {
+        Self {
+            pet,
+            note,
+            maybe_count,
+            legacy: None,
+            tags: None,
+            labels: None,
+            kind: None,
+            retries: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Holder {
     "pet" => pet: required,
@@ -128,11 +210,24 @@ hookwright_runtime::one_of!(Pet tagged "petType" {
 
 /// Ping
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Ping {
     pub event: PingEvent,
     pub reqid: i64,
     /// Fields the spec does not name, kept so that encoding reproduces the input.
     pub unknown_fields: UnknownFields,
+}
+impl Ping {
+    /// `new` takes the required fields, in the spec's order; set optional ones on the result.
+    ///
+    /// The struct is `#[non_exhaustive]`, so that a field the spec adds is not a breaking change.
+    pub fn new(event: PingEvent, reqid: i64) -> Self {
+        Self {
+            event,
+            reqid,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
 }
 hookwright_runtime::object!(Ping {
     "event" => event: required,
