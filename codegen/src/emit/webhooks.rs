@@ -236,7 +236,7 @@ fn module_doc(plan: &Plan) -> Vec<String> {
         "Receiving this API's callbacks: verify, decode, hand to a [`Handler`], answer.\n\n\
          A [`Receiver`] verifies a request over its raw body and decodes it into an [`Event`], \
          in one pass and without I/O. A [`Dispatcher`] also calls your [`Handler`] and gives the \
-         HTTP status to answer with; with the `axum` feature, [`router`] serves it.\n\n\
+         HTTP status to answer with; with the `axum` feature, `router` serves it.\n\n\
          ## Decoding\n\n\
          - **By channel**: a body posted to a channel address is decoded as that channel's messages.\n",
     );
