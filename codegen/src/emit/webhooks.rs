@@ -25,7 +25,7 @@ enum Route {
 }
 
 /// Every name of the module, resolved once.
-struct Plan<'a> {
+pub struct Plan<'a> {
     space: &'a Space<'a>,
     routing: &'a Routing,
     /// Operations that receive at least one payload, with their groups.
@@ -53,7 +53,7 @@ struct Plan<'a> {
 const RESERVED: [&str; 7] = ["Event", "Operation", "Handler", "Webhooks", "Receiver", "Dispatcher", "Unknown"];
 
 impl<'a> Plan<'a> {
-    fn new(space: &'a Space<'a>, routing: &'a Routing) -> Self {
+    pub fn new(space: &'a Space<'a>, routing: &'a Routing) -> Self {
         let api = space.api;
         let operations: Vec<(usize, Vec<usize>)> = (0..api.operations.len())
             .map(|o| (o, routing.groups_of(o)))
@@ -181,16 +181,15 @@ fn choice_groups(choice: &Choice) -> Vec<usize> {
     groups
 }
 
-pub fn webhooks_rs(space: &Space, routing: &Routing, header: &str) -> String {
-    let plan = Plan::new(space, routing);
-    let module_doc = docs::inner_attrs(&module_doc(&plan));
+pub fn webhooks_rs(plan: &Plan, header: &str) -> String {
+    let module_doc = docs::inner_attrs(&module_doc(plan));
     let items = [
-        security_consts(&plan),
-        operation_enum(&plan),
-        event_enum(&plan),
-        message_enums(&plan),
-        handler_trait(&plan),
-        decoding(&plan),
+        security_consts(plan),
+        operation_enum(plan),
+        event_enum(plan),
+        message_enums(plan),
+        handler_trait(plan),
+        decoding(plan),
     ];
     let body: Vec<String> = items.into_iter().map(format_spaced).collect();
     let inner = quote! {
@@ -205,13 +204,12 @@ pub fn webhooks_rs(space: &Space, routing: &Routing, header: &str) -> String {
 
 /// The first `Handler` method and its parameter's type as named from the crate root (which
 /// re-exports the models and enums), for the crate's quick start.
-pub fn quick_start_handler(space: &Space, routing: &Routing) -> Option<(String, String)> {
-    let plan = Plan::new(space, routing);
+pub fn quick_start_handler(plan: &Plan) -> Option<(String, String)> {
     let (operation, groups) = plan.operations.first()?;
     let method = plan.methods[*operation].clone()?;
-    let ty = match (&plan.message_enums[*operation], &routing.groups[groups[0]].payload) {
+    let ty = match (&plan.message_enums[*operation], &plan.routing.groups[groups[0]].payload) {
         (Some(name), _) => format!("webhooks::{name}"),
-        (None, Ty::Named(id)) => space.names.types[id.0].clone(),
+        (None, Ty::Named(id)) => plan.space.names.types[id.0].clone(),
         (None, _) => return None,
     };
     Some((method, ty))
