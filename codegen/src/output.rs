@@ -58,7 +58,7 @@ pub fn check_target(target: &Path) -> Result<(), WriteError> {
         return refuse("it is not a directory (a file or a link); name a new or empty directory");
     }
     let mut entries = fs::read_dir(target).map_err(io_error(target))?;
-    if entries.next().is_none() || is_generated(&fs::read_to_string(target.join("Cargo.toml")).unwrap_or_default()) {
+    if entries.next().is_none() || is_generated(&read_head(&target.join("Cargo.toml"))) {
         return Ok(());
     }
     refuse(

@@ -96,15 +96,15 @@ pub enum Failure {
 pub fn crate_name(spec: &Path) -> String {
     let file = spec.file_name().and_then(|n| n.to_str()).unwrap_or("generated");
     let stem = file.split('.').next().unwrap_or(file);
-    let name: String = stem
+    let mut name: String = stem
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .take(64)
         .collect();
-    let mut name = match validate_crate_name(&name) {
-        Ok(()) => name,
-        Err(_) => format!("spec-{name}"),
-    };
-    name.truncate(64);
+    if validate_crate_name(&name).is_err() {
+        name = format!("spec-{name}");
+        name.truncate(64); // ASCII only, so at a character boundary
+    }
     name
 }
 
@@ -150,7 +150,8 @@ mod tests {
 
     #[test]
     fn names_taken_from_spec_files_are_valid() {
-        for file in ["specs/sinch-sms-webhooks.asyncapi.yaml", "3d.yaml", "self.yaml", "Ärger.json", ".yaml", "a b.yaml"] {
+        let long = format!("{}.yaml", "a".repeat(70));
+        for file in ["specs/sinch-sms-webhooks.asyncapi.yaml", "3d.yaml", "self.yaml", "Ärger.json", ".yaml", "a b.yaml", &long] {
             let name = crate_name(Path::new(file));
             assert_eq!(validate_crate_name(&name), Ok(()), "{file} gave {name}");
         }

@@ -15,13 +15,16 @@ pub const RUNTIME_VERSION: &str = "0.1";
 /// newest `rust-version` among the runtime's locked dependencies (a test keeps them equal).
 pub const RUST_VERSION: &str = "1.88";
 
+/// The version of a generated crate; its quick start asks for its `major.minor`.
+const CRATE_VERSION: &str = "0.1.0";
+
 pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &str) -> String {
     let description = format!("{} {}: models generated from {}", api.title, api.version, options.spec);
     let mut out = format!(
         "# {header}\n\
          [package]\n\
          name = {name}\n\
-         version = \"0.1.0\"\n\
+         version = \"{CRATE_VERSION}\"\n\
          edition = \"2021\"\n\
          rust-version = \"{RUST_VERSION}\"\n\
          description = {description}\n",
@@ -195,6 +198,7 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, handler: 
 fn quick_start(options: &CrateOptions, modules: Modules, handler: QuickStartHandler, doc: &mut String) {
     let name = &options.name;
     let krate = name.replace('-', "_");
+    let version = CRATE_VERSION.rsplit_once('.').map_or(CRATE_VERSION, |(major_minor, _)| major_minor);
     let (feature, code) = if modules.webhooks {
         ("axum", webhooks_quick_start(&krate, handler))
     } else if modules.operations {
@@ -204,7 +208,7 @@ fn quick_start(options: &CrateOptions, modules: Modules, handler: QuickStartHand
     };
     let _ = write!(
         doc,
-        "\n## Quick start\n\n```toml\n[dependencies]\n{name} = {{ version = \"0.1\", features = [\"{feature}\"] }}\n```\n\n\
+        "\n## Quick start\n\n```toml\n[dependencies]\n{name} = {{ version = \"{version}\", features = [\"{feature}\"] }}\n```\n\n\
          Everything else it needs is re-exported: the runtime as [`runtime`], and with `{feature}` what \
          the example uses.\n\n```no_run\n# #[cfg(feature = \"{feature}\")]\n{code}# #[cfg(not(feature = \"{feature}\"))]\n# fn main() {{}}\n```\n"
     );
