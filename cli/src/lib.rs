@@ -123,9 +123,8 @@ impl Generate {
 /// `target` as a path from inside `dir`, with `/` separators: what a `Cargo.toml` in `dir`
 /// names it by. Both are taken from the current directory, lexically.
 fn relative_to(target: &Path, dir: &Path) -> Result<String, String> {
-    let absolute = |path: &Path| {
-        std::path::absolute(path).map(|p| normalise(&p)).map_err(|e| format!("{}: {e}", path.display()))
-    };
+    let absolute =
+        |path: &Path| std::path::absolute(path).map(|p| normalise(&p)).map_err(|e| format!("{}: {e}", path.display()));
     let (target, dir) = (absolute(target)?, absolute(dir)?);
     let common = target.components().zip(dir.components()).take_while(|(a, b)| a == b).count();
     if common == 0 {
@@ -162,7 +161,11 @@ fn check(out: &Path, krate: &GeneratedCrate) -> ExitCode {
             for file in &stale {
                 println!("{}", file.diff);
             }
-            eprintln!("{} stale file(s) under {}; run the same command without --check to update them", stale.len(), out.display());
+            eprintln!(
+                "{} stale file(s) under {}; run the same command without --check to update them",
+                stale.len(),
+                out.display()
+            );
             ExitCode::FAILURE
         }
         Err(e) => {

@@ -104,7 +104,10 @@ fn the_runtime_comes_from_the_registry_unless_a_path_is_given() {
     let args = ["--out", "crates/b", "--runtime", "path=vendor/runtime", "--workspace-member"];
     assert!(generate(dir.path(), &args).status.success());
     let manifest = fs::read_to_string(dir.path().join("crates/b/Cargo.toml")).unwrap();
-    assert!(manifest.contains(r#"hookwright-runtime = { version = "0.1", path = "../../vendor/runtime" }"#), "{manifest}");
+    assert!(
+        manifest.contains(r#"hookwright-runtime = { version = "0.1", path = "../../vendor/runtime" }"#),
+        "{manifest}"
+    );
     assert!(!manifest.contains("[workspace]"), "{manifest}");
 }
 

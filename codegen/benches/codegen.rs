@@ -14,8 +14,8 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hookwright::project::Project;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+use hookwright::project::Project;
 
 /// Synthetic spec sizes, in schemas.
 const SIZES: [usize; 3] = [100, 1_000, 10_000];

@@ -17,13 +17,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            file: file.into(),
-            line_col: None,
-            pointer: None,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { file: file.into(), line_col: None, pointer: None, message: message.into(), help: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {

@@ -310,9 +310,14 @@ pub enum SignedPart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecurityKind {
     HttpBasic,
-    HttpBearer { format: Option<String> },
+    HttpBearer {
+        format: Option<String>,
+    },
     /// A secret or signature carried in a header, query parameter or cookie.
-    ApiKey { location: String, name: String },
+    ApiKey {
+        location: String,
+        name: String,
+    },
     /// Any other scheme type, named as the spec names it.
     Other(String),
 }

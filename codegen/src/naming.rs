@@ -19,8 +19,22 @@ use crate::ir::{Api, NameHint, Ty, TypeDef, TypeKind, Variant};
 
 /// Names the generated code uses unqualified; a type may not take one of them.
 const RESERVED_TYPE_NAMES: [&str; 16] = [
-    "Box", "Err", "IndexMap", "Map", "None", "Ok", "Option", "Result", "Secret", "Self", "Some", "String",
-    "Timestamp", "UnknownFields", "Value", "Vec",
+    "Box",
+    "Err",
+    "IndexMap",
+    "Map",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Secret",
+    "Self",
+    "Some",
+    "String",
+    "Timestamp",
+    "UnknownFields",
+    "Value",
+    "Vec",
 ];
 
 /// Constants `webhooks.rs` defines beside the security schemes' constants.
@@ -30,11 +44,10 @@ const RESERVED_CONSTANTS: [&str; 2] = ["BY_PAYLOAD", "BY_CHANNEL"];
 const NOT_RAW: [&str; 5] = ["crate", "self", "super", "Self", "_"];
 
 const KEYWORDS: [&str; 53] = [
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
-    "where", "while", "yield", "_",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "_",
 ];
 
 /// Whether `name` is a Rust keyword, reserved or not.
@@ -95,7 +108,8 @@ pub fn resolve(api: &Api) -> Names {
                 taken.clear();
                 let variants = variant_names.into_iter().map(|v| unique(v, &mut taken, "")).collect();
                 let unknown = ["Unknown", "UnknownValue"].into_iter().find(|n| !taken.contains(*n));
-                let unknown = unknown.map(str::to_owned).unwrap_or_else(|| unique("UnknownValue".to_owned(), &mut taken, ""));
+                let unknown =
+                    unknown.map(str::to_owned).unwrap_or_else(|| unique("UnknownValue".to_owned(), &mut taken, ""));
                 (variants, unknown)
             }
             _ => (Vec::new(), String::new()),
@@ -133,9 +147,7 @@ fn operation_names(api: &Api) -> Vec<String> {
     let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
     let prefix = shared_prefix(&ids);
     let mut taken = HashSet::new();
-    ids.iter()
-        .map(|id| unique(field_ident(&id[prefix.len()..].to_snake_case()), &mut taken, "_"))
-        .collect()
+    ids.iter().map(|id| unique(field_ident(&id[prefix.len()..].to_snake_case()), &mut taken, "_")).collect()
 }
 
 /// The constants of the signing security schemes, in spec order, made unique.
@@ -190,7 +202,9 @@ fn type_names(types: &[TypeDef]) -> Vec<String> {
     }
     let mut taken: HashSet<String> = RESERVED_TYPE_NAMES.iter().map(|n| n.to_string()).collect();
     let mut names = vec![String::new(); types.len()];
-    let declared_first = (0..types.len()).filter(|i| types[*i].name.declared).chain((0..types.len()).filter(|i| !types[*i].name.declared));
+    let declared_first = (0..types.len())
+        .filter(|i| types[*i].name.declared)
+        .chain((0..types.len()).filter(|i| !types[*i].name.declared));
     for index in declared_first {
         names[index] = unique(std::mem::take(&mut candidates[index]), &mut taken, "");
     }
@@ -357,13 +371,8 @@ mod tests {
         );
         let api = crate::spec::read_text(&spec).expect("the spec is read");
         let names = resolve(&api);
-        let expected = [
-            Some("ORDER_SIGNATURE"),
-            None,
-            Some("ORDER_SIGNATURE_2"),
-            Some("N2FA_SIGNATURE"),
-            Some("BY_PAYLOAD_2"),
-        ];
+        let expected =
+            [Some("ORDER_SIGNATURE"), None, Some("ORDER_SIGNATURE_2"), Some("N2FA_SIGNATURE"), Some("BY_PAYLOAD_2")];
         assert_eq!(names.security_consts, expected.map(|n| n.map(str::to_owned)));
     }
 

@@ -34,9 +34,7 @@ impl Project {
     pub fn specs(&self) -> std::io::Result<Vec<PathBuf>> {
         let mut specs: Vec<PathBuf> = std::fs::read_dir(self.specs_dir())?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| {
-                matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
-            })
+            .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
             .collect();
         specs.sort();
         Ok(specs)
@@ -44,9 +42,8 @@ impl Project {
 
     /// Generates every spec's crate in memory; all the specs' errors if any fails.
     pub fn generate_all(&self) -> Result<Vec<GeneratedCrate>, Vec<Diagnostic>> {
-        let specs = self.specs().map_err(|e| {
-            vec![Diagnostic::new(self.specs_dir(), format!("cannot list the specs: {e}"))]
-        })?;
+        let specs =
+            self.specs().map_err(|e| vec![Diagnostic::new(self.specs_dir(), format!("cannot list the specs: {e}"))])?;
         let mut crates = Vec::new();
         let mut errors = Vec::new();
         for spec in specs {
@@ -117,11 +114,15 @@ pub fn validate_crate_name(name: &str) -> Result<(), String> {
     let shown = format!("{name:?}");
     let lower = name.to_ascii_lowercase();
     let windows = WINDOWS.contains(&lower.as_str())
-        || (lower.len() == 4 && (lower.starts_with("com") || lower.starts_with("lpt")) && lower.ends_with(|c: char| c.is_ascii_digit()));
+        || (lower.len() == 4
+            && (lower.starts_with("com") || lower.starts_with("lpt"))
+            && lower.ends_with(|c: char| c.is_ascii_digit()));
     let reason = if name.is_empty() || name.len() > 64 {
         "a crate name has 1 to 64 characters"
     } else if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
-        return Err(format!("{shown} is not a valid crate name: {c:?} is not allowed (use ASCII letters, digits, `-` and `_`)"));
+        return Err(format!(
+            "{shown} is not a valid crate name: {c:?} is not allowed (use ASCII letters, digits, `-` and `_`)"
+        ));
     } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         "a crate name starts with an ASCII letter"
     } else if crate::naming::is_keyword(name) || RESERVED.contains(&name) {
@@ -143,7 +144,25 @@ mod tests {
         for good in ["sinch-sms-webhooks", "a", "orders_v2", "spec-3d"] {
             assert_eq!(validate_crate_name(good), Ok(()), "{good}");
         }
-        for bad in ["", "a\"b", "a\nb", "a b", "..", "../x", "self", "core", "test", "std", "fn", "1x", "-x", "nul", "COM1", "é", &"x".repeat(65)] {
+        for bad in [
+            "",
+            "a\"b",
+            "a\nb",
+            "a b",
+            "..",
+            "../x",
+            "self",
+            "core",
+            "test",
+            "std",
+            "fn",
+            "1x",
+            "-x",
+            "nul",
+            "COM1",
+            "é",
+            &"x".repeat(65),
+        ] {
             assert!(validate_crate_name(bad).is_err(), "{bad:?} was accepted");
         }
     }
@@ -151,7 +170,9 @@ mod tests {
     #[test]
     fn names_taken_from_spec_files_are_valid() {
         let long = format!("{}.yaml", "a".repeat(70));
-        for file in ["specs/sinch-sms-webhooks.asyncapi.yaml", "3d.yaml", "self.yaml", "Ärger.json", ".yaml", "a b.yaml", &long] {
+        for file in
+            ["specs/sinch-sms-webhooks.asyncapi.yaml", "3d.yaml", "self.yaml", "Ärger.json", ".yaml", "a b.yaml", &long]
+        {
             let name = crate_name(Path::new(file));
             assert_eq!(validate_crate_name(&name), Ok(()), "{file} gave {name}");
         }

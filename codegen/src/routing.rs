@@ -91,8 +91,11 @@ pub fn analyse(api: &Api) -> Routing {
         }
     }
     for channel in &mut channels {
-        let candidates: Vec<usize> =
-            all.iter().copied().filter(|&g| groups[g].operations.iter().any(|o| channel.operations.contains(o))).collect();
+        let candidates: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&g| groups[g].operations.iter().any(|o| channel.operations.contains(o)))
+            .collect();
         channel.choice = choose(api, &groups, &candidates);
     }
     let routing = Routing { groups, channels, by_payload, notes: Vec::new() };

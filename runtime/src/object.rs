@@ -209,11 +209,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// This and [`fill_optional`] are forced inline into each visitor: left to the compiler, they
 /// stayed a call per field, 2% of the instructions of decoding SMS `DeliveryReportSms`.
 #[inline(always)]
-pub fn fill_required<'de, T, A>(
-    slot: &mut Option<T>,
-    map: &mut A,
-    wire: &'static str,
-) -> Result<(), A::Error>
+pub fn fill_required<'de, T, A>(slot: &mut Option<T>, map: &mut A, wire: &'static str) -> Result<(), A::Error>
 where
     T: Deserialize<'de>,
     A: MapAccess<'de>,

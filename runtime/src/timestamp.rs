@@ -23,11 +23,7 @@ pub struct TimestampError {
 
 impl fmt::Display for TimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid timestamp {:?}: expected RFC 3339 such as 2021-10-18T17:49:13.813615Z",
-            self.input
-        )
+        write!(f, "invalid timestamp {:?}: expected RFC 3339 such as 2021-10-18T17:49:13.813615Z", self.input)
     }
 }
 

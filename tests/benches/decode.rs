@@ -37,9 +37,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
-use hookwright_runtime::webhook::{Callback, Decode, Messages, Receiver, Secret, Verifier};
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use hookwright_runtime::webhook::{Callback, Decode, Messages, Receiver, Secret, Verifier};
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
 

@@ -23,9 +23,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use hookwright_runtime::webhook::{Secret, Verifier};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, Mac};
+use hookwright_runtime::webhook::{Secret, Verifier};
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
 use sha2::Sha256;

@@ -45,10 +45,7 @@ pub struct Payload {
 
 fn decode<T: DeserializeOwned + Serialize + Unknowns>(bytes: &[u8]) -> Result<Decoded, serde_json::Error> {
     let value: T = serde_json::from_slice(bytes)?;
-    Ok(Decoded {
-        reencoded: serde_json::to_value(&value)?,
-        unknowns: value.unknowns(),
-    })
+    Ok(Decoded { reencoded: serde_json::to_value(&value)?, unknowns: value.unknowns() })
 }
 
 macro_rules! payloads {
@@ -162,17 +159,24 @@ pub fn leaves_under(value: &Value, pointers: &[String]) -> usize {
 
 // The generator's snapshot outputs (`tests/snapshots/`), compiled here to prove they are
 // valid, warning-free Rust and to exercise them.
+#[rustfmt::skip]
 #[path = "../snapshots/minimal/lib.rs"]
 pub mod snapshot_minimal;
+#[rustfmt::skip]
 #[path = "../snapshots/names/lib.rs"]
 pub mod snapshot_names;
+#[rustfmt::skip]
 #[path = "../snapshots/nesting/lib.rs"]
 pub mod snapshot_nesting;
+#[rustfmt::skip]
 #[path = "../snapshots/openapi/lib.rs"]
 pub mod snapshot_openapi;
+#[rustfmt::skip]
 #[path = "../snapshots/refs/lib.rs"]
 pub mod snapshot_refs;
+#[rustfmt::skip]
 #[path = "../snapshots/shared/lib.rs"]
 pub mod snapshot_shared;
+#[rustfmt::skip]
 #[path = "../snapshots/unions/lib.rs"]
 pub mod snapshot_unions;

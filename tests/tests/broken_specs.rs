@@ -56,12 +56,7 @@ fn cases() -> (Vec<Case>, Vec<String>) {
                 Some(file) => dir.join(file),
                 None => path.clone(),
             };
-            Case {
-                fragment: expectation.map(|(_, fragment, _)| fragment.clone()),
-                path,
-                name,
-                located_in,
-            }
+            Case { fragment: expectation.map(|(_, fragment, _)| fragment.clone()), path, name, located_in }
         })
         .collect();
     let stale = expectations

@@ -58,20 +58,29 @@ fn unknown_versions_and_formats_are_named() {
 
 #[test]
 fn a_missing_title_is_named() {
-    assert_contains(&error_of("asyncapi: 2.6.0\ninfo: {version: '1'}\n", &[]), &["`info.title` is missing", "(at /info)"]);
+    assert_contains(
+        &error_of("asyncapi: 2.6.0\ninfo: {version: '1'}\n", &[]),
+        &["`info.title` is missing", "(at /info)"],
+    );
 }
 
 #[test]
 fn an_unresolved_ref_points_at_the_ref() {
     let spec = format!("{HEAD}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n");
     let text = error_of(&spec, &[]);
-    assert_contains(&text, &["broken.yaml:7:", "unresolved `$ref` \"#/components/schemas/Missing\"", "(at /components/schemas/A)"]);
+    assert_contains(
+        &text,
+        &["broken.yaml:7:", "unresolved `$ref` \"#/components/schemas/Missing\"", "(at /components/schemas/A)"],
+    );
 }
 
 #[test]
 fn a_cyclic_ref_chain_names_every_step() {
     let spec = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n");
-    assert_contains(&error_of(&spec, &[]), &["cyclic `$ref` chain", "/components/schemas/A -> ", "/components/schemas/B"]);
+    assert_contains(
+        &error_of(&spec, &[]),
+        &["cyclic `$ref` chain", "/components/schemas/A -> ", "/components/schemas/B"],
+    );
 }
 
 #[test]
@@ -96,8 +105,14 @@ fn a_remote_ref_is_reported_clearly() {
 #[test]
 fn keywords_of_the_wrong_type_are_named() {
     let schema = |body: &str| format!("{HEAD}components:\n  schemas:\n    A:\n{body}");
-    assert_contains(&error_of(&schema("      type: object\n      properties: [a, b]\n"), &[]), &["`properties` must be a mapping", "/components/schemas/A/properties"]);
-    assert_contains(&error_of(&schema("      type: object\n      required: yes\n      properties: {a: {}}\n"), &[]), &["`required` must be a list"]);
+    assert_contains(
+        &error_of(&schema("      type: object\n      properties: [a, b]\n"), &[]),
+        &["`properties` must be a mapping", "/components/schemas/A/properties"],
+    );
+    assert_contains(
+        &error_of(&schema("      type: object\n      required: yes\n      properties: {a: {}}\n"), &[]),
+        &["`required` must be a list"],
+    );
     assert_contains(&error_of(&schema("      type: 5\n"), &[]), &["`type` must be a string", ":7:"]);
     assert_contains(&error_of(&schema("      type: strnig\n"), &[]), &["unknown type \"strnig\""]);
     assert_contains(&error_of(&schema("      enum: []\n"), &[]), &["`enum` must be a non-empty list"]);
@@ -119,13 +134,17 @@ fn a_shipped_example_that_cannot_be_read_or_named_is_refused() {
     assert_contains(&text, &["is not an example name"]);
     let text = error_of(&spec("{name: a, path: x.rs, required-features: axum}"), &[("x.rs", "fn main() {}")]);
     assert_contains(&text, &["required-features", "must be a list of strings"]);
-    let twice = format!("{HEAD}x-codegen:\n  examples:\n    - {{name: a, path: x.rs}}\n    - {{name: a, path: x.rs}}\n");
+    let twice =
+        format!("{HEAD}x-codegen:\n  examples:\n    - {{name: a, path: x.rs}}\n    - {{name: a, path: x.rs}}\n");
     assert_contains(&error_of(&twice, &[("x.rs", "fn main() {}")]), &["a second example named `a`"]);
 }
 
 #[test]
 fn duplicate_yaml_keys_are_refused() {
-    assert_contains(&error_of("asyncapi: 2.6.0\ninfo: {title: T}\ninfo: {title: U}\n", &[]), &["invalid YAML", "uplicate"]);
+    assert_contains(
+        &error_of("asyncapi: 2.6.0\ninfo: {title: T}\ninfo: {title: U}\n", &[]),
+        &["invalid YAML", "uplicate"],
+    );
 }
 
 #[test]
@@ -154,7 +173,11 @@ fn a_bad_spec_leaves_generated_exactly_as_it_was() {
     let before = snapshot(&project.generated_dir());
     assert!(before.contains("good/src/models.rs"));
 
-    fs::write(project.specs_dir().join("good.asyncapi.yaml"), format!("{HEAD}components: {{schemas: {{A: {{type: object, properties: {{a: {{}}}}}}}}}}\n")).unwrap();
+    fs::write(
+        project.specs_dir().join("good.asyncapi.yaml"),
+        format!("{HEAD}components: {{schemas: {{A: {{type: object, properties: {{a: {{}}}}}}}}}}\n"),
+    )
+    .unwrap();
     fs::write(project.specs_dir().join("bad.asyncapi.yaml"), "asyncapi: 2.6.0\ninfo: [\n").unwrap();
     match project.regenerate() {
         Err(Failure::Specs(errors)) => assert_eq!(errors.len(), 1, "{errors:?}"),

@@ -34,8 +34,8 @@ fn every_valid_fixture_round_trips() {
         for file in fixtures(crate_name, "") {
             let payload = payload_for(crate_name, &file);
             let bytes = fs::read(&file).unwrap();
-            let decoded = (payload.decode)(&bytes)
-                .unwrap_or_else(|e| panic!("{} as {}: {e}", file.display(), payload.type_name));
+            let decoded =
+                (payload.decode)(&bytes).unwrap_or_else(|e| panic!("{} as {}: {e}", file.display(), payload.type_name));
             let original: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
             let diffs = differences(&original, &decoded.reencoded);
             assert!(diffs.is_empty(), "{}: re-encoded differs at {diffs:?}", file.display());

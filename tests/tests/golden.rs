@@ -14,11 +14,7 @@ fn generated_crates_are_up_to_date() {
     let stale = output::stale(&project.generated_dir(), &crates).unwrap();
     if !stale.is_empty() {
         let diffs: Vec<&str> = stale.iter().map(|s| s.diff.as_str()).collect();
-        panic!(
-            "{} file(s) under generated/ are stale; run `{COMMAND}` and commit:\n{}",
-            stale.len(),
-            diffs.join("\n")
-        );
+        panic!("{} file(s) under generated/ are stale; run `{COMMAND}` and commit:\n{}", stale.len(), diffs.join("\n"));
     }
 }
 

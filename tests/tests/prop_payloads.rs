@@ -83,11 +83,7 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(api: &'a Api) -> Self {
-        Builder {
-            api,
-            memo: HashMap::new(),
-            building: HashSet::new(),
-        }
+        Builder { api, memo: HashMap::new(), building: HashSet::new() }
     }
 
     fn ty(&mut self, ty: &Ty, constraints: &Constraints, depth: u32) -> BoxedStrategy<Value> {
@@ -403,13 +399,15 @@ fn encode<T: Serialize>(value: &T) -> Result<Value, TestCaseError> {
 /// Decodes `input` into `T` (from the value and from its text) and encodes it again.
 fn check<T: DeserializeOwned + Serialize>(api: &Api, ty: &Ty, input: &Value) -> Result<(), TestCaseError> {
     let fail = |what: &str, detail: String| TestCaseError::fail(format!("{what}: {detail}\ninput: {input}"));
-    let decoded: T = serde_json::from_value(input.clone()).map_err(|e| fail("the value does not decode", e.to_string()))?;
+    let decoded: T =
+        serde_json::from_value(input.clone()).map_err(|e| fail("the value does not decode", e.to_string()))?;
     let encoded = encode(&decoded)?;
     let diffs = differences(api, ty, input, &encoded);
     if !diffs.is_empty() {
         return Err(fail("re-encoding differs", format!("{}\nencoded: {encoded}", diffs.join("\n"))));
     }
-    let again: T = serde_json::from_value(encoded.clone()).map_err(|e| fail("the re-encoded value does not decode", e.to_string()))?;
+    let again: T = serde_json::from_value(encoded.clone())
+        .map_err(|e| fail("the re-encoded value does not decode", e.to_string()))?;
     let encoded_again = encode(&again)?;
     if encoded_again != encoded {
         return Err(fail("encoding is not stable", format!("first {encoded}\nthen {encoded_again}")));
@@ -431,17 +429,17 @@ fn check<T: DeserializeOwned + Serialize>(api: &Api, ty: &Ty, input: &Value) -> 
 fn round_trip<T: DeserializeOwned + Serialize>(file: &str, name: &str) {
     let spec = spec(file);
     let id = spec.type_named(name);
-    assert!(
-        matches!(spec.api.types[id.0].kind, TypeKind::Struct { .. }),
-        "{name} is not an object type"
-    );
+    assert!(matches!(spec.api.types[id.0].kind, TypeKind::Struct { .. }), "{name} is not an object type");
     let ty = Ty::Named(id);
     let strategy = Builder::new(&spec.api).ty(&ty, &Constraints::default(), DEPTH);
     let mut runner = TestRunner::new(common::proptest_config());
     match runner.run(&strategy, |input| check::<T>(&spec.api, &ty, &input)) {
         Ok(()) => {}
         Err(TestError::Fail(reason, input)) => {
-            panic!("{file} {name}: {reason}\nminimal input:\n{}", serde_json::to_string_pretty(&input).unwrap_or_default())
+            panic!(
+                "{file} {name}: {reason}\nminimal input:\n{}",
+                serde_json::to_string_pretty(&input).unwrap_or_default()
+            )
         }
         Err(TestError::Abort(reason)) => panic!("{file} {name}: aborted: {reason}"),
     }
@@ -568,7 +566,10 @@ fn the_comparison_forgives_only_number_and_date_time_spellings() {
     assert!(!same(Ty::Any, json!(1), json!(1.0)));
     assert!(same(Ty::DateTime, json!("2022-08-30T10:16:08.5+02:00"), json!("2022-08-30T10:16:08.500+02:00")));
     assert!(same(Ty::DateTime, json!("2022-08-30t08:16:08z"), json!("2022-08-30T08:16:08Z")));
-    assert!(!same(Ty::DateTime, json!("2022-08-30T10:16:08+02:00"), json!("2022-08-30T08:16:08Z")), "the offset is kept");
+    assert!(
+        !same(Ty::DateTime, json!("2022-08-30T10:16:08+02:00"), json!("2022-08-30T08:16:08Z")),
+        "the offset is kept"
+    );
     assert!(!same(Ty::String, json!("2022-08-30T08:16:08.0Z"), json!("2022-08-30T08:16:08Z")));
     assert!(!same(Ty::Map(Box::new(Ty::Number)), json!({"a": 1}), json!({"a": 1, "b": 2})));
     assert!(!same(Ty::Array(Box::new(Ty::Number)), json!([1]), json!([])));

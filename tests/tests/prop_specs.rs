@@ -57,12 +57,67 @@ fn config() -> Config {
 /// Names that stress naming: keywords, reserved type names, odd characters, and spellings
 /// that collide once converted to `UpperCamelCase` or `snake_case`.
 const ODD_NAMES: &[&str] = &[
-    "type", "self", "Self", "crate", "super", "fn", "match", "async", "r#type", "_", "__", "",
-    "String", "Option", "Result", "Value", "Vec", "Box", "Map", "Timestamp", "UnknownFields",
-    "unknown_fields", "Unknown", "UnknownValue", "Secret", "Payload", "item", "items", "value",
-    "a.b", "a/b", "a b", "~x", "a~1b", "%41", "#", "$ref", "-", "..", "1st", "123", "0",
-    "日本語", "Ünïcödé", "émoji😀", "Ä-b", "foo_bar", "FooBar", "foo-bar", "fooBar", "FOO_BAR",
-    "foo bar", "null", "true", "on", "off", "yes", "no", "statuses", "data", "Status",
+    "type",
+    "self",
+    "Self",
+    "crate",
+    "super",
+    "fn",
+    "match",
+    "async",
+    "r#type",
+    "_",
+    "__",
+    "",
+    "String",
+    "Option",
+    "Result",
+    "Value",
+    "Vec",
+    "Box",
+    "Map",
+    "Timestamp",
+    "UnknownFields",
+    "unknown_fields",
+    "Unknown",
+    "UnknownValue",
+    "Secret",
+    "Payload",
+    "item",
+    "items",
+    "value",
+    "a.b",
+    "a/b",
+    "a b",
+    "~x",
+    "a~1b",
+    "%41",
+    "#",
+    "$ref",
+    "-",
+    "..",
+    "1st",
+    "123",
+    "0",
+    "日本語",
+    "Ünïcödé",
+    "émoji😀",
+    "Ä-b",
+    "foo_bar",
+    "FooBar",
+    "foo-bar",
+    "fooBar",
+    "FOO_BAR",
+    "foo bar",
+    "null",
+    "true",
+    "on",
+    "off",
+    "yes",
+    "no",
+    "statuses",
+    "data",
+    "Status",
 ];
 
 fn name() -> BoxedStrategy<String> {
@@ -175,7 +230,12 @@ fn schema() -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn object_schema(properties: Vec<(String, Value, bool)>, extra_required: Option<String>, additional: Option<Value>, typed: bool) -> Value {
+fn object_schema(
+    properties: Vec<(String, Value, bool)>,
+    extra_required: Option<String>,
+    additional: Option<Value>,
+    typed: bool,
+) -> Value {
     let mut schema = Map::new();
     if typed {
         schema.insert("type".to_owned(), json!("object"));
@@ -225,7 +285,13 @@ fn message_ref(index: usize) -> Value {
 /// A message under `components/messages` (or inline in an operation).
 fn message() -> BoxedStrategy<Value> {
     let payload = prop_oneof![2 => any::<usize>().prop_map(schema_ref), 2 => schema()];
-    (payload, prop::option::of(name()), prop::option::of(name()), prop::option::of(select(vec!["application/json", "text/plain"])), prop::option::weighted(0.1, name()))
+    (
+        payload,
+        prop::option::of(name()),
+        prop::option::of(name()),
+        prop::option::of(select(vec!["application/json", "text/plain"])),
+        prop::option::weighted(0.1, name()),
+    )
         .prop_map(|(payload, message_name, title, content_type, dedup)| {
             let mut message = json!({"payload": payload});
             if let Some(n) = message_name {
@@ -331,7 +397,10 @@ fn parameter() -> BoxedStrategy<(String, Value)> {
 fn openapi_operation() -> BoxedStrategy<(Vec<String>, Value)> {
     let body = |schema: Value, media: &str| json!({"content": {media: {"schema": schema}}});
     let media = select(vec!["application/json", "application/problem+json", "text/plain"]);
-    let response = (select(vec!["200", "201", "204", "400", "404", "4XX", "default"]), prop::option::of((schema(), media.clone())));
+    let response = (
+        select(vec!["200", "201", "204", "400", "404", "4XX", "default"]),
+        prop::option::of((schema(), media.clone())),
+    );
     (
         prop::option::of(name()),
         prop::collection::vec(parameter(), 0..3),
@@ -339,7 +408,8 @@ fn openapi_operation() -> BoxedStrategy<(Vec<String>, Value)> {
         prop::collection::vec(response, 0..3),
     )
         .prop_map(move |(id, parameters, request, responses)| {
-            let path_parameters = parameters.iter().filter(|(_, p)| p["in"] == "path").map(|(n, _)| n.clone()).collect();
+            let path_parameters =
+                parameters.iter().filter(|(_, p)| p["in"] == "path").map(|(n, _)| n.clone()).collect();
             let mut operation = json!({"parameters": parameters.into_iter().map(|(_, p)| p).collect::<Vec<_>>()});
             if let Some(id) = id {
                 operation["operationId"] = json!(id);
@@ -390,7 +460,8 @@ fn openapi() -> BoxedStrategy<Value> {
                 }
                 path_map.insert(template, Value::Object(item));
             }
-            let mut doc = json!({"openapi": version, "info": info, "paths": path_map, "components": {"schemas": schemas}});
+            let mut doc =
+                json!({"openapi": version, "info": info, "paths": path_map, "components": {"schemas": schemas}});
             if let Some(first) = schemes.keys().next().filter(|_| secured) {
                 doc["security"] = json!([{ first.clone(): [] }]);
             }
@@ -421,7 +492,8 @@ fn resolve_refs(doc: &mut Value) {
     fn walk(value: &mut Value, schemas: &[String], messages: &[String]) {
         match value {
             Value::Object(map) => {
-                let placeholder = map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('@')).map(str::to_owned);
+                let placeholder =
+                    map.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('@')).map(str::to_owned);
                 if let Some(placeholder) = placeholder {
                     let (section, index) = placeholder.split_once(':').unwrap_or_default();
                     let index: usize = index.parse().unwrap_or_default();
@@ -488,10 +560,9 @@ fn write(doc: &Value, style: Style) -> SpecFile {
             SpecFile { extension: "yaml", bytes: out.into_bytes() }
         }
         Style::Json => SpecFile { extension: "json", bytes: doc.to_string().into_bytes() },
-        Style::PrettyJson => SpecFile {
-            extension: "yml",
-            bytes: serde_json::to_string_pretty(doc).unwrap_or_default().into_bytes(),
-        },
+        Style::PrettyJson => {
+            SpecFile { extension: "yml", bytes: serde_json::to_string_pretty(doc).unwrap_or_default().into_bytes() }
+        }
     }
 }
 
@@ -710,7 +781,12 @@ fn garbage() -> BoxedStrategy<Vec<u8>> {
 /// A valid-looking document broken by one to three mutations, and sometimes by garbage
 /// inserted into its text.
 fn broken() -> BoxedStrategy<SpecFile> {
-    (document(), prop::collection::vec(mutation(), 1..4), style(), prop::option::weighted(0.4, (any::<Index>(), garbage())))
+    (
+        document(),
+        prop::collection::vec(mutation(), 1..4),
+        style(),
+        prop::option::weighted(0.4, (any::<Index>(), garbage())),
+    )
         .prop_map(|(mut doc, mutations, style, garbage)| {
             for mutation in &mutations {
                 apply(&mut doc, mutation);
@@ -884,7 +960,17 @@ fn check(spec: &Path) -> Result<Outcome, String> {
 
 /// What kind of failure `message` reports: shrinking keeps to the kind first found.
 fn failure_kind(message: &str) -> String {
-    let kinds = ["did not return", "overflowed its stack", "panicked", "crashed", "no location", "no help", "instead of the spec", "does not parse", "second"];
+    let kinds = [
+        "did not return",
+        "overflowed its stack",
+        "panicked",
+        "crashed",
+        "no location",
+        "no help",
+        "instead of the spec",
+        "does not parse",
+        "second",
+    ];
     let kind = kinds.iter().find(|k| message.contains(*k)).copied().unwrap_or("other");
     match kind {
         // A panic is kept to its place in the generator's source.
@@ -948,7 +1034,22 @@ fn broken_documents_fail_cleanly() {
 fn the_yaml_writer_writes_strings_that_read_back_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.yaml");
-    let odd = ["null", "True", "on", "a b", "#x", "- y", "\"\\", "日本", "é\u{7f}\u{85}\u{feff}", "\u{1}\t\n", "😀", "", "1.5", "~"];
+    let odd = [
+        "null",
+        "True",
+        "on",
+        "a b",
+        "#x",
+        "- y",
+        "\"\\",
+        "日本",
+        "é\u{7f}\u{85}\u{feff}",
+        "\u{1}\t\n",
+        "😀",
+        "",
+        "1.5",
+        "~",
+    ];
     for text in ODD_NAMES.iter().chain(&odd) {
         let doc = json!({"asyncapi": "2.6.0", "info": {"title": text, "version": text}, "channels": {}});
         let mut yaml = String::new();

@@ -13,6 +13,7 @@
 //! status is kept as received.
 
 #[allow(dead_code)] // The example's `main` and command line are not used here.
+#[rustfmt::skip]
 #[path = "../../generated/sinch-provisioning/examples/stand_in.rs"]
 mod stand_in;
 
@@ -75,11 +76,7 @@ impl Running {
     }
 }
 
-async fn count_hits(
-    State(hits): State<Arc<AtomicUsize>>,
-    request: Request,
-    next: Next,
-) -> axum::response::Response {
+async fn count_hits(State(hits): State<Arc<AtomicUsize>>, request: Request, next: Next) -> axum::response::Response {
     hits.fetch_add(1, Ordering::SeqCst);
     next.run(request).await
 }
@@ -87,20 +84,14 @@ async fn count_hits(
 /// Starts the stand-in on a free port, accepting only `basic` and `bearer` when either is given.
 async fn start(basic: Option<(&str, &str)>, bearer: Option<&str>) -> Running {
     let store = StandIn::new();
-    let server = store.clone().server(
-        basic.map(|(user, pass)| (user.to_owned(), Secret::new(pass))),
-        bearer.map(Secret::new),
-    );
+    let server =
+        store.clone().server(basic.map(|(user, pass)| (user.to_owned(), Secret::new(pass))), bearer.map(Secret::new));
     let hits = Arc::new(AtomicUsize::new(0));
     let app = router(server).layer(from_fn_with_state(hits.clone(), count_hits));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    Running {
-        base: format!("http://{address}"),
-        store,
-        hits,
-    }
+    Running { base: format!("http://{address}"), store, hits }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,12 +102,7 @@ fn triggers(names: &[&str]) -> Vec<Trigger> {
     names.iter().map(|name| Trigger::from(*name)).collect()
 }
 
-fn new_webhook(
-    project: &str,
-    target: &str,
-    secret: &str,
-    names: &[&str],
-) -> create_webhook::Request {
+fn new_webhook(project: &str, target: &str, secret: &str, names: &[&str]) -> create_webhook::Request {
     let body = CreateWebhookRequest::new(target.to_owned(), Secret::new(secret), triggers(names));
     create_webhook::Request::new(project.to_owned(), body)
 }
@@ -154,10 +140,7 @@ async fn register(client: &Client, project: &str, count: usize) -> Vec<String> {
         let request = new_webhook(project, &target, SECRET, &["ALL"]);
         match client.create_webhook(&request).await.unwrap() {
             create_webhook::Response::Ok(created) => {
-                assert_eq!(
-                    (created.project_id.as_str(), created.target.as_str()),
-                    (project, target.as_str())
-                );
+                assert_eq!((created.project_id.as_str(), created.target.as_str()), (project, target.as_str()));
                 assert_eq!(created.triggers, [Trigger::All]);
                 ids.push(created.id);
             }
@@ -205,10 +188,7 @@ async fn a_project_holds_at_most_15_webhooks() {
     assert_eq!(distinct.len(), 15, "{first:?}");
     for id in &first {
         assert!(
-            id.len() == 26
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
+            id.len() == 26 && id.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()),
             "not a ULID-like id: {id}"
         );
     }
@@ -230,10 +210,7 @@ async fn a_project_holds_at_most_15_webhooks() {
     assert!(second.iter().all(|id| !distinct.contains(id)));
     let page = list_page(&client, &list("p2", None)).await;
     assert_eq!((page.total_size, ids(&page.webhooks)), (15, second));
-    assert!(page
-        .webhooks
-        .iter()
-        .all(|webhook| webhook.project_id == "p2"));
+    assert!(page.webhooks.iter().all(|webhook| webhook.project_id == "p2"));
     assert_eq!(list_page(&client, &list("p1", None)).await.total_size, 15);
 }
 
@@ -244,11 +221,7 @@ async fn pages_walk_every_webhook_once_in_id_order() {
     let mut registered = register(&client, "p", 15).await;
     registered.sort();
 
-    let pages: Vec<ListWebhooksResponse> = client
-        .list_webhooks_pages(list("p", Some(4)))
-        .try_collect()
-        .await
-        .unwrap();
+    let pages: Vec<ListWebhooksResponse> = client.list_webhooks_pages(list("p", Some(4))).try_collect().await.unwrap();
     let sizes: Vec<usize> = pages.iter().map(|page| page.webhooks.len()).collect();
     assert_eq!(sizes, [4, 4, 4, 3]);
     for (index, page) in pages.iter().enumerate() {
@@ -256,24 +229,14 @@ async fn pages_walk_every_webhook_once_in_id_order() {
         assert_eq!(page.next_page_token.is_some(), index < 3, "page {index}");
     }
     let walked: Vec<String> = pages.iter().flat_map(|page| ids(&page.webhooks)).collect();
-    assert_eq!(
-        walked, registered,
-        "every webhook once, in alphabetical order of id"
-    );
+    assert_eq!(walked, registered, "every webhook once, in alphabetical order of id");
     // Stopping early is the caller's choice: the stream is lazy.
-    let two: Vec<_> = client
-        .list_webhooks_pages(list("p", Some(4)))
-        .take(2)
-        .collect()
-        .await;
+    let two: Vec<_> = client.list_webhooks_pages(list("p", Some(4))).take(2).collect().await;
     assert_eq!(two.len(), 2);
 
     let all = list_page(&client, &list("p", None)).await;
     assert_eq!(ids(&all.webhooks), registered);
-    assert_eq!(
-        (all.total_size, all.page_size, all.next_page_token),
-        (15, 15, None)
-    );
+    assert_eq!((all.total_size, all.page_size, all.next_page_token), (15, 15, None));
 
     // A token the server did not issue is refused, naming the parameter.
     let mut garbled = list("p", Some(4));
@@ -286,14 +249,7 @@ async fn pages_walk_every_webhook_once_in_id_order() {
     }
     // An empty project lists nothing.
     let empty = list_page(&client, &list("nobody", None)).await;
-    assert_eq!(
-        (
-            empty.total_size,
-            empty.webhooks.len(),
-            empty.next_page_token
-        ),
-        (0, 0, None)
-    );
+    assert_eq!((empty.total_size, empty.webhooks.len(), empty.next_page_token), (0, 0, None));
 }
 
 #[tokio::test]
@@ -307,10 +263,7 @@ async fn get_update_and_delete_one_webhook() {
     };
     let id = created.id.clone();
     assert_eq!(get_ok(&client, "p", &id).await, created);
-    assert_eq!(
-        get_ok(&client, "p", &id).await.target,
-        "https://a.example.com/hook"
-    );
+    assert_eq!(get_ok(&client, "p", &id).await.target, "https://a.example.com/hook");
 
     let templates = ["WHATSAPP_TEMPLATE_APPROVED", "WHATSAPP_TEMPLATE_REJECTED"];
     let only_triggers = patch(|body| body.triggers = Some(triggers(&templates)));
@@ -328,16 +281,10 @@ async fn get_update_and_delete_one_webhook() {
     assert_eq!(secret(&running.store).as_deref(), Some("first-secret"));
 
     let only_secret = patch(|body| body.secret = Some(Secret::new("second-secret")));
-    assert_eq!(
-        update_ok(&client, &update("p", &id, only_secret)).await,
-        updated
-    );
+    assert_eq!(update_ok(&client, &update("p", &id, only_secret)).await, updated);
     assert_eq!(secret(&running.store).as_deref(), Some("second-secret"));
 
-    assert_eq!(
-        client.delete_webhook(&delete("p", &id)).await.unwrap(),
-        delete_webhook::Response::NoContent
-    );
+    assert_eq!(client.delete_webhook(&delete("p", &id)).await.unwrap(), delete_webhook::Response::NoContent);
     match client.get_webhook(&get("p", &id)).await.unwrap() {
         get_webhook::Response::NotFound(error) => {
             assert_eq!(error.error.code, Some(404));
@@ -345,21 +292,12 @@ async fn get_update_and_delete_one_webhook() {
         }
         other => panic!("a deleted webhook was found: {other:?}"),
     }
-    assert!(matches!(
-        client.delete_webhook(&delete("p", &id)).await.unwrap(),
-        delete_webhook::Response::NotFound(_)
-    ));
+    assert!(matches!(client.delete_webhook(&delete("p", &id)).await.unwrap(), delete_webhook::Response::NotFound(_)));
     let too_late = update("p", &id, UpdateWebhookRequest::default());
-    assert!(matches!(
-        client.update_webhook(&too_late).await.unwrap(),
-        update_webhook::Response::NotFound(_)
-    ));
+    assert!(matches!(client.update_webhook(&too_late).await.unwrap(), update_webhook::Response::NotFound(_)));
     // Ids belong to their project.
     let other = register(&client, "q", 1).await;
-    assert!(matches!(
-        client.get_webhook(&get("p", &other[0])).await.unwrap(),
-        get_webhook::Response::NotFound(_)
-    ));
+    assert!(matches!(client.get_webhook(&get("p", &other[0])).await.unwrap(), get_webhook::Response::NotFound(_)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,10 +321,7 @@ fn refused<T: std::fmt::Debug>(result: Result<T, ClientError>) -> Violations {
 /// Violations of `field` only, one of them with a rule containing `rule` (an empty target is
 /// both too short and not a URL).
 fn assert_violates(violations: &Violations, field: &str, rule: &str) {
-    let found: Vec<(&str, &str)> = violations
-        .iter()
-        .map(|v| (v.field.as_str(), v.rule.as_str()))
-        .collect();
+    let found: Vec<(&str, &str)> = violations.iter().map(|v| (v.field.as_str(), v.rule.as_str())).collect();
     assert!(
         !found.is_empty()
             && found.iter().all(|(name, _)| *name == field)
@@ -405,79 +340,33 @@ async fn the_client_refuses_every_constraint_before_sending() {
 
     let url = "https://hooks.example.com/x";
     let create_cases: [(create_webhook::Request, &str, &str); 7] = [
-        (
-            new_webhook("p", "", SECRET, &["ALL"]),
-            "body.target",
-            "at least 1 character",
-        ),
-        (
-            new_webhook("p", &target_of_length(743), SECRET, &["ALL"]),
-            "body.target",
-            "at most 742 characters",
-        ),
-        (
-            new_webhook("p", "not a url", SECRET, &["ALL"]),
-            "body.target",
-            "valid absolute URL",
-        ),
-        (
-            new_webhook("p", url, "", &["ALL"]),
-            "body.secret",
-            "at least 1 character",
-        ),
-        (
-            new_webhook("p", url, &"s".repeat(129), &["ALL"]),
-            "body.secret",
-            "at most 128 characters",
-        ),
-        (
-            new_webhook("p", url, SECRET, &[]),
-            "body.triggers",
-            "at least 1 item",
-        ),
-        (
-            new_webhook("p", url, SECRET, &["ALL", "ALL"]),
-            "body.triggers",
-            "must not repeat",
-        ),
+        (new_webhook("p", "", SECRET, &["ALL"]), "body.target", "at least 1 character"),
+        (new_webhook("p", &target_of_length(743), SECRET, &["ALL"]), "body.target", "at most 742 characters"),
+        (new_webhook("p", "not a url", SECRET, &["ALL"]), "body.target", "valid absolute URL"),
+        (new_webhook("p", url, "", &["ALL"]), "body.secret", "at least 1 character"),
+        (new_webhook("p", url, &"s".repeat(129), &["ALL"]), "body.secret", "at most 128 characters"),
+        (new_webhook("p", url, SECRET, &[]), "body.triggers", "at least 1 item"),
+        (new_webhook("p", url, SECRET, &["ALL", "ALL"]), "body.triggers", "must not repeat"),
     ];
     for (request, field, rule) in create_cases {
         assert_violates(&refused(client.create_webhook(&request).await), field, rule);
     }
     // A target of exactly 742 characters is fine (checked without sending).
-    assert!(new_webhook("p", &target_of_length(742), SECRET, &["ALL"])
-        .to_http(&running.base)
-        .is_ok());
+    assert!(new_webhook("p", &target_of_length(742), SECRET, &["ALL"]).to_http(&running.base).is_ok());
 
     for (size, rule) in [(0, "at least 1"), (16, "at most 15")] {
         let violations = refused(client.list_webhooks(&list("p", Some(size))).await);
         assert_violates(&violations, "query.pageSize", rule);
-        let pages: Vec<_> = client
-            .list_webhooks_pages(list("p", Some(size)))
-            .collect()
-            .await;
+        let pages: Vec<_> = client.list_webhooks_pages(list("p", Some(size))).collect().await;
         assert_eq!(pages.len(), 1, "paging stops at the refusal");
-        assert_violates(
-            &refused(pages.into_iter().next().unwrap()),
-            "query.pageSize",
-            rule,
-        );
+        assert_violates(&refused(pages.into_iter().next().unwrap()), "query.pageSize", rule);
     }
 
     // The same rules hold for a partial update, for the fields it has.
     let update_cases = [
-        (
-            patch(|body| body.target = Some(String::new())),
-            "body.target",
-        ),
-        (
-            patch(|body| body.secret = Some(Secret::new("s".repeat(129)))),
-            "body.secret",
-        ),
-        (
-            patch(|body| body.triggers = Some(Vec::new())),
-            "body.triggers",
-        ),
+        (patch(|body| body.target = Some(String::new())), "body.target"),
+        (patch(|body| body.secret = Some(Secret::new("s".repeat(129)))), "body.secret"),
+        (patch(|body| body.triggers = Some(Vec::new())), "body.triggers"),
     ];
     for (body, field) in update_cases {
         let violations = refused(client.update_webhook(&update("p", &kept[0], body)).await);
@@ -491,13 +380,7 @@ async fn the_client_refuses_every_constraint_before_sending() {
 
 /// `details[].field` of an API error body.
 fn detail_fields(error: &Error) -> Vec<String> {
-    error
-        .error
-        .details
-        .iter()
-        .flatten()
-        .filter_map(|detail| detail["field"].as_str().map(str::to_owned))
-        .collect()
+    error.error.details.iter().flatten().filter_map(|detail| detail["field"].as_str().map(str::to_owned)).collect()
 }
 
 /// Sends `body` (raw bytes, JSON content type) with a valid Bearer token; the status and the
@@ -512,10 +395,7 @@ async fn send_raw(method: http::Method, url: &str, body: &str) -> (StatusCode, V
         .await
         .unwrap();
     let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|value| value.to_str().unwrap().to_owned());
+    let content_type = response.headers().get("content-type").map(|value| value.to_str().unwrap().to_owned());
     let text = response.text().await.unwrap();
     if status == StatusCode::BAD_REQUEST {
         assert_eq!(content_type.as_deref(), Some("application/json"), "{text}");
@@ -527,27 +407,14 @@ async fn send_raw(method: http::Method, url: &str, body: &str) -> (StatusCode, V
 /// A 400 in the API's own error shape whose details name `field` (and nothing else).
 fn assert_invalid(status: StatusCode, body: &Value, field: &str, what: &str) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
-    let error: Error =
-        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+    let error: Error = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
     assert_eq!(error.error.code, Some(400), "{what}");
-    assert_eq!(
-        error.error.status.as_deref(),
-        Some("INVALID_ARGUMENT"),
-        "{what}"
-    );
+    assert_eq!(error.error.status.as_deref(), Some("INVALID_ARGUMENT"), "{what}");
     let fields = detail_fields(&error);
-    assert!(
-        !fields.is_empty() && fields.iter().all(|name| name == field),
-        "{what}: {body}"
-    );
+    assert!(!fields.is_empty() && fields.iter().all(|name| name == field), "{what}: {body}");
     let message = error.error.message.unwrap_or_default();
-    assert!(
-        message.contains(field),
-        "{what}: the message does not name {field}: {message}"
-    );
-    let description = body["error"]["details"][0]["description"]
-        .as_str()
-        .unwrap_or_default();
+    assert!(message.contains(field), "{what}: the message does not name {field}: {message}");
+    let description = body["error"]["details"][0]["description"].as_str().unwrap_or_default();
     assert!(!description.is_empty(), "{what}: {body}");
 }
 
@@ -564,74 +431,35 @@ async fn the_server_refuses_the_same_violations_in_the_apis_error_shape() {
     };
     let url = "https://hooks.example.com/x";
     let cases = [
-        (
-            "empty target",
-            body("", SECRET, json!(["ALL"])),
-            "body.target",
-        ),
-        (
-            "743-char target",
-            body(&target_of_length(743), SECRET, json!(["ALL"])),
-            "body.target",
-        ),
-        (
-            "target not a URL",
-            body("not a url", SECRET, json!(["ALL"])),
-            "body.target",
-        ),
+        ("empty target", body("", SECRET, json!(["ALL"])), "body.target"),
+        ("743-char target", body(&target_of_length(743), SECRET, json!(["ALL"])), "body.target"),
+        ("target not a URL", body("not a url", SECRET, json!(["ALL"])), "body.target"),
         ("empty secret", body(url, "", json!(["ALL"])), "body.secret"),
-        (
-            "129-char secret",
-            body(url, &long_secret, json!(["ALL"])),
-            "body.secret",
-        ),
+        ("129-char secret", body(url, &long_secret, json!(["ALL"])), "body.secret"),
         ("no triggers", body(url, SECRET, json!([])), "body.triggers"),
-        (
-            "repeated trigger",
-            body(url, SECRET, json!(["ALL", "ALL"])),
-            "body.triggers",
-        ),
-        (
-            "undocumented trigger",
-            body(url, SECRET, json!(["ALL", "NOPE"])),
-            "body.triggers[1]",
-        ),
+        ("repeated trigger", body(url, SECRET, json!(["ALL", "ALL"])), "body.triggers"),
+        ("undocumented trigger", body(url, SECRET, json!(["ALL", "NOPE"])), "body.triggers[1]"),
         ("not JSON", "target=x".to_owned(), "body"),
-        (
-            "triggers not a list",
-            body(url, SECRET, json!("ALL")),
-            "body.triggers",
-        ),
-        (
-            "no secret",
-            json!({"target": url, "triggers": ["ALL"]}).to_string(),
-            "body",
-        ),
+        ("triggers not a list", body(url, SECRET, json!("ALL")), "body.triggers"),
+        ("no secret", json!({"target": url, "triggers": ["ALL"]}).to_string(), "body"),
         ("no body", String::new(), "body"),
     ];
     for (what, sent, field) in &cases {
         let (status, json, text) = send_raw(http::Method::POST, &webhooks, sent).await;
         assert_invalid(status, &json, field, what);
-        assert!(
-            !text.contains(SECRET),
-            "{what}: the answer shows the secret: {text}"
-        );
+        assert!(!text.contains(SECRET), "{what}: the answer shows the secret: {text}");
     }
     let (_, json, _) = send_raw(http::Method::POST, &webhooks, &cases[9].1).await;
     let message = json["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("expected a sequence"), "{message}");
 
-    for (query, what) in [
-        ("pageSize=0", "page size 0"),
-        ("pageSize=16", "page size 16"),
-        ("pageSize=four", "page size not a number"),
-    ] {
-        let (status, json, _) =
-            send_raw(http::Method::GET, &format!("{webhooks}?{query}"), "").await;
+    for (query, what) in
+        [("pageSize=0", "page size 0"), ("pageSize=16", "page size 16"), ("pageSize=four", "page size not a number")]
+    {
+        let (status, json, _) = send_raw(http::Method::GET, &format!("{webhooks}?{query}"), "").await;
         assert_invalid(status, &json, "query.pageSize", what);
     }
-    let (status, json, _) =
-        send_raw(http::Method::GET, &format!("{webhooks}?pageToken=Zm9v"), "").await;
+    let (status, json, _) = send_raw(http::Method::GET, &format!("{webhooks}?pageToken=Zm9v"), "").await;
     assert_invalid(status, &json, "query.pageToken", "garbled page token");
 
     let one = running.url(&format!("/v1/projects/p/webhooks/{}", kept[0]));
@@ -643,22 +471,12 @@ async fn the_server_refuses_the_same_violations_in_the_apis_error_shape() {
     ] {
         let (status, json, text) = send_raw(http::Method::PATCH, &one, &sent.to_string()).await;
         assert_invalid(status, &json, field, &format!("PATCH {sent}"));
-        assert!(
-            !text.contains(SECRET),
-            "the answer shows the secret: {text}"
-        );
+        assert!(!text.contains(SECRET), "the answer shows the secret: {text}");
     }
 
     let page = list_page(&client, &list("p", None)).await;
-    assert_eq!(
-        page.webhooks.len(),
-        1,
-        "a refused request changed the store"
-    );
-    assert_eq!(
-        get_ok(&client, "p", &kept[0]).await.target,
-        "https://hooks.example.com/p/0"
-    );
+    assert_eq!(page.webhooks.len(), 1, "a refused request changed the store");
+    assert_eq!(get_ok(&client, "p", &kept[0]).await.target, "https://hooks.example.com/p/0");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -677,29 +495,15 @@ async fn status_with(running: &Running, authorization: Option<&Credentials>) -> 
 #[tokio::test]
 async fn credentials_are_required_and_can_be_restricted() {
     let open = start(None, None).await;
-    let response = reqwest::Client::new()
-        .get(open.url("/v1/projects/p/webhooks"))
-        .send()
-        .await
-        .unwrap();
+    let response = reqwest::Client::new().get(open.url("/v1/projects/p/webhooks")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let challenges: Vec<&str> = response
-        .headers()
-        .get_all("www-authenticate")
-        .iter()
-        .map(|value| value.to_str().unwrap())
-        .collect();
+    let challenges: Vec<&str> =
+        response.headers().get_all("www-authenticate").iter().map(|value| value.to_str().unwrap()).collect();
     let challenges = challenges.join(", ");
     assert!(challenges.contains("Basic realm="), "{challenges}");
     assert!(challenges.contains("Bearer"), "{challenges}");
-    assert_eq!(
-        status_with(&open, Some(&Credentials::basic("anyone", "x"))).await,
-        StatusCode::OK
-    );
-    assert_eq!(
-        status_with(&open, Some(&Credentials::bearer("x"))).await,
-        StatusCode::OK
-    );
+    assert_eq!(status_with(&open, Some(&Credentials::basic("anyone", "x"))).await, StatusCode::OK);
+    assert_eq!(status_with(&open, Some(&Credentials::bearer("x"))).await, StatusCode::OK);
 
     // The generated client without credentials: the stand-in answers 401 in the spec's
     // `Error` shape (`Server::on_refused`), so the client decodes it as declared.
@@ -713,25 +517,14 @@ async fn credentials_are_required_and_can_be_restricted() {
     let basic = start(Some(("u", "p")), None).await;
     for (credentials, expected) in [
         (None, StatusCode::UNAUTHORIZED),
-        (
-            Some(Credentials::basic("u", "wrong")),
-            StatusCode::UNAUTHORIZED,
-        ),
+        (Some(Credentials::basic("u", "wrong")), StatusCode::UNAUTHORIZED),
         (Some(Credentials::basic("v", "p")), StatusCode::UNAUTHORIZED),
         (Some(Credentials::bearer("p")), StatusCode::UNAUTHORIZED),
         (Some(Credentials::basic("u", "p")), StatusCode::OK),
     ] {
-        assert_eq!(
-            status_with(&basic, credentials.as_ref()).await,
-            expected,
-            "{credentials:?}"
-        );
+        assert_eq!(status_with(&basic, credentials.as_ref()).await, expected, "{credentials:?}");
     }
-    let page = list_page(
-        &basic.client_with(Some(Credentials::basic("u", "p"))),
-        &list("p", None),
-    )
-    .await;
+    let page = list_page(&basic.client_with(Some(Credentials::basic("u", "p"))), &list("p", None)).await;
     assert_eq!(page.total_size, 0);
 
     let bearer = start(None, Some("tok")).await;
@@ -739,32 +532,16 @@ async fn credentials_are_required_and_can_be_restricted() {
         (None, StatusCode::UNAUTHORIZED),
         (Some(Credentials::bearer("wrong")), StatusCode::UNAUTHORIZED),
         (Some(Credentials::bearer("tokk")), StatusCode::UNAUTHORIZED),
-        (
-            Some(Credentials::basic("u", "tok")),
-            StatusCode::UNAUTHORIZED,
-        ),
+        (Some(Credentials::basic("u", "tok")), StatusCode::UNAUTHORIZED),
         (Some(Credentials::bearer("tok")), StatusCode::OK),
     ] {
-        assert_eq!(
-            status_with(&bearer, credentials.as_ref()).await,
-            expected,
-            "{credentials:?}"
-        );
+        assert_eq!(status_with(&bearer, credentials.as_ref()).await, expected, "{credentials:?}");
     }
 
     let both = start(Some(("u", "p")), Some("tok")).await;
-    assert_eq!(
-        status_with(&both, Some(&Credentials::basic("u", "p"))).await,
-        StatusCode::OK
-    );
-    assert_eq!(
-        status_with(&both, Some(&Credentials::bearer("tok"))).await,
-        StatusCode::OK
-    );
-    assert_eq!(
-        status_with(&both, Some(&Credentials::bearer("p"))).await,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(status_with(&both, Some(&Credentials::basic("u", "p"))).await, StatusCode::OK);
+    assert_eq!(status_with(&both, Some(&Credentials::bearer("tok"))).await, StatusCode::OK);
+    assert_eq!(status_with(&both, Some(&Credentials::bearer("p"))).await, StatusCode::UNAUTHORIZED);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -777,17 +554,10 @@ async fn secrets_never_show() {
     let shown = format!("{request:?} {request:#?}");
     assert!(!shown.contains(SECRET), "{shown}");
     assert!(shown.contains("Secret(***)"), "{shown}");
-    let patch = update(
-        "p",
-        "w",
-        patch(|body| body.secret = Some(Secret::new(SECRET))),
-    );
+    let patch = update("p", "w", patch(|body| body.secret = Some(Secret::new(SECRET))));
     assert!(!format!("{patch:?}").contains(SECRET));
 
-    for credentials in [
-        Credentials::basic("ann", SECRET),
-        Credentials::bearer(SECRET),
-    ] {
+    for credentials in [Credentials::basic("ann", SECRET), Credentials::bearer(SECRET)] {
         let http = HttpClient::new("http://127.0.0.1:9").with_credentials(credentials.clone());
         let client = Client::new(http.clone());
         let shown = format!("{credentials:?} {http:?} {client:?} {client:#?}");
@@ -796,43 +566,22 @@ async fn secrets_never_show() {
 
     // A too-long secret is refused on the client side without quoting it.
     let long = SECRET.repeat(9);
-    let client = Client::new(
-        HttpClient::new("http://127.0.0.1:9").with_credentials(Credentials::bearer(SECRET)),
-    );
-    let error = client
-        .create_webhook(&new_webhook(
-            "p",
-            "https://hooks.example.com/x",
-            &long,
-            &["ALL"],
-        ))
-        .await
-        .unwrap_err();
+    let client = Client::new(HttpClient::new("http://127.0.0.1:9").with_credentials(Credentials::bearer(SECRET)));
+    let error =
+        client.create_webhook(&new_webhook("p", "https://hooks.example.com/x", &long, &["ALL"])).await.unwrap_err();
     let violations = match &error {
         ClientError::Request(RequestError::Invalid(violations)) => violations.clone(),
         other => panic!("{other:?}"),
     };
-    assert_violates(
-        &violations,
-        "body.secret",
-        "at most 128 characters long (is 144)",
-    );
-    for shown in [
-        error.to_string(),
-        format!("{error:?}"),
-        violations.to_string(),
-        violations.0[0].to_string(),
-    ] {
+    assert_violates(&violations, "body.secret", "at most 128 characters long (is 144)");
+    for shown in [error.to_string(), format!("{error:?}"), violations.to_string(), violations.0[0].to_string()] {
         assert!(!shown.contains(SECRET), "{shown}");
     }
 }
 
 #[test]
 fn an_undeclared_status_is_kept() {
-    let response = http::Response::builder()
-        .status(418)
-        .body(b"teapot".to_vec())
-        .unwrap();
+    let response = http::Response::builder().status(418).body(b"teapot".to_vec()).unwrap();
     match list_webhooks::Response::from_http(response).unwrap() {
         list_webhooks::Response::Undeclared { status, body } => {
             assert_eq!(status, StatusCode::IM_A_TEAPOT);
@@ -841,13 +590,7 @@ fn an_undeclared_status_is_kept() {
         other => panic!("{other:?}"),
     }
     // And sent on unchanged by a server.
-    let again = list_webhooks::Response::Undeclared {
-        status: StatusCode::IM_A_TEAPOT,
-        body: b"teapot".to_vec(),
-    }
-    .into_http();
-    assert_eq!(
-        (again.status().as_u16(), again.body().as_slice()),
-        (418, &b"teapot"[..])
-    );
+    let again =
+        list_webhooks::Response::Undeclared { status: StatusCode::IM_A_TEAPOT, body: b"teapot".to_vec() }.into_http();
+    assert_eq!((again.status().as_u16(), again.body().as_slice()), (418, &b"teapot"[..]));
 }

@@ -22,8 +22,8 @@ use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
-use sinch_conversation_webhooks::webhooks as conversation;
 use sinch_conversation_webhooks::models;
+use sinch_conversation_webhooks::webhooks as conversation;
 use sinch_sms_webhooks::webhooks as sms;
 use spec_tests::snapshot_shared::{self as shared_models, webhooks as shared};
 use spec_tests::{differences, json_files, repository};
@@ -171,11 +171,7 @@ async fn serve<D: Deliver<Recorder>>(receiver: Receiver<D>, outcome: Outcome) ->
         },
     );
     let url = start(dispatcher).await;
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("an HTTP client");
+    let client = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(0).build().expect("an HTTP client");
     Server { url, client, calls, seen }
 }
 
@@ -336,11 +332,7 @@ fn assert_same_payload(context: &str, fixture: &Value, sent: &[u8], compact: boo
     let diffs = differences(fixture, &got);
     assert!(diffs.is_empty(), "{context}: re-encoded payload differs at {diffs:?}: {}", call.json);
     if compact && got == *fixture {
-        assert_eq!(
-            call.json,
-            String::from_utf8_lossy(sent),
-            "{context}: equal as JSON but not byte for byte"
-        );
+        assert_eq!(call.json, String::from_utf8_lossy(sent), "{context}: equal as JSON but not byte for byte");
         return true;
     }
     false
@@ -518,8 +510,13 @@ async fn hmac_on_sms() {
 #[tokio::test(flavor = "multi_thread")]
 async fn hmac_on_conversation() {
     let body = fixture(CONVERSATION, "MessageInbound.json");
-    hmac_checks::<conversation::Webhooks>(CONVERSATION, conversation::HMAC_AUTH, "/conversation/message-inbound", &body)
-        .await;
+    hmac_checks::<conversation::Webhooks>(
+        CONVERSATION,
+        conversation::HMAC_AUTH,
+        "/conversation/message-inbound",
+        &body,
+    )
+    .await;
     hmac_checks::<conversation::Webhooks>(CONVERSATION, conversation::HMAC_AUTH, "/", &body).await;
 }
 
@@ -598,11 +595,8 @@ async fn basic_auth_on_sms() {
 async fn malformed_bodies_are_400_without_a_handler_call() {
     let sms = serve(sms::Receiver::new(Verifier::none()), Outcome::Accept).await;
     let conversation = serve(conversation::Receiver::new(Verifier::none()), Outcome::Accept).await;
-    let bodies: [(&str, &[u8]); 3] = [
-        ("truncated", br#"{"type": "mo_text","#),
-        ("not json", b"not json"),
-        ("empty", b""),
-    ];
+    let bodies: [(&str, &[u8]); 3] =
+        [("truncated", br#"{"type": "mo_text","#), ("not json", b"not json"), ("empty", b"")];
     for (server, paths) in [(&sms, ["/", "/sms/incoming"]), (&conversation, ["/", "/conversation/contact-create"])] {
         for path in paths {
             for (what, body) in bodies {
@@ -648,11 +642,8 @@ async fn bodies_over_the_limit_are_413_without_a_handler_call() {
     assert!(server.calls().is_empty(), "{context}: the handler was called");
 
     // The size is checked before the signature: an oversized unsigned body is 413, not 401.
-    let signed = serve(
-        sms::Receiver::new(Verifier::hmac(sms::HMAC_AUTH, SECRET)).max_body_bytes(1024),
-        Outcome::Accept,
-    )
-    .await;
+    let signed =
+        serve(sms::Receiver::new(Verifier::hmac(sms::HMAC_AUTH, SECRET)).max_body_bytes(1024), Outcome::Accept).await;
     signed.expect("2 KiB unsigned body, HMAC", "/", &no_headers(), &incoming_sms_of(2048), 413).await;
 }
 
@@ -698,12 +689,9 @@ async fn handler_outcomes_map_to_statuses() {
     let sms_body = fixture(SMS, "IncomingSms.json");
     let conversation_body = fixture(CONVERSATION, "ContactEvent.json");
     let unknown_body = br#"{"type":"mo_hologram","id":"x"}"#;
-    for (outcome, status) in [
-        (Outcome::Accept, 200),
-        (Outcome::RetryLater, 503),
-        (Outcome::SlowDown, 429),
-        (Outcome::Reject, 400),
-    ] {
+    for (outcome, status) in
+        [(Outcome::Accept, 200), (Outcome::RetryLater, 503), (Outcome::SlowDown, 429), (Outcome::Reject, 400)]
+    {
         let sms = serve(sms::Receiver::new(Verifier::none()), outcome).await;
         let context = format!("{outcome:?}: IncomingSms.json");
         sms.expect(&context, "/", &no_headers(), &sms_body, status).await;
@@ -843,12 +831,12 @@ fn dedup_keys_name_the_message_and_the_values() {
     let body = fixture(SMS, "RecipientDeliveryReportSms.json");
     let payload: Value = serde_json::from_slice(&body).unwrap();
     let event = <sms::Webhooks as hookwright_runtime::webhook::Decode>::decode(&body).unwrap();
-    let expected = format!(
-        "RecipientDeliveryReportSms:[{},{},{}]",
-        payload["batch_id"], payload["recipient"], payload["status"]
-    );
+    let expected =
+        format!("RecipientDeliveryReportSms:[{},{},{}]", payload["batch_id"], payload["recipient"], payload["status"]);
     assert_eq!(event.dedup_key(), Some(expected));
-    let inbound = <sms::Webhooks as hookwright_runtime::webhook::Decode>::decode(&fixture(SMS, "IncomingSms.json")).unwrap();
-    let id = serde_json::from_slice::<Value>(&fixture(SMS, "IncomingSms.json")).unwrap()["id"].as_str().unwrap().to_owned();
+    let inbound =
+        <sms::Webhooks as hookwright_runtime::webhook::Decode>::decode(&fixture(SMS, "IncomingSms.json")).unwrap();
+    let id =
+        serde_json::from_slice::<Value>(&fixture(SMS, "IncomingSms.json")).unwrap()["id"].as_str().unwrap().to_owned();
     assert_eq!(inbound.dedup_key(), Some(format!("IncomingSms:{id}")));
 }

@@ -7,8 +7,8 @@
 use std::fs;
 use std::path::Path;
 
-use hookwright::{CrateOptions, Runtime};
 use expect_test::expect_file;
+use hookwright::{CrateOptions, Runtime};
 
 fn snapshot(case: &str, files: &[(&str, &str)]) {
     let dir = tempfile::tempdir().unwrap();
@@ -614,7 +614,8 @@ mod openapi_operations {
 
     #[test]
     fn responses_decode_by_status_class_default_and_undeclared() {
-        let response = |status: u16, body: &str| Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap();
+        let response =
+            |status: u16, body: &str| Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap();
         let ok = get_pet::Response::from_http(response(200, r#"{"id":1,"born":"2020-01-01T00:00:00Z"}"#)).unwrap();
         assert!(matches!(&ok, get_pet::Response::Ok(pet) if pet.id == 1));
         assert_eq!(ok.status(), StatusCode::OK);

@@ -124,7 +124,13 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
         if let Err(error) = &generated {
             eprintln!("corpus: cannot generate {}", shorten(&first_line(error), &dir));
         }
-        rows.push(Row { path: path.clone(), crate_name, generated, compile: Outcome::NotRun, examples: Examples::None });
+        rows.push(Row {
+            path: path.clone(),
+            crate_name,
+            generated,
+            compile: Outcome::NotRun,
+            examples: Examples::None,
+        });
     }
 
     // Write the workspace, leaving out crates whose manifest cargo cannot load.
@@ -287,7 +293,8 @@ fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated
         .iter()
         .find(|(file, _)| file == EXAMPLES_TEST)
         .map(|(_, text)| text.lines().filter(|line| line.trim() == "#[test]").count());
-    let generated = Generated { types: krate.types, messages, operations, warnings: krate.warnings.len(), example_tests };
+    let generated =
+        Generated { types: krate.types, messages, operations, warnings: krate.warnings.len(), example_tests };
     Ok((generated, krate))
 }
 
@@ -426,11 +433,8 @@ struct Build {
 
 /// Runs a cargo build command with JSON messages, echoing cargo's progress (stderr).
 fn build(mut command: Command) -> Result<Build, String> {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut child =
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = child.stderr.take().ok_or("no stderr")?;
     let echo = std::thread::spawn(move || {
         let mut lines = Vec::new();
@@ -505,9 +509,7 @@ fn examples(workspace: &Path, offline: bool, members: &[String], rows: &mut [Row
     let with_tests: Vec<&String> = members
         .iter()
         .filter(|name| {
-            rows.iter().any(|r| {
-                &r.crate_name == *name && r.generated.as_ref().is_ok_and(|g| g.example_tests.is_some())
-            })
+            rows.iter().any(|r| &r.crate_name == *name && r.generated.as_ref().is_ok_and(|g| g.example_tests.is_some()))
         })
         .collect();
     if with_tests.is_empty() {
@@ -516,7 +518,10 @@ fn examples(workspace: &Path, offline: bool, members: &[String], rows: &mut [Row
     }
     eprintln!("corpus: cargo test --no-run --test examples for {} crates ...", with_tests.len());
     let mut command = cargo(workspace);
-    command.args(["test", "--no-run"]).args(build_args(workspace, offline, "--no-fail-fast")).args(["--test", "examples"]);
+    command
+        .args(["test", "--no-run"])
+        .args(build_args(workspace, offline, "--no-fail-fast"))
+        .args(["--test", "examples"]);
     for name in &with_tests {
         command.args(["-p", name.as_str()]);
     }
@@ -561,10 +566,8 @@ fn run_tests(dir: &Path, executable: &Path, expected: usize) -> Result<Examples,
         None => (None, None, None),
     };
     let total = passed.unwrap_or(0) + failed.unwrap_or(0) + ignored.unwrap_or(0);
-    let failures: Vec<&str> = stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED"))
-        .collect();
+    let failures: Vec<&str> =
+        stdout.lines().filter_map(|line| line.strip_prefix("test ")?.strip_suffix(" ... FAILED")).collect();
     if output.status.success() && failed == Some(0) && passed.is_some() {
         return Ok(Examples::Passed(total));
     }
@@ -598,11 +601,7 @@ fn print_table(rows: &[Row], dir: &Path) {
     println!("|---|---|---:|---:|---:|---|---|---|");
     for row in rows {
         let (types, counts, warnings) = match &row.generated {
-            Ok(g) => (
-                g.types.to_string(),
-                format!("{} msg / {} op", g.messages, g.operations),
-                g.warnings.to_string(),
-            ),
+            Ok(g) => (g.types.to_string(), format!("{} msg / {} op", g.messages, g.operations), g.warnings.to_string()),
             Err(_) => ("—".to_owned(), "—".to_owned(), "—".to_owned()),
         };
         let compile = match (&row.generated, &row.compile) {

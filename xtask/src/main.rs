@@ -150,4 +150,3 @@ fn check_stale(generated: &Path, crates: &[GeneratedCrate]) -> ExitCode {
         }
     }
 }
-

@@ -10,10 +10,7 @@ use super::{docs, format_items, ident, source_file, Space};
 use crate::ir::{TypeId, TypeKind};
 
 pub fn enums_rs(space: &Space, header: &str) -> String {
-    let mut ids: Vec<TypeId> = (0..space.api.types.len())
-        .map(TypeId)
-        .filter(|id| space.is_enum(*id))
-        .collect();
+    let mut ids: Vec<TypeId> = (0..space.api.types.len()).map(TypeId).filter(|id| space.is_enum(*id)).collect();
     ids.sort_by(|a, b| space.names.types[a.0].cmp(&space.names.types[b.0]));
 
     let mut body = String::new();

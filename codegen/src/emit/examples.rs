@@ -99,11 +99,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
             let (owner_words, part_words) = (owner.to_snake_case(), part.to_snake_case());
             let repeats = part_words == owner_words || part_words.starts_with(&format!("{owner_words}_"));
             let name = unique(field_ident(&if repeats { part } else { format!("{owner}_{part}") }), &mut taken, "_");
-            cases.push(Case {
-                name,
-                ty: ty.clone(),
-                example: &example.payload,
-            });
+            cases.push(Case { name, ty: ty.clone(), example: &example.payload });
         }
     }
     cases
@@ -123,12 +119,8 @@ fn named_types(space: &Space, ty: &Ty, out: &mut BTreeSet<String>) {
 /// `text` as a raw string literal with just enough `#`s: one more than the longest run that
 /// follows a `"` in it, none when it has no `"`.
 fn raw_string(text: &str) -> TokenStream {
-    let longest = text
-        .split('"')
-        .skip(1)
-        .map(|after| after.chars().take_while(|c| *c == '#').count() + 1)
-        .max()
-        .unwrap_or(0);
+    let longest =
+        text.split('"').skip(1).map(|after| after.chars().take_while(|c| *c == '#').count() + 1).max().unwrap_or(0);
     let hashes = "#".repeat(longest);
     let literal: Literal = match format!("r{hashes}\"{text}\"{hashes}").parse() {
         Ok(literal) => literal,

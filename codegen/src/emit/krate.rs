@@ -44,9 +44,17 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
         features.push(("reqwest", "An async HTTP client: `operations::Client`.", "hookwright-runtime/reqwest"));
     }
     if modules.webhooks && !modules.operations {
-        features.push(("axum", "A ready axum `Router` for the receiver: `webhooks::router`, and `serve`.", "hookwright-runtime/axum"));
+        features.push((
+            "axum",
+            "A ready axum `Router` for the receiver: `webhooks::router`, and `serve`.",
+            "hookwright-runtime/axum",
+        ));
     }
-    let _ = write!(out, "\n[dependencies]\nhookwright-runtime = {}\n", runtime_dependency(&options.runtime, &runtime_features));
+    let _ = write!(
+        out,
+        "\n[dependencies]\nhookwright-runtime = {}\n",
+        runtime_dependency(&options.runtime, &runtime_features)
+    );
     if !features.is_empty() {
         out.push_str("\n[features]\n");
         for (name, doc, enables) in &features {
@@ -80,7 +88,8 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
     }
     for (name, features) in &examples {
         let features: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
-        let _ = write!(out, "\n[[example]]\nname = {}\nrequired-features = [{}]\n", toml_string(name), features.join(", "));
+        let _ =
+            write!(out, "\n[[example]]\nname = {}\nrequired-features = [{}]\n", toml_string(name), features.join(", "));
     }
     out.push_str(
         "\n# docs.rs shows every feature, and marks what each item needs.\n\
@@ -92,7 +101,9 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
          unexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(docsrs)\"] }\n",
     );
     if !options.workspace_member {
-        out.push_str("\n# Not part of an enclosing workspace: builds on its own wherever it is written.\n[workspace]\n");
+        out.push_str(
+            "\n# Not part of an enclosing workspace: builds on its own wherever it is written.\n[workspace]\n",
+        );
     }
     out
 }
@@ -122,7 +133,13 @@ fn toml_string(text: &str) -> String {
 /// root, when the crate receives callbacks.
 pub type QuickStartHandler = Option<(String, String)>;
 
-pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, handler: QuickStartHandler, header: &str) -> String {
+pub fn lib_rs(
+    space: &Space,
+    options: &CrateOptions,
+    modules: Modules,
+    handler: QuickStartHandler,
+    header: &str,
+) -> String {
     let api = space.api;
     let mut doc = format!("# {}\n\n", docs::one_line(&api.title));
     if let Some(description) = &api.description {
@@ -146,10 +163,27 @@ pub fn lib_rs(space: &Space, options: &CrateOptions, modules: Modules, handler: 
     // A glob re-export of an empty module is an unused import.
     let has_enums = (0..api.types.len()).any(|i| space.is_enum(crate::ir::TypeId(i)));
     let has_models = (0..api.types.len()).any(|i| !space.is_enum(crate::ir::TypeId(i)));
-    let use_enums = has_enums.then(|| quote!(pub use enums::*;));
-    let use_models = has_models.then(|| quote!(pub use models::*;));
-    let webhooks = modules.webhooks.then(|| quote!(pub mod webhooks;));
-    let operations = modules.operations.then(|| quote!(pub mod operations; mod validate;));
+    let use_enums = has_enums.then(|| {
+        quote!(
+            pub use enums::*;
+        )
+    });
+    let use_models = has_models.then(|| {
+        quote!(
+            pub use models::*;
+        )
+    });
+    let webhooks = modules.webhooks.then(|| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
+    let operations = modules.operations.then(|| {
+        quote!(
+            pub mod operations;
+            mod validate;
+        )
+    });
     let receiving = modules.webhooks.then(|| {
         quote! {
             /// The runtime's answers and verifiers, named here so a receiver needs no other import.
@@ -333,7 +367,10 @@ pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> Stri
         options.name
     );
     let lines = [
-        format!("A receiver for the callbacks of {}: accepts every callback and prints one JSON line", docs::one_line(&api.title)),
+        format!(
+            "A receiver for the callbacks of {}: accepts every callback and prints one JSON line",
+            docs::one_line(&api.title)
+        ),
         "per request (path, status, message, operation, payload re-encoded).".to_owned(),
         String::new(),
         "```text".to_owned(),

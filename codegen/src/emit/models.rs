@@ -10,10 +10,7 @@ use super::{docs, format_items, ident, runtime_imports, source_file, Space};
 use crate::ir::{Constraints, Field, Ty, TypeId, TypeKind, Variant};
 
 pub fn models_rs(space: &Space, header: &str) -> String {
-    let mut ids: Vec<TypeId> = (0..space.api.types.len())
-        .map(TypeId)
-        .filter(|id| !space.is_enum(*id))
-        .collect();
+    let mut ids: Vec<TypeId> = (0..space.api.types.len()).map(TypeId).filter(|id| !space.is_enum(*id)).collect();
     ids.sort_by(|a, b| space.names.types[a.0].cmp(&space.names.types[b.0]));
 
     let mut body = String::new();
@@ -44,7 +41,11 @@ pub fn models_rs(space: &Space, header: &str) -> String {
     let doc = " Object schemas of the spec, as structs that keep what they do not name.";
     let runtime: Vec<_> = imports.iter().map(|name| ident(name)).collect();
     let runtime = (!runtime.is_empty()).then(|| quote!(use hookwright_runtime::{#(#runtime),*};));
-    let enums = uses_enums.then(|| quote!(use super::enums::*;));
+    let enums = uses_enums.then(|| {
+        quote!(
+            use super::enums::*;
+        )
+    });
     source_file(header, quote!(#![doc = #doc] #runtime #enums), &body)
 }
 
@@ -77,7 +78,9 @@ fn union_item(space: &Space, id: TypeId, variants: &[Variant], tag: Option<&str>
     let mut doc = type_doc(space, id);
     let rule = match tag {
         Some(tag) => format!("Told apart by the value of `{tag}`"),
-        None => "Told apart by their required properties, properties only one of them declares, or JSON type".to_owned(),
+        None => {
+            "Told apart by their required properties, properties only one of them declares, or JSON type".to_owned()
+        }
     };
     doc.push_str(&format!("\n\nOne of several schemas. {rule}; a value that fits none of them, or could be more than one, is kept as received."));
     let doc = docs::attrs(&doc);
@@ -103,7 +106,14 @@ fn union_item(space: &Space, id: TypeId, variants: &[Variant], tag: Option<&str>
 }
 
 /// `hookwright_runtime::one_of!(...)`, one variant per line: its tag values, or its shape.
-fn one_of_macro(space: &Space, name: &str, variants: &[Variant], names: &[Ident], tag: Option<&str>, unknown: &str) -> String {
+fn one_of_macro(
+    space: &Space,
+    name: &str,
+    variants: &[Variant],
+    names: &[Ident],
+    tag: Option<&str>,
+    unknown: &str,
+) -> String {
     let mut out = match tag {
         Some(tag) => format!("hookwright_runtime::one_of!({name} tagged {} {{\n", Literal::string(tag)),
         None => format!("hookwright_runtime::one_of!({name} {{\n"),
@@ -132,11 +142,8 @@ fn shape(space: &Space, variants: &[Variant], index: usize) -> String {
                 .filter(|&i| i != index)
                 .flat_map(|i| object_fields(space, &variants[i].ty).unwrap_or_default())
                 .collect();
-            let distinct: Vec<&str> = fields
-                .iter()
-                .filter(|f| !others.iter().any(|o| o.wire == f.wire))
-                .map(|f| f.wire.as_str())
-                .collect();
+            let distinct: Vec<&str> =
+                fields.iter().filter(|f| !others.iter().any(|o| o.wire == f.wire)).map(|f| f.wire.as_str()).collect();
             format!(
                 "hookwright_runtime::one_of::Shape::Object {{ required: &[{}], distinct: &[{}] }}",
                 strings(&required),
@@ -269,11 +276,8 @@ impl StructDeclaration {
     /// field's line is long enough that prettyplease might break it: then prettyplease
     /// prints it. A test checks that both ways give the same text.
     fn text(&self) -> String {
-        let fields: Vec<(&FieldDeclaration, String, String)> = self
-            .fields
-            .iter()
-            .map(|field| (field, field.name.to_string(), type_text(&field.ty)))
-            .collect();
+        let fields: Vec<(&FieldDeclaration, String, String)> =
+            self.fields.iter().map(|field| (field, field.name.to_string(), type_text(&field.ty))).collect();
         let fits = fields.iter().all(|(_, name, ty)| "    pub : ,".len() + name.len() + ty.len() <= UNBROKEN_WIDTH);
         if !fits {
             return self.formatted();
@@ -341,10 +345,8 @@ impl StructDeclaration {
             let doc = docs::attrs(doc);
             quote!(#doc pub #name: #ty,)
         });
-        let arguments: Vec<TokenStream> = self
-            .arguments()
-            .map(|FieldDeclaration { name, ty, .. }| quote!(#name: #ty))
-            .collect();
+        let arguments: Vec<TokenStream> =
+            self.arguments().map(|FieldDeclaration { name, ty, .. }| quote!(#name: #ty)).collect();
         let allow = (arguments.len() > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let new_doc = NEW_DOC;
         let inits = self.fields.iter().map(|FieldDeclaration { name, init, .. }| match init {
@@ -553,7 +555,9 @@ mod tests {
                 let fields: Vec<(&str, &str, TokenStream)> = names
                     .iter()
                     .enumerate()
-                    .map(|(i, name)| ("", name.as_str(), if i % 3 == 2 { quote!(Option<i64>) } else { quote!(Vec<String>) }))
+                    .map(|(i, name)| {
+                        ("", name.as_str(), if i % 3 == 2 { quote!(Option<i64>) } else { quote!(Vec<String>) })
+                    })
                     .collect();
                 let declaration = declaration("Doc.", &fields);
                 assert_eq!(declaration.text(), declaration.formatted(), "{count} fields, names of {length} (+{extra})");

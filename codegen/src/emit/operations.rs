@@ -145,12 +145,7 @@ fn reply(response: &crate::ir::Response) -> Reply<'_> {
     if let Some(text) = &response.doc {
         let _ = write!(doc, ": {}", docs::one_line(text));
     }
-    Reply {
-        status,
-        variant: ident(&variant),
-        body: response.body.as_ref().map(|body| &body.ty),
-        doc,
-    }
+    Reply { status, variant: ident(&variant), body: response.body.as_ref().map(|body| &body.ty), doc }
 }
 
 fn paging(space: &Space, params: &[(&Parameter, Ident)], responses: &[Reply]) -> Option<Paging> {
@@ -280,7 +275,11 @@ fn request_new(space: &Space, op: &Op) -> (TokenStream, usize) {
     let inits = op.params.iter().map(|(param, name)| if param.required { quote!(#name) } else { quote!(#name: None) });
     let body = op.body.map(|_| quote!(body));
     let allow = (arguments.len() > super::models::MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let takes = if op.body.is_some() { "the required parameters, in the spec's order, then the body" } else { "the required parameters, in the spec's order" };
+    let takes = if op.body.is_some() {
+        "the required parameters, in the spec's order, then the body"
+    } else {
+        "the required parameters, in the spec's order"
+    };
     let doc = format!(" `new` takes {takes}; set optional ones on the result.");
     let new = quote! {
         #[doc = #doc]
@@ -440,7 +439,8 @@ fn response_enum(space: &Space, op: &Op) -> TokenStream {
         }
     };
     let into_arms = op.responses.iter().map(into_http_arm);
-    let undeclared_into = (!has_default).then(|| quote!(Self::Undeclared { status, body } => client::raw_response(status, body),));
+    let undeclared_into =
+        (!has_default).then(|| quote!(Self::Undeclared { status, body } => client::raw_response(status, body),));
     let status_arms = op.responses.iter().map(status_arm);
     let undeclared_status = (!has_default).then(|| quote!(Self::Undeclared { status, .. } => *status,));
     // The body is read when a declared response has one, or kept when the status is undeclared.
@@ -451,9 +451,11 @@ fn response_enum(space: &Space, op: &Op) -> TokenStream {
     };
     // Bodies are held inline, as declared: a response is built once per call, and boxing one
     // would only make it harder to build and match.
-    let allow = op.responses.iter().any(|r| r.body.is_some()).then(|| {
-        quote!(#[allow(clippy::large_enum_variant, reason = "a response is built once per call")])
-    });
+    let allow = op
+        .responses
+        .iter()
+        .any(|r| r.body.is_some())
+        .then(|| quote!(#[allow(clippy::large_enum_variant, reason = "a response is built once per call")]));
     quote! {
         /// The answer to a call: one variant per status the spec declares.
         #[derive(Debug, Clone, PartialEq)]
@@ -687,8 +689,10 @@ fn pages_method(op: &Op, paging: &Paging) -> TokenStream {
     let token = &paging.token_param;
     let ok = &paging.ok;
     let next_token = if paging.next_required { quote!(Some(page.#next.clone())) } else { quote!(page.#next.clone()) };
-    let set_token = if paging.token_required { quote!(request.#token = token) } else { quote!(request.#token = Some(token)) };
-    let doc = format!(" Every page of [`Client::{module}`], from `request`'s on, following each page's next-page token.");
+    let set_token =
+        if paging.token_required { quote!(request.#token = token) } else { quote!(request.#token = Some(token)) };
+    let doc =
+        format!(" Every page of [`Client::{module}`], from `request`'s on, following each page's next-page token.");
     quote! {
         #[doc = #doc]
         pub fn #name(&self, request: #module::Request) -> impl hookwright_runtime::api::reqwest::Stream<Item = Result<#page, client::ClientError>> + Send {

@@ -19,14 +19,33 @@ pub fn validate_rs(space: &Space, header: &str) -> String {
     let impls: Vec<TokenStream> =
         (0..space.api.types.len()).filter_map(|index| validate_impl(space, &checks, TypeId(index))).collect();
     let doc = " What the spec constrains, checked: see [`hookwright_runtime::api::validate`].";
-    let module = checks.checked.iter().any(|c| *c).then(|| quote!(use hookwright_runtime::api::validate;));
+    let module = checks.checked.iter().any(|c| *c).then(|| {
+        quote!(
+            use hookwright_runtime::api::validate;
+        )
+    });
     let kinds = space.api.types.iter().map(|def| &def.kind);
     let (enums, models) = kinds.fold((false, false), |(e, m), kind| {
-        (e || matches!(kind, TypeKind::Enum { .. }), m || matches!(kind, TypeKind::Struct { .. } | TypeKind::Union { .. }))
+        (
+            e || matches!(kind, TypeKind::Enum { .. }),
+            m || matches!(kind, TypeKind::Struct { .. } | TypeKind::Union { .. }),
+        )
     });
-    let traits = (enums || models).then(|| quote!(use hookwright_runtime::api::validate::{Validate, Violation};));
-    let enums = enums.then(|| quote!(use super::enums::*;));
-    let models = models.then(|| quote!(use super::models::*;));
+    let traits = (enums || models).then(|| {
+        quote!(
+            use hookwright_runtime::api::validate::{Validate, Violation};
+        )
+    });
+    let enums = enums.then(|| {
+        quote!(
+            use super::enums::*;
+        )
+    });
+    let models = models.then(|| {
+        quote!(
+            use super::models::*;
+        )
+    });
     let inner = quote! {
         #![doc = #doc]
         #traits
@@ -111,9 +130,10 @@ fn validate_impl(space: &Space, checks: &Checks, id: TypeId) -> Option<TokenStre
     let name = space.name(id);
     let body = match &space.api.types[id.0].kind {
         TypeKind::Struct { fields } if checks.checked[id.0] => {
-            let statements = fields.iter().zip(&space.names.fields[id.0]).filter_map(|(f, rust)| {
-                field_check(&f.wire, &ident(rust), &f.ty, &f.constraints, f.required, checks)
-            });
+            let statements = fields
+                .iter()
+                .zip(&space.names.fields[id.0])
+                .filter_map(|(f, rust)| field_check(&f.wire, &ident(rust), &f.ty, &f.constraints, f.required, checks));
             quote!(#(#statements)*)
         }
         TypeKind::Union { variants, .. } if checks.checked[id.0] => {
@@ -129,7 +149,9 @@ fn validate_impl(space: &Space, checks: &Checks, id: TypeId) -> Option<TokenStre
             quote!(match self { #(#arms)* Self::#unknown(_) => {} })
         }
         TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Union { .. } => {
-            return Some(quote!(impl Validate for #name { fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {} }))
+            return Some(
+                quote!(impl Validate for #name { fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {} }),
+            )
         }
         _ => return None,
     };

@@ -59,7 +59,8 @@ impl<'a> Plan<'a> {
             .map(|o| (o, routing.groups_of(o)))
             .filter(|(_, groups)| !groups.is_empty())
             .collect();
-        let shared: Vec<usize> = (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
+        let shared: Vec<usize> =
+            (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
         let mut taken: HashSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
         let operation_variants = unique_all(api.operations.iter().map(|op| pascal(&op.id)), &mut HashSet::new());
         let mut event_variants = vec![None; api.operations.len()];
@@ -174,7 +175,9 @@ fn choice_groups(choice: &Choice) -> Vec<usize> {
     let mut groups: Vec<usize> = match choice {
         Choice::Single(group) => group.iter().copied().collect(),
         Choice::Tag { values, .. } => values.iter().map(|(_, g)| *g).collect(),
-        Choice::Keys { keys, fallback } => keys.iter().map(|(_, g)| *g).chain(fallback.iter().map(|(g, _)| *g)).collect(),
+        Choice::Keys { keys, fallback } => {
+            keys.iter().map(|(_, g)| *g).chain(fallback.iter().map(|(g, _)| *g)).collect()
+        }
     };
     groups.sort_unstable();
     groups.dedup();
@@ -238,7 +241,8 @@ fn module_doc(plan: &Plan) -> Vec<String> {
          ## Decoding\n\n\
          - **By channel**: a body posted to a channel address is decoded as that channel's messages.\n",
     );
-    let _ = writeln!(doc, "- **By payload** (one URL for everything): {}", describe_choice(plan, &plan.routing.by_payload));
+    let _ =
+        writeln!(doc, "- **By payload** (one URL for everything): {}", describe_choice(plan, &plan.routing.by_payload));
     doc.push_str(
         "- A body that fits no message is not an error: it becomes [`Event::Unknown`], which keeps \
          the body as received and is answered 200. Only a body that is not JSON is refused.\n",
@@ -296,7 +300,11 @@ fn describe_choice(plan: &Plan, choice: &Choice) -> String {
                 .collect();
             let mut text = format!("a property only one message has names it: {}.", pairs.join("; "));
             for (g, _) in fallback {
-                let _ = write!(text, " Without any of those, a body whose keys all belong to {} is that message.", label(*g));
+                let _ = write!(
+                    text,
+                    " Without any of those, a body whose keys all belong to {} is that message.",
+                    label(*g)
+                );
             }
             text
         }

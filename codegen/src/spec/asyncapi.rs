@@ -232,9 +232,9 @@ fn multi_format(docs: &Documents, loc: &Loc) -> Result<(Loc, Option<String>)> {
     match docs.get(&target)? {
         Value::Object(map) if map.contains_key("schemaFormat") => {
             if !map.contains_key("schema") {
-                return Err(docs
-                    .error(&target, "a payload with a `schemaFormat` has no `schema`")
-                    .with_help("write `payload: {schemaFormat: 'application/schema+json;version=draft-07', schema: {...}}`"));
+                return Err(docs.error(&target, "a payload with a `schemaFormat` has no `schema`").with_help(
+                    "write `payload: {schemaFormat: 'application/schema+json;version=draft-07', schema: {...}}`",
+                ));
             }
             Ok((target.join("schema"), text(map, "schemaFormat")))
         }
@@ -373,7 +373,8 @@ components:
     fn errors_in_a_traits_field_point_into_the_trait() {
         let error = read(&TRAITS.replace("x-dedup-key: [/id]", "x-dedup-key: [/missing]")).expect_err("refused");
         assert_eq!(error.pointer.as_deref(), Some("/components/messageTraits/common/x-dedup-key/0"));
-        let one = TRAITS.replace("- $ref: '#/components/messageTraits/common'\n        - {title: null}", "{title: null}");
+        let one =
+            TRAITS.replace("- $ref: '#/components/messageTraits/common'\n        - {title: null}", "{title: null}");
         let error = read(&one).expect_err("refused");
         assert!(error.message.contains("`traits` must be a list"), "{error}");
     }

@@ -159,16 +159,12 @@ impl Channel {
             None | Some(Value::Null) => target.last_segment().unwrap_or_default(),
             Some(Value::String(address)) => address.clone(),
             Some(_) => {
-                return Err(docs
-                    .error(&target.join("address"), "`address` must be a string or null")
-                    .with_help("write e.g. `address: 'lights/{lightId}'`, or `address: null` when it is only known at runtime"))
+                return Err(docs.error(&target.join("address"), "`address` must be a string or null").with_help(
+                    "write e.g. `address: 'lights/{lightId}'`, or `address: null` when it is only known at runtime",
+                ))
             }
         };
-        Ok(Channel {
-            description: text(channel, "description"),
-            loc: target,
-            address,
-        })
+        Ok(Channel { description: text(channel, "description"), loc: target, address })
     }
 
     /// The channel's `parameters`: the variables of its address.
@@ -383,7 +379,8 @@ components:
         let api = read(LIGHTS).expect("the spec is read");
         let security: Vec<String> = api.operations.iter().map(|op| format!("{:?}", op.security)).collect();
         assert_eq!(security, [r#"[["basic"]]"#, r#"[["key"]]"#, r#"[["key"]]"#]);
-        let inline = LIGHTS.replace("security: [{$ref: '#/components/securitySchemes/key'}]", "security: [{type: X509}]");
+        let inline =
+            LIGHTS.replace("security: [{$ref: '#/components/securitySchemes/key'}]", "security: [{type: X509}]");
         assert!(error(&inline).message.contains("not one of `components/securitySchemes`"));
     }
 
@@ -453,9 +450,11 @@ components:
         assert_eq!(missing.pointer.as_deref(), Some("/operations/o"));
         let inline = small("    action: send\n    channel: {address: x}");
         assert!(inline.message.contains("`channel` must be a `$ref`"), "{inline}");
-        let not_a_list = small(&format!("    action: send\n{channel}    messages: {{$ref: '#/channels/c/messages/m'}}"));
+        let not_a_list =
+            small(&format!("    action: send\n{channel}    messages: {{$ref: '#/channels/c/messages/m'}}"));
         assert!(not_a_list.message.contains("`messages` must be a list"), "{not_a_list}");
-        let foreign = small(&format!("    action: send\n{channel}    messages: [{{$ref: '#/components/messages/other'}}]"));
+        let foreign =
+            small(&format!("    action: send\n{channel}    messages: [{{$ref: '#/components/messages/other'}}]"));
         assert!(foreign.message.contains("not one of the messages of channel `c`"), "{foreign}");
         assert!(foreign.help.as_deref().is_some_and(|h| h.contains("#/channels/c/messages/m")), "{foreign}");
         assert_eq!(foreign.pointer.as_deref(), Some("/operations/o/messages/0"));

@@ -33,10 +33,7 @@ impl Loc {
         let mut pointer = String::with_capacity(self.pointer.len() + 1 + segment.len());
         pointer.push_str(&self.pointer);
         push_segment(&mut pointer, segment);
-        Loc {
-            file: self.file,
-            pointer,
-        }
+        Loc { file: self.file, pointer }
     }
 
     /// The last segment of the pointer, unescaped; `None` for a document root.
@@ -108,10 +105,7 @@ pub struct Documents {
 impl Documents {
     /// Loads the root document.
     pub fn open(path: &Path) -> Result<(Documents, Loc)> {
-        let documents = Documents {
-            files: FrozenVec::new(),
-            by_path: RefCell::new(HashMap::new()),
-        };
+        let documents = Documents { files: FrozenVec::new(), by_path: RefCell::new(HashMap::new()) };
         let file = documents.load(path)?;
         Ok((documents, Loc { file, pointer: String::new() }))
     }
@@ -131,8 +125,7 @@ impl Documents {
 
     /// The value at `loc`, which must exist (locations come from walking the documents).
     pub fn get(&self, loc: &Loc) -> Result<&Value> {
-        self.find(loc)
-            .ok_or_else(|| self.error(loc, "internal: no value at this location"))
+        self.find(loc).ok_or_else(|| self.error(loc, "internal: no value at this location"))
     }
 
     /// The value at `loc`, if there is one.
@@ -212,12 +205,10 @@ impl Documents {
             let base = self.path(at.file);
             let target = base.parent().unwrap_or(Path::new("")).join(file_part);
             self.load(&target).map_err(|cause| {
-                let mut diagnostic = self.error(at, format!("`$ref` {reference:?} cannot be loaded: {}", cause.message));
-                diagnostic.help = cause.help.or(Some(format!(
-                    "check that {} exists, relative to {}",
-                    file_part,
-                    base.display()
-                )));
+                let mut diagnostic =
+                    self.error(at, format!("`$ref` {reference:?} cannot be loaded: {}", cause.message));
+                diagnostic.help =
+                    cause.help.or(Some(format!("check that {} exists, relative to {}", file_part, base.display())));
                 diagnostic
             })?
         };
@@ -249,33 +240,23 @@ impl Documents {
         let source = read_source(path)?;
         let value = parse(path, &source)?;
         let id = FileId(self.files.len());
-        self.files.push(Box::new(Document {
-            path: path.to_path_buf(),
-            source,
-            value,
-        }));
+        self.files.push(Box::new(Document { path: path.to_path_buf(), source, value }));
         self.by_path.borrow_mut().insert(key, id);
         Ok(id)
     }
 }
 
 fn read_source(path: &Path) -> Result<String> {
-    let metadata = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::new(path, format!("cannot read the file: {e}")).with_help("check the path")
-    })?;
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")).with_help("check the path"))?;
     if metadata.len() > MAX_DOCUMENT_BYTES as u64 {
         return Err(Diagnostic::new(
             path,
-            format!(
-                "the document is {} bytes, over the limit of {} bytes",
-                metadata.len(),
-                MAX_DOCUMENT_BYTES
-            ),
+            format!("the document is {} bytes, over the limit of {} bytes", metadata.len(), MAX_DOCUMENT_BYTES),
         )
         .with_help("split the spec into several files joined by `$ref`s"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid_up_to = e.utf8_error().valid_up_to();
         let mut diagnostic = Diagnostic::new(path, format!("the file is not UTF-8 (byte {valid_up_to})"))
@@ -311,10 +292,7 @@ fn parse(path: &Path, source: &str) -> Result<Value> {
             }
         };
         let mut diagnostic = Diagnostic::new(path, message).with_help(help);
-        diagnostic.line_col = e
-            .location()
-            .filter(|l| l.line() > 0)
-            .map(|l| (l.line(), l.column()));
+        diagnostic.line_col = e.location().filter(|l| l.line() > 0).map(|l| (l.line(), l.column()));
         diagnostic
     })?;
     if value.is_null() {
@@ -351,10 +329,9 @@ fn over_limit(breach: &BudgetBreach) -> (String, String) {
         ),
         BudgetBreach::Nodes { .. } => (exceeds("values", format!("{} values", budget.max_nodes)), split),
         BudgetBreach::Events { .. } => (exceeds("parser events", format!("{} events", budget.max_events)), split),
-        BudgetBreach::ScalarBytes { .. } => (
-            exceeds("text in values", format!("{} bytes", budget.max_total_scalar_bytes)),
-            split,
-        ),
+        BudgetBreach::ScalarBytes { .. } => {
+            (exceeds("text in values", format!("{} bytes", budget.max_total_scalar_bytes)), split)
+        }
         BudgetBreach::InputBytes { .. } => {
             let limit = budget.max_reader_input_bytes.map_or_else(|| "unset".to_owned(), |b| format!("{b} bytes"));
             (exceeds("input size", limit), split)
@@ -366,20 +343,15 @@ fn over_limit(breach: &BudgetBreach) -> (String, String) {
         BudgetBreach::Aliases { .. } => (exceeds("aliases", format!("{} aliases", budget.max_aliases)), anchors),
         BudgetBreach::Anchors { .. } => (exceeds("anchors", format!("{} anchors", budget.max_anchors)), anchors),
         BudgetBreach::AliasAnchorRatio { .. } => (
-            exceeds(
-                "aliases per anchor",
-                format!("{} aliases per anchor", budget.alias_anchor_ratio_multiplier),
-            ),
+            exceeds("aliases per anchor", format!("{} aliases per anchor", budget.alias_anchor_ratio_multiplier)),
             anchors,
         ),
-        BudgetBreach::RecordedAnchorEvents { .. } => (
-            exceeds("values copied by aliases", format!("{} events", budget.max_recorded_anchor_events)),
-            anchors,
-        ),
-        BudgetBreach::RecordedAnchorBytes { .. } => (
-            exceeds("text copied by aliases", format!("{} bytes", budget.max_recorded_anchor_bytes)),
-            anchors,
-        ),
+        BudgetBreach::RecordedAnchorEvents { .. } => {
+            (exceeds("values copied by aliases", format!("{} events", budget.max_recorded_anchor_events)), anchors)
+        }
+        BudgetBreach::RecordedAnchorBytes { .. } => {
+            (exceeds("text copied by aliases", format!("{} bytes", budget.max_recorded_anchor_bytes)), anchors)
+        }
         BudgetBreach::MergeKeys { .. } => (
             exceeds("merge keys", format!("{} merge keys", budget.max_merge_keys)),
             "use fewer `<<` merge keys".to_owned(),
@@ -476,10 +448,7 @@ mod tests {
 
     #[test]
     fn a_place_spells_out_the_pointer_of_the_same_joins() {
-        let root = Loc {
-            file: FileId(0),
-            pointer: "/components".to_owned(),
-        };
+        let root = Loc { file: FileId(0), pointer: "/components".to_owned() };
         let at = Place::At(&root);
         let schemas = at.child("schemas");
         let place = schemas.child("a/b~c");

@@ -31,7 +31,10 @@ pub fn signature(docs: &Documents, loc: &Loc, scheme: &Map<String, Value>) -> Re
         (Some("header"), Some(name)) => name,
         _ => {
             return Err(docs
-                .error(&loc, "`x-signature` needs a scheme of type `httpApiKey` or `apiKey` with `in: header` and a `name`")
+                .error(
+                    &loc,
+                    "`x-signature` needs a scheme of type `httpApiKey` or `apiKey` with `in: header` and a `name`",
+                )
                 .with_help("the scheme's `name` is the header that carries the signature"))
         }
     };
@@ -157,7 +160,9 @@ pub fn crate_examples(docs: &Documents, root: &Loc) -> Result<Vec<CrateExample>>
         let loc = loc.join(&index.to_string());
         let example = crate_example(docs, &loc, entry)?;
         if out.iter().any(|e| e.name == example.name) {
-            return Err(docs.error(&loc.join("name"), format!("a second example named `{}`", example.name)).with_help("give each example its own name"));
+            return Err(docs
+                .error(&loc.join("name"), format!("a second example named `{}`", example.name))
+                .with_help("give each example its own name"));
         }
         out.push(example);
     }
@@ -197,7 +202,9 @@ fn strings(docs: &Documents, loc: &Loc, value: Option<&Value>) -> Result<Vec<Str
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
             Ok(items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
         }
-        Some(_) => Err(docs.error(loc, "must be a list of strings").with_help("write e.g. `required-features: [axum]`")),
+        Some(_) => {
+            Err(docs.error(loc, "must be a list of strings").with_help("write e.g. `required-features: [axum]`"))
+        }
     }
 }
 

@@ -131,13 +131,6 @@ impl<'v> Keywords<'v> {
             Some(Value::Array(values)) => values.as_slice(),
             _ => &[],
         };
-        self.example
-            .into_iter()
-            .chain(listed)
-            .map(|payload| Example {
-                name: None,
-                payload: payload.clone(),
-            })
-            .collect()
+        self.example.into_iter().chain(listed).map(|payload| Example { name: None, payload: payload.clone() }).collect()
     }
 }

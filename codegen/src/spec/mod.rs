@@ -102,11 +102,7 @@ fn read_info(docs: &Documents, root: &Loc) -> Result<Info> {
             .error(&loc, "`info.title` is missing")
             .with_help("give the API a title, e.g. `title: Orders API`"));
     };
-    Ok(Info {
-        title,
-        version: text(info, "version").unwrap_or_default(),
-        description: text(info, "description"),
-    })
+    Ok(Info { title, version: text(info, "version").unwrap_or_default(), description: text(info, "description") })
 }
 
 /// The mapping at `loc` (after following `$ref`s); a clear error if it is something else.
@@ -155,9 +151,7 @@ fn read_security_schemes(docs: &Documents, root: &Loc) -> Result<Vec<SecuritySch
         let scheme_name = text(scheme, "scheme").map(|s| s.to_ascii_lowercase());
         let kind = match (kind_name.as_str(), scheme_name.as_deref()) {
             ("httpBasicAuth" | "userPassword", _) | ("http", Some("basic")) => SecurityKind::HttpBasic,
-            ("http", Some("bearer")) => SecurityKind::HttpBearer {
-                format: text(scheme, "bearerFormat"),
-            },
+            ("http", Some("bearer")) => SecurityKind::HttpBearer { format: text(scheme, "bearerFormat") },
             ("apiKey" | "httpApiKey", _) => SecurityKind::ApiKey {
                 location: text(scheme, "in").unwrap_or_default(),
                 name: text(scheme, "name").unwrap_or_default(),
@@ -165,12 +159,7 @@ fn read_security_schemes(docs: &Documents, root: &Loc) -> Result<Vec<SecuritySch
             (other, _) => SecurityKind::Other(other.to_owned()),
         };
         let signature = extensions::signature(docs, &schemes.join(&key), scheme)?;
-        out.push(SecurityScheme {
-            key,
-            kind,
-            description: text(scheme, "description"),
-            signature,
-        });
+        out.push(SecurityScheme { key, kind, description: text(scheme, "description"), signature });
     }
     Ok(out)
 }

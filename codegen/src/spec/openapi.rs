@@ -66,20 +66,15 @@ impl PathItems<'_, '_> {
     /// `{$request.query.callbackUrl}/data`: their bodies become types like any other).
     fn read(&mut self, address: &str, loc: &Loc, depth: usize) -> Result<()> {
         if depth > MAX_CALLBACK_DEPTH {
-            return Err(self
-                .docs
-                .error(loc, format!("callbacks nest more than {MAX_CALLBACK_DEPTH} deep"))
-                .with_help("a callback's path item probably refers back to an operation that holds it; break the `$ref` cycle"));
+            return Err(self.docs.error(loc, format!("callbacks nest more than {MAX_CALLBACK_DEPTH} deep")).with_help(
+                "a callback's path item probably refers back to an operation that holds it; break the `$ref` cycle",
+            ));
         }
         let item_loc = self.docs.follow(loc)?;
         let item = object_at(self.docs, &item_loc)?;
         for method in METHODS.iter().filter(|m| item.contains_key(**m)) {
             let loc = item_loc.join(method);
-            let mut reader = OperationReader {
-                docs: self.docs,
-                space: self.space,
-                loc: &loc,
-            };
+            let mut reader = OperationReader { docs: self.docs, space: self.space, loc: &loc };
             let operation = reader.read(address, method, &item_loc, self.default_security)?;
             self.ids.push((operation.id.clone(), loc.clone()));
             self.operations.push(operation);
@@ -102,7 +97,13 @@ struct OperationReader<'a, 'b> {
 }
 
 impl OperationReader<'_, '_> {
-    fn read(&mut self, address: &str, method: &str, item_loc: &Loc, default_security: &[Vec<String>]) -> Result<Operation> {
+    fn read(
+        &mut self,
+        address: &str,
+        method: &str,
+        item_loc: &Loc,
+        default_security: &[Vec<String>],
+    ) -> Result<Operation> {
         let op = object_at(self.docs, self.loc)?;
         let id = text(op, "operationId").unwrap_or_else(|| format!("{method} {address}").to_upper_camel_case());
         let mut parameters = self.parameters(&item_loc.join("parameters"), &id)?;
@@ -181,11 +182,7 @@ impl OperationReader<'_, '_> {
             } else {
                 format!("{operation_id}{}Response", status.to_upper_camel_case())
             };
-            out.push(Response {
-                body: self.body(&loc, &name)?,
-                doc: describe(response),
-                status,
-            });
+            out.push(Response { body: self.body(&loc, &name)?, doc: describe(response), status });
         }
         Ok(out)
     }
@@ -228,10 +225,7 @@ fn media_examples(docs: &Documents, media_loc: &Loc) -> Result<Vec<Example>> {
 }
 
 fn json_media_type(content: &Map<String, Value>) -> Option<&str> {
-    content
-        .keys()
-        .map(String::as_str)
-        .find(|media| *media == "application/json" || media.ends_with("+json"))
+    content.keys().map(String::as_str).find(|media| *media == "application/json" || media.ends_with("+json"))
 }
 
 #[cfg(test)]

@@ -53,10 +53,7 @@ impl<'a> TypeSpace<'a> {
             return Ok(*id);
         }
         let id = TypeId(self.types.len());
-        let hint = NameHint {
-            path: vec![name.to_owned()],
-            declared: true,
-        };
+        let hint = NameHint { path: vec![name.to_owned()], declared: true };
         self.types.push(TypeDef {
             name: hint.clone(),
             doc: None,
@@ -74,12 +71,7 @@ impl<'a> TypeSpace<'a> {
                 Shape::Ty(ty) => TypeKind::Alias(ty),
             }
         };
-        self.types[id.0] = TypeDef {
-            name: hint,
-            doc: keywords.doc(),
-            kind,
-            examples: keywords.examples(),
-        };
+        self.types[id.0] = TypeDef { name: hint, doc: keywords.doc(), kind, examples: keywords.examples() };
         Ok(id)
     }
 
@@ -131,10 +123,7 @@ impl<'a> TypeSpace<'a> {
         let id = TypeId(self.types.len());
         made.push(id);
         self.types.push(TypeDef {
-            name: NameHint {
-                path: path.to_vec(),
-                declared: false,
-            },
+            name: NameHint { path: path.to_vec(), declared: false },
             doc,
             kind,
             examples: keywords.examples(),
@@ -243,7 +232,10 @@ impl<'a> TypeSpace<'a> {
             Some(other) => {
                 return Err(self
                     .docs
-                    .error(&at.child("properties").loc(), format!("`properties` must be a mapping, found {}", kind_of(other)))
+                    .error(
+                        &at.child("properties").loc(),
+                        format!("`properties` must be a mapping, found {}", kind_of(other)),
+                    )
                     .with_help("list properties as `name: {schema}` pairs"))
             }
         };
@@ -265,7 +257,11 @@ impl<'a> TypeSpace<'a> {
         let value_path = path.child("value");
         match keywords.additional_properties {
             Some(schema @ Value::Object(_)) => {
-                return Ok(Ty::Map(Box::new(self.convert_value(&at.child("additionalProperties"), schema, &value_path)?)));
+                return Ok(Ty::Map(Box::new(self.convert_value(
+                    &at.child("additionalProperties"),
+                    schema,
+                    &value_path,
+                )?)));
             }
             None | Some(Value::Bool(_)) => {}
             Some(other) => {
@@ -474,7 +470,13 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// `allOf`: the properties and required lists of every part, merged into one object.
-    fn convert_all_of(&mut self, at: &Place, keywords: &Keywords<'a>, parts: &'a Value, path: &NamePath) -> Result<Shape> {
+    fn convert_all_of(
+        &mut self,
+        at: &Place,
+        keywords: &Keywords<'a>,
+        parts: &'a Value,
+        path: &NamePath,
+    ) -> Result<Shape> {
         let Some(parts) = parts.as_array() else {
             return Err(self
                 .docs
@@ -488,7 +490,10 @@ impl<'a> TypeSpace<'a> {
         }
         let loc = at.loc();
         if !self.merging.insert(loc.clone()) {
-            self.warn(&loc, "this `allOf` contains itself without a declared schema to refer to; typed as serde_json::Value");
+            self.warn(
+                &loc,
+                "this `allOf` contains itself without a declared schema to refer to; typed as serde_json::Value",
+            );
             return Ok(Shape::Ty(Ty::Any));
         }
         let merged = self.merge_all_of(&loc, path);

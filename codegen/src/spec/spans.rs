@@ -29,11 +29,7 @@ struct Node {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<Children>::deserialize(deserializer)?;
-        Ok(Node {
-            line: spanned.referenced.line(),
-            column: spanned.referenced.column(),
-            children: spanned.value.0,
-        })
+        Ok(Node { line: spanned.referenced.line(), column: spanned.referenced.column(), children: spanned.value.0 })
     }
 }
 

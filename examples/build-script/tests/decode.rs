@@ -10,7 +10,10 @@ fn a_callback_decodes_through_the_generated_module() {
     let event = receiver.receive(None, &http_headers(), body).expect("accepted");
     let Event::ReceiveIncomingSms(message) = event else { panic!("decoded as {event:?}") };
     let text = serde_json::to_string(&message).unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), serde_json::from_slice::<serde_json::Value>(body).unwrap());
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        serde_json::from_slice::<serde_json::Value>(body).unwrap()
+    );
 }
 
 fn http_headers() -> hookwright_runtime::http::HeaderMap {

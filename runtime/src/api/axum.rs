@@ -13,9 +13,7 @@ use super::server::{Routes, Server};
 /// router). Routing and credentials are checked before the body is read, then the body is read
 /// up to [`Server::body_limit`] (413 past it) and the request answered by the operation.
 pub fn router<R: Routes<S>, S: Send + Sync + 'static>(server: Server<R, S>) -> Router {
-    Router::new()
-        .fallback(serve::<R, S>)
-        .with_state(Arc::new(server))
+    Router::new().fallback(serve::<R, S>).with_state(Arc::new(server))
 }
 
 async fn serve<R: Routes<S>, S: Send + Sync + 'static>(
@@ -41,9 +39,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::router;
-    use crate::api::client::{
-        decode_body, json_response, ClientError, Credentials, RequestBuilder, Scheme,
-    };
+    use crate::api::client::{decode_body, json_response, ClientError, Credentials, RequestBuilder, Scheme};
     use crate::api::reqwest::HttpClient;
     use crate::api::server::{json_body, required_param, PathParams, Query, Route, Routes, Server};
     use crate::api::validate::Violations;
@@ -61,12 +57,7 @@ mod tests {
                 operation: "GetThing",
                 schemes: &[Scheme::Bearer],
             },
-            Route {
-                method: Method::POST,
-                template: "/v1/things",
-                operation: "CreateThing",
-                schemes: &[],
-            },
+            Route { method: Method::POST, template: "/v1/things", operation: "CreateThing", schemes: &[] },
         ];
 
         async fn call(
@@ -111,81 +102,39 @@ mod tests {
             .unwrap();
         let response = client.send(request).await.unwrap();
         let body: Value = decode_body(response.status(), response.body()).unwrap();
-        assert_eq!(
-            (response.status(), body),
-            (StatusCode::OK, json!({"id": "a/b c"}))
-        );
+        assert_eq!((response.status(), body), (StatusCode::OK, json!({"id": "a/b c"})));
     }
 
     #[tokio::test]
     async fn refusals_over_http() {
         let base = serve().await;
         let stranger = HttpClient::new(base.clone()).with_credentials(Credentials::bearer("wrong"));
-        let get = || {
-            RequestBuilder::new(Method::GET, &base, "/v1/things/{id}")
-                .path_param("id", &1)
-                .build()
-                .unwrap()
-        };
+        let get = || RequestBuilder::new(Method::GET, &base, "/v1/things/{id}").path_param("id", &1).build().unwrap();
         assert_eq!(status_of(&stranger, get()).await, StatusCode::UNAUTHORIZED);
-        assert_eq!(
-            status_of(&HttpClient::new(base.clone()), get()).await,
-            StatusCode::UNAUTHORIZED
-        );
+        assert_eq!(status_of(&HttpClient::new(base.clone()), get()).await, StatusCode::UNAUTHORIZED);
         let anyone = HttpClient::new(base.clone());
-        let nowhere = RequestBuilder::new(Method::GET, &base, "/v2")
-            .build()
-            .unwrap();
+        let nowhere = RequestBuilder::new(Method::GET, &base, "/v2").build().unwrap();
         assert_eq!(status_of(&anyone, nowhere).await, StatusCode::NOT_FOUND);
-        let delete = RequestBuilder::new(Method::DELETE, &base, "/v1/things")
-            .build()
-            .unwrap();
-        assert_eq!(
-            status_of(&anyone, delete).await,
-            StatusCode::METHOD_NOT_ALLOWED
-        );
-        let big = RequestBuilder::new(Method::POST, &base, "/v1/things")
-            .json(&"x".repeat(100))
-            .build()
-            .unwrap();
+        let delete = RequestBuilder::new(Method::DELETE, &base, "/v1/things").build().unwrap();
+        assert_eq!(status_of(&anyone, delete).await, StatusCode::METHOD_NOT_ALLOWED);
+        let big = RequestBuilder::new(Method::POST, &base, "/v1/things").json(&"x".repeat(100)).build().unwrap();
         assert_eq!(status_of(&anyone, big).await, StatusCode::PAYLOAD_TOO_LARGE);
-        let small = RequestBuilder::new(Method::POST, &base, "/v1/things")
-            .json(&json!({"a": 1}))
-            .build()
-            .unwrap();
+        let small = RequestBuilder::new(Method::POST, &base, "/v1/things").json(&json!({"a": 1})).build().unwrap();
         let response = anyone.send(small).await.unwrap();
-        assert_eq!(
-            (response.status(), response.body().as_slice()),
-            (StatusCode::OK, &br#"{"a":1}"#[..])
-        );
-        let mut not_json = RequestBuilder::new(Method::POST, &base, "/v1/things")
-            .build()
-            .unwrap();
+        assert_eq!((response.status(), response.body().as_slice()), (StatusCode::OK, &br#"{"a":1}"#[..]));
+        let mut not_json = RequestBuilder::new(Method::POST, &base, "/v1/things").build().unwrap();
         *not_json.body_mut() = b"nope".to_vec();
         let response = anyone.send(not_json).await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(
-            response.headers()[http::header::CONTENT_TYPE],
-            "application/problem+json"
-        );
+        assert_eq!(response.headers()[http::header::CONTENT_TYPE], "application/problem+json");
     }
 
     #[tokio::test]
     async fn an_undeclared_status_can_be_turned_into_an_error() {
         let client = HttpClient::new(serve().await);
-        let request = RequestBuilder::new(Method::GET, client.base_url(), "/nope")
-            .build()
-            .unwrap();
+        let request = RequestBuilder::new(Method::GET, client.base_url(), "/nope").build().unwrap();
         let response = client.send(request).await.unwrap();
-        let error = ClientError::Unexpected {
-            status: response.status(),
-            body: response.into_body(),
-        };
-        assert!(
-            error
-                .to_string()
-                .starts_with("the API answered 404 Not Found"),
-            "{error}"
-        );
+        let error = ClientError::Unexpected { status: response.status(), body: response.into_body() };
+        assert!(error.to_string().starts_with("the API answered 404 Not Found"), "{error}");
     }
 }

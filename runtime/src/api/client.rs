@@ -27,11 +27,7 @@ const JSON: &str = "application/json";
 
 /// Everything but RFC 3986's unreserved characters: a path parameter's value always stays one
 /// segment, whatever it holds (`/`, `?`, `#`, `{`, spaces).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// HTTP credentials for an API: what a client sends and what a server reads back.
 ///
@@ -71,16 +67,11 @@ impl Scheme {
 
 impl Credentials {
     pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
-        Credentials::Basic {
-            username: username.into(),
-            password: password.into(),
-        }
+        Credentials::Basic { username: username.into(), password: password.into() }
     }
 
     pub fn bearer(token: impl Into<Secret>) -> Self {
-        Credentials::Bearer {
-            token: token.into(),
-        }
+        Credentials::Bearer { token: token.into() }
     }
 
     pub fn scheme(&self) -> Scheme {
@@ -98,20 +89,13 @@ impl Credentials {
     pub fn header_value(&self) -> HeaderValue {
         let text = match self {
             Credentials::Basic { username, password } => {
-                format!(
-                    "Basic {}",
-                    STANDARD.encode(format!("{username}:{}", password.expose()))
-                )
+                format!("Basic {}", STANDARD.encode(format!("{username}:{}", password.expose())))
             }
             Credentials::Bearer { token } => format!("Bearer {}", token.expose()),
         };
-        let bytes: Vec<u8> = text
-            .into_bytes()
-            .into_iter()
-            .filter(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
-            .collect();
-        let mut value =
-            HeaderValue::from_bytes(&bytes).unwrap_or_else(|_| HeaderValue::from_static(""));
+        let bytes: Vec<u8> =
+            text.into_bytes().into_iter().filter(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)).collect();
+        let mut value = HeaderValue::from_bytes(&bytes).unwrap_or_else(|_| HeaderValue::from_static(""));
         value.set_sensitive(true);
         value
     }
@@ -176,15 +160,11 @@ impl RequestBuilder {
         let placeholder = format!("{{{name}}}");
         let value = value.to_string();
         if value.is_empty() {
-            self.violations
-                .push(Violation::new(format!("path.{name}"), "must not be empty"));
+            self.violations.push(Violation::new(format!("path.{name}"), "must not be empty"));
         } else if self.path.contains(&placeholder) {
             self.path = self.path.replace(&placeholder, &encode_segment(&value));
         } else {
-            self.fail(RequestError::Uri(format!(
-                "`{}` has no parameter `{name}`",
-                self.template
-            )));
+            self.fail(RequestError::Uri(format!("`{}` has no parameter `{name}`", self.template)));
         }
         self
     }
@@ -228,44 +208,28 @@ impl RequestBuilder {
         }
         Violations::result(std::mem::take(&mut self.violations)).map_err(RequestError::Invalid)?;
         let uri = self.uri()?;
-        let mut builder = http::Request::builder()
-            .method(self.method)
-            .uri(uri)
-            .header(ACCEPT, JSON);
+        let mut builder = http::Request::builder().method(self.method).uri(uri).header(ACCEPT, JSON);
         if self.body.is_some() {
             builder = builder.header(CONTENT_TYPE, JSON);
         }
-        builder
-            .body(self.body.unwrap_or_default())
-            .map_err(|error| RequestError::Uri(error.to_string()))
+        builder.body(self.body.unwrap_or_default()).map_err(|error| RequestError::Uri(error.to_string()))
     }
 
     fn uri(&mut self) -> Result<http::Uri, RequestError> {
         if let Some(start) = self.path.find('{') {
             let rest = self.path.get(start..).unwrap_or_default();
-            return Err(RequestError::Uri(format!(
-                "the path parameter in `{rest}` was not set"
-            )));
+            return Err(RequestError::Uri(format!("the path parameter in `{rest}` was not set")));
         }
         let mut text = format!("{}{}", self.base_url, self.path);
         if !self.query.is_empty() {
             text.push('?');
-            text.push_str(
-                &form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(&self.query)
-                    .finish(),
-            );
+            text.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.query).finish());
         }
         let uri: http::Uri = text.parse().map_err(|error| {
-            RequestError::Uri(format!(
-                "the base URL joined with `{}` is not a valid URI: {error}",
-                self.template
-            ))
+            RequestError::Uri(format!("the base URL joined with `{}` is not a valid URI: {error}", self.template))
         })?;
         if uri.scheme().is_none() || uri.authority().is_none() {
-            return Err(RequestError::Uri(
-                "the base URL must be absolute, like https://host".to_owned(),
-            ));
+            return Err(RequestError::Uri("the base URL must be absolute, like https://host".to_owned()));
         }
         Ok(uri)
     }
@@ -342,20 +306,14 @@ pub enum ResponseError {
     /// Not JSON of the declared shape; `error` quotes no values.
     Decode { status: StatusCode, error: String },
     /// Decoded, but breaks the declared constraints.
-    Invalid {
-        status: StatusCode,
-        violations: Violations,
-    },
+    Invalid { status: StatusCode, violations: Violations },
 }
 
 impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ResponseError::Decode { status, error } => {
-                write!(
-                    f,
-                    "the {status} response body is not what the API declares: {error}"
-                )
+                write!(f, "the {status} response body is not what the API declares: {error}")
             }
             ResponseError::Invalid { status, violations } => {
                 write!(f, "the {status} response body is {violations}")
@@ -375,17 +333,10 @@ impl std::error::Error for ResponseError {
 
 /// Decodes a declared response body and validates it (field root `body`), so a client never
 /// hands its caller a value that breaks the API's own contract without saying so.
-pub fn decode_body<T: DeserializeOwned + Validate>(
-    status: StatusCode,
-    body: &[u8],
-) -> Result<T, ResponseError> {
-    let value: T = serde_json::from_slice(body).map_err(|error| ResponseError::Decode {
-        status,
-        error: json::describe(&error),
-    })?;
-    value
-        .validate("body")
-        .map_err(|violations| ResponseError::Invalid { status, violations })?;
+pub fn decode_body<T: DeserializeOwned + Validate>(status: StatusCode, body: &[u8]) -> Result<T, ResponseError> {
+    let value: T = serde_json::from_slice(body)
+        .map_err(|error| ResponseError::Decode { status, error: json::describe(&error) })?;
+    value.validate("body").map_err(|violations| ResponseError::Invalid { status, violations })?;
     Ok(value)
 }
 
@@ -396,10 +347,7 @@ pub fn json_response<T: Serialize>(status: StatusCode, body: &T) -> http::Respon
     match serde_json::to_vec(body) {
         Ok(bytes) => with_content_type(raw_response(status, bytes), JSON),
         Err(error) => {
-            tracing::error!(
-                status = status.as_u16(),
-                "could not encode a response body as JSON: {error}"
-            );
+            tracing::error!(status = status.as_u16(), "could not encode a response body as JSON: {error}");
             raw_response(StatusCode::INTERNAL_SERVER_ERROR, Vec::new())
         }
     }
@@ -421,9 +369,7 @@ pub(crate) fn with_content_type(
     mut response: http::Response<Vec<u8>>,
     content_type: &'static str,
 ) -> http::Response<Vec<u8>> {
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -509,13 +455,7 @@ mod tests {
         let credentials = Credentials::basic("ann", format!("{SECRET}:with:colons"));
         let value = credentials.header_value();
         assert!(value.is_sensitive());
-        assert_eq!(
-            value.to_str().unwrap(),
-            format!(
-                "Basic {}",
-                STANDARD.encode(format!("ann:{SECRET}:with:colons"))
-            )
-        );
+        assert_eq!(value.to_str().unwrap(), format!("Basic {}", STANDARD.encode(format!("ann:{SECRET}:with:colons"))));
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, value);
         assert_eq!(Credentials::from_headers(&headers), Some(credentials));
@@ -524,10 +464,7 @@ mod tests {
     #[test]
     fn bearer_round_trips_through_the_header() {
         let credentials = Credentials::bearer(SECRET);
-        assert_eq!(
-            credentials.header_value().to_str().unwrap(),
-            format!("Bearer {SECRET}")
-        );
+        assert_eq!(credentials.header_value().to_str().unwrap(), format!("Bearer {SECRET}"));
         assert_eq!(credentials.scheme(), Scheme::Bearer);
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, credentials.header_value());
@@ -537,14 +474,8 @@ mod tests {
     #[test]
     fn scheme_names_are_case_insensitive() {
         let basic = format!("bAsIc {}", STANDARD.encode("u:p"));
-        assert_eq!(
-            Credentials::from_headers(&headers_with(&basic)),
-            Some(Credentials::basic("u", "p"))
-        );
-        assert_eq!(
-            Credentials::from_headers(&headers_with("BEARER  t")),
-            Some(Credentials::bearer("t"))
-        );
+        assert_eq!(Credentials::from_headers(&headers_with(&basic)), Some(Credentials::basic("u", "p")));
+        assert_eq!(Credentials::from_headers(&headers_with("BEARER  t")), Some(Credentials::bearer("t")));
     }
 
     #[test]
@@ -577,9 +508,7 @@ mod tests {
         assert_eq!(basic, "Basic { username: \"ann\", password: Secret(***) }");
         let bearer = format!("{:#?}", Credentials::bearer(SECRET));
         assert!(!bearer.contains(SECRET), "{bearer}");
-        assert!(
-            !format!("{:?}", Credentials::basic("ann", SECRET).header_value()).contains(SECRET)
-        );
+        assert!(!format!("{:?}", Credentials::basic("ann", SECRET).header_value()).contains(SECRET));
     }
 
     #[test]
@@ -597,10 +526,7 @@ mod tests {
             .path_param("webhookId", &"ü?#{x}%")
             .build()
             .unwrap();
-        assert_eq!(
-            request.uri(),
-            "https://host/v1/projects/a%2Fb%20c/webhooks/%C3%BC%3F%23%7Bx%7D%25"
-        );
+        assert_eq!(request.uri(), "https://host/v1/projects/a%2Fb%20c/webhooks/%C3%BC%3F%23%7Bx%7D%25");
         assert_eq!(request.method(), Method::GET);
         assert_eq!(request.headers()[ACCEPT], JSON);
         assert!(request.headers().get(CONTENT_TYPE).is_none());
@@ -619,10 +545,7 @@ mod tests {
         };
         assert_eq!(build(".."), "https://host/v1/projects/%2E%2E/webhooks");
         assert_eq!(build("."), "https://host/v1/projects/%2E/webhooks");
-        assert_eq!(
-            build("a.b-c_d~e"),
-            "https://host/v1/projects/a.b-c_d~e/webhooks"
-        );
+        assert_eq!(build("a.b-c_d~e"), "https://host/v1/projects/a.b-c_d~e/webhooks");
     }
 
     #[test]
@@ -631,10 +554,7 @@ mod tests {
             .path_param("projectId", &42)
             .build()
             .unwrap();
-        assert_eq!(
-            request.uri(),
-            "http://127.0.0.1:8081/prefix/v1/projects/42/webhooks"
-        );
+        assert_eq!(request.uri(), "http://127.0.0.1:8081/prefix/v1/projects/42/webhooks");
     }
 
     #[test]
@@ -647,10 +567,7 @@ mod tests {
             .query("pageSize", &15)
             .build()
             .unwrap();
-        assert_eq!(
-            request.uri(),
-            "https://host/v1/projects/p/webhooks?pageToken=a+b%26c%3Dd%2F%C3%A9&pageSize=15"
-        );
+        assert_eq!(request.uri(), "https://host/v1/projects/p/webhooks?pageToken=a+b%26c%3Dd%2F%C3%A9&pageSize=15");
         let request = RequestBuilder::new(Method::GET, "https://host", WEBHOOKS)
             .path_param("projectId", &"p")
             .query_opt::<u32>("pageSize", None)
@@ -674,19 +591,13 @@ mod tests {
     fn builder_debug_hides_the_body() {
         let builder = RequestBuilder::new(Method::POST, "https://host", "/x").json(&SECRET);
         let text = format!("{builder:?}");
-        assert!(
-            text.contains("body_bytes: Some(21)") && !text.contains(SECRET),
-            "{text}"
-        );
+        assert!(text.contains("body_bytes: Some(21)") && !text.contains(SECRET), "{text}");
     }
 
     #[test]
     fn encode_errors_are_reported_by_build() {
         let map = std::collections::BTreeMap::from([((1, 2), 3)]);
-        let error = RequestBuilder::new(Method::POST, "https://host", "/x")
-            .json(&map)
-            .build()
-            .unwrap_err();
+        let error = RequestBuilder::new(Method::POST, "https://host", "/x").json(&map).build().unwrap_err();
         assert!(matches!(error, RequestError::Encode(_)), "{error}");
     }
 
@@ -700,30 +611,20 @@ mod tests {
             error.to_string(),
             "could not build the request URI: the path parameter in `{webhookId}` was not set"
         );
-        let error = RequestBuilder::new(Method::GET, "https://host", WEBHOOKS)
-            .path_param("nope", &"p")
-            .build()
-            .unwrap_err();
-        assert!(
-            error.to_string().contains("has no parameter `nope`"),
-            "{error}"
-        );
+        let error =
+            RequestBuilder::new(Method::GET, "https://host", WEBHOOKS).path_param("nope", &"p").build().unwrap_err();
+        assert!(error.to_string().contains("has no parameter `nope`"), "{error}");
         let error = RequestBuilder::new(Method::GET, "https://host", WEBHOOKS)
             .path_param("projectId", &"")
             .build()
             .unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "the request is invalid: path.projectId: must not be empty"
-        );
+        assert_eq!(error.to_string(), "the request is invalid: path.projectId: must not be empty");
     }
 
     #[test]
     fn relative_or_broken_base_urls_fail() {
         for base in ["", "host", "/path", "http://exa mple"] {
-            let error = RequestBuilder::new(Method::GET, base, "/x")
-                .build()
-                .unwrap_err();
+            let error = RequestBuilder::new(Method::GET, base, "/x").build().unwrap_err();
             assert!(matches!(error, RequestError::Uri(_)), "{base}: {error}");
         }
     }
@@ -734,21 +635,14 @@ mod tests {
 
     impl Validate for Body {
         fn validate_into(&self, path: &mut String, out: &mut Vec<Violation>) {
-            const SECRET_RULES: Rules = Rules {
-                max_length: Some(4),
-                ..Rules::NONE
-            };
-            field(path, "secret", |path| {
-                check_str(path, self.secret.expose(), &SECRET_RULES, out)
-            });
+            const SECRET_RULES: Rules = Rules { max_length: Some(4), ..Rules::NONE };
+            field(path, "secret", |path| check_str(path, self.secret.expose(), &SECRET_RULES, out));
         }
     }
 
     #[test]
     fn invalid_requests_are_not_built_and_their_errors_hold_no_secret() {
-        let body = Body {
-            secret: Secret::new(SECRET),
-        };
+        let body = Body { secret: Secret::new(SECRET) };
         let error = RequestBuilder::new(Method::POST, "https://host", WEBHOOKS)
             .path_param("projectId", &"")
             .validate(&body, "body")
@@ -758,18 +652,14 @@ mod tests {
         assert_eq!(text, "the request is invalid: path.projectId: must not be empty; body.secret: must be at most 4 characters long (is 19)");
         assert!(!format!("{error:?}").contains(SECRET));
         let client_error = ClientError::from(error);
-        assert!(
-            !client_error.to_string().contains(SECRET)
-                && !format!("{client_error:?}").contains(SECRET)
-        );
+        assert!(!client_error.to_string().contains(SECRET) && !format!("{client_error:?}").contains(SECRET));
     }
 
     #[test]
     fn decode_body_decodes_and_validates() {
         let ok: Vec<String> = decode_body(StatusCode::OK, br#"["a"]"#).unwrap();
         assert_eq!(ok, ["a"]);
-        let error = decode_body::<Vec<u32>>(StatusCode::OK, format!(r#"["{SECRET}"]"#).as_bytes())
-            .unwrap_err();
+        let error = decode_body::<Vec<u32>>(StatusCode::OK, format!(r#"["{SECRET}"]"#).as_bytes()).unwrap_err();
         assert_eq!(
             error.to_string(),
             r#"the 200 OK response body is not what the API declares: invalid type: string "…", expected u32 at line 1 column 22"#
@@ -787,32 +677,12 @@ mod tests {
         }
         impl Validate for Checked {
             fn validate_into(&self, path: &mut String, out: &mut Vec<Violation>) {
-                check_str(
-                    path,
-                    &self.0,
-                    &Rules {
-                        format: Some("uri"),
-                        ..Rules::NONE
-                    },
-                    out,
-                );
+                check_str(path, &self.0, &Rules { format: Some("uri"), ..Rules::NONE }, out);
             }
         }
-        let error =
-            decode_body::<Checked>(StatusCode::CREATED, format!(r#""{SECRET}""#).as_bytes())
-                .err()
-                .unwrap();
-        assert_eq!(
-            error.to_string(),
-            "the 201 Created response body is invalid: body: must be a valid absolute URL"
-        );
-        assert!(matches!(
-            error,
-            ResponseError::Invalid {
-                status: StatusCode::CREATED,
-                ..
-            }
-        ));
+        let error = decode_body::<Checked>(StatusCode::CREATED, format!(r#""{SECRET}""#).as_bytes()).err().unwrap();
+        assert_eq!(error.to_string(), "the 201 Created response body is invalid: body: must be a valid absolute URL");
+        assert!(matches!(error, ResponseError::Invalid { status: StatusCode::CREATED, .. }));
     }
 
     #[test]
@@ -821,42 +691,25 @@ mod tests {
         assert_eq!(response.status(), StatusCode::CREATED);
         assert_eq!(response.headers()[CONTENT_TYPE], JSON);
         assert_eq!(response.body(), br#"{"id":"w"}"#);
-        let failed = json_response(
-            StatusCode::OK,
-            &std::collections::BTreeMap::from([((1, 2), 3)]),
-        );
+        let failed = json_response(StatusCode::OK, &std::collections::BTreeMap::from([((1, 2), 3)]));
         assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let empty = empty_response(StatusCode::NO_CONTENT);
         assert!(empty.body().is_empty() && empty.headers().is_empty());
         let raw = raw_response(StatusCode::IM_A_TEAPOT, b"tea".to_vec());
-        assert_eq!(
-            (raw.status(), raw.body().as_slice()),
-            (StatusCode::IM_A_TEAPOT, &b"tea"[..])
-        );
+        assert_eq!((raw.status(), raw.body().as_slice()), (StatusCode::IM_A_TEAPOT, &b"tea"[..]));
     }
 
     #[test]
     fn client_errors_display_without_bodies() {
-        let unexpected = ClientError::Unexpected {
-            status: StatusCode::BAD_GATEWAY,
-            body: SECRET.into(),
-        };
+        let unexpected = ClientError::Unexpected { status: StatusCode::BAD_GATEWAY, body: SECRET.into() };
         assert_eq!(
             unexpected.to_string(),
             "the API answered 502 Bad Gateway, which the operation does not declare (19 bytes of body)"
         );
         let transport = ClientError::Transport("connection refused".into());
-        assert_eq!(
-            transport.to_string(),
-            "the request failed: connection refused"
-        );
-        let response = ClientError::from(ResponseError::Decode {
-            status: StatusCode::OK,
-            error: "x".into(),
-        });
+        assert_eq!(transport.to_string(), "the request failed: connection refused");
+        let response = ClientError::from(ResponseError::Decode { status: StatusCode::OK, error: "x".into() });
         assert!(std::error::Error::source(&response).is_some());
-        assert!(ClientError::RepeatedPageToken { page: 3 }
-            .to_string()
-            .starts_with("page 3 points back"));
+        assert!(ClientError::RepeatedPageToken { page: 3 }.to_string().starts_with("page 3 points back"));
     }
 }

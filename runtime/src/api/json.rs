@@ -54,24 +54,15 @@ mod tests {
     #[test]
     fn quoted_values_are_redacted() {
         let text = error_for::<u32>(&format!(r#""{SECRET}""#));
-        assert_eq!(
-            text,
-            r#"invalid type: string "…", expected u32 at line 1 column 21"#
-        );
+        assert_eq!(text, r#"invalid type: string "…", expected u32 at line 1 column 21"#);
         let text = error_for::<crate::Timestamp>(&format!(r#""{SECRET} \" more""#));
         assert!(!text.contains(SECRET) && !text.contains("more"), "{text}");
     }
 
     #[test]
     fn syntax_errors_keep_their_position() {
-        assert_eq!(
-            error_for::<serde_json::Value>("{"),
-            "EOF while parsing an object at line 1 column 1"
-        );
-        assert_eq!(
-            error_for::<u32>("{}"),
-            "invalid type: map, expected u32 at line 1 column 0"
-        );
+        assert_eq!(error_for::<serde_json::Value>("{"), "EOF while parsing an object at line 1 column 1");
+        assert_eq!(error_for::<u32>("{}"), "invalid type: map, expected u32 at line 1 column 0");
         assert_eq!(error_for::<u32>("x"), "expected value at line 1 column 1");
     }
 
@@ -89,10 +80,7 @@ mod tests {
 
     #[test]
     fn backticks_are_redacted() {
-        assert_eq!(
-            redact_quoted("unknown variant `x`, expected `A`"),
-            "unknown variant `…`, expected `…`"
-        );
+        assert_eq!(redact_quoted("unknown variant `x`, expected `A`"), "unknown variant `…`, expected `…`");
         assert_eq!(redact_quoted("open \"quote"), "open \"…\"");
     }
 }

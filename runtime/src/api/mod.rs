@@ -28,10 +28,8 @@ pub mod server;
 pub mod validate;
 
 pub use client::{
-    decode_body, empty_response, json_response, raw_response, ClientError, Credentials,
-    RequestBuilder, RequestError, ResponseError, Scheme,
+    decode_body, empty_response, json_response, raw_response, ClientError, Credentials, RequestBuilder, RequestError,
+    ResponseError, Scheme,
 };
-pub use server::{
-    json_body, optional_param, required_param, PathParams, Query, Refusal, Route, Routes, Server,
-};
+pub use server::{json_body, optional_param, required_param, PathParams, Query, Refusal, Route, Routes, Server};
 pub use validate::{Rules, Validate, Violation, Violations};

@@ -28,10 +28,7 @@ impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpClient")
             .field("base_url", &self.base_url)
-            .field(
-                "credentials",
-                &self.credentials.as_ref().map(Credentials::scheme),
-            )
+            .field("credentials", &self.credentials.as_ref().map(Credentials::scheme))
             .finish_non_exhaustive()
     }
 }
@@ -41,11 +38,7 @@ impl HttpClient {
     /// reqwest's default client: rustls with the webpki root certificates, so it behaves the same
     /// on every machine.
     pub fn new(base_url: impl Into<String>) -> Self {
-        HttpClient {
-            base_url: base_url.into(),
-            credentials: None,
-            client: ::reqwest::Client::new(),
-        }
+        HttpClient { base_url: base_url.into(), credentials: None, client: ::reqwest::Client::new() }
     }
 
     /// Sends `credentials` in the `Authorization` header of every request.
@@ -67,33 +60,18 @@ impl HttpClient {
     /// Sends `request`, adding `Authorization` from the credentials unless it already has one,
     /// and reads the whole response. Any status is a response; only a failure to send or read
     /// is an error ([`ClientError::Transport`]).
-    pub async fn send(
-        &self,
-        mut request: http::Request<Vec<u8>>,
-    ) -> Result<http::Response<Vec<u8>>, ClientError> {
+    pub async fn send(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, ClientError> {
         if let Some(credentials) = &self.credentials {
-            request
-                .headers_mut()
-                .entry(AUTHORIZATION)
-                .or_insert_with(|| credentials.header_value());
+            request.headers_mut().entry(AUTHORIZATION).or_insert_with(|| credentials.header_value());
         }
         let request = ::reqwest::Request::try_from(request).map_err(transport)?;
         let response = self.client.execute(request).await.map_err(transport)?;
-        let mut builder = http::Response::builder()
-            .status(response.status())
-            .version(response.version());
+        let mut builder = http::Response::builder().status(response.status()).version(response.version());
         if let Some(headers) = builder.headers_mut() {
-            headers.extend(
-                response
-                    .headers()
-                    .iter()
-                    .map(|(name, value)| (name.clone(), value.clone())),
-            );
+            headers.extend(response.headers().iter().map(|(name, value)| (name.clone(), value.clone())));
         }
         let body = response.bytes().await.map_err(transport)?;
-        builder
-            .body(body.to_vec())
-            .map_err(|error| ClientError::Transport(Box::new(error)))
+        builder.body(body.to_vec()).map_err(|error| ClientError::Transport(Box::new(error)))
     }
 }
 
@@ -160,15 +138,8 @@ where
     Fut: Future<Output = Result<Page, ClientError>> + Send,
     Req: Clone,
 {
-    let walk = Walk {
-        fetch,
-        next: Some(first),
-        seen: HashSet::new(),
-        fetched: 0,
-        stopped: None,
-        next_token,
-        set_token,
-    };
+    let walk =
+        Walk { fetch, next: Some(first), seen: HashSet::new(), fetched: 0, stopped: None, next_token, set_token };
     stream::unfold(walk, step)
 }
 
@@ -223,15 +194,10 @@ mod tests {
     }
 
     fn run<F: Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(future)
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
     }
 
-    type FakeFetch =
-        Box<dyn Fn(ListRequest) -> std::future::Ready<Result<Page, ClientError>> + Send + Sync>;
+    type FakeFetch = Box<dyn Fn(ListRequest) -> std::future::Ready<Result<Page, ClientError>> + Send + Sync>;
 
     /// A fake list operation: page tokens map to the page they give, `None` to the first.
     fn fake(
@@ -241,14 +207,9 @@ mod tests {
         let log = Arc::clone(&seen);
         let fetch = move |request: ListRequest| {
             log.lock().unwrap().push(request.clone());
-            let found = table
-                .iter()
-                .find(|(token, _, _)| token.map(str::to_owned) == request.page_token);
+            let found = table.iter().find(|(token, _, _)| token.map(str::to_owned) == request.page_token);
             std::future::ready(match found {
-                Some((_, items, next)) => Ok(Page {
-                    items: items.clone(),
-                    next_page_token: next.map(str::to_owned),
-                }),
+                Some((_, items, next)) => Ok(Page { items: items.clone(), next_page_token: next.map(str::to_owned) }),
                 None => Err(ClientError::Transport("no such page".into())),
             })
         };
@@ -256,17 +217,11 @@ mod tests {
     }
 
     fn first() -> ListRequest {
-        ListRequest {
-            project: "p",
-            page_token: None,
-        }
+        ListRequest { project: "p", page_token: None }
     }
 
     fn walk(
-        fetch: impl Fn(ListRequest) -> std::future::Ready<Result<Page, ClientError>>
-            + Send
-            + Sync
-            + 'static,
+        fetch: impl Fn(ListRequest) -> std::future::Ready<Result<Page, ClientError>> + Send + Sync + 'static,
     ) -> Vec<Result<Page, ClientError>> {
         let stream = pages(
             first(),
@@ -279,22 +234,11 @@ mod tests {
 
     #[test]
     fn three_pages_in_order() {
-        let (fetch, requests) = fake(vec![
-            (None, vec![1, 2], Some("b")),
-            (Some("b"), vec![3, 4], Some("c")),
-            (Some("c"), vec![5], None),
-        ]);
-        let items: Vec<u32> = walk(fetch)
-            .into_iter()
-            .flat_map(|page| page.unwrap().items)
-            .collect();
+        let (fetch, requests) =
+            fake(vec![(None, vec![1, 2], Some("b")), (Some("b"), vec![3, 4], Some("c")), (Some("c"), vec![5], None)]);
+        let items: Vec<u32> = walk(fetch).into_iter().flat_map(|page| page.unwrap().items).collect();
         assert_eq!(items, [1, 2, 3, 4, 5]);
-        let tokens: Vec<Option<String>> = requests
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|r| r.page_token.clone())
-            .collect();
+        let tokens: Vec<Option<String>> = requests.lock().unwrap().iter().map(|r| r.page_token.clone()).collect();
         assert_eq!(tokens, [None, Some("b".into()), Some("c".into())]);
         assert!(requests.lock().unwrap().iter().all(|r| r.project == "p"));
     }
@@ -308,42 +252,21 @@ mod tests {
 
     #[test]
     fn a_repeated_token_stops_with_an_error() {
-        let (fetch, requests) = fake(vec![
-            (None, vec![1], Some("b")),
-            (Some("b"), vec![2], Some("c")),
-            (Some("c"), vec![3], Some("b")),
-        ]);
+        let (fetch, requests) =
+            fake(vec![(None, vec![1], Some("b")), (Some("b"), vec![2], Some("c")), (Some("c"), vec![3], Some("b"))]);
         let results = walk(fetch);
         assert_eq!(results.len(), 4);
-        let items: Vec<u32> = results
-            .iter()
-            .take(3)
-            .flat_map(|page| page.as_ref().unwrap().items.clone())
-            .collect();
+        let items: Vec<u32> = results.iter().take(3).flat_map(|page| page.as_ref().unwrap().items.clone()).collect();
         assert_eq!(items, [1, 2, 3]);
-        assert!(
-            matches!(results[3], Err(ClientError::RepeatedPageToken { page: 3 })),
-            "{:?}",
-            results[3]
-        );
+        assert!(matches!(results[3], Err(ClientError::RepeatedPageToken { page: 3 })), "{:?}", results[3]);
         assert_eq!(requests.lock().unwrap().len(), 3);
     }
 
     #[test]
     fn a_page_pointing_at_itself_stops_at_once() {
-        let (fetch, _) = fake(vec![
-            (None, vec![1], Some("a")),
-            (Some("a"), vec![2], Some("a")),
-        ]);
+        let (fetch, _) = fake(vec![(None, vec![1], Some("a")), (Some("a"), vec![2], Some("a"))]);
         let results = walk(fetch);
-        assert!(matches!(
-            results.as_slice(),
-            [
-                Ok(_),
-                Ok(_),
-                Err(ClientError::RepeatedPageToken { page: 2 })
-            ]
-        ));
+        assert!(matches!(results.as_slice(), [Ok(_), Ok(_), Err(ClientError::RepeatedPageToken { page: 2 })]));
     }
 
     #[test]
@@ -351,37 +274,23 @@ mod tests {
         let (fetch, requests) = fake(vec![(None, vec![1], Some("missing"))]);
         let results = walk(fetch);
         assert_eq!(results.len(), 2);
-        assert_eq!(
-            results[1].as_ref().unwrap_err().to_string(),
-            "the request failed: no such page"
-        );
+        assert_eq!(results[1].as_ref().unwrap_err().to_string(), "the request failed: no such page");
         assert_eq!(requests.lock().unwrap().len(), 2);
     }
 
     #[test]
     fn debug_shows_no_credentials() {
-        let client =
-            HttpClient::new("https://host").with_credentials(Credentials::basic("ann", SECRET));
+        let client = HttpClient::new("https://host").with_credentials(Credentials::basic("ann", SECRET));
         let text = format!("{client:?}");
-        assert_eq!(
-            text,
-            "HttpClient { base_url: \"https://host\", credentials: Some(Basic), .. }"
-        );
+        assert_eq!(text, "HttpClient { base_url: \"https://host\", credentials: Some(Basic), .. }");
         assert_eq!(client.base_url(), "https://host");
     }
 
     #[test]
     fn an_unreachable_server_is_a_transport_error() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let client = HttpClient::new(format!("http://127.0.0.1:{port}"))
-            .with_credentials(Credentials::bearer(SECRET));
-        let request = crate::api::RequestBuilder::new(http::Method::GET, client.base_url(), "/x")
-            .build()
-            .unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let client = HttpClient::new(format!("http://127.0.0.1:{port}")).with_credentials(Credentials::bearer(SECRET));
+        let request = crate::api::RequestBuilder::new(http::Method::GET, client.base_url(), "/x").build().unwrap();
         let error = run(client.send(request)).unwrap_err();
         assert!(matches!(error, ClientError::Transport(_)), "{error}");
         assert!(!error.to_string().contains(SECRET) && !format!("{error:?}").contains(SECRET));

@@ -67,10 +67,7 @@ impl PathParams {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.as_str())
+        self.0.iter().find(|(key, _)| *key == name).map(|(_, value)| value.as_str())
     }
 }
 
@@ -86,28 +83,18 @@ impl Query {
 
     /// The first value of `name`: a repeated scalar parameter takes its first occurrence.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 
     /// Every value of `name`, in order: for array parameters (`?id=a&id=b`).
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0
-            .iter()
-            .filter(move |(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.0.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 }
 
 /// Parses a required parameter; a missing one is `is required`, an unparsable one names the
 /// expected type (`must be an integer`). Violations are collected so that one 400 lists them all.
-pub fn required_param<T: FromStr>(
-    value: Option<&str>,
-    field: &str,
-    out: &mut Vec<Violation>,
-) -> Option<T> {
+pub fn required_param<T: FromStr>(value: Option<&str>, field: &str, out: &mut Vec<Violation>) -> Option<T> {
     if value.is_none() {
         out.push(Violation::new(field, "is required"));
     }
@@ -115,11 +102,7 @@ pub fn required_param<T: FromStr>(
 }
 
 /// Parses a parameter that may be absent: `None` when absent or unparsable (then recorded).
-pub fn optional_param<T: FromStr>(
-    value: Option<&str>,
-    field: &str,
-    out: &mut Vec<Violation>,
-) -> Option<T> {
+pub fn optional_param<T: FromStr>(value: Option<&str>, field: &str, out: &mut Vec<Violation>) -> Option<T> {
     let parsed = value?.parse().ok();
     if parsed.is_none() {
         out.push(Violation::new(field, expected::<T>()));
@@ -133,9 +116,7 @@ fn expected<T>() -> String {
     let name = name.split('<').next().unwrap_or(name);
     match name.rsplit("::").next().unwrap_or(name) {
         "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "must be an integer".to_owned(),
-        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
-            "must be a non-negative integer".to_owned()
-        }
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "must be a non-negative integer".to_owned(),
         "f32" | "f64" => "must be a number".to_owned(),
         "bool" => "must be a boolean (true or false)".to_owned(),
         "Timestamp" => "must be a valid RFC 3339 date-time".to_owned(),
@@ -270,19 +251,13 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
     /// Narrows who is let in: `check` sees the credentials of every request to a route with
     /// schemes (after the scheme is checked) and answers whether to serve it. Compare secrets
     /// in constant time (e.g. with `subtle`).
-    pub fn authorize(
-        mut self,
-        check: impl Fn(&Credentials) -> bool + Send + Sync + 'static,
-    ) -> Self {
+    pub fn authorize(mut self, check: impl Fn(&Credentials) -> bool + Send + Sync + 'static) -> Self {
         self.authorize = Some(Box::new(check));
         self
     }
 
     /// Replaces the default 400 answer ([`bad_request`]), e.g. to match an API's own error body.
-    pub fn on_invalid(
-        mut self,
-        render: impl Fn(&Route, &Violations) -> Response + Send + Sync + 'static,
-    ) -> Self {
+    pub fn on_invalid(mut self, render: impl Fn(&Route, &Violations) -> Response + Send + Sync + 'static) -> Self {
         self.on_invalid = Some(Box::new(render));
         self
     }
@@ -290,10 +265,7 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
     /// Replaces the default body of a refusal (401, 404, 405, 413: [`problem`]), e.g. with an
     /// API's own error body so that its clients can decode it; `render` gets the status and
     /// the reason. Headers such as `WWW-Authenticate` and `Allow` are kept.
-    pub fn on_refused(
-        mut self,
-        render: impl Fn(StatusCode, &str) -> Response + Send + Sync + 'static,
-    ) -> Self {
+    pub fn on_refused(mut self, render: impl Fn(StatusCode, &str) -> Response + Send + Sync + 'static) -> Self {
         self.on_refused = Some(Box::new(render));
         self
     }
@@ -349,12 +321,7 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
 
     /// Routes a request and checks its credentials, before its body is read: HTTP glue calls
     /// this first so that an unknown path or a stranger costs no body read.
-    pub fn admit(
-        &self,
-        method: &Method,
-        path: &str,
-        headers: &HeaderMap,
-    ) -> Result<Admitted, Refusal> {
+    pub fn admit(&self, method: &Method, path: &str, headers: &HeaderMap) -> Result<Admitted, Refusal> {
         let refuse = |refusal: Refusal| Refusal::from(self.refusal(refusal.into_response()));
         let admitted = find_route::<R, S>(method, path).map_err(refuse)?;
         self.check_credentials(admitted.route, path, headers).map_err(refuse)?;
@@ -367,29 +334,13 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
             return self.too_large(&admitted);
         }
         let route = admitted.route;
-        match R::call(
-            &self.service,
-            admitted.index,
-            admitted.params,
-            Query::parse(query),
-            body,
-        )
-        .await
-        {
+        match R::call(&self.service, admitted.index, admitted.params, Query::parse(query), body).await {
             Ok(response) => {
-                tracing::debug!(
-                    operation = route.operation,
-                    status = response.status().as_u16(),
-                    "served a request"
-                );
+                tracing::debug!(operation = route.operation, status = response.status().as_u16(), "served a request");
                 response
             }
             Err(violations) => {
-                tracing::debug!(
-                    operation = route.operation,
-                    status = 400,
-                    "refused a request: {violations}"
-                );
+                tracing::debug!(operation = route.operation, status = 400, "refused a request: {violations}");
                 match &self.on_invalid {
                     Some(render) => render(route, &violations),
                     None => bad_request(&violations),
@@ -400,26 +351,14 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
 
     /// The 413 answer, for glue that stops reading a body at the limit.
     pub fn too_large(&self, admitted: &Admitted) -> Response {
-        let detail = format!(
-            "the body is larger than the limit of {} bytes",
-            self.max_body_bytes
-        );
-        tracing::warn!(
-            operation = admitted.route.operation,
-            status = 413,
-            "refused a request: {detail}"
-        );
+        let detail = format!("the body is larger than the limit of {} bytes", self.max_body_bytes);
+        tracing::warn!(operation = admitted.route.operation, status = 413, "refused a request: {detail}");
         self.refusal(problem(StatusCode::PAYLOAD_TOO_LARGE, &detail))
     }
 
     /// 401 unless the route needs no credentials, or the request's are of an accepted scheme
     /// and pass [`authorize`](Server::authorize).
-    fn check_credentials(
-        &self,
-        route: &Route,
-        path: &str,
-        headers: &HeaderMap,
-    ) -> Result<(), Refusal> {
+    fn check_credentials(&self, route: &Route, path: &str, headers: &HeaderMap) -> Result<(), Refusal> {
         if route.schemes.is_empty() {
             return Ok(());
         }
@@ -429,17 +368,9 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
             }
             None => "the request has no Authorization header".to_owned(),
             Some(credentials) if !route.schemes.contains(&credentials.scheme()) => {
-                format!(
-                    "{} credentials are not accepted here",
-                    credentials.scheme().name()
-                )
+                format!("{} credentials are not accepted here", credentials.scheme().name())
             }
-            Some(credentials)
-                if !self
-                    .authorize
-                    .as_ref()
-                    .is_none_or(|check| check(&credentials)) =>
-            {
+            Some(credentials) if !self.authorize.as_ref().is_none_or(|check| check(&credentials)) => {
                 "the credentials are not accepted".to_owned()
             }
             Some(_) => return Ok(()),
@@ -468,23 +399,10 @@ fn find_route<R: Routes<S>, S>(method: &Method, path: &str) -> Result<Admitted, 
             "no operation of this API has this path",
         )));
     };
-    let same_path = || {
-        R::ROUTES
-            .iter()
-            .enumerate()
-            .filter(move |(_, route)| route.template == template)
-    };
+    let same_path = || R::ROUTES.iter().enumerate().filter(move |(_, route)| route.template == template);
     match same_path().find(|(_, route)| route.method == *method) {
-        Some((index, route)) => Ok(Admitted {
-            index,
-            route,
-            params,
-        }),
-        None => Err(Refusal::from(method_not_allowed(
-            method,
-            path,
-            same_path().map(|(_, route)| &route.method),
-        ))),
+        Some((index, route)) => Ok(Admitted { index, route, params }),
+        None => Err(Refusal::from(method_not_allowed(method, path, same_path().map(|(_, route)| &route.method)))),
     }
 }
 
@@ -496,23 +414,16 @@ fn match_template(template: &'static str, path: &str) -> Option<(usize, PathPara
     let mut segments = path.strip_prefix('/')?.split('/');
     for part in template.strip_prefix('/').unwrap_or(template).split('/') {
         let segment = segments.next()?;
-        match part
-            .strip_prefix('{')
-            .and_then(|rest| rest.strip_suffix('}'))
-        {
-            Some(name) if !segment.is_empty() => params.push((
-                name,
-                percent_decode_str(segment).decode_utf8_lossy().into_owned(),
-            )),
+        match part.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+            Some(name) if !segment.is_empty() => {
+                params.push((name, percent_decode_str(segment).decode_utf8_lossy().into_owned()))
+            }
             Some(_) => return None,
             None if part == segment => literals += 1,
             None => return None,
         }
     }
-    segments
-        .next()
-        .is_none()
-        .then_some((literals, PathParams(params)))
+    segments.next().is_none().then_some((literals, PathParams(params)))
 }
 
 /// An RFC 9457 problem: `type` `about:blank`, the status's reason as `title`, and `detail`.
@@ -523,15 +434,8 @@ pub fn problem(status: StatusCode, detail: &str) -> Response {
 /// The default 400 answer: a problem whose `invalid-params` lists each violation's field
 /// (`name`) and rule (`reason`), as RFC 9457's example does.
 pub fn bad_request(violations: &Violations) -> Response {
-    let params: Vec<Value> = violations
-        .iter()
-        .map(|v| json!({"name": v.field, "reason": v.rule}))
-        .collect();
-    problem_with(
-        StatusCode::BAD_REQUEST,
-        &violations.to_string(),
-        Some(Value::Array(params)),
-    )
+    let params: Vec<Value> = violations.iter().map(|v| json!({"name": v.field, "reason": v.rule})).collect();
+    problem_with(StatusCode::BAD_REQUEST, &violations.to_string(), Some(Value::Array(params)))
 }
 
 fn problem_with(status: StatusCode, detail: &str, invalid_params: Option<Value>) -> Response {
@@ -554,11 +458,7 @@ fn refused(status: StatusCode, method: &Method, path: &str, detail: &str) -> Res
     problem(status, detail)
 }
 
-fn method_not_allowed<'a>(
-    method: &Method,
-    path: &str,
-    allowed: impl Iterator<Item = &'a Method>,
-) -> Response {
+fn method_not_allowed<'a>(method: &Method, path: &str, allowed: impl Iterator<Item = &'a Method>) -> Response {
     let allow = allowed.map(Method::as_str).collect::<Vec<_>>().join(", ");
     let detail = format!("{method} is not an operation of this path; it allows {allow}");
     let mut response = refused(StatusCode::METHOD_NOT_ALLOWED, method, path, &detail);
@@ -571,23 +471,9 @@ fn method_not_allowed<'a>(
 /// A 401 naming every accepted scheme in `WWW-Authenticate`, logged at warn.
 fn unauthorized(route: &Route, path: &str, reason: &str) -> Response {
     let names: Vec<&str> = route.schemes.iter().map(|scheme| scheme.name()).collect();
-    let detail = format!(
-        "{}; {} requires {} credentials",
-        reason,
-        route.operation,
-        names.join(" or ")
-    );
-    tracing::warn!(
-        operation = route.operation,
-        path,
-        status = 401,
-        "refused a request: {detail}"
-    );
-    let challenges: Vec<&str> = route
-        .schemes
-        .iter()
-        .map(|scheme| scheme.challenge())
-        .collect();
+    let detail = format!("{}; {} requires {} credentials", reason, route.operation, names.join(" or "));
+    tracing::warn!(operation = route.operation, path, status = 401, "refused a request: {detail}");
+    let challenges: Vec<&str> = route.schemes.iter().map(|scheme| scheme.challenge()).collect();
     let mut response = problem(StatusCode::UNAUTHORIZED, &detail);
     response.headers_mut().insert(
         WWW_AUTHENTICATE,
@@ -658,27 +544,18 @@ mod tests {
         ) -> Result<Response, Violations> {
             service.calls.fetch_add(1, Ordering::Relaxed);
             let mut out = Vec::new();
-            let project: Option<String> =
-                required_param(params.get("projectId"), "path.projectId", &mut out);
+            let project: Option<String> = required_param(params.get("projectId"), "path.projectId", &mut out);
             let echo = match route {
                 0 => {
-                    const SIZE: Rules = Rules {
-                        minimum: Some(1.0),
-                        maximum: Some(15.0),
-                        ..Rules::NONE
-                    };
-                    let size: Option<i64> =
-                        optional_param(query.get("pageSize"), "query.pageSize", &mut out);
+                    const SIZE: Rules = Rules { minimum: Some(1.0), maximum: Some(15.0), ..Rules::NONE };
+                    let size: Option<i64> = optional_param(query.get("pageSize"), "query.pageSize", &mut out);
                     if let Some(size) = size {
                         check_number("query.pageSize", size as f64, &SIZE, &mut out);
                     }
                     json!({"operation": "List", "project": project, "pageSize": size})
                 }
                 1 => {
-                    const SECRET_RULES: Rules = Rules {
-                        max_length: Some(8),
-                        ..Rules::NONE
-                    };
+                    const SECRET_RULES: Rules = Rules { max_length: Some(8), ..Rules::NONE };
                     let body: Option<Value> = json_body(body, &mut out);
                     if let Some(secret) = body.as_ref().and_then(|b| b["secret"].as_str()) {
                         check_str("body.secret", secret, &SECRET_RULES, &mut out);
@@ -706,18 +583,12 @@ mod tests {
 
     fn basic(user: &str, password: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            AUTHORIZATION,
-            Credentials::basic(user, password).header_value(),
-        );
+        headers.insert(AUTHORIZATION, Credentials::basic(user, password).header_value());
         headers
     }
 
     fn run<F: Future>(future: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(future)
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(future)
     }
 
     fn send(
@@ -735,41 +606,20 @@ mod tests {
 
     #[test]
     fn serves_a_matched_route_with_decoded_params() {
-        let (status, body, _) = send(
-            &server(),
-            Method::GET,
-            "/v1/projects/a%2Fb%20c/webhooks/w%C3%BC",
-            None,
-            &bearer("t"),
-            b"",
-        );
+        let (status, body, _) =
+            send(&server(), Method::GET, "/v1/projects/a%2Fb%20c/webhooks/w%C3%BC", None, &bearer("t"), b"");
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(
-            body,
-            json!({"operation": "Get", "project": "a/b c", "webhook": "wü"})
-        );
+        assert_eq!(body, json!({"operation": "Get", "project": "a/b c", "webhook": "wü"}));
     }
 
     #[test]
     fn query_parameters_are_parsed_and_checked() {
         let server = server();
-        let (status, body, _) = send(
-            &server,
-            Method::GET,
-            "/v1/projects/p/webhooks",
-            Some("pageSize=15&pageSize=2"),
-            &bearer("t"),
-            b"",
-        );
+        let (status, body, _) =
+            send(&server, Method::GET, "/v1/projects/p/webhooks", Some("pageSize=15&pageSize=2"), &bearer("t"), b"");
         assert_eq!((status, &body["pageSize"]), (StatusCode::OK, &json!(15)));
-        let (status, body, response) = send(
-            &server,
-            Method::GET,
-            "/v1/projects/p/webhooks",
-            Some("pageSize=0"),
-            &bearer("t"),
-            b"",
-        );
+        let (status, body, response) =
+            send(&server, Method::GET, "/v1/projects/p/webhooks", Some("pageSize=0"), &bearer("t"), b"");
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(response.headers()[CONTENT_TYPE], PROBLEM_JSON);
         assert_eq!(
@@ -782,46 +632,18 @@ mod tests {
                 "invalid-params": [{"name": "query.pageSize", "reason": "must be at least 1 (is 0)"}],
             })
         );
-        let (_, body, _) = send(
-            &server,
-            Method::GET,
-            "/v1/projects/p/webhooks",
-            Some("pageSize=ten"),
-            &bearer("t"),
-            b"",
-        );
-        assert_eq!(
-            body["detail"],
-            "invalid: query.pageSize: must be an integer"
-        );
+        let (_, body, _) =
+            send(&server, Method::GET, "/v1/projects/p/webhooks", Some("pageSize=ten"), &bearer("t"), b"");
+        assert_eq!(body["detail"], "invalid: query.pageSize: must be an integer");
     }
 
     #[test]
     fn literal_segments_win_over_parameters() {
-        let (status, body, _) = send(
-            &server(),
-            Method::GET,
-            "/v1/projects/p/webhooks/special",
-            None,
-            &HeaderMap::new(),
-            b"",
-        );
-        assert_eq!(
-            (status, &body["operation"]),
-            (StatusCode::OK, &json!("Special"))
-        );
-        let (status, body, _) = send(
-            &server(),
-            Method::GET,
-            "/v1/projects/p/webhooks/other",
-            None,
-            &bearer("t"),
-            b"",
-        );
-        assert_eq!(
-            (status, &body["operation"]),
-            (StatusCode::OK, &json!("Get"))
-        );
+        let (status, body, _) =
+            send(&server(), Method::GET, "/v1/projects/p/webhooks/special", None, &HeaderMap::new(), b"");
+        assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Special")));
+        let (status, body, _) = send(&server(), Method::GET, "/v1/projects/p/webhooks/other", None, &bearer("t"), b"");
+        assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Get")));
     }
 
     #[test]
@@ -835,8 +657,7 @@ mod tests {
             "/v1/projects/p/webhooks/w/x",
             "v1/projects/p/webhooks",
         ] {
-            let (status, body, response) =
-                send(&server, Method::GET, path, None, &bearer("t"), b"");
+            let (status, body, response) = send(&server, Method::GET, path, None, &bearer("t"), b"");
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
             assert_eq!(response.headers()[CONTENT_TYPE], PROBLEM_JSON);
             assert_eq!(body["detail"], "no operation of this API has this path");
@@ -846,35 +667,16 @@ mod tests {
 
     #[test]
     fn other_methods_are_405_with_allow() {
-        let (status, body, response) = send(
-            &server(),
-            Method::PUT,
-            "/v1/projects/p/webhooks",
-            None,
-            &bearer("t"),
-            b"",
-        );
+        let (status, body, response) = send(&server(), Method::PUT, "/v1/projects/p/webhooks", None, &bearer("t"), b"");
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(response.headers()[ALLOW], "GET, POST");
-        assert_eq!(
-            body["detail"],
-            "PUT is not an operation of this path; it allows GET, POST"
-        );
+        assert_eq!(body["detail"], "PUT is not an operation of this path; it allows GET, POST");
         // The literal template wins, so DELETE of `special` is not the parameterised DELETE.
-        let (status, _, response) = send(
-            &server(),
-            Method::DELETE,
-            "/v1/projects/p/webhooks/special",
-            None,
-            &bearer("t"),
-            b"",
-        );
+        let (status, _, response) =
+            send(&server(), Method::DELETE, "/v1/projects/p/webhooks/special", None, &bearer("t"), b"");
         assert_eq!(
             (status, &response.headers()[ALLOW]),
-            (
-                StatusCode::METHOD_NOT_ALLOWED,
-                &HeaderValue::from_static("GET")
-            )
+            (StatusCode::METHOD_NOT_ALLOWED, &HeaderValue::from_static("GET"))
         );
     }
 
@@ -885,28 +687,12 @@ mod tests {
         garbled.insert(AUTHORIZATION, HeaderValue::from_static("Basic !!!"));
         for (headers, reason) in [
             (HeaderMap::new(), "the request has no Authorization header"),
-            (
-                garbled,
-                "the Authorization header does not hold well-formed credentials",
-            ),
+            (garbled, "the Authorization header does not hold well-formed credentials"),
         ] {
-            let (status, body, response) = send(
-                &server,
-                Method::GET,
-                "/v1/projects/p/webhooks",
-                None,
-                &headers,
-                b"",
-            );
+            let (status, body, response) = send(&server, Method::GET, "/v1/projects/p/webhooks", None, &headers, b"");
             assert_eq!(status, StatusCode::UNAUTHORIZED);
-            assert_eq!(
-                response.headers()[WWW_AUTHENTICATE],
-                "Basic realm=\"api\", Bearer"
-            );
-            assert_eq!(
-                body["detail"],
-                format!("{reason}; List requires Basic or Bearer credentials")
-            );
+            assert_eq!(response.headers()[WWW_AUTHENTICATE], "Basic realm=\"api\", Bearer");
+            assert_eq!(body["detail"], format!("{reason}; List requires Basic or Bearer credentials"));
         }
         assert_eq!(server.service().calls.load(Ordering::Relaxed), 0);
     }
@@ -939,75 +725,36 @@ mod tests {
 
         let (status, body, _) = send(&server, Method::GET, "/nowhere", None, &bearer(SECRET), b"");
         assert_eq!((status, body["error"]["code"].as_u64()), (StatusCode::NOT_FOUND, Some(404)));
-        let (status, _, response) =
-            send(&server, Method::PUT, "/v1/projects/p/webhooks", None, &bearer(SECRET), b"");
+        let (status, _, response) = send(&server, Method::PUT, "/v1/projects/p/webhooks", None, &bearer(SECRET), b"");
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
         assert!(response.headers().contains_key(http::header::ALLOW));
     }
 
     #[test]
     fn a_scheme_the_route_does_not_accept_is_401() {
-        let (status, body, response) = send(
-            &server(),
-            Method::GET,
-            "/v1/projects/p/webhooks/w",
-            None,
-            &basic("u", SECRET),
-            b"",
-        );
+        let (status, body, response) =
+            send(&server(), Method::GET, "/v1/projects/p/webhooks/w", None, &basic("u", SECRET), b"");
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer");
-        assert_eq!(
-            body["detail"],
-            "Basic credentials are not accepted here; Get requires Bearer credentials"
-        );
+        assert_eq!(body["detail"], "Basic credentials are not accepted here; Get requires Bearer credentials");
     }
 
     #[test]
     fn authorize_narrows_who_is_let_in() {
         let server = server().authorize(|credentials| match credentials {
-            Credentials::Basic { username, password } => {
-                username == "ann" && password.expose() == SECRET
-            }
+            Credentials::Basic { username, password } => username == "ann" && password.expose() == SECRET,
             Credentials::Bearer { token } => token.expose() == SECRET,
         });
         let path = "/v1/projects/p/webhooks";
-        assert_eq!(
-            send(&server, Method::GET, path, None, &basic("ann", SECRET), b"").0,
-            StatusCode::OK
-        );
-        assert_eq!(
-            send(&server, Method::GET, path, None, &bearer(SECRET), b"").0,
-            StatusCode::OK
-        );
-        let (status, body, _) = send(
-            &server,
-            Method::GET,
-            path,
-            None,
-            &basic("ann", "wrong"),
-            b"",
-        );
+        assert_eq!(send(&server, Method::GET, path, None, &basic("ann", SECRET), b"").0, StatusCode::OK);
+        assert_eq!(send(&server, Method::GET, path, None, &bearer(SECRET), b"").0, StatusCode::OK);
+        let (status, body, _) = send(&server, Method::GET, path, None, &basic("ann", "wrong"), b"");
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(
-            body["detail"],
-            "the credentials are not accepted; List requires Basic or Bearer credentials"
-        );
-        assert_eq!(
-            send(&server, Method::GET, path, None, &bearer("wrong"), b"").0,
-            StatusCode::UNAUTHORIZED
-        );
+        assert_eq!(body["detail"], "the credentials are not accepted; List requires Basic or Bearer credentials");
+        assert_eq!(send(&server, Method::GET, path, None, &bearer("wrong"), b"").0, StatusCode::UNAUTHORIZED);
         // A route without schemes needs no credentials.
         assert_eq!(
-            send(
-                &server,
-                Method::GET,
-                "/v1/projects/p/webhooks/special",
-                None,
-                &HeaderMap::new(),
-                b""
-            )
-            .0,
+            send(&server, Method::GET, "/v1/projects/p/webhooks/special", None, &HeaderMap::new(), b"").0,
             StatusCode::OK
         );
     }
@@ -1016,49 +763,20 @@ mod tests {
     fn bodies_over_the_limit_are_413() {
         let server = server().max_body_bytes(8);
         assert_eq!(server.body_limit(), 8);
-        let (status, body, _) = send(
-            &server,
-            Method::POST,
-            "/v1/projects/p/webhooks",
-            None,
-            &bearer("t"),
-            b"{\"a\": 123456}",
-        );
+        let (status, body, _) =
+            send(&server, Method::POST, "/v1/projects/p/webhooks", None, &bearer("t"), b"{\"a\": 123456}");
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(
-            body["detail"],
-            "the body is larger than the limit of 8 bytes"
-        );
-        assert_eq!(
-            send(
-                &server,
-                Method::POST,
-                "/v1/projects/p/webhooks",
-                None,
-                &bearer("t"),
-                b"{}"
-            )
-            .0,
-            StatusCode::OK
-        );
-        assert_eq!(
-            Server::<Api, Store>::new(Store::default()).body_limit(),
-            1 << 20
-        );
+        assert_eq!(body["detail"], "the body is larger than the limit of 8 bytes");
+        assert_eq!(send(&server, Method::POST, "/v1/projects/p/webhooks", None, &bearer("t"), b"{}").0, StatusCode::OK);
+        assert_eq!(Server::<Api, Store>::new(Store::default()).body_limit(), 1 << 20);
     }
 
     #[test]
     fn invalid_bodies_are_400_without_their_values() {
         let server = server();
         let path = "/v1/projects/p/webhooks";
-        let (status, body, _) = send(
-            &server,
-            Method::POST,
-            path,
-            None,
-            &bearer("t"),
-            format!(r#"{{"secret": "{SECRET}"}}"#).as_bytes(),
-        );
+        let (status, body, _) =
+            send(&server, Method::POST, path, None, &bearer("t"), format!(r#"{{"secret": "{SECRET}"}}"#).as_bytes());
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(
             body["invalid-params"],
@@ -1066,14 +784,8 @@ mod tests {
         );
         let (_, body, _) = send(&server, Method::POST, path, None, &bearer("t"), b"");
         assert_eq!(body["detail"], "invalid: body: is required");
-        let (_, body, response) = send(
-            &server,
-            Method::POST,
-            path,
-            None,
-            &bearer("t"),
-            format!(r#"{{"secret": "{SECRET}"#).as_bytes(),
-        );
+        let (_, body, response) =
+            send(&server, Method::POST, path, None, &bearer("t"), format!(r#"{{"secret": "{SECRET}"#).as_bytes());
         assert_eq!(
             body["detail"],
             "invalid: body: must be JSON of the declared shape: EOF while parsing a string at line 1 column 31"
@@ -1089,13 +801,8 @@ mod tests {
                 format!("{} {}", route.operation, violations.0.len()).into_bytes(),
             )
         });
-        let response = run(server.handle(
-            &Method::GET,
-            "/v1/projects/p/webhooks",
-            Some("pageSize=99"),
-            &bearer("t"),
-            b"",
-        ));
+        let response =
+            run(server.handle(&Method::GET, "/v1/projects/p/webhooks", Some("pageSize=99"), &bearer("t"), b""));
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(response.body(), b"List 1");
     }
@@ -1103,55 +810,26 @@ mod tests {
     #[test]
     fn admit_refuses_before_the_body_is_read() {
         let server = server();
-        assert_eq!(
-            server
-                .admit(&Method::GET, "/nope", &HeaderMap::new())
-                .unwrap_err()
-                .status(),
-            StatusCode::NOT_FOUND
-        );
-        let admitted = server
-            .admit(&Method::GET, "/v1/projects/p/webhooks/w", &bearer("t"))
-            .unwrap();
+        assert_eq!(server.admit(&Method::GET, "/nope", &HeaderMap::new()).unwrap_err().status(), StatusCode::NOT_FOUND);
+        let admitted = server.admit(&Method::GET, "/v1/projects/p/webhooks/w", &bearer("t")).unwrap();
         assert_eq!(admitted.route().operation, "Get");
         assert_eq!(admitted.params().get("webhookId"), Some("w"));
-        assert_eq!(
-            server.too_large(&admitted).status(),
-            StatusCode::PAYLOAD_TOO_LARGE
-        );
+        assert_eq!(server.too_large(&admitted).status(), StatusCode::PAYLOAD_TOO_LARGE);
     }
 
     #[test]
     fn params_parse_collecting_violations() {
         let mut out = Vec::new();
-        assert_eq!(
-            required_param::<i64>(Some("12"), "query.a", &mut out),
-            Some(12)
-        );
+        assert_eq!(required_param::<i64>(Some("12"), "query.a", &mut out), Some(12));
         assert_eq!(required_param::<i64>(None, "query.b", &mut out), None);
-        assert_eq!(
-            required_param::<i32>(Some(SECRET), "query.c", &mut out),
-            None
-        );
+        assert_eq!(required_param::<i32>(Some(SECRET), "query.c", &mut out), None);
         assert_eq!(optional_param::<u32>(Some("-1"), "query.d", &mut out), None);
         assert_eq!(optional_param::<f64>(Some("x"), "query.e", &mut out), None);
-        assert_eq!(
-            optional_param::<bool>(Some("yes"), "query.f", &mut out),
-            None
-        );
-        assert_eq!(
-            optional_param::<crate::Timestamp>(Some("x"), "query.g", &mut out),
-            None
-        );
-        assert_eq!(
-            optional_param::<std::net::IpAddr>(Some("x"), "query.h", &mut out),
-            None
-        );
+        assert_eq!(optional_param::<bool>(Some("yes"), "query.f", &mut out), None);
+        assert_eq!(optional_param::<crate::Timestamp>(Some("x"), "query.g", &mut out), None);
+        assert_eq!(optional_param::<std::net::IpAddr>(Some("x"), "query.h", &mut out), None);
         assert_eq!(optional_param::<bool>(None, "query.i", &mut out), None);
-        assert_eq!(
-            required_param::<String>(Some(""), "query.j", &mut out).as_deref(),
-            Some("")
-        );
+        assert_eq!(required_param::<String>(Some(""), "query.j", &mut out).as_deref(), Some(""));
         let text: Vec<String> = out.iter().map(ToString::to_string).collect();
         assert_eq!(
             text,
@@ -1180,10 +858,7 @@ mod tests {
     #[test]
     fn template_matching() {
         let (literals, params) = match_template("/a/{x}/c/{y}", "/a/1/c/2").unwrap();
-        assert_eq!(
-            (literals, params.get("x"), params.get("y")),
-            (2, Some("1"), Some("2"))
-        );
+        assert_eq!((literals, params.get("x"), params.get("y")), (2, Some("1"), Some("2")));
         assert!(match_template("/a/{x}", "/a/").is_none());
         assert!(match_template("/a/{x}", "/a").is_none());
         assert!(match_template("/a/{x}", "/a/1/2").is_none());

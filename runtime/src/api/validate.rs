@@ -28,10 +28,7 @@ pub struct Violation {
 
 impl Violation {
     pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        Violation {
-            field: field.into(),
-            rule: rule.into(),
-        }
+        Violation { field: field.into(), rule: rule.into() }
     }
 }
 
@@ -203,28 +200,13 @@ pub fn check_str(field: &str, value: &str, rules: &Rules, out: &mut Vec<Violatio
     if rules.min_length.is_some() || rules.max_length.is_some() {
         let length = value.chars().count() as u64;
         if let Some(min) = rules.min_length.filter(|&min| length < min) {
-            out.push(Violation::new(
-                field,
-                format!(
-                    "must be at least {} long (is {length})",
-                    count(min, "character")
-                ),
-            ));
+            out.push(Violation::new(field, format!("must be at least {} long (is {length})", count(min, "character"))));
         }
         if let Some(max) = rules.max_length.filter(|&max| length > max) {
-            out.push(Violation::new(
-                field,
-                format!(
-                    "must be at most {} long (is {length})",
-                    count(max, "character")
-                ),
-            ));
+            out.push(Violation::new(field, format!("must be at most {} long (is {length})", count(max, "character"))));
         }
     }
-    if let Some(rule) = rules
-        .format
-        .and_then(|format| format_violation(format, value))
-    {
+    if let Some(rule) = rules.format.and_then(|format| format_violation(format, value)) {
         out.push(Violation::new(field, rule));
     }
 }
@@ -232,50 +214,26 @@ pub fn check_str(field: &str, value: &str, rules: &Rules, out: &mut Vec<Violatio
 /// Checks a number against `minimum` and `maximum`, both inclusive.
 pub fn check_number(field: &str, value: f64, rules: &Rules, out: &mut Vec<Violation>) {
     if let Some(min) = rules.minimum.filter(|&min| value < min) {
-        out.push(Violation::new(
-            field,
-            format!("must be at least {min} (is {value})"),
-        ));
+        out.push(Violation::new(field, format!("must be at least {min} (is {value})")));
     }
     if let Some(max) = rules.maximum.filter(|&max| value > max) {
-        out.push(Violation::new(
-            field,
-            format!("must be at most {max} (is {value})"),
-        ));
+        out.push(Violation::new(field, format!("must be at most {max} (is {value})")));
     }
 }
 
 /// Checks an array's `minItems`, `maxItems` and `uniqueItems`; its items are validated apart.
-pub fn check_items<T: PartialEq>(
-    field: &str,
-    items: &[T],
-    rules: &Rules,
-    out: &mut Vec<Violation>,
-) {
+pub fn check_items<T: PartialEq>(field: &str, items: &[T], rules: &Rules, out: &mut Vec<Violation>) {
     let length = items.len() as u64;
     if let Some(min) = rules.min_items.filter(|&min| length < min) {
-        let has = if length == 0 {
-            String::new()
-        } else {
-            format!(" (has {length})")
-        };
-        out.push(Violation::new(
-            field,
-            format!("must have at least {}{has}", count(min, "item")),
-        ));
+        let has = if length == 0 { String::new() } else { format!(" (has {length})") };
+        out.push(Violation::new(field, format!("must have at least {}{has}", count(min, "item"))));
     }
     if let Some(max) = rules.max_items.filter(|&max| length > max) {
-        out.push(Violation::new(
-            field,
-            format!("must have at most {} (has {length})", count(max, "item")),
-        ));
+        out.push(Violation::new(field, format!("must have at most {} (has {length})", count(max, "item"))));
     }
     if rules.unique_items {
         for (later, earlier) in repeats(items) {
-            out.push(Violation::new(
-                field,
-                format!("must not repeat an item (item {later} repeats item {earlier})"),
-            ));
+            out.push(Violation::new(field, format!("must not repeat an item (item {later} repeats item {earlier})")));
         }
     }
 }
@@ -304,19 +262,10 @@ fn count(n: u64, noun: &str) -> String {
 /// JSON Schema allows.
 fn format_violation(format: &str, value: &str) -> Option<&'static str> {
     let (valid, rule) = match format {
-        "uri" | "url" => (
-            url::Url::parse(value).is_ok(),
-            "must be a valid absolute URL",
-        ),
+        "uri" | "url" => (url::Url::parse(value).is_ok(), "must be a valid absolute URL"),
         "email" => (is_email(value), "must be a valid email address"),
-        "uuid" => (
-            is_uuid(value),
-            "must be a valid UUID (8-4-4-4-12 hex digits)",
-        ),
-        "date-time" => (
-            value.parse::<Timestamp>().is_ok(),
-            "must be a valid RFC 3339 date-time",
-        ),
+        "uuid" => (is_uuid(value), "must be a valid UUID (8-4-4-4-12 hex digits)"),
+        "date-time" => (value.parse::<Timestamp>().is_ok(), "must be a valid RFC 3339 date-time"),
         _ => (true, ""),
     };
     (!valid).then_some(rule)
@@ -333,9 +282,10 @@ fn is_email(value: &str) -> bool {
 fn is_uuid(value: &str) -> bool {
     let groups: Vec<&str> = value.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(group, len)| {
-            group.len() == len && group.bytes().all(|byte| byte.is_ascii_hexdigit())
-        })
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(group, len)| group.len() == len && group.bytes().all(|byte| byte.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -362,11 +312,7 @@ mod tests {
         out.iter().map(ToString::to_string).collect()
     }
 
-    const LENGTH: Rules = Rules {
-        min_length: Some(1),
-        max_length: Some(128),
-        ..Rules::NONE
-    };
+    const LENGTH: Rules = Rules { min_length: Some(1), max_length: Some(128), ..Rules::NONE };
 
     #[test]
     fn lengths_pass_within_bounds() {
@@ -376,93 +322,45 @@ mod tests {
 
     #[test]
     fn lengths_fail_with_the_count_and_not_the_value() {
-        assert_eq!(
-            str_rules(LENGTH, ""),
-            ["body.secret: must be at least 1 character long (is 0)"]
-        );
+        assert_eq!(str_rules(LENGTH, ""), ["body.secret: must be at least 1 character long (is 0)"]);
         let long = SECRET.repeat(7);
         let found = str_rules(LENGTH, &long);
-        assert_eq!(
-            found,
-            ["body.secret: must be at most 128 characters long (is 133)"]
-        );
+        assert_eq!(found, ["body.secret: must be at most 128 characters long (is 133)"]);
         assert!(!found[0].contains(SECRET));
-        let two = Rules {
-            min_length: Some(2),
-            ..Rules::NONE
-        };
-        assert_eq!(
-            str_rules(two, "a"),
-            ["body.secret: must be at least 2 characters long (is 1)"]
-        );
+        let two = Rules { min_length: Some(2), ..Rules::NONE };
+        assert_eq!(str_rules(two, "a"), ["body.secret: must be at least 2 characters long (is 1)"]);
     }
 
     #[test]
     fn lengths_count_characters_not_bytes() {
-        let three = Rules {
-            max_length: Some(3),
-            ..Rules::NONE
-        };
+        let three = Rules { max_length: Some(3), ..Rules::NONE };
         assert!(str_rules(three, "äöü").is_empty());
-        assert_eq!(
-            str_rules(three, "äöüß"),
-            ["body.secret: must be at most 3 characters long (is 4)"]
-        );
+        assert_eq!(str_rules(three, "äöüß"), ["body.secret: must be at most 3 characters long (is 4)"]);
         assert!(str_rules(three, "😀😀😀").is_empty());
     }
 
     #[test]
     fn uri_format_wants_an_absolute_url() {
-        let uri = Rules {
-            format: Some("uri"),
-            ..Rules::NONE
-        };
+        let uri = Rules { format: Some("uri"), ..Rules::NONE };
         assert!(str_rules(uri, "https://my.server.com/callback").is_empty());
-        assert!(str_rules(
-            Rules {
-                format: Some("url"),
-                ..Rules::NONE
-            },
-            "http://127.0.0.1:8080"
-        )
-        .is_empty());
-        for bad in [
-            "/relative/path",
-            "my.server.com/callback",
-            "",
-            "https://",
-            "http://exa mple.com",
-        ] {
-            assert_eq!(
-                str_rules(uri, bad),
-                ["body.secret: must be a valid absolute URL"],
-                "{bad}"
-            );
+        assert!(str_rules(Rules { format: Some("url"), ..Rules::NONE }, "http://127.0.0.1:8080").is_empty());
+        for bad in ["/relative/path", "my.server.com/callback", "", "https://", "http://exa mple.com"] {
+            assert_eq!(str_rules(uri, bad), ["body.secret: must be a valid absolute URL"], "{bad}");
         }
     }
 
     #[test]
     fn email_format() {
-        let email = Rules {
-            format: Some("email"),
-            ..Rules::NONE
-        };
+        let email = Rules { format: Some("email"), ..Rules::NONE };
         assert!(str_rules(email, "ann@example.com").is_empty());
         for bad in ["ann", "@example.com", "ann@", "a@b@c"] {
-            assert_eq!(
-                str_rules(email, bad),
-                ["body.secret: must be a valid email address"],
-                "{bad}"
-            );
+            assert_eq!(str_rules(email, bad), ["body.secret: must be a valid email address"], "{bad}");
         }
     }
 
     #[test]
     fn uuid_format() {
-        let uuid = Rules {
-            format: Some("uuid"),
-            ..Rules::NONE
-        };
+        let uuid = Rules { format: Some("uuid"), ..Rules::NONE };
         assert!(str_rules(uuid, "3f2c9a1e-7b4d-4e8a-9c61-5d0b2e7f8a14").is_empty());
         assert!(str_rules(uuid, "3F2C9A1E-7B4D-4E8A-9C61-5D0B2E7F8A14").is_empty());
         for bad in [
@@ -470,100 +368,48 @@ mod tests {
             "3f2c9a1e-7b4d-4e8a-9c61-5d0b2e7f8a1",
             "3f2c9a1e-7b4d-4e8a-9c61-5d0b2e7f8a1g",
         ] {
-            assert_eq!(
-                str_rules(uuid, bad),
-                ["body.secret: must be a valid UUID (8-4-4-4-12 hex digits)"],
-                "{bad}"
-            );
+            assert_eq!(str_rules(uuid, bad), ["body.secret: must be a valid UUID (8-4-4-4-12 hex digits)"], "{bad}");
         }
     }
 
     #[test]
     fn date_time_format() {
-        let date_time = Rules {
-            format: Some("date-time"),
-            ..Rules::NONE
-        };
+        let date_time = Rules { format: Some("date-time"), ..Rules::NONE };
         assert!(str_rules(date_time, "2021-10-18T17:49:13.813615Z").is_empty());
-        assert_eq!(
-            str_rules(date_time, "yesterday"),
-            ["body.secret: must be a valid RFC 3339 date-time"]
-        );
+        assert_eq!(str_rules(date_time, "yesterday"), ["body.secret: must be a valid RFC 3339 date-time"]);
     }
 
     #[test]
     fn unknown_formats_are_accepted() {
-        assert!(str_rules(
-            Rules {
-                format: Some("hostname-ish"),
-                ..Rules::NONE
-            },
-            "!!"
-        )
-        .is_empty());
+        assert!(str_rules(Rules { format: Some("hostname-ish"), ..Rules::NONE }, "!!").is_empty());
     }
 
     #[test]
     fn number_bounds_are_inclusive() {
-        let size = Rules {
-            minimum: Some(1.0),
-            maximum: Some(15.0),
-            ..Rules::NONE
-        };
+        let size = Rules { minimum: Some(1.0), maximum: Some(15.0), ..Rules::NONE };
         assert!(number_rules(size, 1.0).is_empty());
         assert!(number_rules(size, 15.0).is_empty());
+        assert_eq!(number_rules(size, 0.0), ["query.pageSize: must be at least 1 (is 0)"]);
+        assert_eq!(number_rules(size, 16.0), ["query.pageSize: must be at most 15 (is 16)"]);
         assert_eq!(
-            number_rules(size, 0.0),
-            ["query.pageSize: must be at least 1 (is 0)"]
-        );
-        assert_eq!(
-            number_rules(size, 16.0),
-            ["query.pageSize: must be at most 15 (is 16)"]
-        );
-        assert_eq!(
-            number_rules(
-                Rules {
-                    minimum: Some(0.5),
-                    ..Rules::NONE
-                },
-                0.25
-            ),
+            number_rules(Rules { minimum: Some(0.5), ..Rules::NONE }, 0.25),
             ["query.pageSize: must be at least 0.5 (is 0.25)"]
         );
     }
 
     #[test]
     fn item_counts() {
-        let rules = Rules {
-            min_items: Some(1),
-            max_items: Some(2),
-            ..Rules::NONE
-        };
+        let rules = Rules { min_items: Some(1), max_items: Some(2), ..Rules::NONE };
         assert!(item_rules(rules, &["a"]).is_empty());
-        assert_eq!(
-            item_rules::<&str>(rules, &[]),
-            ["body.triggers: must have at least 1 item"]
-        );
-        assert_eq!(
-            item_rules(rules, &["a", "b", "c"]),
-            ["body.triggers: must have at most 2 items (has 3)"]
-        );
-        let three = Rules {
-            min_items: Some(3),
-            ..Rules::NONE
-        };
-        assert_eq!(
-            item_rules(three, &[1, 2]),
-            ["body.triggers: must have at least 3 items (has 2)"]
-        );
+        assert_eq!(item_rules::<&str>(rules, &[]), ["body.triggers: must have at least 1 item"]);
+        assert_eq!(item_rules(rules, &["a", "b", "c"]), ["body.triggers: must have at most 2 items (has 3)"]);
+        let three = Rules { min_items: Some(3), ..Rules::NONE };
+        assert_eq!(item_rules(three, &[1, 2]), ["body.triggers: must have at least 3 items (has 2)"]);
     }
 
     #[test]
     fn unique_items_names_positions_not_values() {
-        let unique = Rules {
-            unique_items: true,
-            ..Rules::NONE
-        };
+        let unique = Rules { unique_items: true, ..Rules::NONE };
         assert!(item_rules(unique, &[SECRET, "b"]).is_empty());
         let found = item_rules(unique, &[SECRET, "b", SECRET, "b", SECRET]);
         assert_eq!(
@@ -597,32 +443,19 @@ mod tests {
 
     impl Validate for Child {
         fn validate_into(&self, path: &mut String, out: &mut Vec<Violation>) {
-            field(path, "name", |path| {
-                check_str(path, &self.name, &LENGTH, out)
-            });
+            field(path, "name", |path| check_str(path, &self.name, &LENGTH, out));
         }
     }
 
     impl Validate for Webhook {
         fn validate_into(&self, path: &mut String, out: &mut Vec<Violation>) {
-            const TARGET: Rules = Rules {
-                format: Some("uri"),
-                ..Rules::NONE
-            };
-            const TRIGGERS: Rules = Rules {
-                min_items: Some(1),
-                unique_items: true,
-                ..Rules::NONE
-            };
-            field(path, "target", |path| {
-                check_str(path, &self.target, &TARGET, out)
-            });
+            const TARGET: Rules = Rules { format: Some("uri"), ..Rules::NONE };
+            const TRIGGERS: Rules = Rules { min_items: Some(1), unique_items: true, ..Rules::NONE };
+            field(path, "target", |path| check_str(path, &self.target, &TARGET, out));
             field(path, "triggers", |path| {
                 check_items(path, &self.triggers, &TRIGGERS, out);
                 for (position, trigger) in self.triggers.iter().enumerate() {
-                    index(path, position, |path| {
-                        check_str(path, trigger, &LENGTH, out)
-                    });
+                    index(path, position, |path| check_str(path, trigger, &LENGTH, out));
                 }
             });
             field(path, "labels", |path| self.labels.validate_into(path, out));
@@ -633,12 +466,7 @@ mod tests {
     fn webhook() -> Webhook {
         let labels = IndexMap::from([("team".to_owned(), Child { name: "ops".into() })]);
         let child = Some(Box::new(Child { name: "c".into() }));
-        Webhook {
-            target: "https://a.example/x".into(),
-            triggers: vec!["ALL".into()],
-            labels,
-            child,
-        }
+        Webhook { target: "https://a.example/x".into(), triggers: vec!["ALL".into()], labels, child }
     }
 
     #[test]
@@ -651,26 +479,13 @@ mod tests {
         let mut value = webhook();
         value.target = "nope".into();
         value.triggers = vec!["A".into(), String::new(), "A".into()];
-        value.labels.insert(
-            "x".into(),
-            Child {
-                name: String::new(),
-            },
-        );
-        value.child = Some(Box::new(Child {
-            name: String::new(),
-        }));
+        value.labels.insert("x".into(), Child { name: String::new() });
+        value.child = Some(Box::new(Child { name: String::new() }));
         let violations = value.validate("body").unwrap_err();
         let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
         assert_eq!(
             fields,
-            [
-                "body.target",
-                "body.triggers",
-                "body.triggers[1]",
-                "body.labels.x.name",
-                "body.child.name"
-            ]
+            ["body.target", "body.triggers", "body.triggers[1]", "body.labels.x.name", "body.child.name"]
         );
         assert_eq!(value.validate("").unwrap_err().0[0].field, "target");
     }

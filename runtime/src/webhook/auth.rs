@@ -99,12 +99,7 @@ impl HmacScheme {
     /// The signature of `body` with the given header values (used by tests and by senders).
     ///
     /// Fails with [`AuthError::MissingHeader`] when a header that is signed is not in `headers`.
-    pub fn sign(
-        &self,
-        secret: &Secret,
-        body: &[u8],
-        headers: &HeaderMap,
-    ) -> Result<String, AuthError> {
+    pub fn sign(&self, secret: &Secret, body: &[u8], headers: &HeaderMap) -> Result<String, AuthError> {
         let mut mac = keyed_mac(secret);
         self.feed(&mut mac, body, |_, name| required_header(headers, name))?;
         let tag = mac.finalize().into_bytes();
@@ -120,13 +115,7 @@ impl HmacScheme {
     /// This never panics: a header that cannot be represented (a nonce with a line break, a
     /// scheme header name that is not a valid name) is left out, and so is the signature when a
     /// part it covers is missing. Verifying such a request then reports the missing header.
-    pub fn signed_headers(
-        &self,
-        secret: &Secret,
-        body: &[u8],
-        nonce: &str,
-        timestamp: i64,
-    ) -> HeaderMap {
+    pub fn signed_headers(&self, secret: &Secret, body: &[u8], nonce: &str, timestamp: i64) -> HeaderMap {
         let mut headers = HeaderMap::new();
         if let Some(name) = self.nonce_header {
             insert_header(&mut headers, name, nonce);
@@ -182,10 +171,7 @@ impl HmacScheme {
         if value.eq_ignore_ascii_case(self.algorithm) {
             Ok(())
         } else {
-            Err(AuthError::UnsupportedAlgorithm {
-                header: name,
-                value: value.to_owned(),
-            })
+            Err(AuthError::UnsupportedAlgorithm { header: name, value: value.to_owned() })
         }
     }
 
@@ -202,10 +188,7 @@ impl HmacScheme {
         };
         decoded.or_else(|reason| {
             header_text(value, name)?;
-            Err(AuthError::InvalidHeader {
-                header: name,
-                reason,
-            })
+            Err(AuthError::InvalidHeader { header: name, reason })
         })
     }
 }
@@ -253,19 +236,13 @@ impl Verifier {
     /// A verifier for HMAC signatures made with `scheme` and `secret`; the timestamp (when the
     /// scheme has one) may be at most 5 minutes away from the receiver's clock.
     pub fn hmac(scheme: HmacScheme, secret: impl Into<Secret>) -> Self {
-        let prepared = Arc::new(PreparedHmac {
-            keyed: keyed_mac(&secret.into()),
-            names: SchemeNames::new(&scheme),
-        });
+        let prepared = Arc::new(PreparedHmac { keyed: keyed_mac(&secret.into()), names: SchemeNames::new(&scheme) });
         Self::with_method(Method::Hmac { scheme, prepared })
     }
 
     /// A verifier for HTTP Basic credentials in the `authorization` header.
     pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
-        Self::with_method(Method::Basic {
-            username: username.into(),
-            password: password.into(),
-        })
+        Self::with_method(Method::Basic { username: username.into(), password: password.into() })
     }
 
     /// Tolerance for the signature timestamp, both directions (None: no check). Default
@@ -279,10 +256,7 @@ impl Verifier {
 
     /// The clock used for the timestamp check; default SystemTime::now. Tests pass a fixed time.
     pub fn clock(self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
-        Self {
-            clock: Arc::new(clock),
-            ..self
-        }
+        Self { clock: Arc::new(clock), ..self }
     }
 
     /// Whether this verifier accepts every request.
@@ -309,11 +283,7 @@ impl Verifier {
     }
 
     fn with_method(method: Method) -> Self {
-        Self {
-            method,
-            max_age: Some(DEFAULT_MAX_AGE),
-            clock: Arc::new(SystemTime::now),
-        }
+        Self { method, max_age: Some(DEFAULT_MAX_AGE), clock: Arc::new(SystemTime::now) }
     }
 
     fn verify_hmac(
@@ -328,9 +298,7 @@ impl Verifier {
         let tag = scheme.received_tag(found)?;
         let freshness = self.freshness_to_check(scheme, found)?;
         let mut mac = HmacSha256::clone(keyed);
-        scheme.feed(&mut mac, body, |index, name| {
-            found.signed_part(index, name, headers)
-        })?;
+        scheme.feed(&mut mac, body, |index, name| found.signed_part(index, name, headers))?;
         if !tags_equal(&tag_from_bytes(&mac.finalize().into_bytes().into()), &tag) {
             return Err(AuthError::SignatureMismatch);
         }
@@ -364,11 +332,7 @@ impl Verifier {
         if timestamp.abs_diff(now) <= max_age_secs {
             Ok(())
         } else {
-            Err(AuthError::Stale {
-                timestamp,
-                now,
-                max_age_secs,
-            })
+            Err(AuthError::Stale { timestamp, now, max_age_secs })
         }
     }
 }
@@ -380,10 +344,7 @@ impl fmt::Debug for Verifier {
             Method::Hmac { .. } => "hmac",
             Method::Basic { .. } => "basic",
         };
-        f.debug_struct("Verifier")
-            .field("kind", &kind)
-            .field("max_age", &self.max_age)
-            .finish_non_exhaustive()
+        f.debug_struct("Verifier").field("kind", &kind).field("max_age", &self.max_age).finish_non_exhaustive()
     }
 }
 
@@ -411,9 +372,7 @@ struct SchemeHeaders<'h> {
 
 impl<'h> SchemeHeaders<'h> {
     fn find(names: &SchemeNames, headers: &'h HeaderMap) -> Self {
-        let mut found = SchemeHeaders {
-            slots: [None; SLOTS],
-        };
+        let mut found = SchemeHeaders { slots: [None; SLOTS] };
         for (name, value) in headers {
             let Some(name) = names.named(name.as_str().as_bytes()) else {
                 continue;
@@ -483,12 +442,7 @@ impl SchemeNames {
     fn new(scheme: &HmacScheme) -> Self {
         let mut names = SchemeNames {
             first_of_length: [0; 64],
-            names: [SchemeName {
-                text: "",
-                words: None,
-                slots: 0,
-                next: 0,
-            }; SLOTS],
+            names: [SchemeName { text: "", words: None, slots: 0, next: 0 }; SLOTS],
             count: 0,
         };
         for (slot, name) in scheme_header_slots(scheme) {
@@ -498,20 +452,13 @@ impl SchemeNames {
     }
 
     fn add(&mut self, text: &'static str, slot: usize) {
-        let known = self.names[..self.count]
-            .iter_mut()
-            .find(|name| name.text.eq_ignore_ascii_case(text));
+        let known = self.names[..self.count].iter_mut().find(|name| name.text.eq_ignore_ascii_case(text));
         if let Some(name) = known {
             name.slots |= 1 << slot;
             return;
         }
         let first = &mut self.first_of_length[text.len().min(63)];
-        self.names[self.count] = SchemeName {
-            text,
-            words: name_words(text),
-            slots: 1 << slot,
-            next: *first,
-        };
+        self.names[self.count] = SchemeName { text, words: name_words(text), slots: 1 << slot, next: *first };
         self.count += 1;
         *first = self.count as u8;
     }
@@ -571,23 +518,15 @@ fn name_words(text: &str) -> Option<(u64, [u64; 8])> {
 /// The first 8 bytes of `bytes` as a little-endian word (0 when there are fewer).
 #[inline(always)]
 fn word(bytes: &[u8]) -> u64 {
-    bytes
-        .get(..8)
-        .and_then(|bytes| bytes.try_into().ok())
-        .map_or(0, u64::from_le_bytes)
+    bytes.get(..8).and_then(|bytes| bytes.try_into().ok()).map_or(0, u64::from_le_bytes)
 }
 
 /// Every header name `scheme` reads, with the slot of [`SchemeHeaders`] it fills.
 fn scheme_header_slots(scheme: &HmacScheme) -> impl Iterator<Item = (usize, &'static str)> + '_ {
-    let parts = scheme
-        .signed
-        .iter()
-        .take(MAX_SIGNED_PARTS)
-        .enumerate()
-        .filter_map(|(index, part)| match *part {
-            Signed::Header(name) => Some((FIRST_SIGNED_SLOT + index, name)),
-            _ => None,
-        });
+    let parts = scheme.signed.iter().take(MAX_SIGNED_PARTS).enumerate().filter_map(|(index, part)| match *part {
+        Signed::Header(name) => Some((FIRST_SIGNED_SLOT + index, name)),
+        _ => None,
+    });
     [
         (SIGNATURE_SLOT, Some(scheme.signature_header)),
         (ALGORITHM_SLOT, scheme.algorithm_header),
@@ -642,20 +581,15 @@ impl fmt::Display for AuthError {
                 "the request has no `{header}` header; check that the sender is configured to \
                  authenticate its callbacks the way this receiver expects"
             ),
-            Self::InvalidHeader { header, reason } => write!(
-                f,
-                "the `{header}` header {reason}; check what the sender puts in it"
-            ),
+            Self::InvalidHeader { header, reason } => {
+                write!(f, "the `{header}` header {reason}; check what the sender puts in it")
+            }
             Self::UnsupportedAlgorithm { header, value } => write!(
                 f,
                 "the `{header}` header names the signature algorithm {value:?}, which this \
                  receiver does not support; check the algorithm the sender is configured to use"
             ),
-            Self::Stale {
-                timestamp,
-                now,
-                max_age_secs,
-            } => write!(
+            Self::Stale { timestamp, now, max_age_secs } => write!(
                 f,
                 "the signature timestamp {timestamp} is {} seconds away from the receiver's \
                  clock ({now}), more than the {max_age_secs} seconds allowed; the request may be \
@@ -668,9 +602,9 @@ impl fmt::Display for AuthError {
                  that both sides use the same secret and that nothing (a proxy, a body parser) \
                  changed the body before it was verified",
             ),
-            Self::WrongCredentials => f.write_str(
-                "the Basic credentials do not match the configured username and password",
-            ),
+            Self::WrongCredentials => {
+                f.write_str("the Basic credentials do not match the configured username and password")
+            }
         }
     }
 }
@@ -683,26 +617,17 @@ fn keyed_mac(secret: &Secret) -> HmacSha256 {
     HmacSha256::new_from_slice(secret.expose().as_bytes()).expect("HMAC accepts keys of any length")
 }
 
-fn required_header<'a>(
-    headers: &'a HeaderMap,
-    name: &'static str,
-) -> Result<&'a HeaderValue, AuthError> {
+fn required_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a HeaderValue, AuthError> {
     headers.get(name).ok_or(AuthError::MissingHeader(name))
 }
 
 fn header_text<'a>(value: &'a HeaderValue, name: &'static str) -> Result<&'a str, AuthError> {
-    value.to_str().map_err(|_| AuthError::InvalidHeader {
-        header: name,
-        reason: NOT_VISIBLE_ASCII,
-    })
+    value.to_str().map_err(|_| AuthError::InvalidHeader { header: name, reason: NOT_VISIBLE_ASCII })
 }
 
 /// Inserts a header, leaving it out when the name or the value cannot be represented.
 fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) {
-    if let (Ok(name), Ok(value)) = (
-        HeaderName::from_bytes(name.as_bytes()),
-        HeaderValue::from_str(value),
-    ) {
+    if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
         headers.insert(name, value);
     }
 }
@@ -765,9 +690,10 @@ fn base64_tag(text: &[u8]) -> Option<Tag> {
         return None;
     }
     let group_bits = |chars: &[u8]| {
-        chars.iter().enumerate().fold(0, |bits, (position, &char)| {
-            bits | BASE64_BITS[usize::from(char)] >> (6 * position)
-        })
+        chars
+            .iter()
+            .enumerate()
+            .fold(0, |bits, (position, &char)| bits | BASE64_BITS[usize::from(char)] >> (6 * position))
     };
     // Each group writes its three bytes and a fourth, which the next group overwrites.
     let mut bytes = [0; TAG_LEN + 2];
@@ -843,8 +769,7 @@ fn plain_unix_seconds(text: &[u8]) -> Option<i64> {
     };
     // The first len - 8 digits, after as many '0's as make eight.
     let zeros = 16 - len;
-    let first =
-        word(0)? << (8 * zeros) | ASCII_ZEROS.checked_shr(8 * (8 - zeros) as u32).unwrap_or(0);
+    let first = word(0)? << (8 * zeros) | ASCII_ZEROS.checked_shr(8 * (8 - zeros) as u32).unwrap_or(0);
     let seconds = eight_digits(first)? * 100_000_000 + eight_digits(word(len - 8)?)?;
     i64::try_from(seconds).ok()
 }
@@ -871,12 +796,7 @@ fn eight_digits(word: u64) -> Option<u64> {
 /// The Unix seconds of a timestamp header that is not 9 to 16 digits, or why there are none.
 #[inline(never)]
 fn parse_unix_seconds(value: &HeaderValue, name: &'static str) -> Result<i64, AuthError> {
-    header_text(value, name)?
-        .parse()
-        .map_err(|_| AuthError::InvalidHeader {
-            header: name,
-            reason: NOT_UNIX_SECONDS,
-        })
+    header_text(value, name)?.parse().map_err(|_| AuthError::InvalidHeader { header: name, reason: NOT_UNIX_SECONDS })
 }
 
 /// Whether `now` is at most `max_age` whole seconds from `timestamp` (Unix seconds, as
@@ -891,10 +811,7 @@ fn within(now: SystemTime, timestamp: i64, max_age: u64) -> bool {
     let bounds = u64::try_from(timestamp).ok().and_then(|timestamp| {
         let first = timestamp.checked_sub(max_age)?;
         let after = timestamp.checked_add(max_age)?.checked_add(1)?;
-        Some((
-            UNIX_EPOCH.checked_add(Duration::from_secs(first))?,
-            UNIX_EPOCH.checked_add(Duration::from_secs(after))?,
-        ))
+        Some((UNIX_EPOCH.checked_add(Duration::from_secs(first))?, UNIX_EPOCH.checked_add(Duration::from_secs(after))?))
     });
     bounds.is_some_and(|(first, after)| first <= now && now < after)
 }
@@ -911,17 +828,12 @@ fn unix_seconds(time: SystemTime) -> i64 {
 fn verify_basic(username: &str, password: &Secret, headers: &HeaderMap) -> Result<(), AuthError> {
     let name = AUTHORIZATION.as_str();
     let text = header_text(required_header(headers, name)?, name)?;
-    let invalid = |reason| AuthError::InvalidHeader {
-        header: name,
-        reason,
-    };
+    let invalid = |reason| AuthError::InvalidHeader { header: name, reason };
     let (scheme, encoded) = text.split_once(' ').unwrap_or((text, ""));
     if !scheme.eq_ignore_ascii_case("Basic") {
         return Err(invalid(NOT_BASIC));
     }
-    let decoded = STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| invalid(NOT_BASE64_CREDENTIALS))?;
+    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| invalid(NOT_BASE64_CREDENTIALS))?;
     let (user, pass) = split_credentials(&decoded).ok_or(AuthError::WrongCredentials)?;
     let user_ok = user.ct_eq(username.as_bytes());
     let pass_ok = pass.ct_eq(password.expose().as_bytes());
@@ -966,12 +878,7 @@ mod tests {
         algorithm: "HmacSHA256",
         nonce_header: None,
         timestamp_header: Some("x-timestamp"),
-        signed: &[
-            Signed::Literal("v0:"),
-            Signed::Header("x-timestamp"),
-            Signed::Literal(":"),
-            Signed::Body,
-        ],
+        signed: &[Signed::Literal("v0:"), Signed::Header("x-timestamp"), Signed::Literal(":"), Signed::Body],
     };
 
     const SIGNATURE: &str = "x-sinch-webhook-signature";
@@ -1060,25 +967,15 @@ mod tests {
 
     #[test]
     fn known_vector_is_reproduced_by_sign() {
-        let signature = SINCH.sign(
-            &Secret::new(VECTOR_SECRET),
-            VECTOR_BODY.as_bytes(),
-            &vector_headers(),
-        );
+        let signature = SINCH.sign(&Secret::new(VECTOR_SECRET), VECTOR_BODY.as_bytes(), &vector_headers());
         assert_eq!(signature.as_deref(), Ok(VECTOR_SIGNATURE));
     }
 
     #[test]
     fn known_vector_is_stale_in_2026() {
-        let verifier = vector_verifier()
-            .max_age(Some(Duration::from_secs(300)))
-            .clock(at(NOW_2026));
+        let verifier = vector_verifier().max_age(Some(Duration::from_secs(300))).clock(at(NOW_2026));
         let result = verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes());
-        let expected = AuthError::Stale {
-            timestamp: VECTOR_TIMESTAMP,
-            now: NOW_2026,
-            max_age_secs: 300,
-        };
+        let expected = AuthError::Stale { timestamp: VECTOR_TIMESTAMP, now: NOW_2026, max_age_secs: 300 };
         assert_eq!(result, Err(expected));
     }
 
@@ -1086,25 +983,13 @@ mod tests {
     fn known_vector_is_stale_by_the_system_clock() {
         let verifier = Verifier::hmac(SINCH, VECTOR_SECRET);
         let result = verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes());
-        assert!(
-            matches!(
-                result,
-                Err(AuthError::Stale {
-                    max_age_secs: 300,
-                    ..
-                })
-            ),
-            "{result:?}"
-        );
+        assert!(matches!(result, Err(AuthError::Stale { max_age_secs: 300, .. })), "{result:?}");
     }
 
     #[test]
     fn known_vector_verifies_in_2026_without_max_age() {
         let verifier = vector_verifier().clock(at(NOW_2026)).max_age(None);
-        assert_eq!(
-            verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()), Ok(()));
     }
 
     #[test]
@@ -1116,14 +1001,8 @@ mod tests {
         };
         assert_eq!(verify_at(VECTOR_TIMESTAMP + 300), Ok(()));
         assert_eq!(verify_at(VECTOR_TIMESTAMP - 300), Ok(()));
-        assert!(matches!(
-            verify_at(VECTOR_TIMESTAMP + 301),
-            Err(AuthError::Stale { .. })
-        ));
-        assert!(matches!(
-            verify_at(VECTOR_TIMESTAMP - 301),
-            Err(AuthError::Stale { .. })
-        ));
+        assert!(matches!(verify_at(VECTOR_TIMESTAMP + 301), Err(AuthError::Stale { .. })));
+        assert!(matches!(verify_at(VECTOR_TIMESTAMP - 301), Err(AuthError::Stale { .. })));
     }
 
     #[test]
@@ -1134,28 +1013,13 @@ mod tests {
         };
         let signed = UNIX_EPOCH + Duration::from_secs(VECTOR_TIMESTAMP.unsigned_abs());
         let max_age = Duration::from_secs(300);
-        let stale = |now| {
-            Err(AuthError::Stale {
-                timestamp: VECTOR_TIMESTAMP,
-                now,
-                max_age_secs: 300,
-            })
-        };
+        let stale = |now| Err(AuthError::Stale { timestamp: VECTOR_TIMESTAMP, now, max_age_secs: 300 });
         let almost_a_second = Duration::from_nanos(999_999_999);
         assert_eq!(verify_at(signed + max_age + almost_a_second), Ok(()));
         assert_eq!(verify_at(signed - max_age), Ok(()));
-        assert_eq!(
-            verify_at(signed + max_age + Duration::from_secs(1)),
-            stale(VECTOR_TIMESTAMP + 301)
-        );
-        assert_eq!(
-            verify_at(signed - max_age - Duration::from_nanos(1)),
-            stale(VECTOR_TIMESTAMP - 301)
-        );
-        assert_eq!(
-            verify_at(UNIX_EPOCH - Duration::from_millis(10_500)),
-            stale(-10)
-        );
+        assert_eq!(verify_at(signed + max_age + Duration::from_secs(1)), stale(VECTOR_TIMESTAMP + 301));
+        assert_eq!(verify_at(signed - max_age - Duration::from_nanos(1)), stale(VECTOR_TIMESTAMP - 301));
+        assert_eq!(verify_at(UNIX_EPOCH - Duration::from_millis(10_500)), stale(-10));
     }
 
     #[test]
@@ -1167,18 +1031,7 @@ mod tests {
                 instants.extend([UNIX_EPOCH + offset, UNIX_EPOCH - offset]);
             }
         }
-        let timestamps = [
-            i64::MIN,
-            -301,
-            -1,
-            0,
-            1,
-            300,
-            1_634_579_053,
-            1_634_579_353,
-            1_634_579_654,
-            i64::MAX,
-        ];
+        let timestamps = [i64::MIN, -301, -1, 0, 1, 300, 1_634_579_053, 1_634_579_353, 1_634_579_654, i64::MAX];
         let max_ages = [0, 1, 300, u64::MAX / 2, u64::MAX];
         for now in instants {
             for timestamp in timestamps {
@@ -1188,9 +1041,8 @@ mod tests {
                     let case = format!("{now:?} {timestamp} {max_age}");
                     assert!(counted || !bounded, "{case}");
                     // The usual case is decided by the bounds alone.
-                    let usual = u64::try_from(timestamp).is_ok_and(|timestamp| {
-                        max_age <= timestamp && timestamp + max_age < i64::MAX as u64
-                    });
+                    let usual = u64::try_from(timestamp)
+                        .is_ok_and(|timestamp| max_age <= timestamp && timestamp + max_age < i64::MAX as u64);
                     if usual && now >= UNIX_EPOCH {
                         assert_eq!(bounded, counted, "{case}");
                     }
@@ -1210,54 +1062,33 @@ mod tests {
     fn empty_body_vector() {
         let signature = "odTZzlVFatMLaWjJkfkTAVhs8XpJilNjMnjxEZ4h25Q=";
         let map = sinch_headers(signature, "nonce-empty", TEST_TIMESTAMP);
-        assert_eq!(
-            sinch_verifier("empty_body_secret").verify(&map, b""),
-            Ok(())
-        );
+        assert_eq!(sinch_verifier("empty_body_secret").verify(&map, b""), Ok(()));
     }
 
     #[test]
     fn crlf_and_lf_bodies_sign_differently() {
-        let lf = (
-            b"{\n  \"a\": 1\n}".as_slice(),
-            "MsCwIMn8bhr5GHFkx6XuDO5en1bDnWHfs821r0Zs46E=",
-        );
-        let crlf = (
-            b"{\r\n  \"a\": 1\r\n}".as_slice(),
-            "67qnP1lQRs+AJAJVrZDwgLnP5rwdkrd5bM7kLLRdZDU=",
-        );
+        let lf = (b"{\n  \"a\": 1\n}".as_slice(), "MsCwIMn8bhr5GHFkx6XuDO5en1bDnWHfs821r0Zs46E=");
+        let crlf = (b"{\r\n  \"a\": 1\r\n}".as_slice(), "67qnP1lQRs+AJAJVrZDwgLnP5rwdkrd5bM7kLLRdZDU=");
         let verifier = sinch_verifier("line_secret");
         let map = |signature| sinch_headers(signature, "nonce-lines", TEST_TIMESTAMP);
         assert_eq!(verifier.verify(&map(lf.1), lf.0), Ok(()));
         assert_eq!(verifier.verify(&map(crlf.1), crlf.0), Ok(()));
-        assert_eq!(
-            verifier.verify(&map(lf.1), crlf.0),
-            Err(AuthError::SignatureMismatch)
-        );
-        assert_eq!(
-            verifier.verify(&map(crlf.1), lf.0),
-            Err(AuthError::SignatureMismatch)
-        );
+        assert_eq!(verifier.verify(&map(lf.1), crlf.0), Err(AuthError::SignatureMismatch));
+        assert_eq!(verifier.verify(&map(crlf.1), lf.0), Err(AuthError::SignatureMismatch));
     }
 
     #[test]
     fn non_ascii_secret_is_used_as_utf8() {
         let signature = "MnbY8W5qR0ZdO3rEcwdX1SOXz9mvrPsXiTQa0bM/bp0=";
         let map = sinch_headers(signature, "nonce-utf8", TEST_TIMESTAMP);
-        assert_eq!(
-            sinch_verifier("sécret-密钥-🔑").verify(&map, br#"{"x":"y"}"#),
-            Ok(())
-        );
+        assert_eq!(sinch_verifier("sécret-密钥-🔑").verify(&map, br#"{"x":"y"}"#), Ok(()));
     }
 
     #[test]
     fn secret_longer_than_a_block_is_hashed_first() {
         let signature = "vo9EoQq7w3Gi+9k7f6j/bRb+Iau95ZUlFzfBgCFcFoQ=";
         let map = sinch_headers(signature, "nonce-long", TEST_TIMESTAMP);
-        assert_eq!(
-            sinch_verifier(&"k".repeat(100)).verify(&map, br#"{"x":"y"}"#),
-            Ok(())
-        );
+        assert_eq!(sinch_verifier(&"k".repeat(100)).verify(&map, br#"{"x":"y"}"#), Ok(()));
     }
 
     #[test]
@@ -1265,17 +1096,10 @@ mod tests {
         let signature = "5a4b5052012aacf1bc620ed02081821138af78a31f3a544a73edda91661e0995";
         let body = br#"{"event":"ping"}"#;
         let verifier = Verifier::hmac(HEX, "hex_secret").clock(at(TEST_TIMESTAMP));
-        let map =
-            |signature: &str| headers(&[("x-signature", signature), ("x-timestamp", "1700000000")]);
+        let map = |signature: &str| headers(&[("x-signature", signature), ("x-timestamp", "1700000000")]);
         assert_eq!(verifier.verify(&map(signature), body), Ok(()));
-        assert_eq!(
-            verifier.verify(&map(&signature.to_uppercase()), body),
-            Ok(())
-        );
-        assert_eq!(
-            verifier.verify(&map(signature), b"{}"),
-            Err(AuthError::SignatureMismatch)
-        );
+        assert_eq!(verifier.verify(&map(&signature.to_uppercase()), body), Ok(()));
+        assert_eq!(verifier.verify(&map(signature), b"{}"), Err(AuthError::SignatureMismatch));
     }
 
     #[test]
@@ -1285,12 +1109,7 @@ mod tests {
             let map = headers(&[("x-signature", signature), ("x-timestamp", "1700000000")]);
             verifier.verify(&map, b"")
         };
-        let invalid = |reason| {
-            Err(AuthError::InvalidHeader {
-                header: "x-signature",
-                reason,
-            })
-        };
+        let invalid = |reason| Err(AuthError::InvalidHeader { header: "x-signature", reason });
         assert_eq!(verify(&"zz".repeat(32)), invalid(NOT_HEX));
         assert_eq!(verify("+a".repeat(32).as_str()), invalid(NOT_HEX));
         assert_eq!(verify("abcd"), invalid(WRONG_TAG_LENGTH));
@@ -1321,8 +1140,7 @@ mod tests {
     #[test]
     fn missing_headers_are_named() {
         for name in [SIGNATURE, NONCE, TIMESTAMP] {
-            let result =
-                vector_verifier().verify(&without(vector_headers(), name), VECTOR_BODY.as_bytes());
+            let result = vector_verifier().verify(&without(vector_headers(), name), VECTOR_BODY.as_bytes());
             let expected = AuthError::MissingHeader(name);
             assert_eq!(result, Err(expected.clone()), "without {name}");
             let unchecked = vector_verifier().max_age(None);
@@ -1333,37 +1151,17 @@ mod tests {
 
     #[test]
     fn bad_base64_signature_is_invalid() {
-        let map = with(
-            vector_headers(),
-            SIGNATURE,
-            "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewO!=",
-        );
+        let map = with(vector_headers(), SIGNATURE, "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewO!=");
         let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
-        let expected = AuthError::InvalidHeader {
-            header: SIGNATURE,
-            reason: NOT_BASE64,
-        };
+        let expected = AuthError::InvalidHeader { header: SIGNATURE, reason: NOT_BASE64 };
         assert_eq!(result, Err(expected));
     }
 
     #[test]
     fn unpadded_base64_signature_is_invalid() {
-        let map = with(
-            vector_headers(),
-            SIGNATURE,
-            VECTOR_SIGNATURE.trim_end_matches('='),
-        );
+        let map = with(vector_headers(), SIGNATURE, VECTOR_SIGNATURE.trim_end_matches('='));
         let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
-        assert!(
-            matches!(
-                result,
-                Err(AuthError::InvalidHeader {
-                    header: SIGNATURE,
-                    ..
-                })
-            ),
-            "{result:?}"
-        );
+        assert!(matches!(result, Err(AuthError::InvalidHeader { header: SIGNATURE, .. })), "{result:?}");
     }
 
     #[test]
@@ -1373,10 +1171,7 @@ mod tests {
         for signature in [sha1_length, too_long.as_str()] {
             let map = with(vector_headers(), SIGNATURE, signature);
             let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
-            let expected = AuthError::InvalidHeader {
-                header: SIGNATURE,
-                reason: WRONG_TAG_LENGTH,
-            };
+            let expected = AuthError::InvalidHeader { header: SIGNATURE, reason: WRONG_TAG_LENGTH };
             assert_eq!(result, Err(expected), "{signature}");
         }
     }
@@ -1394,8 +1189,7 @@ mod tests {
     /// What the `base64` crate decodes `text` to, when that is 32 bytes.
     fn crate_tag(text: &[u8]) -> Option<Tag> {
         let mut bytes = [0; TAG_LEN];
-        matches!(STANDARD.decode_slice(text, &mut bytes), Ok(TAG_LEN))
-            .then(|| tag_from_bytes(&bytes))
+        matches!(STANDARD.decode_slice(text, &mut bytes), Ok(TAG_LEN)).then(|| tag_from_bytes(&bytes))
     }
 
     #[test]
@@ -1404,11 +1198,7 @@ mod tests {
         for _ in 0..2000 {
             let bytes = some_bytes(&mut state);
             let text = STANDARD.encode(bytes);
-            assert_eq!(
-                base64_tag(text.as_bytes()),
-                Some(tag_from_bytes(&bytes)),
-                "{text}"
-            );
+            assert_eq!(base64_tag(text.as_bytes()), Some(tag_from_bytes(&bytes)), "{text}");
         }
         // Every byte at every position of a few signatures: decoded exactly when the crate
         // decodes 32 bytes, to the same bytes.
@@ -1422,14 +1212,7 @@ mod tests {
                 }
             }
         }
-        for text in [
-            "",
-            "=",
-            "AAAA",
-            &"A".repeat(43),
-            &"A".repeat(45),
-            &"A".repeat(44),
-        ] {
+        for text in ["", "=", "AAAA", &"A".repeat(43), &"A".repeat(45), &"A".repeat(44)] {
             assert_eq!(base64_tag(text.as_bytes()), None, "{text}");
         }
     }
@@ -1438,10 +1221,7 @@ mod tests {
     fn base64_signatures_the_crate_rejects_are_still_explained() {
         let invalid = |signature: &str, reason| {
             let map = with(vector_headers(), SIGNATURE, signature);
-            let expected = AuthError::InvalidHeader {
-                header: SIGNATURE,
-                reason,
-            };
+            let expected = AuthError::InvalidHeader { header: SIGNATURE, reason };
             let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
             assert_eq!(result, Err(expected), "{signature}");
         };
@@ -1450,14 +1230,8 @@ mod tests {
         invalid("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOF=", NOT_BASE64);
         invalid("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXew===", NOT_BASE64);
         invalid("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewO==", NOT_BASE64);
-        invalid(
-            "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewA==",
-            WRONG_TAG_LENGTH,
-        );
-        invalid(
-            "6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOEA",
-            WRONG_TAG_LENGTH,
-        );
+        invalid("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewA==", WRONG_TAG_LENGTH);
+        invalid("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXewOEA", WRONG_TAG_LENGTH);
         invalid("6bpJoRmFoXVjfJIVglMoJzYXxnoxRujzR4k2GOXew-E=", NOT_BASE64);
     }
 
@@ -1466,10 +1240,7 @@ mod tests {
         let mut map = vector_headers();
         map.insert(SIGNATURE, HeaderValue::from_bytes(b"\xff\xfe").unwrap());
         let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
-        let expected = AuthError::InvalidHeader {
-            header: SIGNATURE,
-            reason: NOT_VISIBLE_ASCII,
-        };
+        let expected = AuthError::InvalidHeader { header: SIGNATURE, reason: NOT_VISIBLE_ASCII };
         assert_eq!(result, Err(expected));
     }
 
@@ -1478,10 +1249,7 @@ mod tests {
         for timestamp in ["1634579353.5", "yesterday", ""] {
             let map = with(vector_headers(), TIMESTAMP, timestamp);
             let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
-            let expected = AuthError::InvalidHeader {
-                header: TIMESTAMP,
-                reason: NOT_UNIX_SECONDS,
-            };
+            let expected = AuthError::InvalidHeader { header: TIMESTAMP, reason: NOT_UNIX_SECONDS };
             assert_eq!(result, Err(expected), "{timestamp:?}");
         }
     }
@@ -1496,10 +1264,7 @@ mod tests {
         };
         let mut state = 0x2545_f491_4f6c_dd1d;
         for len in 0..=20 {
-            let digits: Vec<u8> = some_bytes(&mut state)[..len]
-                .iter()
-                .map(|byte| b'0' + byte % 10)
-                .collect();
+            let digits: Vec<u8> = some_bytes(&mut state)[..len].iter().map(|byte| b'0' + byte % 10).collect();
             let number = std::str::from_utf8(&digits).unwrap().parse::<i64>().ok();
             assert_eq!(read(&digits).unwrap().ok(), number, "{digits:?}");
             if (9..=16).contains(&len) {
@@ -1513,12 +1278,7 @@ mod tests {
                 }
             }
         }
-        for text in [
-            "9999999999999999",
-            "0000000000",
-            "+1634579353",
-            "-1634579353",
-        ] {
+        for text in ["9999999999999999", "0000000000", "+1634579353", "-1634579353"] {
             let number = text.parse::<i64>().ok();
             assert_eq!(read(text.as_bytes()).unwrap().ok(), number, "{text}");
         }
@@ -1528,29 +1288,20 @@ mod tests {
     fn other_algorithm_is_unsupported() {
         let map = with(vector_headers(), ALGORITHM, "HmacSHA1");
         let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
-        let expected = AuthError::UnsupportedAlgorithm {
-            header: ALGORITHM,
-            value: "HmacSHA1".into(),
-        };
+        let expected = AuthError::UnsupportedAlgorithm { header: ALGORITHM, value: "HmacSHA1".into() };
         assert_eq!(result, Err(expected));
     }
 
     #[test]
     fn absent_algorithm_header_still_verifies() {
         let map = without(vector_headers(), ALGORITHM);
-        assert_eq!(
-            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(vector_verifier().verify(&map, VECTOR_BODY.as_bytes()), Ok(()));
     }
 
     #[test]
     fn algorithm_header_value_is_case_insensitive() {
         let map = with(vector_headers(), ALGORITHM, "HMACSHA256");
-        assert_eq!(
-            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(vector_verifier().verify(&map, VECTOR_BODY.as_bytes()), Ok(()));
     }
 
     #[test]
@@ -1558,10 +1309,7 @@ mod tests {
         let mut scheme = SINCH;
         scheme.signature_header = "X-Sinch-Webhook-Signature";
         let verifier = Verifier::hmac(scheme, VECTOR_SECRET).clock(at(VECTOR_TIMESTAMP));
-        assert_eq!(
-            verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()), Ok(()));
     }
 
     #[test]
@@ -1570,36 +1318,23 @@ mod tests {
         let body = br#"{"event":"ping"}"#;
         let mut scheme = HEX;
         scheme.timestamp_header = Some("X-Timestamp");
-        let map =
-            |timestamp: &str| headers(&[("x-signature", signature), ("x-timestamp", timestamp)]);
+        let map = |timestamp: &str| headers(&[("x-signature", signature), ("x-timestamp", timestamp)]);
         let verifier = Verifier::hmac(scheme, "hex_secret").clock(at(TEST_TIMESTAMP));
         assert_eq!(verifier.verify(&map("1700000000"), body), Ok(()));
         let late = Verifier::hmac(scheme, "hex_secret").clock(at(NOW_2026));
-        assert!(matches!(
-            late.verify(&map("1700000000"), body),
-            Err(AuthError::Stale { .. })
-        ));
+        assert!(matches!(late.verify(&map("1700000000"), body), Err(AuthError::Stale { .. })));
     }
 
     #[test]
     fn the_first_of_repeated_headers_is_used() {
         let mut map = vector_headers();
         map.append(SIGNATURE, HeaderValue::from_static("bm90IHRoZSBzaWduYXR1cmU="));
-        assert_eq!(
-            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(vector_verifier().verify(&map, VECTOR_BODY.as_bytes()), Ok(()));
         let mut map = without(vector_headers(), SIGNATURE);
         map.append(SIGNATURE, HeaderValue::from_static("bm90IHRoZSBzaWduYXR1cmU="));
         map.append(SIGNATURE, HeaderValue::from_static(VECTOR_SIGNATURE));
-        let expected = AuthError::InvalidHeader {
-            header: SIGNATURE,
-            reason: WRONG_TAG_LENGTH,
-        };
-        assert_eq!(
-            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
-            Err(expected)
-        );
+        let expected = AuthError::InvalidHeader { header: SIGNATURE, reason: WRONG_TAG_LENGTH };
+        assert_eq!(vector_verifier().verify(&map, VECTOR_BODY.as_bytes()), Err(expected));
     }
 
     #[test]
@@ -1608,10 +1343,7 @@ mod tests {
         assert_eq!(lookalike.len(), TIMESTAMP.len());
         let mut map = headers(&[(lookalike, "0")]);
         map.extend(vector_headers());
-        assert_eq!(
-            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(vector_verifier().verify(&map, VECTOR_BODY.as_bytes()), Ok(()));
         let map = with(without(vector_headers(), TIMESTAMP), lookalike, "1634579353");
         let result = vector_verifier().verify(&map, VECTOR_BODY.as_bytes());
         assert_eq!(result, Err(AuthError::MissingHeader(TIMESTAMP)));
@@ -1620,11 +1352,7 @@ mod tests {
     /// A scheme signing the body, then a timestamp, with its signature and timestamp headers
     /// named as given.
     fn named_scheme(signature: &'static str, timestamp: &'static str) -> HmacScheme {
-        let signed = [
-            Signed::Body,
-            Signed::Literal("."),
-            Signed::Header(timestamp),
-        ];
+        let signed = [Signed::Body, Signed::Literal("."), Signed::Header(timestamp)];
         HmacScheme {
             signature_header: signature,
             timestamp_header: Some(timestamp),
@@ -1660,15 +1388,9 @@ mod tests {
         let mut map = HeaderMap::new();
         for (name, value) in vector_headers().iter() {
             let name = name.as_str().to_ascii_uppercase();
-            map.append(
-                HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.clone(),
-            );
+            map.append(HeaderName::from_bytes(name.as_bytes()).unwrap(), value.clone());
         }
-        assert_eq!(
-            vector_verifier().verify(&map, VECTOR_BODY.as_bytes()),
-            Ok(())
-        );
+        assert_eq!(vector_verifier().verify(&map, VECTOR_BODY.as_bytes()), Ok(()));
         let mut scheme = SINCH;
         scheme.signature_header = "X-SINCH-WEBHOOK-SIGNATURE";
         scheme.signed = &[
@@ -1685,11 +1407,9 @@ mod tests {
     #[test]
     fn standard_and_same_length_header_names_fill_their_own_roles() {
         let secret = Secret::new("s");
-        for (signature, timestamp) in [
-            ("authorization", "date"),
-            ("x-hook-a-signature", "x-hook-b-signature"),
-            ("x-signature", "x-timestamp"),
-        ] {
+        for (signature, timestamp) in
+            [("authorization", "date"), ("x-hook-a-signature", "x-hook-b-signature"), ("x-signature", "x-timestamp")]
+        {
             let scheme = named_scheme(signature, timestamp);
             let map = scheme.signed_headers(&secret, b"{}", "", TEST_TIMESTAMP);
             let verifier = Verifier::hmac(scheme, secret.clone()).clock(at(TEST_TIMESTAMP));
@@ -1715,15 +1435,8 @@ mod tests {
         for (name, value) in [(TIMESTAMP, non_ascii.clone()), (ALGORITHM, non_ascii)] {
             let mut map = map.clone();
             map.insert(name, value);
-            let expected = AuthError::InvalidHeader {
-                header: name,
-                reason: NOT_VISIBLE_ASCII,
-            };
-            assert_eq!(
-                vector_verifier().verify(&map, body),
-                Err(expected),
-                "{name}"
-            );
+            let expected = AuthError::InvalidHeader { header: name, reason: NOT_VISIBLE_ASCII };
+            assert_eq!(vector_verifier().verify(&map, body), Err(expected), "{name}");
         }
     }
 
@@ -1735,10 +1448,7 @@ mod tests {
             let map = scheme.signed_headers(&secret, body, "a-nonce", TEST_TIMESTAMP);
             let verifier = Verifier::hmac(scheme, secret.clone()).clock(at(TEST_TIMESTAMP));
             assert_eq!(verifier.verify(&map, body), Ok(()), "{scheme:?}");
-            assert_eq!(
-                verifier.verify(&map, b"{\"id\": 2}\r\n"),
-                Err(AuthError::SignatureMismatch)
-            );
+            assert_eq!(verifier.verify(&map, b"{\"id\": 2}\r\n"), Err(AuthError::SignatureMismatch));
             let signature = map.get(scheme.signature_header).unwrap().to_str().unwrap();
             assert_eq!(scheme.sign(&secret, body, &map).as_deref(), Ok(signature));
         }
@@ -1758,9 +1468,7 @@ mod tests {
         let secret = Secret::new("s");
         let map = SINCH.signed_headers(&secret, b"", "line\nbreak", TEST_TIMESTAMP);
         assert!(map.get(NONCE).is_none());
-        let result = Verifier::hmac(SINCH, secret)
-            .clock(at(TEST_TIMESTAMP))
-            .verify(&map, b"");
+        let result = Verifier::hmac(SINCH, secret).clock(at(TEST_TIMESTAMP)).verify(&map, b"");
         assert_eq!(result, Err(AuthError::MissingHeader(SIGNATURE)));
     }
 
@@ -1791,23 +1499,13 @@ mod tests {
     fn basic_password_may_contain_a_colon() {
         let verifier = Verifier::basic("alice", "pa:ss");
         assert_eq!(verifier.verify(&basic("alice:pa:ss"), b""), Ok(()));
-        assert_eq!(
-            verifier.verify(&basic("alice:pa"), b""),
-            Err(AuthError::WrongCredentials)
-        );
+        assert_eq!(verifier.verify(&basic("alice:pa"), b""), Err(AuthError::WrongCredentials));
     }
 
     #[test]
     fn basic_rejects_wrong_credentials() {
         let verifier = basic_verifier();
-        for credentials in [
-            "bob:open sesame",
-            "alice:open sesam",
-            "alice:",
-            ":open sesame",
-            "aliceopen sesame",
-            "",
-        ] {
+        for credentials in ["bob:open sesame", "alice:open sesam", "alice:", ":open sesame", "aliceopen sesame", ""] {
             let result = verifier.verify(&basic(credentials), b"");
             assert_eq!(result, Err(AuthError::WrongCredentials), "{credentials:?}");
         }
@@ -1821,25 +1519,11 @@ mod tests {
 
     #[test]
     fn basic_rejects_other_schemes_and_bad_base64() {
-        let invalid = |reason| {
-            Err(AuthError::InvalidHeader {
-                header: "authorization",
-                reason,
-            })
-        };
+        let invalid = |reason| Err(AuthError::InvalidHeader { header: "authorization", reason });
         let verifier = basic_verifier();
-        assert_eq!(
-            verifier.verify(&authorization("Bearer YWxpY2U6b3BlbiBzZXNhbWU="), b""),
-            invalid(NOT_BASIC)
-        );
-        assert_eq!(
-            verifier.verify(&authorization("YWxpY2U6b3BlbiBzZXNhbWU="), b""),
-            invalid(NOT_BASIC)
-        );
-        assert_eq!(
-            verifier.verify(&authorization("Basic not*base64"), b""),
-            invalid(NOT_BASE64_CREDENTIALS)
-        );
+        assert_eq!(verifier.verify(&authorization("Bearer YWxpY2U6b3BlbiBzZXNhbWU="), b""), invalid(NOT_BASIC));
+        assert_eq!(verifier.verify(&authorization("YWxpY2U6b3BlbiBzZXNhbWU="), b""), invalid(NOT_BASIC));
+        assert_eq!(verifier.verify(&authorization("Basic not*base64"), b""), invalid(NOT_BASE64_CREDENTIALS));
     }
 
     #[test]

@@ -29,10 +29,7 @@ pub enum Discriminator {
     /// Properties only one message has: `(key, message)` pairs. When the object ends without
     /// any of them, the `fallback` messages (those with no such property, with every property
     /// they declare) are considered: if the keys seen fit exactly one, it is chosen.
-    Keys {
-        keys: &'static [(&'static str, usize)],
-        fallback: &'static [(usize, &'static [&'static str])],
-    },
+    Keys { keys: &'static [(&'static str, usize)], fallback: &'static [(usize, &'static [&'static str])] },
 }
 
 /// The messages a [`Discriminator`] chooses between; implemented by generated code.
@@ -201,7 +198,10 @@ enum Step {
     Message,
     NoMatch,
     /// Keys of two messages in one body: which one it is would depend on key order.
-    Conflict { chosen: usize, rival: usize },
+    Conflict {
+        chosen: usize,
+        rival: usize,
+    },
 }
 
 /// `Step::Message` is only returned once the message is stored; should that ever not hold, the
@@ -373,9 +373,8 @@ fn fitting_fallback(discriminator: &Discriminator, scanned: &[Scanned<'_>]) -> O
     let Discriminator::Keys { fallback, .. } = discriminator else {
         return None;
     };
-    let mut fitting = fallback
-        .iter()
-        .filter(|(_, declared)| scanned.iter().all(|(key, _)| declared.contains(&key.as_str())));
+    let mut fitting =
+        fallback.iter().filter(|(_, declared)| scanned.iter().all(|(key, _)| declared.contains(&key.as_str())));
     match (fitting.next(), fitting.next()) {
         (Some(&(message, _)), None) => Some(message),
         _ => None,
@@ -419,7 +418,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<'de, '_, A> {
         let Some(key) = self.map.next_key::<Key<'de>>()? else {
             return Ok(None);
         };
-        if let Some(other) = self.rival_lengths.lookup(self.rivals, key.as_str()).filter(|&other| other != self.chosen) {
+        if let Some(other) = self.rival_lengths.lookup(self.rivals, key.as_str()).filter(|&other| other != self.chosen)
+        {
             self.rival.set(Some(other));
         }
         key_seed(seed, key).map(Some)
@@ -529,7 +529,9 @@ mod tests {
     #[test]
     fn a_tag_anywhere_in_the_object_picks_the_message_and_keeps_field_order() {
         let early = round_trip(r#"{"type":"media","url":"u","extra":[1,{"a":null}]}"#, &TAG);
-        assert!(matches!(&early, Message::Media(m) if m.url.as_deref() == Some("u") && m.unknown_fields.contains_key("extra")));
+        assert!(
+            matches!(&early, Message::Media(m) if m.url.as_deref() == Some("u") && m.unknown_fields.contains_key("extra"))
+        );
         let late = round_trip(r#"{"url":"u","extra":{"deep":[true]},"type":"media_v2"}"#, &TAG);
         assert!(matches!(&late, Message::Media(m) if m.kind == "media_v2"));
         assert!(matches!(round_trip(r#"{"body":"hi","type":"text"}"#, &TAG), Message::Text(_)));

@@ -182,10 +182,7 @@ impl<D: Decode> Receiver<D> {
 }
 
 fn channel_index<D: Decode>(path: &str) -> Result<usize, Rejection> {
-    D::CHANNELS
-        .iter()
-        .position(|address| *address == path)
-        .ok_or_else(|| Rejection::UnknownChannel(path.to_owned()))
+    D::CHANNELS.iter().position(|address| *address == path).ok_or_else(|| Rejection::UnknownChannel(path.to_owned()))
 }
 
 /// What happened to one request, for logging.
@@ -240,8 +237,15 @@ impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
     /// Handles a request to `path`: `/` is decoded by payload, a channel address by channel.
     pub async fn dispatch(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> StatusCode {
         let channel = (path != "/" || D::CHANNELS.contains(&path)).then_some(path);
-        let mut record =
-            Record { path, status: StatusCode::OK, message: None, operation: None, payload: None, error: None, unknown: None };
+        let mut record = Record {
+            path,
+            status: StatusCode::OK,
+            message: None,
+            operation: None,
+            payload: None,
+            error: None,
+            unknown: None,
+        };
         match self.receiver.receive(channel, headers, body) {
             Ok(callback) => {
                 record.message = callback.message();
@@ -273,14 +277,18 @@ impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
     /// calls the inspector.
     fn record(&self, record: &Record<'_>) {
         match (&record.error, record.message) {
-            (Some(error), _) => tracing::warn!(path = record.path, status = record.status.as_u16(), "refused a callback: {error}"),
+            (Some(error), _) => {
+                tracing::warn!(path = record.path, status = record.status.as_u16(), "refused a callback: {error}")
+            }
             (None, None) => tracing::warn!(
                 path = record.path,
                 status = record.status.as_u16(),
                 "a callback fits no message of the spec ({}); kept whole and handed to Handler::unknown",
                 record.unknown.as_deref().unwrap_or("no reason given")
             ),
-            (None, Some(message)) => tracing::debug!(path = record.path, status = record.status.as_u16(), message, "callback"),
+            (None, Some(message)) => {
+                tracing::debug!(path = record.path, status = record.status.as_u16(), message, "callback")
+            }
         }
         if let Some(inspect) = &self.inspect {
             inspect(record);

@@ -119,7 +119,12 @@ fn print_table(rows: &[Row]) {
                 routed.operation.unwrap_or("-"),
                 routed.typed,
                 routed.unknown,
-                routed.unknown_paths.iter().map(|p| if p.is_empty() { "(the whole body)" } else { p }).collect::<Vec<_>>().join(" ")
+                routed
+                    .unknown_paths
+                    .iter()
+                    .map(|p| if p.is_empty() { "(the whole body)" } else { p })
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
             Err(error) => println!("{:<62} FAILED: {error}", row.file),
         }
