@@ -47,6 +47,12 @@ pub struct Generate {
     /// The package's `repository` URL.
     #[arg(long)]
     pub repository: Option<String>,
+    /// The folder every file the spec reads (`$ref` targets, example programs) must lie in,
+    /// after resolving `..` and symlinks [default: the nearest folder above the spec holding
+    /// `.git`, else the spec's own folder]. Specs are untrusted input: anything outside, or
+    /// not a regular file, is refused.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
 /// The value of `--runtime`.
@@ -115,6 +121,7 @@ impl Generate {
             workspace_member: self.workspace_member,
             license: self.license.clone(),
             repository: self.repository.clone(),
+            root: self.root.clone(),
             ..CrateOptions::new(name, self.spec.display().to_string().replace('\\', "/"))
         })
     }

@@ -114,10 +114,48 @@ fn the_runtime_comes_from_the_registry_unless_a_path_is_given() {
 #[test]
 fn bad_crate_names_are_refused_with_a_reason() {
     let dir = setup();
-    for name in ["a\"b", "a\nb", "a b", "..", "self", "core", "test"] {
+    for name in ["a\"b", "a\nb", "a b", "..", "../x", "self", "core", "test", "std", "alloc"] {
         let output = generate(dir.path(), &["--out", "x", "--crate-name", name]);
         assert_eq!(output.status.code(), Some(2), "{name:?}: {}", stderr(&output));
         assert!(stderr(&output).contains("not a valid crate name"), "{}", stderr(&output));
     }
     assert!(!dir.path().join("x").exists());
+}
+
+/// A spec in `repo/` (which holds `.git`) that refers to `target`.
+fn spec_referring_to(dir: &Path, target: &str) -> std::path::PathBuf {
+    let repo = dir.join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    let spec = format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Shared:\n      $ref: '{target}'\n");
+    fs::write(repo.join("minimal.asyncapi.yaml"), spec).unwrap();
+    repo
+}
+
+#[test]
+fn a_file_outside_the_repository_is_refused_with_the_ref_location_unless_root_names_a_wider_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("shared.yaml"), "type: string\n").unwrap();
+    let repo = spec_referring_to(dir.path(), "../shared.yaml");
+    let output = generate(&repo, &["--out", "x"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("minimal.asyncapi.yaml:7:7:") && text.contains("(at /components/schemas/Shared)"), "{text}");
+    assert!(text.contains("is outside the spec's root") && text.contains("--root DIR"), "{text}");
+    assert!(!repo.join("x").exists());
+
+    let root = dir.path().to_str().unwrap();
+    let output = generate(&repo, &["--out", "x", "--root", root]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = generate(&repo, &["--out", "y", "--root", "/nowhere/at/all"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_is_refused_even_inside_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = spec_referring_to(dir.path(), "/dev/zero");
+    let output = generate(&repo, &["--out", "x", "--root", "/"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("/dev/zero is not a regular file"), "{}", stderr(&output));
 }

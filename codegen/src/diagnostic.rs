@@ -26,19 +26,36 @@ impl Diagnostic {
     }
 }
 
+/// Text from a spec shown on a terminal: control characters (a newline in a key, an escape
+/// sequence that recolours or retitles the terminal) are written out as `\u{..}`.
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "\\u{{{:x}}}", c as u32)?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", Shown(&self.file.display().to_string()))?;
         if let Some((line, column)) = self.line_col {
             write!(f, ":{line}:{column}")?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", Shown(&self.message))?;
         if let Some(pointer) = &self.pointer {
             let pointer = if pointer.is_empty() { "/" } else { pointer };
-            write!(f, " (at {pointer})")?;
+            write!(f, " (at {})", Shown(pointer))?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", Shown(help))?;
         }
         Ok(())
     }
@@ -47,3 +64,15 @@ impl fmt::Display for Diagnostic {
 impl std::error::Error for Diagnostic {}
 
 pub type Result<T, E = Diagnostic> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Diagnostic;
+
+    #[test]
+    fn control_characters_from_a_spec_are_shown_escaped() {
+        let mut diagnostic = Diagnostic::new("a\nb.yaml", "bad key \u{1b}[31mred");
+        diagnostic.pointer = Some("/x\ny".to_owned());
+        assert_eq!(diagnostic.to_string(), "a\\u{a}b.yaml: bad key \\u{1b}[31mred (at /x\\u{a}y)");
+    }
+}

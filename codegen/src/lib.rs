@@ -13,6 +13,7 @@
 //! # Ok::<(), hookwright::Diagnostic>(())
 //! ```
 
+mod bidi;
 pub mod diagnostic;
 mod emit;
 pub mod ir;
@@ -21,6 +22,7 @@ pub mod output;
 pub mod project;
 pub mod routing;
 pub mod spec;
+mod toml_text;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -88,7 +90,11 @@ pub fn generate_module(spec: &Path) -> Result<String, Diagnostic> {
 /// Reads the spec at `spec` and generates a crate from it.
 pub fn generate(spec: &Path, options: &CrateOptions) -> Result<GeneratedCrate, Diagnostic> {
     let started = Instant::now();
-    let api = spec::read(spec)?;
+    if let Err(reason) = project::validate_crate_name(&options.name) {
+        return Err(Diagnostic::new(spec, reason)
+            .with_help("name the crate with ASCII letters, digits, `-` and `_`, e.g. `orders-webhooks`"));
+    }
+    let api = spec::read_within(spec, options.root.as_deref())?;
     let names = naming::resolve(&api);
     let routing = (!api.messages.is_empty()).then(|| routing::analyse(&api));
     let files = emit::emit(&api, &names, routing.as_ref(), options);

@@ -75,6 +75,7 @@ impl Project {
             runtime: Runtime::Path("../../runtime".to_owned()),
             workspace_member: true,
             license: Some(LICENSE.to_owned()),
+            root: Some(self.root.clone()),
             ..CrateOptions::new(crate_name(spec), relative.to_string_lossy().replace('\\', "/"))
         }
     }

@@ -1,10 +1,13 @@
-//! The corpus of broken specs under `tests/broken/`: every case is refused with a diagnostic
-//! that names the file, a line:column or JSON pointer, and a fix; none panics, none writes
-//! anything. A very large document is generated or refused with a stated limit, never hangs.
+//! The corpora of broken specs under `tests/broken/` and of hostile ones under
+//! `tests/hostile/` (files outside the spec's root, devices, TOML injected into the
+//! manifest): every case is refused with a diagnostic that names the file, a line:column or
+//! JSON pointer, and a fix; none panics, none writes anything. A very large document is
+//! generated or refused with a stated limit, never hangs.
 //!
-//! `tests/broken/expectations.tsv` lists each case with a fragment of its expected message
-//! (and, when the error lies in a file the case refers to, that file). `.ci/broken-specs`
-//! runs the same corpus through `cargo xtask generate`.
+//! Each corpus's `expectations.tsv` lists each case with a fragment of its expected message
+//! (and, when the error lies in a file the case refers to, that file). Each corpus folder is
+//! its cases' root: a case can refer to nothing outside it. `.ci/broken-specs` runs the
+//! broken corpus through `cargo xtask generate`.
 
 use std::any::Any;
 use std::fs;
@@ -18,6 +21,7 @@ use hookwright::project::Project;
 use hookwright::{output, Diagnostic, GeneratedCrate};
 
 const BROKEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/broken");
+const HOSTILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/hostile");
 
 /// A broken spec and what its diagnostic must say.
 struct Case {
@@ -29,11 +33,11 @@ struct Case {
     located_in: PathBuf,
 }
 
-/// Every case file directly under `tests/broken/` (sorted), with its expectation, and the
+/// Every case file directly under the corpus `dir` (sorted), with its expectation, and the
 /// expectations that name no case file.
-fn cases() -> (Vec<Case>, Vec<String>) {
-    let dir = Path::new(BROKEN);
-    let table = fs::read_to_string(dir.join("expectations.tsv")).expect("tests/broken/expectations.tsv");
+fn cases(dir: &str) -> (Vec<Case>, Vec<String>) {
+    let dir = Path::new(dir);
+    let table = fs::read_to_string(dir.join("expectations.tsv")).expect("the corpus's expectations.tsv");
     let mut expectations: Vec<(String, String, Option<String>)> = Vec::new();
     for line in table.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
         let mut columns = line.split('\t');
@@ -42,7 +46,7 @@ fn cases() -> (Vec<Case>, Vec<String>) {
         expectations.push((name, fragment, columns.next().map(str::to_owned)));
     }
     let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .expect("tests/broken")
+        .expect("the corpus folder")
         .map(|entry| entry.expect("a directory entry").path())
         .filter(|path| path.is_file() && is_case(path))
         .collect();
@@ -71,9 +75,10 @@ fn is_case(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
 }
 
-/// Generates `spec` as `cargo xtask generate` would name it, turning a panic into its message.
-fn generate(spec: &Path) -> Result<Result<GeneratedCrate, Diagnostic>, String> {
-    let options = Project::new(BROKEN).options(spec);
+/// Generates `spec` as `cargo xtask generate` would name it, with the corpus folder `dir` as
+/// its root, turning a panic into its message.
+fn generate(dir: &str, spec: &Path) -> Result<Result<GeneratedCrate, Diagnostic>, String> {
+    let options = Project::new(dir).options(spec);
     catch_unwind(AssertUnwindSafe(|| hookwright::generate(spec, &options))).map_err(panic_message)
 }
 
@@ -111,7 +116,7 @@ fn problems(case: &Case, outcome: Result<Result<GeneratedCrate, Diagnostic>, Str
         out.push("has no help".to_owned());
     }
     match &case.fragment {
-        None => out.push("has no line in tests/broken/expectations.tsv".to_owned()),
+        None => out.push("has no line in the corpus's expectations.tsv".to_owned()),
         Some(fragment) if !error.message.contains(fragment.as_str()) => {
             out.push(format!("message does not contain {fragment:?}"));
         }
@@ -123,44 +128,44 @@ fn problems(case: &Case, outcome: Result<Result<GeneratedCrate, Diagnostic>, Str
     out
 }
 
-#[test]
-fn every_broken_spec_is_refused_with_a_located_diagnostic() {
-    let (cases, stale) = cases();
-    assert!(cases.len() >= 30, "only {} cases under tests/broken", cases.len());
+/// Fails unless every case of the corpus `dir` is refused as its expectation says.
+fn assert_every_case_refused(dir: &str, at_least: usize) {
+    let (cases, stale) = cases(dir);
+    assert!(cases.len() >= at_least, "only {} cases under {dir}", cases.len());
     let mut failures = Vec::new();
     for name in stale {
         failures.push(format!("{name}: listed in expectations.tsv, but there is no such case"));
     }
     for case in &cases {
-        let problems = problems(case, generate(&case.path));
+        let problems = problems(case, generate(dir, &case.path));
         if !problems.is_empty() {
             failures.push(format!("{}:\n    {}", case.name, problems.join("\n    ")));
         }
     }
     assert!(
         failures.is_empty(),
-        "{} of {} broken specs are not refused as they should be:\n{}",
+        "{} of {} specs under {dir} are not refused as they should be:\n{}",
         failures.len(),
         cases.len(),
         failures.join("\n")
     );
 }
 
-#[test]
-fn no_broken_spec_leaves_output() {
-    let (cases, _) = cases();
+/// Fails if any case of the corpus `dir` writes anything.
+fn assert_no_case_leaves_output(dir: &str) {
+    let (cases, _) = cases(dir);
     let mut failures = Vec::new();
     for case in &cases {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let out = dir.path().join("out");
+        let temporary = tempfile::tempdir().expect("a temporary directory");
+        let out = temporary.path().join("out");
         // What `cargo xtask generate` does: write the crate only when the spec generates.
         let written = catch_unwind(AssertUnwindSafe(|| {
-            let options = Project::new(BROKEN).options(&case.path);
+            let options = Project::new(dir).options(&case.path);
             if let Ok(krate) = hookwright::generate(&case.path, &options) {
                 output::write_crate(&out, &krate).expect("writing the crate");
             }
         }));
-        let left: Vec<String> = fs::read_dir(dir.path())
+        let left: Vec<String> = fs::read_dir(temporary.path())
             .expect("the temporary directory")
             .map(|entry| entry.expect("a directory entry").file_name().to_string_lossy().into_owned())
             .collect();
@@ -171,7 +176,27 @@ fn no_broken_spec_leaves_output() {
             failures.push(format!("{}: left {} in the output's parent", case.name, left.join(", ")));
         }
     }
-    assert!(failures.is_empty(), "broken specs left output behind:\n{}", failures.join("\n"));
+    assert!(failures.is_empty(), "specs under {dir} left output behind:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_broken_spec_is_refused_with_a_located_diagnostic() {
+    assert_every_case_refused(BROKEN, 30);
+}
+
+#[test]
+fn no_broken_spec_leaves_output() {
+    assert_no_case_leaves_output(BROKEN);
+}
+
+#[test]
+fn every_hostile_spec_is_refused_with_a_located_diagnostic() {
+    assert_every_case_refused(HOSTILE, 12);
+}
+
+#[test]
+fn no_hostile_spec_leaves_output() {
+    assert_no_case_leaves_output(HOSTILE);
 }
 
 /// Writes an OpenAPI document of about `bytes` bytes: many small component schemas.

@@ -21,6 +21,8 @@ fn snapshot(case: &str, files: &[(&str, &str)]) {
         command: "UPDATE_EXPECT=1 cargo test -p spec-tests --test snapshots".to_owned(),
         runtime: Runtime::Path("../../runtime".to_owned()),
         workspace_member: true,
+        // The temporary folder stands for the repository: a case may refer across its folders.
+        root: Some(dir.path().to_path_buf()),
         ..CrateOptions::new(case, files[0].0)
     };
     let krate = hookwright::generate(&dir.path().join(files[0].0), &options).unwrap_or_else(|e| panic!("{e}"));

@@ -115,6 +115,8 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
             runtime: Runtime::Path(runtime.display().to_string()),
             // A member of the scratch workspace, not a workspace of its own.
             workspace_member: true,
+            // The corpus is one collection: a spec may refer to files beside other specs.
+            root: Some(dir.clone()),
             ..CrateOptions::new(crate_name.clone(), format!("corpus/{path}"))
         };
         let generated = generate(&dir, path, &options).map(|(generated, krate)| {
@@ -273,7 +275,7 @@ fn crate_names(specs: &[String]) -> Vec<String> {
 fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated, GeneratedCrate), String> {
     let spec = dir.join(path);
     let result = catch_unwind(AssertUnwindSafe(|| {
-        let api = hookwright::spec::read(&spec).map_err(|e| e.to_string())?;
+        let api = hookwright::spec::read_within(&spec, options.root.as_deref()).map_err(|e| e.to_string())?;
         let krate = hookwright::generate(&spec, options).map_err(|e| e.to_string())?;
         Ok::<_, String>((api.messages.len(), api.operations.len(), krate))
     }));

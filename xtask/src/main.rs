@@ -81,7 +81,11 @@ fn main() -> ExitCode {
             }
             codegen(&Project::new("."), check)
         }
-        Command::Generate(generate) => generate.run("cargo xtask generate"),
+        Command::Generate(mut generate) => {
+            // Specs of this repository may refer to any file in it, and to nothing outside.
+            generate.root.get_or_insert_with(|| root.to_path_buf());
+            generate.run("cargo xtask generate")
+        }
         Command::CompileTimes { release } => report_failure(compile_times::run(root, release)),
         Command::Corpus { dir, only, offline } => {
             let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));

@@ -34,12 +34,29 @@ pub fn one_line(text: &str) -> String {
     lines(text).join(" ").trim().replace('|', "\\|")
 }
 
+/// A doc line as written after `///`: a space first, and nothing rustc refuses in a comment.
 pub fn pad(line: String) -> String {
     if line.is_empty() {
         line
     } else {
-        format!(" {line}")
+        format!(" {}", visible(&line))
     }
+}
+
+/// `text` with every character rustc refuses or warns about in a comment or literal
+/// written as visible `\u{..}` text: control characters but tab (a bare carriage return
+/// is an error in a doc comment) and the bidirectional controls that can make code read
+/// other than it compiles (the deny-by-default `text_direction_codepoint_in_comment`).
+pub fn visible(text: &str) -> String {
+    if !text.chars().any(hidden) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if hidden(c) { format!("\\u{{{:x}}}", c as u32) } else { c.to_string() }).collect()
+}
+
+/// Whether `c` is a control character (but tab) or a bidirectional control.
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\t') || crate::bidi::is_bidi(c)
 }
 
 /// The lines of a doc comment for `text`.
@@ -131,7 +148,7 @@ fn bare_url_len(text: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::lines;
+    use super::{attrs, lines, pad};
 
     #[test]
     fn urls_brackets_and_tags_are_made_safe() {
@@ -145,6 +162,16 @@ mod tests {
     fn indentation_cannot_start_a_doctest() {
         assert_eq!(lines("Example:\n\n    let x = 1;"), ["Example:", "", "let x = 1;"]);
         assert_eq!(lines("```json\n{\"a\": 1}\n```"), ["```text", "{\"a\": 1}", "```"]);
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_written_out() {
+        assert_eq!(
+            pad("a\rb\u{202e}c\u{2066}d\u{7}\te".to_owned()),
+            r" a\u{d}b\u{202e}c\u{2066}d\u{7}".to_owned() + "\te"
+        );
+        let attrs = attrs("x\r\ny\rz").to_string();
+        assert!(attrs.contains(r#"" y\\u{d}z""#), "{attrs}");
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn item(space: &Space, id: TypeId) -> String {
     let variant_tokens = values.iter().zip(variants).map(|(value, variant)| {
         let doc = match value.as_str() {
             "" => " The empty string.".to_owned(),
-            value => format!(" `{}`", value.replace('`', "'")),
+            value => format!(" `{}`", docs::visible(&value.replace('`', "'"))),
         };
         let variant = ident(variant);
         quote!(#[doc = #doc] #variant,)

@@ -117,15 +117,17 @@ fn named_types(space: &Space, ty: &Ty, out: &mut BTreeSet<String>) {
 }
 
 /// `text` as a raw string literal with just enough `#`s: one more than the longest run that
-/// follows a `"` in it, none when it has no `"`.
+/// follows a `"` in it, none when it has no `"`. Rust allows at most 255 `#`s, and a raw
+/// string shows a carriage return or a bidirectional control as it is (which rustc refuses),
+/// so such a text becomes an ordinary literal with escapes.
 fn raw_string(text: &str) -> TokenStream {
     let longest =
         text.split('"').skip(1).map(|after| after.chars().take_while(|c| *c == '#').count() + 1).max().unwrap_or(0);
-    let hashes = "#".repeat(longest);
-    let literal: Literal = match format!("r{hashes}\"{text}\"{hashes}").parse() {
-        Ok(literal) => literal,
-        Err(error) => panic!("internal error: the generator built an invalid raw string: {error}"),
-    };
+    if longest > 255 || text.chars().any(|c| c == '\r' || crate::bidi::is_bidi(c)) {
+        let literal = Literal::string(text);
+        return quote!(#literal);
+    }
+    let literal = format!("r{0}\"{text}\"{0}", "#".repeat(longest)).parse().unwrap_or_else(|_| Literal::string(text));
     quote!(#literal)
 }
 
@@ -246,5 +248,12 @@ components:
         assert_eq!(raw_string(r#"{"a": "b"}"#).to_string(), "r#\"{\"a\": \"b\"}\"#");
         assert_eq!(raw_string(r##"{"a": "x"#y"}"##).to_string(), "r##\"{\"a\": \"x\"#y\"}\"##");
         assert_eq!(raw_string(r###""##""###).to_string(), "r###\"\"##\"\"###");
+    }
+
+    #[test]
+    fn a_text_no_raw_string_can_hold_is_an_escaped_literal() {
+        let hashes = format!("\"{}\"", "#".repeat(300));
+        assert_eq!(raw_string(&hashes).to_string(), format!("\"\\\"{}\\\"\"", "#".repeat(300)));
+        assert_eq!(raw_string("a\u{202e}b").to_string(), r#""a\u{202e}b""#);
     }
 }

@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::{docs, source_file, CrateOptions, Modules, Runtime, Space};
 use crate::ir::{Api, CrateExample, SecurityKind, Ty};
+use crate::toml_text::string as toml_string;
 
 /// The `hookwright-runtime` version generated code is written for: the requirement in a
 /// generated `Cargo.toml`, and what its `lib.rs` checks with `require_version!`.
@@ -122,11 +123,6 @@ fn runtime_dependency(runtime: &Runtime, features: &[&str]) -> String {
         Runtime::Registry => format!("{{ version = {version}{features} }}"),
         Runtime::Path(path) => format!("{{ version = {version}, path = {}{features} }}", toml_string(path)),
     }
-}
-
-/// `text` as a TOML basic string: JSON's escapes are TOML's, and TOML also forbids a raw DEL.
-fn toml_string(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string().replace('\u{7f}', "\\u007F")
 }
 
 /// The `Handler` method of the quick start and its parameter's type as named from the crate
@@ -401,9 +397,10 @@ pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> Stri
 /// `examples/<name>.rs` for an example the spec ships, marked as copied from its source.
 pub fn crate_example(example: &CrateExample, options: &CrateOptions) -> (String, String) {
     let spec_dir = options.spec.rsplit_once('/').map(|(dir, _)| format!("{dir}/")).unwrap_or_default();
-    let text = format!(
-        "// Copied by `{}` from {spec_dir}{} (named in {}'s `x-codegen.examples`). Edit that file, not this one.\n{}",
-        options.command, example.path, options.spec, example.source
+    let copied = format!(
+        "Copied by `{}` from {spec_dir}{} (named in {}'s `x-codegen.examples`). Edit that file, not this one.",
+        options.command, example.path, options.spec
     );
+    let text = format!("// {}\n{}", docs::visible(&copied), example.source);
     (format!("examples/{}.rs", example.name), text)
 }

@@ -13,6 +13,7 @@ use elsa::FrozenVec;
 use serde_json::Value;
 use serde_saphyr::budget::BudgetBreach;
 
+use super::root::{read_limited, Refusal, Root};
 use super::spans;
 use crate::diagnostic::{Diagnostic, Result};
 
@@ -100,12 +101,16 @@ struct Document {
 pub struct Documents {
     files: FrozenVec<Box<Document>>,
     by_path: RefCell<HashMap<PathBuf, FileId>>,
+    /// Where every file read must lie (see [`Root`]).
+    root: Root,
 }
 
 impl Documents {
-    /// Loads the root document.
-    pub fn open(path: &Path) -> Result<(Documents, Loc)> {
-        let documents = Documents { files: FrozenVec::new(), by_path: RefCell::new(HashMap::new()) };
+    /// Loads the root document; it and every file it refers to must lie inside `root` (by
+    /// default, see [`Root::find`]).
+    pub fn open(path: &Path, root: Option<&Path>) -> Result<(Documents, Loc)> {
+        let root = Root::find(path, root).map_err(|refusal| refused(path, refusal))?;
+        let documents = Documents { files: FrozenVec::new(), by_path: RefCell::new(HashMap::new()), root };
         let file = documents.load(path)?;
         Ok((documents, Loc { file, pointer: String::new() }))
     }
@@ -232,12 +237,20 @@ impl Documents {
         format!("{}#{}", self.path(loc.file).display(), loc.pointer)
     }
 
+    /// The text of a file named by `relative` in the document `file`, relative to that
+    /// document's folder: confined to the root and the size limit like every document.
+    pub fn read_beside(&self, file: FileId, relative: &str) -> Result<String> {
+        let path = self.path(file).parent().unwrap_or(Path::new("")).join(relative);
+        let canonical = self.root.confine(&path).map_err(|refusal| refused(&path, refusal))?;
+        read_source(&path, &canonical)
+    }
+
     fn load(&self, path: &Path) -> Result<FileId> {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let key = self.root.confine(path).map_err(|refusal| refused(path, refusal))?;
         if let Some(id) = self.by_path.borrow().get(&key) {
             return Ok(*id);
         }
-        let source = read_source(path)?;
+        let source = read_source(path, &key)?;
         let value = parse(path, &source)?;
         let id = FileId(self.files.len());
         self.files.push(Box::new(Document { path: path.to_path_buf(), source, value }));
@@ -246,17 +259,14 @@ impl Documents {
     }
 }
 
-fn read_source(path: &Path) -> Result<String> {
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")).with_help("check the path"))?;
-    if metadata.len() > MAX_DOCUMENT_BYTES as u64 {
-        return Err(Diagnostic::new(
-            path,
-            format!("the document is {} bytes, over the limit of {} bytes", metadata.len(), MAX_DOCUMENT_BYTES),
-        )
-        .with_help("split the spec into several files joined by `$ref`s"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(path, format!("cannot read the file: {e}")))?;
+/// A file's problem as a diagnostic about the file; a caller that follows a `$ref` locates it.
+fn refused(path: &Path, refusal: Refusal) -> Diagnostic {
+    Diagnostic::new(path, refusal.message).with_help(refusal.help)
+}
+
+/// The text of `path` (named as the user wrote it), read from `canonical`.
+fn read_source(path: &Path, canonical: &Path) -> Result<String> {
+    let bytes = read_limited(canonical, MAX_DOCUMENT_BYTES as u64).map_err(|refusal| refused(path, refusal))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid_up_to = e.utf8_error().valid_up_to();
         let mut diagnostic = Diagnostic::new(path, format!("the file is not UTF-8 (byte {valid_up_to})"))

@@ -14,6 +14,8 @@ use super::documents::{Documents, Loc};
 use super::text;
 use crate::diagnostic::Result;
 use crate::ir::{Api, CrateExample, Signature, SignatureEncoding, SignedPart, Ty};
+use crate::project::validate_crate_name;
+use crate::toml_text;
 
 const SIGNATURE_HELP: &str = "write e.g. `x-signature: {digest: hmac-sha256, encoding: base64, \
      timestampHeader: x-timestamp, signedData: '{body}.{header:x-timestamp}'}`";
@@ -182,10 +184,10 @@ fn crate_example(docs: &Documents, loc: &Loc, entry: &Value) -> Result<CrateExam
     let Some(path) = text(entry, "path") else {
         return Err(docs.error(loc, "the example has no `path`").with_help(EXAMPLE_HELP));
     };
-    let file = docs.path(loc.file).parent().map(|dir| dir.join(&path)).unwrap_or_else(|| path.clone().into());
-    let source = std::fs::read_to_string(&file).map_err(|e| {
-        docs.error(&loc.join("path"), format!("cannot read `{}`: {e}", file.display()))
-            .with_help("the path is relative to the spec's folder")
+    let source = docs.read_beside(loc.file, &path).map_err(|cause| {
+        let mut diagnostic = docs.error(&loc.join("path"), format!("the example cannot be read: {}", cause.message));
+        diagnostic.help = cause.help.or(Some("the path is relative to the spec's folder".to_owned()));
+        diagnostic
     })?;
     Ok(CrateExample {
         name,
@@ -208,14 +210,26 @@ fn strings(docs: &Documents, loc: &Loc, value: Option<&Value>) -> Result<Vec<Str
     }
 }
 
+/// Reads `dev-dependencies`: crate names to registry dependencies, each written as TOML in a
+/// string and checked by [`toml_text::dependency`], which also writes it anew for the manifest.
 fn dev_dependencies(docs: &Documents, loc: &Loc, value: Option<&Value>) -> Result<Vec<(String, String)>> {
-    match value {
-        None => Ok(Vec::new()),
-        Some(Value::Object(map)) if map.values().all(Value::is_string) => {
-            Ok(map.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
-        }
-        Some(_) => Err(docs
-            .error(loc, "must map crate names to TOML values")
-            .with_help("write e.g. `tokio: '{ version = \"1\", features = [\"full\"] }'`")),
-    }
+    let help = "write e.g. `tokio: '{ version = \"1\", features = [\"full\"] }'`; only `version`, `features`, \
+                `default-features` and `package` are allowed";
+    let map = match value {
+        None => return Ok(Vec::new()),
+        Some(Value::Object(map)) => map,
+        Some(_) => return Err(docs.error(loc, "must map crate names to TOML values").with_help(help)),
+    };
+    map.iter()
+        .map(|(name, value)| {
+            let loc = loc.join(name);
+            validate_crate_name(name).map_err(|reason| docs.error(&loc, reason).with_help(help))?;
+            let Some(text) = value.as_str() else {
+                return Err(docs.error(&loc, "must be a TOML value written as a string").with_help(help));
+            };
+            let written = toml_text::dependency(text)
+                .map_err(|reason| docs.error(&loc, format!("dev-dependency `{name}`: {reason}")).with_help(help))?;
+            Ok((name.clone(), written))
+        })
+        .collect()
 }

@@ -3,7 +3,8 @@
 //! `documents` loads files and follows `$ref`s, `schema` turns JSON Schemas (each read
 //! through its `keywords`) into the type space, and `asyncapi` (2.x), `asyncapi3` (3.0) and
 //! `openapi` read the rest of each format (channels, operations, messages, security schemes).
-//! The format is recognised by its version field.
+//! The format is recognised by its version field. Files are read only through `root`,
+//! which keeps them inside the spec's root and under a size limit.
 
 mod asyncapi;
 mod asyncapi3;
@@ -11,6 +12,7 @@ mod documents;
 mod extensions;
 mod keywords;
 mod openapi;
+mod root;
 mod schema;
 mod spans;
 
@@ -24,9 +26,18 @@ use documents::{Documents, Loc};
 use crate::diagnostic::Result;
 use crate::ir::{Api, SecurityKind, SecurityScheme};
 
-/// Reads the spec at `path` (and every file it refers to) into the IR.
+/// Reads the spec at `path` (and every file it refers to) into the IR; the files must lie
+/// in the spec's default root (see [`read_within`]).
 pub fn read(path: &Path) -> Result<Api> {
-    let (docs, root) = Documents::open(path)?;
+    read_within(path, None)
+}
+
+/// Reads the spec at `path` into the IR, refusing to read any file (the spec, a `$ref`
+/// target, an example) that is not a regular file inside `root`, after resolving `..` and
+/// symlinks. Without a `root`: the nearest folder above the spec that holds `.git`, else
+/// the spec's own folder.
+pub fn read_within(path: &Path, root: Option<&Path>) -> Result<Api> {
+    let (docs, root) = Documents::open(path, root)?;
     let document = docs.root(root.file);
     let Some(top) = document.as_object() else {
         return Err(docs
