@@ -19,8 +19,15 @@
 //!   webhook is a 404.
 //! - Requests that break the spec are refused with a 400 in the API's own error shape:
 //!   `{"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT",
-//!   "details": [{"field": "body.target", "description": "..."}]}}`; a 401, 404 or 405 has
+//!   "details": [{"field": "body.target", "description": "..."}]}}`; every other refusal has
 //!   the same shape (status `UNAUTHENTICATED`, `NOT_FOUND`, ...), so clients decode it as declared.
+//! - Refused before an operation runs, by the runtime's `Server`: a body that is not
+//!   `application/json` (415), a path and query over 8 KiB (414), a path parameter that is `.`
+//!   or `..` or, percent-decoded, holds `/`, `\`, NUL or another control character (400: so
+//!   `a%2F..%2Fb` can never name another project), a body over 1 MiB (413, at once when its
+//!   `Content-Length` says so).
+//! - Served with the runtime's limits (`hookwright_runtime::serve`): headers within 10 s (also
+//!   the idle keep-alive time), a body within 30 s (408), at most 512 connections at once.
 //!
 //! Prints `listening on http://ADDR` when ready, then one line per request on stderr (method,
 //! path, status). Passwords and tokens given on the command line are never printed.
@@ -38,7 +45,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Parser;
 use hookwright_runtime::api::{json_response, Credentials, Violation, Violations};
 use hookwright_runtime::http::StatusCode;
-use hookwright_runtime::{Map, Secret, Value};
+use hookwright_runtime::{serve, Map, Secret, Value};
 use sinch_provisioning::operations::{
     create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Server,
     Service,
@@ -98,8 +105,8 @@ impl StandIn {
 
     /// A server of this store: any well-formed Basic or Bearer credentials when both are
     /// `None`, otherwise only the Basic user and password and the Bearer token given. Requests
-    /// that break the spec, and refusals (401, 404, 405, 413), are answered with the API's own
-    /// `Error` body, so that its clients can decode them.
+    /// that break the spec, and refusals (400, 401, 404, 405, 408, 413, 414, 415), are answered
+    /// with the API's own `Error` body, so that its clients can decode them.
     pub fn server(
         self,
         basic: Option<(String, Secret)>,
@@ -367,8 +374,12 @@ fn error(code: StatusCode, status: &str, message: String) -> Error {
 /// A refusal of the server's in the API's shape, with the gRPC-style status name Sinch uses.
 fn refused(code: StatusCode, detail: &str) -> Error {
     let status = match code {
+        StatusCode::BAD_REQUEST | StatusCode::URI_TOO_LONG | StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "INVALID_ARGUMENT"
+        }
         StatusCode::UNAUTHORIZED => "UNAUTHENTICATED",
         StatusCode::NOT_FOUND => "NOT_FOUND",
+        StatusCode::REQUEST_TIMEOUT => "DEADLINE_EXCEEDED",
         StatusCode::PAYLOAD_TOO_LARGE => "OUT_OF_RANGE",
         _ => "UNIMPLEMENTED",
     };
@@ -464,13 +475,8 @@ async fn main() -> ExitCode {
     println!("listening on http://{address}");
     eprintln!("accepting {accepted}");
     let app = router(StandIn::new().server(basic, bearer)).layer(axum::middleware::from_fn(log));
-    match axum::serve(listener, app).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    serve::run(listener, app, &serve::Limits::default()).await;
+    ExitCode::SUCCESS
 }
 
 /// One line per request on stderr: method, path and status (never headers, query or body).
