@@ -19,6 +19,8 @@
 //! - [`api`] (feature `api`): typed HTTP API clients and servers (OpenAPI): validation of schema constraints,
 //!   request building, Basic and Bearer credentials, routing, problem-details refusals, and
 //!   (with features) an axum router, a reqwest client and paging as a `Stream`.
+//! - [`serve`] (feature `axum`): the HTTP server for those routers, with timeouts for slow
+//!   clients and a bound on connections.
 //! - [`testing`] (feature `testing`): the assertion behind a generated crate's `tests/examples.rs`: each example
 //!   of the spec decodes into its type and re-encodes to the same JSON.
 
@@ -31,6 +33,9 @@ mod object;
 pub mod one_of;
 mod open_enum;
 mod secret;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod serve;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -19,8 +19,15 @@
 //!   webhook is a 404.
 //! - Requests that break the spec are refused with a 400 in the API's own error shape:
 //!   `{"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT",
-//!   "details": [{"field": "body.target", "description": "..."}]}}`; a 401, 404 or 405 has
+//!   "details": [{"field": "body.target", "description": "..."}]}}`; every other refusal has
 //!   the same shape (status `UNAUTHENTICATED`, `NOT_FOUND`, ...), so clients decode it as declared.
+//! - Refused before an operation runs, by the runtime's `Server`: a body that is not
+//!   `application/json` (415), a path and query over 8 KiB (414), a path parameter that is `.`
+//!   or `..` or, percent-decoded, holds `/`, `\`, NUL or another control character (400: so
+//!   `a%2F..%2Fb` can never name another project), a body over 1 MiB (413, at once when its
+//!   `Content-Length` says so).
+//! - Served with the runtime's limits (`hookwright_runtime::serve`): headers within 10 s (also
+//!   the idle keep-alive time), a body within 30 s (408), at most 512 connections at once.
 //!
 //! Prints `listening on http://ADDR` when ready, then one line per request on stderr (method,
 //! path, status). Passwords and tokens given on the command line are never printed.
@@ -38,14 +45,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Parser;
 use hookwright_runtime::api::{json_response, Credentials, Violation, Violations};
 use hookwright_runtime::http::StatusCode;
-use hookwright_runtime::{Map, Secret, Value};
+use hookwright_runtime::{serve, Map, Secret, Value};
 use sinch_provisioning::operations::{
-    create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Server,
-    Service,
+    create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Server, Service,
 };
-use sinch_provisioning::{
-    Error, ErrorError, ListWebhooksResponse, WebhookWebhookDto, WebhookWebhookTriggers,
-};
+use sinch_provisioning::{Error, ErrorError, ListWebhooksResponse, WebhookWebhookDto, WebhookWebhookTriggers};
 
 /// The most webhooks one project may have, and so the largest page.
 pub const MAX_WEBHOOKS: usize = 15;
@@ -84,27 +88,15 @@ impl StandIn {
     pub fn new() -> Self {
         let started_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| {
-                u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
-            });
-        StandIn {
-            state: Arc::new(Mutex::new(State {
-                started_ms,
-                registered: 0,
-                projects: HashMap::new(),
-            })),
-        }
+            .map_or(0, |elapsed| u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        StandIn { state: Arc::new(Mutex::new(State { started_ms, registered: 0, projects: HashMap::new() })) }
     }
 
     /// A server of this store: any well-formed Basic or Bearer credentials when both are
     /// `None`, otherwise only the Basic user and password and the Bearer token given. Requests
-    /// that break the spec, and refusals (401, 404, 405, 413), are answered with the API's own
-    /// `Error` body, so that its clients can decode them.
-    pub fn server(
-        self,
-        basic: Option<(String, Secret)>,
-        bearer: Option<Secret>,
-    ) -> Server<StandIn> {
+    /// that break the spec, and refusals (400, 401, 404, 405, 408, 413, 414, 415), are answered
+    /// with the API's own `Error` body, so that its clients can decode them.
+    pub fn server(self, basic: Option<(String, Secret)>, bearer: Option<Secret>) -> Server<StandIn> {
         let server = Server::new(self)
             .on_invalid(|_, violations| json_response(StatusCode::BAD_REQUEST, &invalid_argument(violations)))
             .on_refused(|status, detail| json_response(status, &refused(status, detail)));
@@ -120,9 +112,9 @@ impl StandIn {
                     user_ok & pass_ok
                 })
             }
-            Credentials::Bearer { token } => bearer
-                .as_ref()
-                .is_some_and(|expected| same(token.expose(), expected.expose())),
+            Credentials::Bearer { token } => {
+                bearer.as_ref().is_some_and(|expected| same(token.expose(), expected.expose()))
+            }
         })
     }
 
@@ -162,39 +154,27 @@ const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 impl Service for StandIn {
     async fn list_webhooks(&self, request: list_webhooks::Request) -> list_webhooks::Response {
-        let after = match request
-            .page_token
-            .as_deref()
-            .filter(|token| !token.is_empty())
-        {
+        let after = match request.page_token.as_deref().filter(|token| !token.is_empty()) {
             None => None,
             Some(token) => match decode_page_token(token) {
                 Some(id) => Some(id),
                 None => {
-                    return list_webhooks::Response::BadRequest(invalid_argument(&Violations(
-                        vec![Violation::new(
-                            "query.pageToken",
-                            "is not a page token this API issued; pass a nextPageToken unchanged",
-                        )],
-                    )))
+                    return list_webhooks::Response::BadRequest(invalid_argument(&Violations(vec![Violation::new(
+                        "query.pageToken",
+                        "is not a page token this API issued; pass a nextPageToken unchanged",
+                    )])))
                 }
             },
         };
         // `from_parts` has checked 1..=15.
-        let page_size = request
-            .page_size
-            .and_then(|size| usize::try_from(size).ok())
-            .unwrap_or(MAX_WEBHOOKS);
+        let page_size = request.page_size.and_then(|size| usize::try_from(size).ok()).unwrap_or(MAX_WEBHOOKS);
         let state = self.lock();
         let empty = BTreeMap::new();
         let webhooks = state.projects.get(&request.project_id).unwrap_or(&empty);
         let start = after.map_or(Bound::Unbounded, Bound::Excluded);
         let mut rest = webhooks.range::<String, _>((start, Bound::Unbounded));
-        let page: Vec<WebhookWebhookDto> = rest
-            .by_ref()
-            .take(page_size)
-            .map(|(id, webhook)| dto(&request.project_id, id, webhook))
-            .collect();
+        let page: Vec<WebhookWebhookDto> =
+            rest.by_ref().take(page_size).map(|(id, webhook)| dto(&request.project_id, id, webhook)).collect();
         let next_page_token = match (rest.next(), page.last()) {
             (Some(_), Some(last)) => Some(encode_page_token(&last.id)),
             _ => None,
@@ -210,10 +190,7 @@ impl Service for StandIn {
             return create_webhook::Response::BadRequest(error);
         }
         let mut state = self.lock();
-        let full = state
-            .projects
-            .get(&request.project_id)
-            .is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS);
+        let full = state.projects.get(&request.project_id).is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS);
         if full {
             return create_webhook::Response::BadRequest(error(
                 StatusCode::BAD_REQUEST,
@@ -222,48 +199,25 @@ impl Service for StandIn {
             ));
         }
         let id = state.next_id();
-        let stored = Stored {
-            target: body.target,
-            secret: body.secret,
-            triggers: body.triggers,
-        };
+        let stored = Stored { target: body.target, secret: body.secret, triggers: body.triggers };
         let created = dto(&request.project_id, &id, &stored);
-        state
-            .projects
-            .entry(request.project_id)
-            .or_default()
-            .insert(id, stored);
+        state.projects.entry(request.project_id).or_default().insert(id, stored);
         create_webhook::Response::Ok(created)
     }
 
     async fn get_webhook(&self, request: get_webhook::Request) -> get_webhook::Response {
         let state = self.lock();
-        match state
-            .projects
-            .get(&request.project_id)
-            .and_then(|webhooks| webhooks.get(&request.webhook_id))
-        {
-            Some(webhook) => {
-                get_webhook::Response::Ok(dto(&request.project_id, &request.webhook_id, webhook))
-            }
-            None => {
-                get_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id))
-            }
+        match state.projects.get(&request.project_id).and_then(|webhooks| webhooks.get(&request.webhook_id)) {
+            Some(webhook) => get_webhook::Response::Ok(dto(&request.project_id, &request.webhook_id, webhook)),
+            None => get_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id)),
         }
     }
 
     async fn delete_webhook(&self, request: delete_webhook::Request) -> delete_webhook::Response {
         let mut state = self.lock();
-        match state
-            .projects
-            .get_mut(&request.project_id)
-            .and_then(|webhooks| webhooks.remove(&request.webhook_id))
-        {
+        match state.projects.get_mut(&request.project_id).and_then(|webhooks| webhooks.remove(&request.webhook_id)) {
             Some(_) => delete_webhook::Response::NoContent,
-            None => delete_webhook::Response::NotFound(not_found(
-                &request.project_id,
-                &request.webhook_id,
-            )),
+            None => delete_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id)),
         }
     }
 
@@ -273,15 +227,10 @@ impl Service for StandIn {
             return update_webhook::Response::BadRequest(error);
         }
         let mut state = self.lock();
-        let Some(webhook) = state
-            .projects
-            .get_mut(&request.project_id)
-            .and_then(|webhooks| webhooks.get_mut(&request.webhook_id))
+        let Some(webhook) =
+            state.projects.get_mut(&request.project_id).and_then(|webhooks| webhooks.get_mut(&request.webhook_id))
         else {
-            return update_webhook::Response::NotFound(not_found(
-                &request.project_id,
-                &request.webhook_id,
-            ));
+            return update_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
         };
         if let Some(target) = body.target {
             webhook.target = target;
@@ -298,12 +247,7 @@ impl Service for StandIn {
 
 /// What the API answers for a webhook: everything but its secret.
 fn dto(project_id: &str, id: &str, webhook: &Stored) -> WebhookWebhookDto {
-    WebhookWebhookDto::new(
-        id.to_owned(),
-        webhook.target.clone(),
-        project_id.to_owned(),
-        webhook.triggers.clone(),
-    )
+    WebhookWebhookDto::new(id.to_owned(), webhook.target.clone(), project_id.to_owned(), webhook.triggers.clone())
 }
 
 /// The generated enum keeps values the spec does not list; the API refuses them.
@@ -312,34 +256,20 @@ fn unknown_triggers(triggers: &[WebhookWebhookTriggers]) -> Option<Error> {
         .iter()
         .enumerate()
         .filter(|(_, trigger)| !trigger.is_known())
-        .map(|(index, _)| {
-            Violation::new(
-                format!("body.triggers[{index}]"),
-                "must be one of the documented triggers",
-            )
-        })
+        .map(|(index, _)| Violation::new(format!("body.triggers[{index}]"), "must be one of the documented triggers"))
         .collect();
-    Violations::result(found)
-        .err()
-        .map(|violations| invalid_argument(&violations))
+    Violations::result(found).err().map(|violations| invalid_argument(&violations))
 }
 
 /// The API's 400 body for `violations`: each one's field and rule in `details`, never a value.
 fn invalid_argument(violations: &Violations) -> Error {
-    let mut body = error(
-        StatusCode::BAD_REQUEST,
-        "INVALID_ARGUMENT",
-        violations.to_string(),
-    );
+    let mut body = error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", violations.to_string());
     let details = violations
         .iter()
         .map(|violation| {
             let mut detail = Map::new();
             detail.insert("field".to_owned(), Value::String(violation.field.clone()));
-            detail.insert(
-                "description".to_owned(),
-                Value::String(violation.rule.clone()),
-            );
+            detail.insert("description".to_owned(), Value::String(violation.rule.clone()));
             Value::Object(detail)
         })
         .collect();
@@ -348,11 +278,7 @@ fn invalid_argument(violations: &Violations) -> Error {
 }
 
 fn not_found(project_id: &str, webhook_id: &str) -> Error {
-    error(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
-        format!("project {project_id} has no webhook {webhook_id}"),
-    )
+    error(StatusCode::NOT_FOUND, "NOT_FOUND", format!("project {project_id} has no webhook {webhook_id}"))
 }
 
 /// The API's error body: `{"error": {"code", "message", "status"}}`.
@@ -367,8 +293,10 @@ fn error(code: StatusCode, status: &str, message: String) -> Error {
 /// A refusal of the server's in the API's shape, with the gRPC-style status name Sinch uses.
 fn refused(code: StatusCode, detail: &str) -> Error {
     let status = match code {
+        StatusCode::BAD_REQUEST | StatusCode::URI_TOO_LONG | StatusCode::UNSUPPORTED_MEDIA_TYPE => "INVALID_ARGUMENT",
         StatusCode::UNAUTHORIZED => "UNAUTHENTICATED",
         StatusCode::NOT_FOUND => "NOT_FOUND",
+        StatusCode::REQUEST_TIMEOUT => "DEADLINE_EXCEEDED",
         StatusCode::PAYLOAD_TOO_LARGE => "OUT_OF_RANGE",
         _ => "UNIMPLEMENTED",
     };
@@ -395,19 +323,12 @@ fn decode_page_token(token: &str) -> Option<String> {
         .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
         .collect::<Option<Vec<u8>>>()?;
     let id = String::from_utf8(bytes).ok()?;
-    id.bytes()
-        .all(|byte| CROCKFORD.contains(&byte))
-        .then_some(id)
+    id.bytes().all(|byte| CROCKFORD.contains(&byte)).then_some(id)
 }
 
 /// Compares without stopping at the first difference (the length is not hidden).
 fn same(given: &str, expected: &str) -> bool {
-    given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0, |differ, (a, b)| differ | (a ^ b))
-            == 0
+    given.len() == expected.len() && given.bytes().zip(expected.bytes()).fold(0, |differ, (a, b)| differ | (a ^ b)) == 0
 }
 
 /// A stand-in for the Sinch Provisioning webhooks API, in memory.
@@ -436,9 +357,7 @@ async fn main() -> ExitCode {
             .map(|(user, pass)| (user.to_owned(), Secret::new(pass)))
     }) {
         Some(None) => {
-            eprintln!(
-                "error: --basic takes USER:PASS, a user name and a password separated by `:`"
-            );
+            eprintln!("error: --basic takes USER:PASS, a user name and a password separated by `:`");
             return ExitCode::from(2);
         }
         Some(Some(pair)) => Some(pair),
@@ -464,20 +383,12 @@ async fn main() -> ExitCode {
     println!("listening on http://{address}");
     eprintln!("accepting {accepted}");
     let app = router(StandIn::new().server(basic, bearer)).layer(axum::middleware::from_fn(log));
-    match axum::serve(listener, app).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    serve::run(listener, app, &serve::Limits::default()).await;
+    ExitCode::SUCCESS
 }
 
 /// One line per request on stderr: method, path and status (never headers, query or body).
-async fn log(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+async fn log(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let line = format!("{} {}", request.method(), request.uri().path());
     let response = next.run(request).await;
     eprintln!("{line} -> {}", response.status().as_u16());

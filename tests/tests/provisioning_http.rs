@@ -10,7 +10,9 @@
 //! partial update and delete; every constraint of the spec refused by the client before
 //! sending, and by the server (in the API's own error shape) when sent anyway; Basic and
 //! Bearer credentials; that secrets never show in `Debug` or error text; that an undeclared
-//! status is kept as received.
+//! status is kept as received; that hostile requests (a body that is not JSON, a path that
+//! smuggles `/`, `..` or NUL into a parameter, an overlong path) are refused in the API's error
+//! shape and never reach another project's webhooks. Slow clients: `slow_clients.rs`.
 
 #[allow(dead_code)] // The example's `main` and command line are not used here.
 #[rustfmt::skip]
@@ -26,7 +28,7 @@ use axum::middleware::{from_fn_with_state, Next};
 use hookwright_runtime::api::reqwest::{HttpClient, StreamExt, TryStreamExt};
 use hookwright_runtime::api::{ClientError, Credentials, RequestError, Violations};
 use hookwright_runtime::http::{self, StatusCode};
-use hookwright_runtime::Secret;
+use hookwright_runtime::{serve, Secret};
 use serde_json::{json, Value};
 use sinch_provisioning::operations::{
     create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Client,
@@ -90,7 +92,7 @@ async fn start(basic: Option<(&str, &str)>, bearer: Option<&str>) -> Running {
     let app = router(server).layer(from_fn_with_state(hits.clone(), count_hits));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(async move { serve::run(listener, app, &serve::Limits::default()).await });
     Running { base: format!("http://{address}"), store, hits }
 }
 
@@ -593,4 +595,101 @@ fn an_undeclared_status_is_kept() {
     let again =
         list_webhooks::Response::Undeclared { status: StatusCode::IM_A_TEAPOT, body: b"teapot".to_vec() }.into_http();
     assert_eq!((again.status().as_u16(), again.body().as_slice()), (418, &b"teapot"[..]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile requests
+// ---------------------------------------------------------------------------------------------
+
+/// Sends `method target` as written (no client normalises its `..`) with a Bearer token, and
+/// reads until the server closes: the status and the body as JSON.
+async fn send_verbatim(running: &Running, method: &str, target: &str) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = running.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request =
+        format!("{method} {target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut received));
+    assert!(matches!(read.await, Ok(Ok(_))), "{method} {target}: no complete answer");
+    let text = String::from_utf8_lossy(&received);
+    let status = text.get(9..12).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+/// An answer in the API's error shape, with the status in its `code` and `status` named.
+fn assert_error_shape(status: u16, body: &Value, expected: u16, name: &str, what: &str) {
+    assert_eq!(status, expected, "{what}: {body}");
+    let error: Error = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+    assert_eq!(error.error.code, Some(i64::from(expected)), "{what}");
+    assert_eq!(error.error.status.as_deref(), Some(name), "{what}");
+    assert!(!error.error.message.unwrap_or_default().is_empty(), "{what}");
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_415_and_creates_nothing() {
+    let running = start(None, None).await;
+    let sent = json!({"target": "https://hooks.example.com/x", "secret": SECRET, "triggers": ["ALL"]});
+    let webhooks = running.url("/v1/projects/p/webhooks");
+    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+        let mut request = reqwest::Client::new()
+            .post(&webhooks)
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .body(sent.to_string());
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let body = serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null);
+        assert_error_shape(status, &body, 415, "INVALID_ARGUMENT", &format!("{content_type:?}"));
+    }
+    let (status, body, _) = send_raw(http::Method::POST, &webhooks, &sent.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "the same body as JSON: {body}");
+    assert_eq!(list_page(&running.client(), &list("p", None)).await.total_size, 1);
+}
+
+#[tokio::test]
+async fn encoded_path_tricks_never_reach_another_projects_webhooks() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let victim = register(&client, "victim", 1).await.remove(0);
+    let refused = [
+        ("GET", "/v1/projects/x%2F..%2Fvictim/webhooks".to_owned(), 400),
+        ("GET", "/v1/projects/..%2fvictim/webhooks".to_owned(), 400),
+        ("GET", "/v1/projects/victim%00/webhooks".to_owned(), 400),
+        ("GET", "/v1/projects/victim%5C/webhooks".to_owned(), 400),
+        ("GET", "/v1/projects/%2E%2E/webhooks".to_owned(), 400),
+        ("GET", "/v1/projects/../webhooks".to_owned(), 400),
+        ("GET", "/v1/projects/x/../victim/webhooks".to_owned(), 404),
+        ("GET", "/v1/projects/x/webhooks/..%2F..%2Fvictim%2Fwebhooks".to_owned(), 400),
+        ("GET", format!("/v1/projects/x%2F..%2Fvictim/webhooks/{victim}"), 400),
+        ("DELETE", format!("/v1/projects/x%2F..%2Fvictim/webhooks/{victim}"), 400),
+        ("DELETE", format!("/v1/projects/victim/webhooks/{victim}%00"), 400),
+    ];
+    for (method, target, expected) in &refused {
+        let (status, body) = send_verbatim(&running, method, target).await;
+        let name = if *expected == 400 { "INVALID_ARGUMENT" } else { "NOT_FOUND" };
+        assert_error_shape(status, &body, *expected, name, &format!("{method} {target}"));
+        assert!(!body.to_string().contains(&victim), "{method} {target}: {body}");
+    }
+    assert_eq!(get_ok(&client, "victim", &victim).await.id, victim);
+    // The victim's own path still works, written the same way.
+    let (status, body) = send_verbatim(&running, "GET", &format!("/v1/projects/victim/webhooks/{victim}")).await;
+    assert_eq!((status, &body["id"]), (200, &json!(victim)));
+}
+
+#[tokio::test]
+async fn an_overlong_path_is_414_in_the_apis_error_shape() {
+    let running = start(None, None).await;
+    for target in [
+        format!("/v1/projects/{}/webhooks", "p".repeat(9000)),
+        format!("/v1/projects/p/webhooks?pageToken={}", "a".repeat(9000)),
+    ] {
+        let (status, body) = send_verbatim(&running, "GET", &target).await;
+        assert_error_shape(status, &body, 414, "INVALID_ARGUMENT", &target[..40]);
+    }
+    assert_eq!(running.hits(), 2, "both reached the server, which refused them itself");
 }

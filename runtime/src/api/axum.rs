@@ -1,4 +1,4 @@
-//! A ready axum [`Router`] for a [`Server`].
+//! A ready axum [`Router`] for a [`Server`]; serve it with [`crate::serve`].
 
 use std::sync::Arc;
 
@@ -8,26 +8,39 @@ use axum::response::Response;
 pub use axum::Router;
 
 use super::server::{Routes, Server};
+use crate::serve::{closing, declares_too_much, read_body, BodyError};
 
 /// Serves `server` for every path and method (as a fallback, so it merges into a larger
-/// router). Routing and credentials are checked before the body is read, then the body is read
-/// up to [`Server::body_limit`] (413 past it) and the request answered by the operation.
+/// router). Length, routing, credentials and content type are checked before the body is
+/// read, and a declared `Content-Length` over [`Server::body_limit`] is answered 413 at once.
+/// The body is then read up to the limit (413 past it) within the server's body timeout
+/// (408), and the request answered by the operation. A 408, 413 or unreadable body (400)
+/// closes the connection, as the rest of the body is never read.
 pub fn router<R: Routes<S>, S: Send + Sync + 'static>(server: Server<R, S>) -> Router {
-    Router::new().fallback(serve::<R, S>).with_state(Arc::new(server))
+    Router::new().fallback(answer::<R, S>).with_state(Arc::new(server))
 }
 
-async fn serve<R: Routes<S>, S: Send + Sync + 'static>(
+async fn answer<R: Routes<S>, S: Send + Sync + 'static>(
     State(server): State<Arc<Server<R, S>>>,
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let admitted = match server.admit(&parts.method, parts.uri.path(), &parts.headers) {
+    let query = parts.uri.query();
+    let admitted = match server.admit(&parts.method, parts.uri.path(), query, &parts.headers) {
         Ok(admitted) => admitted,
         Err(refusal) => return refusal.into_response().map(Body::from),
     };
-    let response = match axum::body::to_bytes(body, server.body_limit()).await {
-        Ok(bytes) => server.respond(admitted, parts.uri.query(), &bytes).await,
-        Err(_) => server.too_large(&admitted),
+    let limit = server.body_limit();
+    if declares_too_much(&parts.headers, limit) {
+        return closing(server.too_large(&admitted)).map(Body::from);
+    }
+    let response = match read_body(&parts.extensions, body, limit).await {
+        Ok(bytes) => server.respond(admitted, query, &bytes).await,
+        Err(error) => closing(match error {
+            BodyError::TooLarge => server.too_large(&admitted),
+            BodyError::TimedOut => server.timed_out(&admitted),
+            BodyError::Unreadable => server.unreadable(&admitted),
+        }),
     };
     response.map(Body::from)
 }
@@ -43,6 +56,7 @@ mod tests {
     use crate::api::reqwest::HttpClient;
     use crate::api::server::{json_body, required_param, PathParams, Query, Route, Routes, Server};
     use crate::api::validate::Violations;
+    use crate::serve::{run, Limits};
 
     const SECRET: &str = "zz-very-secret-7f3a";
 
@@ -85,7 +99,7 @@ mod tests {
             .max_body_bytes(64);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, router(server)).await });
+        tokio::spawn(async move { run(listener, router(server), &Limits::default()).await });
         format!("http://{address}/")
     }
 
@@ -97,12 +111,18 @@ mod tests {
     async fn a_typed_round_trip_with_credentials() {
         let client = HttpClient::new(serve().await).with_credentials(Credentials::bearer(SECRET));
         let request = RequestBuilder::new(Method::GET, client.base_url(), "/v1/things/{id}")
-            .path_param("id", &"a/b c")
+            .path_param("id", &"a+b c?ü")
             .build()
             .unwrap();
         let response = client.send(request).await.unwrap();
         let body: Value = decode_body(response.status(), response.body()).unwrap();
-        assert_eq!((response.status(), body), (StatusCode::OK, json!({"id": "a/b c"})));
+        assert_eq!((response.status(), body), (StatusCode::OK, json!({"id": "a+b c?ü"})));
+        // A `/` would make the id address something else: refused, not decoded.
+        let request = RequestBuilder::new(Method::GET, client.base_url(), "/v1/things/{id}")
+            .path_param("id", &"a/b")
+            .build()
+            .unwrap();
+        assert_eq!(status_of(&client, request).await, StatusCode::BAD_REQUEST);
     }
 
     #[tokio::test]
@@ -125,6 +145,10 @@ mod tests {
         let mut not_json = RequestBuilder::new(Method::POST, &base, "/v1/things").build().unwrap();
         *not_json.body_mut() = b"nope".to_vec();
         let response = anyone.send(not_json).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let mut broken = RequestBuilder::new(Method::POST, &base, "/v1/things").json(&json!({})).build().unwrap();
+        *broken.body_mut() = b"nope".to_vec();
+        let response = anyone.send(broken).await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         assert_eq!(response.headers()[http::header::CONTENT_TYPE], "application/problem+json");
     }
