@@ -20,9 +20,11 @@ pub mod axum;
 pub mod example;
 mod payload;
 mod receiver;
+mod replay;
 
 /// The crate's [`Secret`], named here too because verifiers are built from one.
 pub use crate::Secret;
 pub use auth::{AuthError, Encoding, HmacScheme, Signed, Verifier};
 pub use payload::{decode, dedup_key, Discriminator, MalformedBody, Messages, UnknownEvent};
 pub use receiver::{Callback, Decode, Deliver, Dispatcher, Outcome, Receiver, Record, Rejection};
+pub use replay::{Claim, MemoryStore, ReplayStore, StoreError, DEFAULT_WINDOW};
