@@ -2,29 +2,31 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 pub use axum::Router;
 
-use super::{Deliver, Dispatcher, Rejection};
+use super::{Deliver, Dispatcher, Rejection, ReplayStore};
 
 /// Serves `dispatcher`: a `POST` to `/` is decoded by payload (the single-URL setup), a `POST`
 /// to a channel address by channel. Other paths answer 404, other methods 405. The body is
 /// read up to the receiver's limit, and each request is answered with the status that
 /// [`Dispatcher::dispatch`] gives.
-pub fn router<D, H>(dispatcher: Dispatcher<D, H>) -> Router
+pub fn router<D, H, S>(dispatcher: Dispatcher<D, H, S>) -> Router
 where
     D: Deliver<H>,
     H: Send + Sync + 'static,
+    S: ReplayStore,
 {
-    Router::new().fallback(answer::<D, H>).with_state(Arc::new(dispatcher))
+    Router::new().fallback(answer::<D, H, S>).with_state(Arc::new(dispatcher))
 }
 
-async fn answer<D, H>(State(dispatcher): State<Arc<Dispatcher<D, H>>>, request: Request) -> StatusCode
+async fn answer<D, H, S>(State(dispatcher): State<Arc<Dispatcher<D, H, S>>>, request: Request) -> StatusCode
 where
     D: Deliver<H>,
     H: Send + Sync + 'static,
+    S: ReplayStore,
 {
     if request.method() != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED;
@@ -36,9 +38,27 @@ where
     }
     let limit = dispatcher.receiver().body_limit();
     match axum::body::to_bytes(Body::new(body), limit).await {
-        Ok(bytes) => dispatcher.dispatch(parts.uri.path(), &parts.headers, &bytes).await,
+        Ok(bytes) => dispatch_to_the_end(dispatcher, parts.uri.path().to_owned(), parts.headers, bytes).await,
         Err(_) => dispatcher.refuse(parts.uri.path(), Rejection::TooLarge { limit }),
     }
+}
+
+/// Dispatches on a task of its own, so that a client hanging up does not cancel a handler
+/// half-way and leave the callback's replay keys claimed (its retries answered 503) until the
+/// window passes. A handler that panics is answered 500.
+async fn dispatch_to_the_end<D, H, S>(
+    dispatcher: Arc<Dispatcher<D, H, S>>,
+    path: String,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode
+where
+    D: Deliver<H>,
+    H: Send + Sync + 'static,
+    S: ReplayStore,
+{
+    let task = tokio::spawn(async move { dispatcher.dispatch(&path, &headers, &body).await });
+    task.await.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// Serves `router` on `address` until the process is stopped, on a Tokio runtime of its own:
