@@ -19,7 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hookwright_runtime::webhook::{
-    Context, Deliver, Dispatcher, Disposition, HmacScheme, Outcome, Receiver, Record, Secret, UnknownEvent, Verifier,
+    Claim, Context, Deliver, Dispatcher, Disposition, HmacScheme, MemoryStore, Outcome, Receiver, Record, ReplayStore,
+    Secret, StoreError, UnknownEvent, Verifier,
 };
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use http::{HeaderMap, StatusCode};
@@ -230,7 +231,7 @@ struct Server {
 /// It remembers nothing (a replay window of zero): these tests post one fixture several
 /// times and check every delivery. [`serve_remembering`] serves with the defaults.
 async fn serve<D: Deliver<Recorder>>(receiver: Receiver<D>, outcome: Outcome) -> Server {
-    serve_with(receiver, outcome, Some(Duration::ZERO), None).await
+    serve_with(receiver, outcome, Some(Duration::ZERO), None, MemoryStore::default()).await
 }
 
 /// Serves `receiver` with the dispatcher's default replay protection.
@@ -239,14 +240,17 @@ async fn serve_remembering<D: Deliver<Recorder>>(
     outcome: Outcome,
     gate: Option<Gate>,
 ) -> Server {
-    serve_with(receiver, outcome, None, gate).await
+    serve_with(receiver, outcome, None, gate, MemoryStore::default()).await
 }
 
-async fn serve_with<D: Deliver<Recorder>>(
+/// Serves `receiver` with a [`Recorder`] answering `outcome` and waiting at `gate`, remembering
+/// accepted callbacks in `store` for `window` (the default when `None`).
+async fn serve_with<D: Deliver<Recorder>, S: ReplayStore>(
     receiver: Receiver<D>,
     outcome: Outcome,
     window: Option<Duration>,
     gate: Option<Gate>,
+    store: S,
 ) -> Server {
     install_log_router();
     let calls = Arc::new(Mutex::new(Vec::new()));
@@ -254,7 +258,7 @@ async fn serve_with<D: Deliver<Recorder>>(
     let outcome = Arc::new(Mutex::new(outcome));
     let log = Arc::clone(&seen);
     let recorder = Recorder { calls: Arc::clone(&calls), outcome: Arc::clone(&outcome), gate };
-    let mut dispatcher = Dispatcher::new(receiver, recorder).inspect(move |record: &Record<'_>| {
+    let mut dispatcher = Dispatcher::new(receiver, recorder).replay_store(store).inspect(move |record: &Record<'_>| {
         log.lock().unwrap().push(Seen {
             status: record.status,
             outcome: record.outcome,
@@ -328,7 +332,7 @@ impl Server {
 
 /// Serves `dispatcher` with the runtime's axum router on a free port of 127.0.0.1 and returns
 /// its base URL.
-async fn start<D: Deliver<Recorder>>(dispatcher: Dispatcher<D, Recorder>) -> String {
+async fn start<D: Deliver<Recorder>, S: ReplayStore>(dispatcher: Dispatcher<D, Recorder, S>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let url = format!("http://{}", listener.local_addr().expect("the bound address"));
     let router = hookwright_runtime::webhook::axum::router(dispatcher);
@@ -1109,6 +1113,72 @@ async fn a_request_whose_key_is_claimed_lets_go_of_its_other_key() {
     assert_eq!(first.await.unwrap(), StatusCode::OK);
     assert_eq!(server.post("/", &sms_signed(&body, "nonce-b"), &body).await, StatusCode::OK);
     assert_eq!(server.calls().len(), 1);
+}
+
+/// A store of the user's own, as a Redis client would be written (async fns): it fails while
+/// `down` is set, else keeps keys in memory.
+#[derive(Default)]
+struct FlakyStore {
+    keys: MemoryStore,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl FlakyStore {
+    fn check(&self) -> Result<(), StoreError> {
+        match self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            true => Err("connection refused".into()),
+            false => Ok(()),
+        }
+    }
+}
+
+impl ReplayStore for FlakyStore {
+    async fn claim(&self, key: &str, window: Duration) -> Result<Claim, StoreError> {
+        self.check()?;
+        self.keys.claim(key, window).await
+    }
+
+    async fn accept(&self, key: &str, window: Duration) -> Result<(), StoreError> {
+        self.check()?;
+        self.keys.accept(key, window).await
+    }
+
+    async fn release(&self, key: &str) -> Result<(), StoreError> {
+        self.check()?;
+        self.keys.release(key).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_store_answers_503_and_delivers_nothing_until_it_recovers() {
+    let store = Arc::new(FlakyStore::default());
+    let server = serve_with(sms_hmac_receiver(), Outcome::Accept, None, None, Arc::clone(&store)).await;
+    let body = incoming_sms_with_id("01STOREDOWN");
+    let headers = sms_signed(&body, "nonce-store-down");
+
+    store.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = server.expect("the store is down", "/", &headers, &body, 503).await;
+    assert_eq!(seen.outcome, Disposition::StoreFailed);
+    assert!(seen.error.unwrap_or_default().contains("connection refused"), "the record names the store's error");
+    assert!(server.calls().is_empty(), "delivered without knowing whether it is a duplicate");
+
+    store.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    server.expect("the sender's retry, the store back", "/", &headers, &body, 200).await;
+    assert_eq!(server.calls().len(), 1, "the retry is delivered");
+    let seen = server.expect("once more", "/", &headers, &body, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate, "and remembered in the user's store");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn receivers_sharing_a_store_deliver_a_callback_once_between_them() {
+    let store = Arc::new(MemoryStore::default());
+    let first = serve_with(sms_hmac_receiver(), Outcome::Accept, None, None, Arc::clone(&store)).await;
+    let second = serve_with(sms_hmac_receiver(), Outcome::Accept, None, None, Arc::clone(&store)).await;
+    let body = incoming_sms_with_id("01SHARED");
+    first.expect("to the first receiver", "/", &sms_signed(&body, "nonce-shared-1"), &body, 200).await;
+    let seen = second.expect("retried to the second", "/", &sms_signed(&body, "nonce-shared-2"), &body, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate);
+    assert_eq!((first.calls().len(), second.calls().len()), (1, 0), "delivered once between them");
 }
 
 // ---------------------------------------------------------------------------------------------

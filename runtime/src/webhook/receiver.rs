@@ -361,7 +361,7 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
 
     /// How long the key of an accepted callback is remembered. Default [`DEFAULT_WINDOW`], the
     /// verifier's default `max_age`: a replay older than that is refused as stale anyway.
-    /// `Duration::ZERO` remembers nothing, and every request is delivered.
+    /// `Duration::ZERO` remembers nothing and claims nothing: every request is delivered.
     pub fn replay_window(mut self, window: Duration) -> Self {
         self.window = window;
         self
@@ -405,7 +405,7 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
         let mut record = Record {
             path,
             status: StatusCode::OK,
-            outcome: Disposition::Duplicate,
+            outcome: Disposition::Duplicate, // decided below
             message: callback.message(),
             operation: callback.operation(),
             dedup_key: callback.dedup_key(),
@@ -414,7 +414,8 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
             error: None,
             unknown: callback.unknown_reason().map(str::to_owned),
         };
-        let keys = replay_keys::<D>(headers, record.dedup_key.as_deref());
+        let keys =
+            if self.window.is_zero() { Vec::new() } else { replay_keys::<D>(headers, record.dedup_key.as_deref()) };
         record.outcome = match self.claim(&keys).await {
             Ok(Claim::Claimed) => {
                 let context = Context {

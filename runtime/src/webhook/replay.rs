@@ -11,7 +11,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::future::{ready, Future};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -54,6 +54,22 @@ pub trait ReplayStore: Send + Sync + 'static {
     fn accept(&self, key: &str, window: Duration) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The handler did not accept: forget the claim, so that the sender's retry is delivered.
     fn release(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// One store for several dispatchers of this process: receivers of two APIs, or of one API on
+/// two addresses, that must not both deliver a callback.
+impl<T: ReplayStore> ReplayStore for Arc<T> {
+    fn claim(&self, key: &str, window: Duration) -> impl Future<Output = Result<Claim, StoreError>> + Send {
+        T::claim(self, key, window)
+    }
+
+    fn accept(&self, key: &str, window: Duration) -> impl Future<Output = Result<(), StoreError>> + Send {
+        T::accept(self, key, window)
+    }
+
+    fn release(&self, key: &str) -> impl Future<Output = Result<(), StoreError>> + Send {
+        T::release(self, key)
+    }
 }
 
 /// The default [`ReplayStore`]: in this process's memory, bounded both by age (the window each
