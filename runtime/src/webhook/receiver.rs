@@ -415,7 +415,7 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
             unknown: callback.unknown_reason().map(str::to_owned),
         };
         let keys =
-            if self.window.is_zero() { Vec::new() } else { replay_keys::<D>(headers, record.dedup_key.as_deref()) };
+            if self.window.is_zero() { Vec::new() } else { replay_keys(D::HMAC, headers, record.dedup_key.as_deref()) };
         record.outcome = match self.claim(&keys).await {
             Ok(Claim::Claimed) => {
                 let context = Context {
@@ -520,8 +520,81 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
 ///
 /// The nonce is written with non-ASCII bytes escaped, so that two different nonces never
 /// give one key.
-fn replay_keys<D: Decode>(headers: &HeaderMap, dedup_key: Option<&str>) -> Vec<String> {
-    let nonce = D::HMAC.and_then(|scheme| scheme.nonce_header).and_then(|name| headers.get(name));
+fn replay_keys(scheme: Option<HmacScheme>, headers: &HeaderMap, dedup_key: Option<&str>) -> Vec<String> {
+    let nonce = scheme.and_then(|scheme| scheme.nonce_header).and_then(|name| headers.get(name));
     let nonce = nonce.map(|value| format!("nonce:{}", value.as_bytes().escape_ascii()));
     nonce.into_iter().chain(dedup_key.map(|key| format!("dedup:{key}"))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderValue;
+
+    use super::*;
+    use crate::webhook::Signed;
+
+    const SCHEME: HmacScheme = HmacScheme {
+        signature_header: "x-signature",
+        encoding: crate::webhook::Encoding::Hex,
+        algorithm_header: None,
+        algorithm: "HmacSHA256",
+        nonce_header: Some("x-nonce"),
+        timestamp_header: None,
+        signed: &[Signed::Body, Signed::Header("x-nonce")],
+    };
+
+    fn with_nonce(nonce: &[u8]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-nonce", HeaderValue::from_bytes(nonce).unwrap());
+        headers
+    }
+
+    #[test]
+    fn replay_keys_are_the_nonce_and_the_dedup_key() {
+        let headers = with_nonce(b"n-1");
+        assert_eq!(replay_keys(Some(SCHEME), &headers, Some("Sms:1")), ["nonce:n-1", "dedup:Sms:1"]);
+        assert_eq!(replay_keys(Some(SCHEME), &HeaderMap::new(), Some("Sms:1")), ["dedup:Sms:1"]);
+        assert_eq!(replay_keys(None, &headers, None), Vec::<String>::new(), "no scheme names a nonce header");
+    }
+
+    #[test]
+    fn nonces_that_are_not_utf8_keep_apart() {
+        let keys: Vec<Vec<String>> = [&b"caf\xe9"[..], b"caf\xef", b"caf\\xe9"]
+            .iter()
+            .map(|nonce| replay_keys(Some(SCHEME), &with_nonce(nonce), None))
+            .collect();
+        assert_ne!(keys[0], keys[1]);
+        assert_ne!(keys[0], keys[2], "an escaped byte is not the text of its escape");
+    }
+
+    #[test]
+    fn context_debug_shows_header_names_only() {
+        let mut headers = with_nonce(b"secret-nonce");
+        headers.insert("authorization", HeaderValue::from_static("Basic c2VjcmV0"));
+        let context = Context::new("/", &headers, b"{\"a\":1}");
+        let debug = format!("{context:?}");
+        assert!(debug.contains("x-nonce") && debug.contains("authorization"), "{debug}");
+        assert!(!debug.contains("secret-nonce") && !debug.contains("c2VjcmV0") && !debug.contains("\"a\""), "{debug}");
+    }
+
+    #[test]
+    fn outcomes_and_dispositions_have_log_names() {
+        let names: Vec<&str> = [
+            Disposition::Delivered(Outcome::Accept),
+            Disposition::Delivered(Outcome::RetryLater),
+            Disposition::Delivered(Outcome::SlowDown),
+            Disposition::Delivered(Outcome::Reject),
+            Disposition::Duplicate,
+            Disposition::InFlight,
+            Disposition::Refused,
+            Disposition::StoreFailed,
+        ]
+        .iter()
+        .map(|disposition| disposition.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            ["accept", "retry_later", "slow_down", "reject", "duplicate", "in_flight", "refused", "store_failed"]
+        );
+    }
 }
