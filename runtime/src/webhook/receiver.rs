@@ -287,7 +287,8 @@ pub struct Record<'a> {
     pub message: Option<&'static str>,
     pub operation: Option<&'static str>,
     pub dedup_key: Option<String>,
-    /// From the body read to the answer, the handler included.
+    /// From the body read to the answer, the handler included; zero for a request refused
+    /// before its body was read.
     pub duration: Duration,
     /// The decoded callback encoded as JSON again.
     pub payload: Option<String>,
@@ -328,8 +329,9 @@ type Inspector = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
 /// a shared one, for [`DEFAULT_WINDOW`] unless [`replay_window`](Dispatcher::replay_window)
 /// says otherwise: set it to the verifier's `max_age` when you change that.
 ///
-/// A dispatch dropped before it finishes (the axum router runs each one to the end) leaves
-/// its keys claimed until the window passes; until then, retries are answered 503.
+/// A dispatch dropped before it finishes (the axum router runs each one to the end), or whose
+/// handler panics, leaves its keys claimed until the window passes; until then, retries are
+/// answered 503.
 pub struct Dispatcher<D, H, S = MemoryStore> {
     receiver: Receiver<D>,
     handler: H,
