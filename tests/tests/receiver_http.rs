@@ -4,19 +4,23 @@
 //! What is checked: every recorded fixture reaches the handler method the spec gives it and
 //! re-encodes to what was sent; HMAC and Basic authentication refuse what they must; bodies
 //! that are not JSON, too large, or fit no message get the documented answer; the handler's
-//! outcome decides the status; `dedup_key()` follows the spec's `x-dedup-key`.
+//! outcome decides the status; `dedup_key()` follows the spec's `x-dedup-key`; a callback
+//! accepted once (by nonce or dedup key) is not delivered again, concurrent duplicates
+//! included, while one answered 503 is; handlers see the request's context; one structured
+//! log line per request, without secrets; 500 signed requests at concurrency 50.
 //!
 //! Expectations come from the specs (read with `hookwright::spec::read`), not from the generated
 //! code: which operations receive a message, their channel addresses, the dedup pointers.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hookwright_runtime::webhook::{
-    Deliver, Dispatcher, HmacScheme, Outcome, Receiver, Record, Secret, UnknownEvent, Verifier,
+    Claim, Context, Deliver, Dispatcher, Disposition, HmacScheme, MemoryStore, Outcome, Receiver, Record, ReplayStore,
+    Secret, StoreError, UnknownEvent, Verifier,
 };
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use http::{HeaderMap, StatusCode};
@@ -28,6 +32,7 @@ use sinch_sms_webhooks::webhooks as sms;
 use spec_tests::snapshot_shared::{self as shared_models, webhooks as shared};
 use spec_tests::{differences, json_files, repository};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 const SMS: &str = "sinch-sms-webhooks";
 const CONVERSATION: &str = "sinch-conversation-webhooks";
@@ -43,6 +48,33 @@ struct Call {
     json: String,
     /// For `unknown`: the body as the receiver kept it (`UnknownEvent::body`).
     raw: Option<String>,
+    context: SeenContext,
+}
+
+/// What the handler's [`Context`] held, kept past the call.
+#[derive(Debug, Clone)]
+struct SeenContext {
+    path: String,
+    operation: Option<&'static str>,
+    message: Option<&'static str>,
+    dedup_key: Option<String>,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    debug: String,
+}
+
+impl SeenContext {
+    fn of(context: &Context<'_>) -> Self {
+        SeenContext {
+            path: context.path.to_owned(),
+            operation: context.operation,
+            message: context.message,
+            dedup_key: context.dedup_key.map(str::to_owned),
+            headers: context.headers.clone(),
+            body: context.body.to_vec(),
+            debug: format!("{context:?}"),
+        }
+    }
 }
 
 impl Call {
@@ -52,30 +84,65 @@ impl Call {
 }
 
 /// Implements both crates' `Handler`, overriding every method: records the call and answers
-/// with a fixed outcome.
+/// with the current outcome, after waiting at the gate when there is one.
 #[derive(Clone)]
 struct Recorder {
     calls: Arc<Mutex<Vec<Call>>>,
-    outcome: Outcome,
+    outcome: Arc<Mutex<Outcome>>,
+    gate: Option<Gate>,
+}
+
+/// Holds handler calls until the test lets them go: each call adds a permit to `entered`,
+/// then takes one from `release`.
+#[derive(Clone)]
+struct Gate {
+    entered: Arc<Semaphore>,
+    release: Arc<Semaphore>,
+}
+
+impl Gate {
+    fn new() -> Self {
+        Gate { entered: Arc::new(Semaphore::new(0)), release: Arc::new(Semaphore::new(0)) }
+    }
+
+    /// Waits until a handler call is inside the gate.
+    async fn wait_for_a_call(&self) {
+        self.entered.acquire().await.expect("the gate is open").forget();
+    }
+
+    fn let_one_go(&self) {
+        self.release.add_permits(1);
+    }
 }
 
 impl Recorder {
-    fn record(&self, method: &'static str, payload: &impl Serialize, raw: Option<String>) -> Outcome {
+    async fn record(
+        &self,
+        method: &'static str,
+        payload: &impl Serialize,
+        raw: Option<String>,
+        context: &Context<'_>,
+    ) -> Outcome {
         let json = serde_json::to_string(payload).unwrap_or_else(|e| panic!("{method}: cannot re-encode: {e}"));
-        self.calls.lock().unwrap().push(Call { method, json, raw });
-        self.outcome
+        let context = SeenContext::of(context);
+        self.calls.lock().unwrap().push(Call { method, json, raw, context });
+        if let Some(gate) = &self.gate {
+            gate.entered.add_permits(1);
+            gate.release.acquire().await.expect("the gate is open").forget();
+        }
+        *self.outcome.lock().unwrap()
     }
 
-    fn unknown_event(&self, event: &UnknownEvent) -> Outcome {
-        self.record("unknown", event, Some(event.body().get().to_owned()))
+    async fn unknown_event(&self, event: &UnknownEvent, context: &Context<'_>) -> Outcome {
+        self.record("unknown", event, Some(event.body().get().to_owned()), context).await
     }
 }
 
-/// `async fn <method>(&self, payload: <type>) -> Outcome` recording `<method>`.
+/// `async fn <method>(&self, payload: <type>, context: Context<'_>) -> Outcome` recording `<method>`.
 macro_rules! recording {
     ($($method:ident($ty:ty)),* $(,)?) => {
-        $(async fn $method(&self, payload: $ty) -> Outcome {
-            self.record(stringify!($method), &payload, None)
+        $(async fn $method(&self, payload: $ty, context: Context<'_>) -> Outcome {
+            self.record(stringify!($method), &payload, None, &context).await
         })*
     };
 }
@@ -86,8 +153,8 @@ impl sms::Handler for Recorder {
         receive_incoming_sms(sms::ReceiveIncomingSmsMessage),
     }
 
-    async fn unknown(&self, event: UnknownEvent) -> Outcome {
-        self.unknown_event(&event)
+    async fn unknown(&self, event: UnknownEvent, context: Context<'_>) -> Outcome {
+        self.unknown_event(&event, &context).await
     }
 }
 
@@ -99,8 +166,8 @@ impl shared::Handler for Recorder {
         contact_changed(shared_models::ContactChangedPayload),
     }
 
-    async fn unknown(&self, event: UnknownEvent) -> Outcome {
-        self.unknown_event(&event)
+    async fn unknown(&self, event: UnknownEvent, context: Context<'_>) -> Outcome {
+        self.unknown_event(&event, &context).await
     }
 }
 
@@ -129,8 +196,8 @@ impl conversation::Handler for Recorder {
         receive_unsupported_callback(models::UnsupportedCallbackPayload),
     }
 
-    async fn unknown(&self, event: UnknownEvent) -> Outcome {
-        self.unknown_event(&event)
+    async fn unknown(&self, event: UnknownEvent, context: Context<'_>) -> Outcome {
+        self.unknown_event(&event, &context).await
     }
 }
 
@@ -142,8 +209,10 @@ impl conversation::Handler for Recorder {
 #[derive(Debug, Clone)]
 struct Seen {
     status: StatusCode,
+    outcome: Disposition,
     message: Option<&'static str>,
     operation: Option<&'static str>,
+    dedup_key: Option<String>,
     error: Option<String>,
 }
 
@@ -153,26 +222,58 @@ struct Server {
     client: reqwest::Client,
     calls: Arc<Mutex<Vec<Call>>>,
     seen: Arc<Mutex<Vec<Seen>>>,
+    /// What the handler answers from now on.
+    outcome: Arc<Mutex<Outcome>>,
 }
 
 /// Serves `receiver` with a [`Recorder`] answering `outcome`, on a free port of 127.0.0.1.
+///
+/// It remembers nothing (a replay window of zero): these tests post one fixture several
+/// times and check every delivery. [`serve_remembering`] serves with the defaults.
 async fn serve<D: Deliver<Recorder>>(receiver: Receiver<D>, outcome: Outcome) -> Server {
+    serve_with(receiver, outcome, Some(Duration::ZERO), None, MemoryStore::default()).await
+}
+
+/// Serves `receiver` with the dispatcher's default replay protection.
+async fn serve_remembering<D: Deliver<Recorder>>(
+    receiver: Receiver<D>,
+    outcome: Outcome,
+    gate: Option<Gate>,
+) -> Server {
+    serve_with(receiver, outcome, None, gate, MemoryStore::default()).await
+}
+
+/// Serves `receiver` with a [`Recorder`] answering `outcome` and waiting at `gate`, remembering
+/// accepted callbacks in `store` for `window` (the default when `None`).
+async fn serve_with<D: Deliver<Recorder>, S: ReplayStore>(
+    receiver: Receiver<D>,
+    outcome: Outcome,
+    window: Option<Duration>,
+    gate: Option<Gate>,
+    store: S,
+) -> Server {
+    install_log_router();
     let calls = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::new(Mutex::new(Vec::new()));
+    let outcome = Arc::new(Mutex::new(outcome));
     let log = Arc::clone(&seen);
-    let dispatcher = Dispatcher::new(receiver, Recorder { calls: Arc::clone(&calls), outcome }).inspect(
-        move |record: &Record<'_>| {
-            log.lock().unwrap().push(Seen {
-                status: record.status,
-                message: record.message,
-                operation: record.operation,
-                error: record.error.clone(),
-            })
-        },
-    );
+    let recorder = Recorder { calls: Arc::clone(&calls), outcome: Arc::clone(&outcome), gate };
+    let mut dispatcher = Dispatcher::new(receiver, recorder).replay_store(store).inspect(move |record: &Record<'_>| {
+        log.lock().unwrap().push(Seen {
+            status: record.status,
+            outcome: record.outcome,
+            message: record.message,
+            operation: record.operation,
+            dedup_key: record.dedup_key.clone(),
+            error: record.error.clone(),
+        })
+    });
+    if let Some(window) = window {
+        dispatcher = dispatcher.replay_window(window);
+    }
     let url = start(dispatcher).await;
     let client = reqwest::Client::builder().no_proxy().pool_max_idle_per_host(0).build().expect("an HTTP client");
-    Server { url, client, calls, seen }
+    Server { url, client, calls, seen, outcome }
 }
 
 impl Server {
@@ -227,7 +328,7 @@ impl Server {
 
 /// Serves `dispatcher` with the runtime's axum router on a free port of 127.0.0.1 and returns
 /// its base URL.
-async fn start<D: Deliver<Recorder>>(dispatcher: Dispatcher<D, Recorder>) -> String {
+async fn start<D: Deliver<Recorder>, S: ReplayStore>(dispatcher: Dispatcher<D, Recorder, S>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let url = format!("http://{}", listener.local_addr().expect("the bound address"));
     let router = hookwright_runtime::webhook::axum::router(dispatcher);
@@ -839,4 +940,512 @@ fn dedup_keys_name_the_message_and_the_values() {
     let id =
         serde_json::from_slice::<Value>(&fixture(SMS, "IncomingSms.json")).unwrap()["id"].as_str().unwrap().to_owned();
     assert_eq!(inbound.dedup_key(), Some(format!("IncomingSms:{id}")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13: replays, retries and concurrent duplicates
+// ---------------------------------------------------------------------------------------------
+
+impl Server {
+    fn set_outcome(&self, outcome: Outcome) {
+        *self.outcome.lock().unwrap() = outcome;
+    }
+
+    /// Every dispatcher record since the last look.
+    fn all_seen(&self) -> Vec<Seen> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+/// An `IncomingSms` body whose `id` (its dedup key) is `id`.
+fn incoming_sms_with_id(id: &str) -> Vec<u8> {
+    let mut value: Value = serde_json::from_slice(&fixture(SMS, "IncomingSms.json")).unwrap();
+    value["id"] = Value::String(id.to_owned());
+    serde_json::to_vec(&value).unwrap()
+}
+
+/// Headers signing `body` for the SMS scheme with `nonce`, at [`SIGNED_AT`].
+fn sms_signed(body: &[u8], nonce: &str) -> HeaderMap {
+    sms::HMAC_AUTH.signed_headers(&Secret::new(SECRET), body, nonce, SIGNED_AT as i64)
+}
+
+/// An SMS receiver checking signatures, its clock 30 seconds after [`SIGNED_AT`].
+fn sms_hmac_receiver() -> sms::Receiver {
+    sms::Receiver::new(Verifier::hmac(sms::HMAC_AUTH, SECRET).clock(at(SIGNED_AT + 30)))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_replayed_signed_request_is_answered_200_and_delivered_once() {
+    let server = serve_remembering(sms_hmac_receiver(), Outcome::Accept, None).await;
+    let body = incoming_sms_with_id("01REPLAYED");
+    let headers = sms_signed(&body, "nonce-replayed");
+    for attempt in 1..=3 {
+        let context = format!("the same signed request, attempt {attempt}");
+        let seen = server.expect(&context, "/", &headers, &body, 200).await;
+        let expected = if attempt == 1 { Disposition::Delivered(Outcome::Accept) } else { Disposition::Duplicate };
+        assert_eq!(seen.outcome, expected, "{context}");
+        assert_eq!(seen.dedup_key.as_deref(), Some("IncomingSms:01REPLAYED"), "{context}: the record's dedup key");
+    }
+    let calls = server.calls();
+    assert_eq!(calls.len(), 1, "a replayed request reached the handler again: {calls:?}");
+
+    // The nonce alone identifies a request: a body without a dedup key, replayed.
+    let unknown = br#"{"type":"mo_hologram","id":"x"}"#;
+    let headers = sms_signed(unknown, "nonce-of-an-unknown-event");
+    server.expect("an unknown event", "/", &headers, unknown, 200).await;
+    let seen = server.expect("the unknown event replayed", "/", &headers, unknown, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate, "the replay of an unknown event");
+    assert_eq!(server.calls().len(), 1, "an unknown event replayed reached the handler again");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_dedup_key_with_another_nonce_is_not_delivered_twice() {
+    let server = serve_remembering(sms_hmac_receiver(), Outcome::Accept, None).await;
+    let body = incoming_sms_with_id("01RETRIED");
+    server.expect("first delivery", "/", &sms_signed(&body, "nonce-1"), &body, 200).await;
+    let seen = server.expect("Sinch's retry, signed anew", "/", &sms_signed(&body, "nonce-2"), &body, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate);
+    assert_eq!(server.calls().len(), 1, "the retry reached the handler");
+
+    let other = incoming_sms_with_id("01OTHER");
+    let seen = server.expect("another callback", "/", &sms_signed(&other, "nonce-3"), &other, 200).await;
+    assert_eq!(seen.outcome, Disposition::Delivered(Outcome::Accept), "another dedup key is another callback");
+    assert_eq!(server.calls().len(), 1);
+
+    // Without signatures, the dedup key alone.
+    let unsigned = serve_remembering(sms::Receiver::new(Verifier::none()), Outcome::Accept, None).await;
+    unsigned.expect("unsigned", "/", &no_headers(), &body, 200).await;
+    let seen = unsigned.expect("unsigned, again", "/", &no_headers(), &body, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate);
+    assert_eq!(unsigned.calls().len(), 1, "an unsigned duplicate reached the handler");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callback_not_accepted_is_delivered_again_on_retry() {
+    for (outcome, status) in [(Outcome::RetryLater, 503), (Outcome::SlowDown, 429), (Outcome::Reject, 400)] {
+        let server = serve_remembering(sms_hmac_receiver(), outcome, None).await;
+        let body = incoming_sms_with_id("01NOTYET");
+        let headers = sms_signed(&body, "nonce-not-yet");
+        let context = format!("{outcome:?}");
+        let seen = server.expect(&context, "/", &headers, &body, status).await;
+        assert_eq!(seen.outcome, Disposition::Delivered(outcome), "{context}");
+        assert_eq!(server.calls().len(), 1, "{context}: delivered");
+
+        let context = format!("{outcome:?}, retried with the same nonce");
+        server.expect(&context, "/", &headers, &body, status).await;
+        assert_eq!(server.calls().len(), 1, "{context}: not delivered again");
+
+        server.set_outcome(Outcome::Accept);
+        let context = format!("{outcome:?}, then retried and accepted");
+        let seen = server.expect(&context, "/", &headers, &body, 200).await;
+        assert_eq!(seen.outcome, Disposition::Delivered(Outcome::Accept), "{context}");
+        assert_eq!(server.calls().len(), 1, "{context}: not delivered");
+
+        let context = format!("{outcome:?}, accepted, then sent once more");
+        let seen = server.expect(&context, "/", &sms_signed(&body, "another-nonce"), &body, 200).await;
+        assert_eq!(seen.outcome, Disposition::Duplicate, "{context}");
+        assert!(server.calls().is_empty(), "{context}: delivered again");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_identical_requests_are_delivered_once() {
+    let gate = Gate::new();
+    let server = Arc::new(serve_remembering(sms_hmac_receiver(), Outcome::Accept, Some(gate.clone())).await);
+    let body = incoming_sms_with_id("01CONCURRENT");
+    let headers = sms_signed(&body, "nonce-concurrent");
+
+    let first = {
+        let (server, headers, body) = (Arc::clone(&server), headers.clone(), body.clone());
+        tokio::spawn(async move { server.post("/", &headers, &body).await })
+    };
+    gate.wait_for_a_call().await;
+
+    // While the first is in the handler, 20 identical requests arrive at once.
+    let mut duplicates = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (server, headers, body) = (Arc::clone(&server), headers.clone(), body.clone());
+        duplicates.spawn(async move { server.post("/", &headers, &body).await });
+    }
+    for status in duplicates.join_all().await {
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "a duplicate of a callback being handled");
+    }
+    gate.let_one_go();
+    assert_eq!(first.await.unwrap(), StatusCode::OK, "the first request");
+    let outcomes: Vec<Disposition> = server.all_seen().iter().map(|seen| seen.outcome).collect();
+    let in_flight = outcomes.iter().filter(|&&outcome| outcome == Disposition::InFlight).count();
+    assert_eq!(in_flight, 20, "each concurrent duplicate is recorded as in flight: {outcomes:?}");
+
+    // The sender retries the 503s: now they are duplicates of an accepted callback.
+    let seen = server.expect("a retry after the first was accepted", "/", &headers, &body, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate);
+    let calls = server.calls();
+    assert_eq!(calls.len(), 1, "delivered more than once: {calls:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_whose_key_is_claimed_lets_go_of_its_other_key() {
+    // The same callback (one dedup key) under two nonces, concurrently: the second is 503, and
+    // its nonce is not kept, so when it is retried with that nonce it is a duplicate of the
+    // accepted callback, not an in-flight request forever.
+    let gate = Gate::new();
+    let server = Arc::new(serve_remembering(sms_hmac_receiver(), Outcome::Accept, Some(gate.clone())).await);
+    let body = incoming_sms_with_id("01TWONONCES");
+    let first = {
+        let (server, body) = (Arc::clone(&server), body.clone());
+        tokio::spawn(async move { server.post("/", &sms_signed(&body, "nonce-a"), &body).await })
+    };
+    gate.wait_for_a_call().await;
+    assert_eq!(server.post("/", &sms_signed(&body, "nonce-b"), &body).await, StatusCode::SERVICE_UNAVAILABLE);
+    gate.let_one_go();
+    assert_eq!(first.await.unwrap(), StatusCode::OK);
+    assert_eq!(server.post("/", &sms_signed(&body, "nonce-b"), &body).await, StatusCode::OK);
+    assert_eq!(server.calls().len(), 1);
+}
+
+/// A store of the user's own, as a Redis client would be written (async fns): it fails while
+/// `down` is set, else keeps keys in memory.
+#[derive(Default)]
+struct FlakyStore {
+    keys: MemoryStore,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl FlakyStore {
+    fn check(&self) -> Result<(), StoreError> {
+        match self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            true => Err("connection refused".into()),
+            false => Ok(()),
+        }
+    }
+}
+
+impl ReplayStore for FlakyStore {
+    async fn claim(&self, key: &str, window: Duration) -> Result<Claim, StoreError> {
+        self.check()?;
+        self.keys.claim(key, window).await
+    }
+
+    async fn accept(&self, key: &str, window: Duration) -> Result<(), StoreError> {
+        self.check()?;
+        self.keys.accept(key, window).await
+    }
+
+    async fn release(&self, key: &str) -> Result<(), StoreError> {
+        self.check()?;
+        self.keys.release(key).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_store_answers_503_and_delivers_nothing_until_it_recovers() {
+    let store = Arc::new(FlakyStore::default());
+    let server = serve_with(sms_hmac_receiver(), Outcome::Accept, None, None, Arc::clone(&store)).await;
+    let body = incoming_sms_with_id("01STOREDOWN");
+    let headers = sms_signed(&body, "nonce-store-down");
+
+    store.down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = server.expect("the store is down", "/", &headers, &body, 503).await;
+    assert_eq!(seen.outcome, Disposition::StoreFailed);
+    assert!(seen.error.unwrap_or_default().contains("connection refused"), "the record names the store's error");
+    assert!(server.calls().is_empty(), "delivered without knowing whether it is a duplicate");
+
+    store.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    server.expect("the sender's retry, the store back", "/", &headers, &body, 200).await;
+    assert_eq!(server.calls().len(), 1, "the retry is delivered");
+    let seen = server.expect("once more", "/", &headers, &body, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate, "and remembered in the user's store");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn receivers_sharing_a_store_deliver_a_callback_once_between_them() {
+    let store = Arc::new(MemoryStore::default());
+    let first = serve_with(sms_hmac_receiver(), Outcome::Accept, None, None, Arc::clone(&store)).await;
+    let second = serve_with(sms_hmac_receiver(), Outcome::Accept, None, None, Arc::clone(&store)).await;
+    let body = incoming_sms_with_id("01SHARED");
+    first.expect("to the first receiver", "/", &sms_signed(&body, "nonce-shared-1"), &body, 200).await;
+    let seen = second.expect("retried to the second", "/", &sms_signed(&body, "nonce-shared-2"), &body, 200).await;
+    assert_eq!(seen.outcome, Disposition::Duplicate);
+    assert_eq!((first.calls().len(), second.calls().len()), (1, 0), "delivered once between them");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 14: the handler's context
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn handlers_see_the_context_of_each_callback() {
+    let server = serve_remembering(sms_hmac_receiver(), Outcome::Accept, None).await;
+    for (path, nonce) in [("/", "nonce-context"), ("/sms/incoming", "nonce-context-2")] {
+        let body = incoming_sms_with_id(&format!("01CONTEXT{}", path.len()));
+        let mut headers = sms_signed(&body, nonce);
+        headers.insert(HeaderName::from_static("x-request-id"), HeaderValue::from_static("req-7"));
+        server.expect(path, path, &headers, &body, 200).await;
+        let context = server.single_call(path).context;
+        assert_eq!(context.path, path);
+        assert_eq!(context.operation, Some("receiveIncomingSms"), "{path}");
+        assert_eq!(context.message, Some("IncomingSms"), "{path}");
+        let expected_key = format!("IncomingSms:01CONTEXT{}", path.len());
+        assert_eq!(context.dedup_key.as_deref(), Some(expected_key.as_str()), "{path}");
+        assert_eq!(context.body, body, "{path}: the raw body, byte for byte");
+        assert_eq!(context.headers.get("x-request-id").unwrap(), "req-7", "{path}");
+        assert_eq!(context.headers.get(sms::HMAC_AUTH.nonce_header.unwrap()).unwrap(), nonce, "{path}");
+        // Debug names the headers but shows no value: signatures stay out of a handler's logs.
+        let signature = headers.get(sms::HMAC_AUTH.signature_header).unwrap().to_str().unwrap();
+        assert!(context.debug.contains("x-request-id"), "{}", context.debug);
+        assert!(!context.debug.contains(signature) && !context.debug.contains(nonce), "{}", context.debug);
+    }
+
+    // A delivery report on its channel: the report's own dedup key.
+    let report = fixture(SMS, "RecipientDeliveryReportSms.json");
+    let expected_key = <sms::Webhooks as hookwright_runtime::webhook::Decode>::decode(&report).unwrap().dedup_key();
+    server
+        .expect("a delivery report", "/sms/delivery-report", &sms_signed(&report, "nonce-report"), &report, 200)
+        .await;
+    let context = server.single_call("a delivery report").context;
+    assert_eq!(context.operation, Some("receiveDeliveryReport"));
+    assert_eq!(context.dedup_key, expected_key);
+    assert!(context.dedup_key.is_some(), "the fixture has a dedup key");
+
+    // Unknown events get the context too.
+    let unknown = br#"{"type":"mo_hologram","id":"x"}"#;
+    server.expect("an unknown event", "/", &sms_signed(unknown, "nonce-unknown"), unknown, 200).await;
+    let call = server.single_call("an unknown event");
+    assert_eq!(call.method, "unknown");
+    assert_eq!((call.context.operation, call.context.message, call.context.dedup_key), (None, None, None));
+    assert_eq!(call.context.body, unknown);
+    assert_eq!(call.context.path, "/");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 15: logs
+// ---------------------------------------------------------------------------------------------
+
+/// The fields of every event the runtime logs on one thread, in order and with repeated names
+/// kept: what a JSON formatter would turn into keys.
+#[derive(Clone, Default)]
+struct LogCapture {
+    events: Arc<Mutex<Vec<LogEvent>>>,
+}
+
+/// One event's fields: name and value, in the order recorded.
+type LogEvent = Vec<(String, String)>;
+
+/// The process's `tracing` subscriber: hands each event to the [`LogCapture`] of the thread it
+/// happens on, if that thread has one.
+///
+/// One global subscriber, installed before any receiver logs (see [`serve_with`]), rather than
+/// one per test with `set_default`: a callsite first hit while another thread installs its
+/// default can keep a stale "never" interest, and a test would then lose its first events.
+struct ThreadCaptures;
+
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<LogCapture>> = const { std::cell::RefCell::new(None) };
+}
+
+fn install_log_router() {
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        tracing::subscriber::set_global_default(ThreadCaptures)
+            .expect("no other global subscriber in this test binary");
+    });
+}
+
+/// Captures the runtime's log events on this thread: use it on a current-thread runtime, where
+/// the server runs on the test's thread.
+fn capture_logs_on_this_thread() -> LogCapture {
+    install_log_router();
+    let capture = LogCapture::default();
+    CAPTURE.with(|slot| *slot.borrow_mut() = Some(capture.clone()));
+    capture
+}
+
+struct Fields(Vec<(String, String)>);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+}
+
+impl tracing::Subscriber for ThreadCaptures {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        if !event.metadata().target().starts_with("hookwright_runtime") {
+            return;
+        }
+        let Some(capture) = CAPTURE.with(|slot| slot.borrow().clone()) else {
+            return;
+        };
+        let mut fields = Fields(Vec::new());
+        event.record(&mut fields);
+        capture.events.lock().unwrap().push(fields.0);
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+impl LogCapture {
+    fn take(&self) -> Vec<LogEvent> {
+        std::mem::take(&mut *self.events.lock().unwrap())
+    }
+}
+
+fn field<'a>(event: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    event.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+/// Names `tracing` and `tracing-subscriber`'s JSON formatter use themselves, which a field of
+/// the receiver's must not take (`message` is the event's text, and is there once).
+const RESERVED_LOG_KEYS: [&str; 10] =
+    ["timestamp", "level", "target", "fields", "span", "spans", "filename", "line_number", "threadName", "threadId"];
+
+/// Checks one log event: every key once, none reserved, the fields every line has.
+fn assert_well_formed(context: &str, event: &[(String, String)]) {
+    let mut names = BTreeSet::new();
+    for (name, _) in event {
+        assert!(names.insert(name.as_str()), "{context}: the key {name:?} appears twice in {event:?}");
+        assert!(!RESERVED_LOG_KEYS.contains(&name.as_str()), "{context}: the key {name:?} is tracing's own");
+    }
+    for name in ["message", "path", "status", "outcome", "duration_us"] {
+        assert!(field(event, name).is_some(), "{context}: no {name} in {event:?}");
+    }
+    let duration = field(event, "duration_us").unwrap();
+    assert!(duration.parse::<u64>().is_ok(), "{context}: duration_us {duration:?}");
+}
+
+// Current-thread runtimes: the server runs on the test's thread, where the capture is the
+// default subscriber.
+#[tokio::test]
+async fn logs_have_one_structured_line_per_request_and_no_secrets() {
+    let capture = capture_logs_on_this_thread();
+    let server = serve_remembering(sms_hmac_receiver(), Outcome::Accept, None).await;
+    let body = incoming_sms_with_id("01LOGGED");
+    let signed = sms_signed(&body, "nonce-logged");
+    let signature = signed.get(sms::HMAC_AUTH.signature_header).unwrap().to_str().unwrap().to_owned();
+    let forged =
+        sms::HMAC_AUTH.signed_headers(&Secret::new("a guessed secret"), &body, "nonce-forged", SIGNED_AT as i64);
+    let forged_signature = forged.get(sms::HMAC_AUTH.signature_header).unwrap().to_str().unwrap().to_owned();
+    let unknown = br#"{"type":"mo_hologram","id":"x"}"#;
+
+    let cases: [(&str, &HeaderMap, &[u8], u16, &str); 4] = [
+        ("accepted", &signed, &body, 200, "accept"),
+        ("replayed", &signed, &body, 200, "duplicate"),
+        ("forged", &forged, &body, 401, "refused"),
+        ("unknown", &sms_signed(unknown, "nonce-unknown-logged"), unknown, 200, "accept"),
+    ];
+    for (context, headers, body, status, outcome) in cases {
+        assert_eq!(server.post("/", headers, body).await.as_u16(), status, "{context}");
+        let events = capture.take();
+        assert_eq!(events.len(), 1, "{context}: one log line per request, got {events:?}");
+        let event = &events[0];
+        assert_well_formed(context, event);
+        assert_eq!(field(event, "status"), Some(status.to_string().as_str()), "{context}");
+        assert_eq!(field(event, "outcome"), Some(outcome), "{context}");
+        let logged: String = event.iter().map(|(key, value)| format!("{key}={value} ")).collect();
+        for secret in [SECRET, signature.as_str(), forged_signature.as_str(), "a guessed secret"] {
+            assert!(!logged.contains(secret), "{context}: a secret or signature was logged: {logged}");
+        }
+    }
+    server.all_seen();
+
+    // What a known callback's line carries.
+    let other = incoming_sms_with_id("01FIELDS");
+    server.post("/sms/incoming", &sms_signed(&other, "nonce-fields"), &other).await;
+    let event = &capture.take()[0];
+    assert_eq!(field(event, "spec_message"), Some("IncomingSms"));
+    assert_eq!(field(event, "operation"), Some("receiveIncomingSms"));
+    assert_eq!(field(event, "dedup_key"), Some("IncomingSms:01FIELDS"));
+    assert_eq!(field(event, "path"), Some("/sms/incoming"));
+
+    // Basic credentials, wrong and right, never reach the log either.
+    let basic =
+        serve_remembering(sms::Receiver::new(Verifier::basic("user", "pass-word")), Outcome::Accept, None).await;
+    for (value, status) in [("Basic dXNlcjpwYXNzLXdvcmQ=", 200), ("Basic dXNlcjpndWVzc2Vk", 401)] {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_static(value));
+        assert_eq!(basic.post("/", &headers, &other).await.as_u16(), status, "{value}");
+        let events = capture.take();
+        assert_eq!(events.len(), 1, "{value}");
+        assert_well_formed(value, &events[0]);
+        let logged = format!("{:?}", events[0]);
+        for secret in ["pass-word", "guessed", "dXNlcjpwYXNzLXdvcmQ=", "dXNlcjpndWVzc2Vk"] {
+            assert!(!logged.contains(secret), "{value}: {logged}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 16: load
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn five_hundred_signed_requests_at_concurrency_50_are_each_answered_logged_and_delivered_once() {
+    const REQUESTS: usize = 500;
+    const CONCURRENCY: usize = 50;
+    let capture = capture_logs_on_this_thread();
+    let server = Arc::new(serve_remembering(sms_hmac_receiver(), Outcome::Accept, None).await);
+    let slots = Arc::new(Semaphore::new(CONCURRENCY));
+    let mut requests = tokio::task::JoinSet::new();
+    for index in 0..REQUESTS {
+        let permit = Arc::clone(&slots).acquire_owned().await.unwrap();
+        let server = Arc::clone(&server);
+        requests.spawn(async move {
+            let body = incoming_sms_with_id(&format!("01LOAD{index:04}"));
+            let status = server.post("/", &sms_signed(&body, &format!("nonce-load-{index}")), &body).await;
+            drop(permit);
+            (index, status)
+        });
+    }
+    let mut answered = vec![0; REQUESTS];
+    for (index, status) in requests.join_all().await {
+        assert_eq!(status, StatusCode::OK, "request {index}");
+        answered[index] += 1;
+    }
+    assert!(answered.iter().all(|&n| n == 1), "every request answered once");
+
+    let expected: BTreeSet<String> = (0..REQUESTS).map(|index| format!("IncomingSms:01LOAD{index:04}")).collect();
+    let mut delivered = BTreeMap::<String, usize>::new();
+    for call in server.calls() {
+        *delivered.entry(call.context.dedup_key.unwrap_or_default()).or_default() += 1;
+    }
+    assert_same_keys("delivered", &delivered, &expected);
+
+    let mut logged = BTreeMap::<String, usize>::new();
+    for event in capture.take() {
+        assert_well_formed("under load", &event);
+        assert_eq!(field(&event, "outcome"), Some("accept"), "{event:?}");
+        *logged.entry(field(&event, "dedup_key").unwrap_or_default().to_owned()).or_default() += 1;
+    }
+    assert_same_keys("logged", &logged, &expected);
+    assert_eq!(server.all_seen().len(), REQUESTS, "one record per request");
+}
+
+/// Checks that `counted` holds each expected key exactly once, naming the first few that do not.
+fn assert_same_keys(what: &str, counted: &BTreeMap<String, usize>, expected: &BTreeSet<String>) {
+    let missing: Vec<&String> = expected.iter().filter(|key| !counted.contains_key(*key)).take(5).collect();
+    let unexpected: Vec<&String> = counted.keys().filter(|key| !expected.contains(*key)).take(5).collect();
+    let twice: Vec<(&String, &usize)> = counted.iter().filter(|(_, n)| **n != 1).take(5).collect();
+    assert!(
+        missing.is_empty() && unexpected.is_empty() && twice.is_empty(),
+        "{what}: missing {missing:?}, unexpected {unexpected:?}, not once {twice:?} (of {} keys)",
+        counted.len()
+    );
 }

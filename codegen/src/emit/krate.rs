@@ -247,15 +247,15 @@ fn quick_start(options: &CrateOptions, modules: Modules, handler: QuickStartHand
 fn webhooks_quick_start(krate: &str, handler: QuickStartHandler) -> String {
     let handler = match handler {
         Some((method, ty)) => format!(
-            "impl Handler for Inbox {{\n    async fn {method}(&self, payload: {krate}::{ty}) -> Outcome {{\n        \
-             println!(\"{{payload:?}}\"); // store it first: return Outcome::RetryLater if you cannot\n        \
+            "impl Handler for Inbox {{\n    async fn {method}(&self, payload: {krate}::{ty}, context: Context<'_>) -> Outcome {{\n        \
+             println!(\"{{:?}}: {{payload:?}}\", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot\n        \
              Outcome::Accept\n    }}\n}}\n"
         ),
         None => "impl Handler for Inbox {} // every method accepts by default\n".to_owned(),
     };
     format!(
         "# fn main() -> std::io::Result<()> {{\n\
-         use {krate}::webhooks::{{self, Handler, Receiver}};\n\
+         use {krate}::webhooks::{{self, Context, Handler, Receiver}};\n\
          use {krate}::{{Outcome, Verifier}};\n\n\
          struct Inbox;\n\n{handler}\n\
          // Verify as your sender signs: see the schemes in `webhooks`.\n\

@@ -50,7 +50,8 @@ pub struct Plan<'a> {
 }
 
 /// Names that the module defines itself.
-const RESERVED: [&str; 7] = ["Event", "Operation", "Handler", "Webhooks", "Receiver", "Dispatcher", "Unknown"];
+const RESERVED: [&str; 8] =
+    ["Event", "Operation", "Handler", "Webhooks", "Receiver", "Dispatcher", "Unknown", "Context"];
 
 impl<'a> Plan<'a> {
     pub fn new(space: &'a Space<'a>, routing: &'a Routing) -> Self {
@@ -201,6 +202,9 @@ pub fn webhooks_rs(plan: &Plan, header: &str) -> String {
 
         use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
         use hookwright_runtime::webhook::{Outcome, UnknownEvent};
+        /// How a callback arrived (operation, dedup key, headers, raw body): given to every
+        /// [`Handler`] method.
+        pub use hookwright_runtime::webhook::Context;
     };
     source_file(header, inner, &body.join("\n"))
 }
@@ -263,7 +267,12 @@ fn module_doc(plan: &Plan) -> Vec<String> {
          | authentication fails | 401 | |\n\
          | the body is not JSON | 400 | never retries |\n\
          | the body is over the receiver's limit | 413 | |\n\
-         | [`Event::Unknown`] | 200, unless [`Handler::unknown`] says otherwise | |\n",
+         | [`Event::Unknown`] | 200, unless [`Handler::unknown`] says otherwise | |\n\
+         | its nonce or dedup key was accepted within the window | 200, not delivered again | is done |\n\
+         | the same callback is being handled now | 503 | retries later |\n\n\
+         The sender delivers at least once; the [`Dispatcher`] hands each callback to the [`Handler`] at \
+         most once per window (see `hookwright_runtime::webhook::Dispatcher`). Only accepted callbacks \
+         are remembered, so a retry after a 503, 429 or 400 is delivered.\n",
     );
     security_doc(plan, &mut doc);
     doc.trim_end().lines().map(str::to_owned).collect()
@@ -700,17 +709,19 @@ fn handler_trait(plan: &Plan) -> TokenStream {
     }
     quote! {
         /// What to do with each callback: one method per operation, each accepting by default,
-        /// so an implementation overrides only what it handles.
+        /// so an implementation overrides only what it handles. Each method also gets the
+        /// callback's [`Context`]: its operation, dedup key, headers and raw body.
         ///
         /// Return [`Outcome::RetryLater`] when the callback cannot be stored now (the sender
-        /// retries), never accept what you have not kept.
+        /// retries), never accept what you have not kept. A callback accepted once is not
+        /// delivered again within the window, however often it is replayed or retried.
         pub trait Handler: Send + Sync + 'static {
             #(#methods)*
 
             /// A callback that fits no message of the spec, kept whole. Default: accept, so that
             /// the sender does not retry what no newer handler would understand either.
-            fn unknown(&self, event: UnknownEvent) -> impl Future<Output = Outcome> + Send {
-                let _ = event;
+            fn unknown(&self, event: UnknownEvent, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
+                let _ = (event, context);
                 std::future::ready(Outcome::Accept)
             }
         }
@@ -720,8 +731,8 @@ fn handler_trait(plan: &Plan) -> TokenStream {
 fn handler_method(doc: TokenStream, method: proc_macro2::Ident, ty: TokenStream) -> TokenStream {
     quote! {
         #doc
-        fn #method(&self, payload: #ty) -> impl Future<Output = Outcome> + Send {
-            let _ = payload;
+        fn #method(&self, payload: #ty, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
+            let _ = (payload, context);
             std::future::ready(Outcome::Accept)
         }
     }
@@ -812,8 +823,9 @@ fn decoding(plan: &Plan) -> TokenStream {
         /// Verifies and decodes callbacks, without I/O.
         pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
 
-        /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
-        pub type Dispatcher<H> = hookwright_runtime::webhook::Dispatcher<Webhooks, H>;
+        /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer, and
+        /// remembers accepted callbacks in `S` (this process's memory unless you name a store).
+        pub type Dispatcher<H, S = hookwright_runtime::webhook::MemoryStore> = hookwright_runtime::webhook::Dispatcher<Webhooks, H, S>;
 
         /// How a body posted to the single URL is matched to its message.
         const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
@@ -861,15 +873,15 @@ fn decoding(plan: &Plan) -> TokenStream {
         }
 
         impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
-            fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
-                deliver(event, handler)
+            fn deliver(event: Event, handler: &H, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
+                deliver(event, handler, context)
             }
         }
 
-        async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
+        async fn deliver<H: Handler>(event: Event, handler: &H, context: Context<'_>) -> Outcome {
             match event {
                 #(#deliver_arms)*
-                Event::Unknown(event) => handler.unknown(event).await,
+                Event::Unknown(event) => handler.unknown(event, context).await,
             }
         }
 
@@ -888,12 +900,12 @@ fn deliver_arms(plan: &Plan) -> Vec<TokenStream> {
     for (o, _) in &plan.operations {
         let variant = ident(plan.event_variants[*o].as_deref().unwrap_or_default());
         let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
-        arms.push(quote!(Event::#variant(payload) => handler.#method(*payload).await,));
+        arms.push(quote!(Event::#variant(payload) => handler.#method(*payload, context).await,));
     }
     for &group in &plan.shared {
         let variant = ident(plan.shared_variant(group));
         let method = ident(plan.shared_method(group));
-        arms.push(quote!(Event::#variant(payload) => handler.#method(*payload).await,));
+        arms.push(quote!(Event::#variant(payload) => handler.#method(*payload, context).await,));
     }
     arms
 }

@@ -17,14 +17,14 @@
 //! ```no_run
 //! # #[cfg(feature = "axum")]
 //! # fn main() -> std::io::Result<()> {
-//! use sinch_conversation_webhooks::webhooks::{self, Handler, Receiver};
+//! use sinch_conversation_webhooks::webhooks::{self, Context, Handler, Receiver};
 //! use sinch_conversation_webhooks::{Outcome, Verifier};
 //!
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_inbound_message(&self, payload: sinch_conversation_webhooks::MessageInboundPayload) -> Outcome {
-//!         println!("{payload:?}"); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_inbound_message(&self, payload: sinch_conversation_webhooks::MessageInboundPayload, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

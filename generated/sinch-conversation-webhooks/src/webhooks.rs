@@ -21,6 +21,10 @@
 //! | the body is not JSON | 400 | never retries |
 //! | the body is over the receiver's limit | 413 | |
 //! | [`Event::Unknown`] | 200, unless [`Handler::unknown`] says otherwise | |
+//! | its nonce or dedup key was accepted within the window | 200, not delivered again | is done |
+//! | the same callback is being handled now | 503 | retries later |
+//!
+//! The sender delivers at least once; the [`Dispatcher`] hands each callback to the [`Handler`] at most once per window (see `hookwright_runtime::webhook::Dispatcher`). Only accepted callbacks are remembered, so a retry after a 503, 429 or 400 is delivered.
 //!
 //! ## Authentication
 //!
@@ -31,6 +35,9 @@
 use std::future::Future;
 use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
 use hookwright_runtime::webhook::{Outcome, UnknownEvent};
+/// How a callback arrived (operation, dedup key, headers, raw body): given to every
+/// [`Handler`] method.
+pub use hookwright_runtime::webhook::Context;
 
 /// How the `hmacAuth` scheme signs a callback: HMAC-SHA256 in `x-sinch-webhook-signature`.
 ///
@@ -653,10 +660,12 @@ impl hookwright_runtime::webhook::Callback for Event {
 
 
 /// What to do with each callback: one method per operation, each accepting by default,
-/// so an implementation overrides only what it handles.
+/// so an implementation overrides only what it handles. Each method also gets the
+/// callback's [`Context`]: its operation, dedup key, headers and raw body.
 ///
 /// Return [`Outcome::RetryLater`] when the callback cannot be stored now (the sender
-/// retries), never accept what you have not kept.
+/// retries), never accept what you have not kept. A callback accepted once is not
+/// delivered again within the window, however often it is replayed or retried.
 pub trait Handler: Send + Sync + 'static {
     /// `receiveInboundMessage` on `/conversation/message-inbound`: Receive an inbound message
     ///
@@ -666,8 +675,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_inbound_message(
         &self,
         payload: super::models::MessageInboundPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveMessageDelivery` on `/conversation/message-delivery`: Receive a message delivery receipt
@@ -678,8 +688,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_message_delivery(
         &self,
         payload: super::models::MessageDeliveryPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveInboundEvent` on `/conversation/event-inbound`: Receive an inbound event
@@ -690,8 +701,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_inbound_event(
         &self,
         payload: super::models::EventInboundPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactCreate` on `/conversation/contact-create`: Receive a contact creation event
@@ -702,8 +714,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_contact_create(
         &self,
         payload: super::models::ContactEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactUpdate` on `/conversation/contact-update`: Receive a contact update event
@@ -714,8 +727,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_contact_update(
         &self,
         payload: super::models::ContactUpdateEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactDelete` on `/conversation/contact-delete`: Receive a contact deletion event
@@ -726,8 +740,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_contact_delete(
         &self,
         payload: super::models::ContactDeleteEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactMerge` on `/conversation/contact-merge`: Receive a contact merge event
@@ -738,8 +753,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_contact_merge(
         &self,
         payload: super::models::ContactMergeEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationStart` on `/conversation/conversation-start`: Receive a conversation start event
@@ -750,8 +766,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_conversation_start(
         &self,
         payload: super::models::ConversationEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationStop` on `/conversation/conversation-stop`: Receive a conversation stop event
@@ -762,8 +779,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_conversation_stop(
         &self,
         payload: super::models::ConversationStopEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveChannelEvent` on `/conversation/channel-event`: Receive a channel event
@@ -774,8 +792,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_channel_event(
         &self,
         payload: super::models::ChannelEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveCapabilityResult` on `/conversation/capability`: Receive a capability lookup result
@@ -786,8 +805,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_capability_result(
         &self,
         payload: super::models::CapabilityEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveOptIn` on `/conversation/opt-in`: Receive an opt-in event
@@ -798,8 +818,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_opt_in(
         &self,
         payload: super::models::OptEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveOptOut` on `/conversation/opt-out`: Receive an opt-out event
@@ -810,8 +831,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_opt_out(
         &self,
         payload: super::models::OptOutEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveSmartConversationResult` on `/conversation/smart-conversations`: Receive a smart conversation result
@@ -822,8 +844,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_smart_conversation_result(
         &self,
         payload: super::models::SmartConversationPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveMessageSubmit` on `/conversation/message-submit`: Receive a message submit notification
@@ -834,8 +857,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_message_submit(
         &self,
         payload: super::models::MessageSubmitPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveEventDelivery` on `/conversation/event-delivery`: Receive an event delivery receipt
@@ -846,8 +870,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_event_delivery(
         &self,
         payload: super::models::EventDeliveryPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationDelete` on `/conversation/conversation-delete`: Receive a conversation deletion event
@@ -858,8 +883,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_conversation_delete(
         &self,
         payload: super::models::ConversationDeleteEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactIdentitiesDuplication` on `/conversation/contact-identities-duplication`: Receive a contact identities duplication event
@@ -870,8 +896,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_contact_identities_duplication(
         &self,
         payload: super::models::ContactIdentitiesDuplicationEventPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveInboundMessageRedaction` on `/conversation/message-inbound-smart-conversation-redaction`: Receive a redacted inbound message
@@ -882,8 +909,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_inbound_message_redaction(
         &self,
         payload: super::models::MessageRedactionPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveRecordNotification` on `/conversation/record-notification`: Receive a record notification
@@ -894,8 +922,9 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_record_notification(
         &self,
         payload: super::models::RecordNotificationPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveUnsupportedCallback` on `/conversation/unsupported`: Receive an unsupported channel callback
@@ -906,14 +935,19 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_unsupported_callback(
         &self,
         payload: super::models::UnsupportedCallbackPayload,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that
     /// the sender does not retry what no newer handler would understand either.
-    fn unknown(&self, event: UnknownEvent) -> impl Future<Output = Outcome> + Send {
-        let _ = event;
+    fn unknown(
+        &self,
+        event: UnknownEvent,
+        context: Context<'_>,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = (event, context);
         std::future::ready(Outcome::Accept)
     }
 }
@@ -926,8 +960,13 @@ pub struct Webhooks;
 /// Verifies and decodes callbacks, without I/O.
 pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
 
-/// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
-pub type Dispatcher<H> = hookwright_runtime::webhook::Dispatcher<Webhooks, H>;
+/// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer, and
+/// remembers accepted callbacks in `S` (this process's memory unless you name a store).
+pub type Dispatcher<H, S = hookwright_runtime::webhook::MemoryStore> = hookwright_runtime::webhook::Dispatcher<
+    Webhooks,
+    H,
+    S,
+>;
 
 /// How a body posted to the single URL is matched to its message.
 const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
@@ -1177,73 +1216,81 @@ impl hookwright_runtime::webhook::Messages for Event {
 }
 
 impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
-    fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
-        deliver(event, handler)
+    fn deliver(
+        event: Event,
+        handler: &H,
+        context: Context<'_>,
+    ) -> impl Future<Output = Outcome> + Send {
+        deliver(event, handler, context)
     }
 }
 
-async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
+async fn deliver<H: Handler>(
+    event: Event,
+    handler: &H,
+    context: Context<'_>,
+) -> Outcome {
     match event {
         Event::ReceiveInboundMessage(payload) => {
-            handler.receive_inbound_message(*payload).await
+            handler.receive_inbound_message(*payload, context).await
         }
         Event::ReceiveMessageDelivery(payload) => {
-            handler.receive_message_delivery(*payload).await
+            handler.receive_message_delivery(*payload, context).await
         }
         Event::ReceiveInboundEvent(payload) => {
-            handler.receive_inbound_event(*payload).await
+            handler.receive_inbound_event(*payload, context).await
         }
         Event::ReceiveContactCreate(payload) => {
-            handler.receive_contact_create(*payload).await
+            handler.receive_contact_create(*payload, context).await
         }
         Event::ReceiveContactUpdate(payload) => {
-            handler.receive_contact_update(*payload).await
+            handler.receive_contact_update(*payload, context).await
         }
         Event::ReceiveContactDelete(payload) => {
-            handler.receive_contact_delete(*payload).await
+            handler.receive_contact_delete(*payload, context).await
         }
         Event::ReceiveContactMerge(payload) => {
-            handler.receive_contact_merge(*payload).await
+            handler.receive_contact_merge(*payload, context).await
         }
         Event::ReceiveConversationStart(payload) => {
-            handler.receive_conversation_start(*payload).await
+            handler.receive_conversation_start(*payload, context).await
         }
         Event::ReceiveConversationStop(payload) => {
-            handler.receive_conversation_stop(*payload).await
+            handler.receive_conversation_stop(*payload, context).await
         }
         Event::ReceiveChannelEvent(payload) => {
-            handler.receive_channel_event(*payload).await
+            handler.receive_channel_event(*payload, context).await
         }
         Event::ReceiveCapabilityResult(payload) => {
-            handler.receive_capability_result(*payload).await
+            handler.receive_capability_result(*payload, context).await
         }
-        Event::ReceiveOptIn(payload) => handler.receive_opt_in(*payload).await,
-        Event::ReceiveOptOut(payload) => handler.receive_opt_out(*payload).await,
+        Event::ReceiveOptIn(payload) => handler.receive_opt_in(*payload, context).await,
+        Event::ReceiveOptOut(payload) => handler.receive_opt_out(*payload, context).await,
         Event::ReceiveSmartConversationResult(payload) => {
-            handler.receive_smart_conversation_result(*payload).await
+            handler.receive_smart_conversation_result(*payload, context).await
         }
         Event::ReceiveMessageSubmit(payload) => {
-            handler.receive_message_submit(*payload).await
+            handler.receive_message_submit(*payload, context).await
         }
         Event::ReceiveEventDelivery(payload) => {
-            handler.receive_event_delivery(*payload).await
+            handler.receive_event_delivery(*payload, context).await
         }
         Event::ReceiveConversationDelete(payload) => {
-            handler.receive_conversation_delete(*payload).await
+            handler.receive_conversation_delete(*payload, context).await
         }
         Event::ReceiveContactIdentitiesDuplication(payload) => {
-            handler.receive_contact_identities_duplication(*payload).await
+            handler.receive_contact_identities_duplication(*payload, context).await
         }
         Event::ReceiveInboundMessageRedaction(payload) => {
-            handler.receive_inbound_message_redaction(*payload).await
+            handler.receive_inbound_message_redaction(*payload, context).await
         }
         Event::ReceiveRecordNotification(payload) => {
-            handler.receive_record_notification(*payload).await
+            handler.receive_record_notification(*payload, context).await
         }
         Event::ReceiveUnsupportedCallback(payload) => {
-            handler.receive_unsupported_callback(*payload).await
+            handler.receive_unsupported_callback(*payload, context).await
         }
-        Event::Unknown(event) => handler.unknown(event).await,
+        Event::Unknown(event) => handler.unknown(event, context).await,
     }
 }
 

@@ -17,14 +17,14 @@
 //! ```no_run
 //! # #[cfg(feature = "axum")]
 //! # fn main() -> std::io::Result<()> {
-//! use sinch_sms_webhooks::webhooks::{self, Handler, Receiver};
+//! use sinch_sms_webhooks::webhooks::{self, Context, Handler, Receiver};
 //! use sinch_sms_webhooks::{Outcome, Verifier};
 //!
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_delivery_report(&self, payload: sinch_sms_webhooks::webhooks::ReceiveDeliveryReportMessage) -> Outcome {
-//!         println!("{payload:?}"); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_delivery_report(&self, payload: sinch_sms_webhooks::webhooks::ReceiveDeliveryReportMessage, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -2,12 +2,13 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 pub use axum::Router;
 
-use super::{Deliver, Dispatcher, Rejection};
+use super::{Deliver, Dispatcher, Rejection, ReplayStore};
 use crate::serve::{closing, declares_too_much, read_body, BodyError};
 
 /// Serves `dispatcher`: a `POST` to `/` is decoded by payload (the single-URL setup), a `POST`
@@ -16,18 +17,20 @@ use crate::serve::{closing, declares_too_much, read_body, BodyError};
 /// answered with the status that [`Dispatcher::dispatch`] gives. A body declared or found
 /// over the limit is 413, one not sent in time 408, one broken off 400; each of these closes
 /// the connection, as the rest of the body is never read.
-pub fn router<D, H>(dispatcher: Dispatcher<D, H>) -> Router
+pub fn router<D, H, S>(dispatcher: Dispatcher<D, H, S>) -> Router
 where
     D: Deliver<H>,
     H: Send + Sync + 'static,
+    S: ReplayStore,
 {
-    Router::new().fallback(answer::<D, H>).with_state(Arc::new(dispatcher))
+    Router::new().fallback(answer::<D, H, S>).with_state(Arc::new(dispatcher))
 }
 
-async fn answer<D, H>(State(dispatcher): State<Arc<Dispatcher<D, H>>>, request: Request) -> Response
+async fn answer<D, H, S>(State(dispatcher): State<Arc<Dispatcher<D, H, S>>>, request: Request) -> Response
 where
     D: Deliver<H>,
     H: Send + Sync + 'static,
+    S: ReplayStore,
 {
     if request.method() != Method::POST {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
@@ -44,13 +47,33 @@ where
         return too_large();
     }
     match read_body(&parts.extensions, body, limit).await {
-        Ok(bytes) => dispatcher.dispatch(path, &parts.headers, &bytes).await.into_response(),
+        Ok(bytes) => {
+            dispatch_to_the_end(dispatcher.clone(), path.to_owned(), parts.headers, bytes).await.into_response()
+        }
         Err(BodyError::TooLarge) => too_large(),
         Err(error) => {
             tracing::warn!(path, status = error.status().as_u16(), "refused a request: {error}");
             closing(error.status().into_response())
         }
     }
+}
+
+/// Dispatches on a task of its own, so that a client hanging up does not cancel a handler
+/// half-way and leave the callback's replay keys claimed (its retries answered 503) until the
+/// window passes. A handler that panics is answered 500.
+async fn dispatch_to_the_end<D, H, S>(
+    dispatcher: Arc<Dispatcher<D, H, S>>,
+    path: String,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode
+where
+    D: Deliver<H>,
+    H: Send + Sync + 'static,
+    S: ReplayStore,
+{
+    let task = tokio::spawn(async move { dispatcher.dispatch(&path, &headers, &body).await });
+    task.await.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// The server for the router: hyper's HTTP/1 with timeouts and a bound on connections (see

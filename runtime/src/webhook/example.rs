@@ -46,7 +46,10 @@ where
             return ExitCode::from(2);
         }
     };
-    let dispatcher = Dispatcher::new(Receiver::<D>::new(verifier), handler).inspect(print_record);
+    let mut dispatcher = Dispatcher::new(Receiver::<D>::new(verifier), handler).inspect(print_record);
+    if args.max_age > 0 {
+        dispatcher = dispatcher.replay_window(Duration::from_secs(args.max_age));
+    }
     match serve(args.listen, super::axum::router(dispatcher)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -75,13 +78,16 @@ fn serve(listen: SocketAddr, router: axum::Router) -> std::io::Result<()> {
     super::axum::serve_on(listener, router)
 }
 
-/// One line of output: the path, the status answered, the message and operation, and the
-/// callback encoded as JSON again (or why the request was refused).
+/// One line of output: the path, the status answered, what was done with the request, the
+/// message, operation and dedup key, and the callback encoded as JSON again (or why the
+/// request was refused).
 struct Line<'a> {
     path: &'a str,
     status: u16,
+    outcome: &'a str,
     message: &'a str,
     operation: Option<&'a str>,
+    dedup_key: Option<&'a str>,
     payload: Option<&'a RawValue>,
     error: Option<&'a str>,
     unknown: Option<&'a str>,
@@ -93,8 +99,10 @@ impl serde::Serialize for Line<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("path", self.path)?;
         map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("outcome", self.outcome)?;
         map.serialize_entry("message", self.message)?;
         map.serialize_entry("operation", &self.operation)?;
+        map.serialize_entry("dedup_key", &self.dedup_key)?;
         map.serialize_entry("payload", &self.payload)?;
         if let Some(error) = self.error {
             map.serialize_entry("error", error)?;
@@ -112,8 +120,10 @@ fn print_record(record: &Record<'_>) {
     let line = Line {
         path: record.path,
         status: record.status.as_u16(),
+        outcome: record.outcome.as_str(),
         message: record.message.unwrap_or("UNKNOWN"),
         operation: record.operation,
+        dedup_key: record.dedup_key.as_deref(),
         payload,
         error: record.error.as_deref(),
         unknown: record.unknown.as_deref(),

@@ -8,7 +8,9 @@
 //! - [`Receiver`] checks the size, verifies the sender ([`Verifier`]) over the raw bytes, then
 //!   decodes by channel or by payload. It does no I/O.
 //! - [`Dispatcher`] adds a handler and answers each request with the status the sender's
-//!   retry contract expects (see [`Outcome`] and [`Rejection`]).
+//!   retry contract expects (see [`Outcome`] and [`Rejection`]). It hands each callback to
+//!   the handler at most once per window, whatever the sender replays or retries (see
+//!   [`ReplayStore`]), with a [`Context`], and logs one structured line per request.
 //! - With the `axum` feature, [`router`](axum::router) serves a dispatcher over HTTP.
 
 mod auth;
@@ -20,9 +22,11 @@ pub mod axum;
 pub mod example;
 mod payload;
 mod receiver;
+mod replay;
 
 /// The crate's [`Secret`], named here too because verifiers are built from one.
 pub use crate::Secret;
 pub use auth::{AuthError, Encoding, HmacScheme, Signed, Verifier};
 pub use payload::{decode, dedup_key, Discriminator, MalformedBody, Messages, UnknownEvent};
-pub use receiver::{Callback, Decode, Deliver, Dispatcher, Outcome, Receiver, Record, Rejection};
+pub use receiver::{Callback, Context, Decode, Deliver, Dispatcher, Disposition, Outcome, Receiver, Record, Rejection};
+pub use replay::{Claim, MemoryStore, ReplayStore, StoreError, DEFAULT_WINDOW};

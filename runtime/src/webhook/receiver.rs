@@ -4,10 +4,12 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
+use super::replay::{Claim, MemoryStore, ReplayStore, DEFAULT_WINDOW};
 use super::{AuthError, HmacScheme, MalformedBody, Verifier};
 
 /// A decoded callback, as the HTTP glue and the example receiver see it.
@@ -37,10 +39,55 @@ pub trait Decode: Send + Sync + 'static {
     fn decode_channel(channel: usize, body: &[u8]) -> Result<Self::Callback, MalformedBody>;
 }
 
-/// Hands a decoded callback to the handler method for its operation: implemented by
-/// generated code for every type implementing the crate's `Handler` trait.
+/// Hands a decoded callback and its [`Context`] to the handler method for its operation:
+/// implemented by generated code for every type implementing the crate's `Handler` trait.
 pub trait Deliver<H>: Decode {
-    fn deliver(callback: Self::Callback, handler: &H) -> impl Future<Output = Outcome> + Send;
+    fn deliver(callback: Self::Callback, handler: &H, context: Context<'_>) -> impl Future<Output = Outcome> + Send;
+}
+
+/// How a callback arrived, for the handler: what it may need besides the payload (a header of
+/// its own, the raw body to archive, the dedup key to store beside the data).
+///
+/// `Debug` shows the header names and the body's length, never their values: headers carry
+/// signatures and credentials.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// The path the callback was posted to: `/` or a channel address.
+    pub path: &'a str,
+    /// The operation's id, when the channel or the payload tells it.
+    pub operation: Option<&'static str>,
+    /// The message's key in the spec; `None` for a callback that fits no message.
+    pub message: Option<&'static str>,
+    /// The key that is the same for the sender's retries of this callback, when the spec
+    /// names one (`x-dedup-key`).
+    pub dedup_key: Option<&'a str>,
+    /// The request's headers, as received.
+    pub headers: &'a HeaderMap,
+    /// The request's body, byte for byte as received (and as signed).
+    pub body: &'a [u8],
+}
+
+impl<'a> Context<'a> {
+    /// A context with no operation, message or dedup key (set the fields you need), e.g. to
+    /// call a handler in a test.
+    pub fn new(path: &'a str, headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        Context { path, operation: None, message: None, dedup_key: None, headers, body }
+    }
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("Context")
+            .field("path", &self.path)
+            .field("operation", &self.operation)
+            .field("message", &self.message)
+            .field("dedup_key", &self.dedup_key)
+            .field("header_names", &header_names)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// What a handler decided about a callback. Each outcome is answered with the status the
@@ -62,6 +109,16 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The name logs give it: `accept`, `retry_later`, `slow_down`, `reject`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Accept => "accept",
+            Outcome::RetryLater => "retry_later",
+            Outcome::SlowDown => "slow_down",
+            Outcome::Reject => "reject",
+        }
+    }
+
     pub const fn status(self) -> StatusCode {
         match self {
             Outcome::Accept => StatusCode::OK,
@@ -185,39 +242,127 @@ fn channel_index<D: Decode>(path: &str) -> Result<usize, Rejection> {
     D::CHANNELS.iter().position(|address| *address == path).ok_or_else(|| Rejection::UnknownChannel(path.to_owned()))
 }
 
-/// What happened to one request, for logging.
+/// What was done with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Disposition {
+    /// The handler got the callback and decided.
+    Delivered(Outcome),
+    /// Its nonce or dedup key was accepted within the window: answered 200, not delivered again.
+    Duplicate,
+    /// A request with the same nonce or dedup key is being handled now: answered 503, so the
+    /// sender retries (and is then answered 200, or delivers it if that one was not accepted).
+    InFlight,
+    /// Refused before it reached the handler; [`Record::error`] says why.
+    Refused,
+    /// The [`ReplayStore`] failed, so it could not be told whether this is a duplicate:
+    /// answered 503, so the sender retries.
+    StoreFailed,
+}
+
+impl Disposition {
+    /// The name logs give it: the outcome's name when delivered, else `duplicate`,
+    /// `in_flight`, `refused` or `store_failed`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Disposition::Delivered(outcome) => outcome.as_str(),
+            Disposition::Duplicate => "duplicate",
+            Disposition::InFlight => "in_flight",
+            Disposition::Refused => "refused",
+            Disposition::StoreFailed => "store_failed",
+        }
+    }
+}
+
+/// What happened to one request, for logging: each request gives exactly one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Record<'a> {
     pub path: &'a str,
     pub status: StatusCode,
+    pub outcome: Disposition,
     pub message: Option<&'static str>,
     pub operation: Option<&'static str>,
+    pub dedup_key: Option<String>,
+    /// From the body read to the answer, the handler included; zero for a request refused
+    /// before its body was read.
+    pub duration: Duration,
     /// The decoded callback encoded as JSON again.
     pub payload: Option<String>,
-    /// Why the request was refused.
+    /// Why the request was refused, or what went wrong with the replay store.
     pub error: Option<String>,
     /// Why a callback that was accepted fits no message.
     pub unknown: Option<String>,
 }
 
+impl<'a> Record<'a> {
+    fn refused(path: &'a str, rejection: &Rejection) -> Self {
+        Record {
+            path,
+            status: rejection.status(),
+            outcome: Disposition::Refused,
+            message: None,
+            operation: None,
+            dedup_key: None,
+            duration: Duration::ZERO,
+            payload: None,
+            error: Some(rejection.to_string()),
+            unknown: None,
+        }
+    }
+}
+
 type Inspector = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
 
 /// A [`Receiver`] and a handler: turns a request into the status to answer it with.
-pub struct Dispatcher<D, H> {
+///
+/// **Duplicates.** Senders deliver at least once; the dispatcher hands each callback to the
+/// handler at most once per window. A request whose signature nonce, or whose dedup key
+/// (`x-dedup-key`), was accepted within the window is answered 200 without a handler call.
+/// Only accepted requests are remembered: after a 503, 429 or 400 the keys are let go, so
+/// the sender's retry is delivered. While a request is being handled its keys are claimed,
+/// and an identical request arriving meanwhile is answered 503 (the sender retries later).
+/// Keys are kept in a [`MemoryStore`] unless [`replay_store`](Dispatcher::replay_store) names
+/// a shared one, for [`DEFAULT_WINDOW`] unless [`replay_window`](Dispatcher::replay_window)
+/// says otherwise: set it to the verifier's `max_age` when you change that.
+///
+/// A dispatch dropped before it finishes (the axum router runs each one to the end), or whose
+/// handler panics, leaves its keys claimed until the window passes; until then, retries are
+/// answered 503.
+pub struct Dispatcher<D, H, S = MemoryStore> {
     receiver: Receiver<D>,
     handler: H,
     inspect: Option<Inspector>,
+    store: S,
+    window: Duration,
 }
 
 impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
     pub fn new(receiver: Receiver<D>, handler: H) -> Self {
-        Dispatcher { receiver, handler, inspect: None }
+        Dispatcher { receiver, handler, inspect: None, store: MemoryStore::default(), window: DEFAULT_WINDOW }
     }
+}
 
+impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S> {
     /// Calls `inspect` once per request with what happened. The payload is encoded for it
     /// before the handler takes the callback, so only set this when you use it.
     pub fn inspect(mut self, inspect: impl Fn(&Record<'_>) + Send + Sync + 'static) -> Self {
         self.inspect = Some(Arc::new(inspect));
+        self
+    }
+
+    /// Keeps the keys of accepted callbacks in `store` instead of this process's memory: a
+    /// store shared by every instance of the receiver.
+    pub fn replay_store<T: ReplayStore>(self, store: T) -> Dispatcher<D, H, T> {
+        let Dispatcher { receiver, handler, inspect, window, .. } = self;
+        Dispatcher { receiver, handler, inspect, store, window }
+    }
+
+    /// How long the key of an accepted callback is remembered. Default [`DEFAULT_WINDOW`], the
+    /// verifier's default `max_age`: a replay older than that is refused as stale anyway.
+    /// `Duration::ZERO` remembers nothing and claims nothing: every request is delivered.
+    pub fn replay_window(mut self, window: Duration) -> Self {
+        self.window = window;
         self
     }
 
@@ -236,62 +381,219 @@ impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
 
     /// Handles a request to `path`: `/` is decoded by payload, a channel address by channel.
     pub async fn dispatch(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> StatusCode {
+        let started = Instant::now();
         let channel = (path != "/" || D::CHANNELS.contains(&path)).then_some(path);
-        let mut record = Record {
-            path,
-            status: StatusCode::OK,
-            message: None,
-            operation: None,
-            payload: None,
-            error: None,
-            unknown: None,
+        let mut record = match self.receiver.receive(channel, headers, body) {
+            Ok(callback) => self.handle(callback, path, headers, body).await,
+            Err(rejection) => Record::refused(path, &rejection),
         };
-        match self.receiver.receive(channel, headers, body) {
-            Ok(callback) => {
-                record.message = callback.message();
-                record.operation = callback.operation();
-                record.unknown = callback.unknown_reason().map(str::to_owned);
-                if self.inspect.is_some() {
-                    record.payload = serde_json::to_string(&callback).ok();
-                }
-                record.status = D::deliver(callback, &self.handler).await.status();
-            }
-            Err(rejection) => {
-                record.status = rejection.status();
-                record.error = Some(rejection.to_string());
-            }
-        }
+        record.duration = started.elapsed();
         self.record(&record);
         record.status
     }
 
     /// Answers a request refused before its body could be read (a body over the limit).
     pub fn refuse(&self, path: &str, rejection: Rejection) -> StatusCode {
-        let status = rejection.status();
-        let error = Some(rejection.to_string());
-        self.record(&Record { path, status, message: None, operation: None, payload: None, error, unknown: None });
-        status
+        let record = Record::refused(path, &rejection);
+        self.record(&record);
+        record.status
     }
 
-    /// Logs what a receiver operator must see (a callback kept as unknown, a refusal) and
-    /// calls the inspector.
+    /// Delivers a decoded callback unless it is a duplicate, and says what was done.
+    async fn handle<'a>(&self, callback: D::Callback, path: &'a str, headers: &HeaderMap, body: &[u8]) -> Record<'a> {
+        let mut record = Record {
+            path,
+            status: StatusCode::OK,
+            outcome: Disposition::Duplicate, // decided below
+            message: callback.message(),
+            operation: callback.operation(),
+            dedup_key: callback.dedup_key(),
+            duration: Duration::ZERO,
+            payload: self.inspect.as_ref().and_then(|_| serde_json::to_string(&callback).ok()),
+            error: None,
+            unknown: callback.unknown_reason().map(str::to_owned),
+        };
+        let keys =
+            if self.window.is_zero() { Vec::new() } else { replay_keys(D::HMAC, headers, record.dedup_key.as_deref()) };
+        record.outcome = match self.claim(&keys).await {
+            Ok(Claim::Claimed) => {
+                let context = Context {
+                    path,
+                    operation: record.operation,
+                    message: record.message,
+                    dedup_key: record.dedup_key.as_deref(),
+                    headers,
+                    body,
+                };
+                let outcome = D::deliver(callback, &self.handler, context).await;
+                record.error = self.settle(&keys, outcome).await;
+                Disposition::Delivered(outcome)
+            }
+            Ok(Claim::Accepted) => Disposition::Duplicate,
+            Ok(Claim::InFlight) => Disposition::InFlight,
+            Err(error) => {
+                record.error = Some(format!("the replay store failed: {error}"));
+                Disposition::StoreFailed
+            }
+        };
+        record.status = match record.outcome {
+            Disposition::Delivered(outcome) => outcome.status(),
+            Disposition::Duplicate => StatusCode::OK,
+            _ => StatusCode::SERVICE_UNAVAILABLE,
+        };
+        record
+    }
+
+    /// Claims every key of a request: `Claimed` only when all were free. Otherwise the keys
+    /// claimed so far are let go and the first answer that was not `Claimed` is given.
+    async fn claim(&self, keys: &[String]) -> Result<Claim, super::replay::StoreError> {
+        for (index, key) in keys.iter().enumerate() {
+            let claim = self.store.claim(key, self.window).await;
+            if !matches!(claim, Ok(Claim::Claimed)) {
+                for held in &keys[..index] {
+                    // A failed release only delays the retry: the claim lapses with the window.
+                    let _ = self.store.release(held).await;
+                }
+                return claim;
+            }
+        }
+        Ok(Claim::Claimed)
+    }
+
+    /// Keeps the keys of an accepted callback and lets go of the others. A store failure is
+    /// returned for the record: the answer stands (the handler decided), but a replay of an
+    /// accepted callback may then be delivered again.
+    async fn settle(&self, keys: &[String], outcome: Outcome) -> Option<String> {
+        let mut failure = None;
+        for key in keys {
+            let result = match outcome {
+                Outcome::Accept => self.store.accept(key, self.window).await,
+                _ => self.store.release(key).await,
+            };
+            if let Err(error) = result {
+                failure = Some(format!("the replay store could not record the outcome: {error}"));
+            }
+        }
+        failure
+    }
+
+    /// Logs one structured line per request and calls the inspector.
+    ///
+    /// The fields avoid the names tracing and its JSON formatter use themselves (`message`,
+    /// `level`, `target`, `timestamp`, `fields`, `span`): the spec's message is `spec_message`.
+    /// Headers, and so signatures and credentials, are never logged.
     fn record(&self, record: &Record<'_>) {
-        match (&record.error, record.message) {
-            (Some(error), _) => {
-                tracing::warn!(path = record.path, status = record.status.as_u16(), "refused a callback: {error}")
+        macro_rules! log {
+            ($level:expr, $text:literal) => {
+                tracing::event!(
+                    $level,
+                    path = record.path,
+                    status = record.status.as_u16(),
+                    outcome = record.outcome.as_str(),
+                    spec_message = record.message,
+                    operation = record.operation,
+                    dedup_key = record.dedup_key.as_deref(),
+                    duration_us = u64::try_from(record.duration.as_micros()).unwrap_or(u64::MAX),
+                    error = record.error.as_deref(),
+                    unknown = record.unknown.as_deref(),
+                    $text
+                )
+            };
+        }
+        match (record.outcome, &record.error, record.message) {
+            (Disposition::Refused, ..) => log!(tracing::Level::WARN, "callback refused"),
+            (_, Some(_), _) => log!(tracing::Level::WARN, "the replay store failed"),
+            (_, None, None) => {
+                log!(tracing::Level::WARN, "callback fits no message of the spec; kept whole for Handler::unknown")
             }
-            (None, None) => tracing::warn!(
-                path = record.path,
-                status = record.status.as_u16(),
-                "a callback fits no message of the spec ({}); kept whole and handed to Handler::unknown",
-                record.unknown.as_deref().unwrap_or("no reason given")
-            ),
-            (None, Some(message)) => {
-                tracing::debug!(path = record.path, status = record.status.as_u16(), message, "callback")
-            }
+            (_, None, Some(_)) => log!(tracing::Level::INFO, "callback"),
         }
         if let Some(inspect) = &self.inspect {
             inspect(record);
         }
+    }
+}
+
+/// The keys a request is remembered by: its signature nonce (when the spec's HMAC scheme has
+/// one and the request carries it) and its payload's dedup key.
+///
+/// The nonce is written with non-ASCII bytes escaped, so that two different nonces never
+/// give one key.
+fn replay_keys(scheme: Option<HmacScheme>, headers: &HeaderMap, dedup_key: Option<&str>) -> Vec<String> {
+    let nonce = scheme.and_then(|scheme| scheme.nonce_header).and_then(|name| headers.get(name));
+    let nonce = nonce.map(|value| format!("nonce:{}", value.as_bytes().escape_ascii()));
+    nonce.into_iter().chain(dedup_key.map(|key| format!("dedup:{key}"))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderValue;
+
+    use super::*;
+    use crate::webhook::Signed;
+
+    const SCHEME: HmacScheme = HmacScheme {
+        signature_header: "x-signature",
+        encoding: crate::webhook::Encoding::Hex,
+        algorithm_header: None,
+        algorithm: "HmacSHA256",
+        nonce_header: Some("x-nonce"),
+        timestamp_header: None,
+        signed: &[Signed::Body, Signed::Header("x-nonce")],
+    };
+
+    fn with_nonce(nonce: &[u8]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-nonce", HeaderValue::from_bytes(nonce).unwrap());
+        headers
+    }
+
+    #[test]
+    fn replay_keys_are_the_nonce_and_the_dedup_key() {
+        let headers = with_nonce(b"n-1");
+        assert_eq!(replay_keys(Some(SCHEME), &headers, Some("Sms:1")), ["nonce:n-1", "dedup:Sms:1"]);
+        assert_eq!(replay_keys(Some(SCHEME), &HeaderMap::new(), Some("Sms:1")), ["dedup:Sms:1"]);
+        assert_eq!(replay_keys(None, &headers, None), Vec::<String>::new(), "no scheme names a nonce header");
+    }
+
+    #[test]
+    fn nonces_that_are_not_utf8_keep_apart() {
+        let keys: Vec<Vec<String>> = [&b"caf\xe9"[..], b"caf\xef", b"caf\\xe9"]
+            .iter()
+            .map(|nonce| replay_keys(Some(SCHEME), &with_nonce(nonce), None))
+            .collect();
+        assert_ne!(keys[0], keys[1]);
+        assert_ne!(keys[0], keys[2], "an escaped byte is not the text of its escape");
+    }
+
+    #[test]
+    fn context_debug_shows_header_names_only() {
+        let mut headers = with_nonce(b"secret-nonce");
+        headers.insert("authorization", HeaderValue::from_static("Basic c2VjcmV0"));
+        let context = Context::new("/", &headers, b"{\"a\":1}");
+        let debug = format!("{context:?}");
+        assert!(debug.contains("x-nonce") && debug.contains("authorization"), "{debug}");
+        assert!(!debug.contains("secret-nonce") && !debug.contains("c2VjcmV0") && !debug.contains("\"a\""), "{debug}");
+    }
+
+    #[test]
+    fn outcomes_and_dispositions_have_log_names() {
+        let names: Vec<&str> = [
+            Disposition::Delivered(Outcome::Accept),
+            Disposition::Delivered(Outcome::RetryLater),
+            Disposition::Delivered(Outcome::SlowDown),
+            Disposition::Delivered(Outcome::Reject),
+            Disposition::Duplicate,
+            Disposition::InFlight,
+            Disposition::Refused,
+            Disposition::StoreFailed,
+        ]
+        .iter()
+        .map(|disposition| disposition.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            ["accept", "retry_later", "slow_down", "reject", "duplicate", "in_flight", "refused", "store_failed"]
+        );
     }
 }

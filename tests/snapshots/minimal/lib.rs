@@ -15,14 +15,14 @@
 //! ```no_run
 //! # #[cfg(feature = "axum")]
 //! # fn main() -> std::io::Result<()> {
-//! use minimal::webhooks::{self, Handler, Receiver};
+//! use minimal::webhooks::{self, Context, Handler, Receiver};
 //! use minimal::{Outcome, Verifier};
 //!
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn subscribe_ping(&self, payload: minimal::SubscribePingMessagePayload) -> Outcome {
-//!         println!("{payload:?}"); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn subscribe_ping(&self, payload: minimal::SubscribePingMessagePayload, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -15,14 +15,14 @@
 //! ```no_run
 //! # #[cfg(feature = "axum")]
 //! # fn main() -> std::io::Result<()> {
-//! use names::webhooks::{self, Handler, Receiver};
+//! use names::webhooks::{self, Context, Handler, Receiver};
 //! use names::{Outcome, Verifier};
 //!
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_odd(&self, payload: names::OddNames) -> Outcome {
-//!         println!("{payload:?}"); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_odd(&self, payload: names::OddNames, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

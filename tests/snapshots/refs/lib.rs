@@ -15,14 +15,14 @@
 //! ```no_run
 //! # #[cfg(feature = "axum")]
 //! # fn main() -> std::io::Result<()> {
-//! use refs::webhooks::{self, Handler, Receiver};
+//! use refs::webhooks::{self, Context, Handler, Receiver};
 //! use refs::{Outcome, Verifier};
 //!
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_person(&self, payload: refs::Person) -> Outcome {
-//!         println!("{payload:?}"); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_person(&self, payload: refs::Person, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -21,9 +21,16 @@
 //! | the body is not JSON | 400 | never retries |
 //! | the body is over the receiver's limit | 413 | |
 //! | [`Event::Unknown`] | 200, unless [`Handler::unknown`] says otherwise | |
+//! | its nonce or dedup key was accepted within the window | 200, not delivered again | is done |
+//! | the same callback is being handled now | 503 | retries later |
+//!
+//! The sender delivers at least once; the [`Dispatcher`] hands each callback to the [`Handler`] at most once per window (see `hookwright_runtime::webhook::Dispatcher`). Only accepted callbacks are remembered, so a retry after a 503, 429 or 400 is delivered.
 use std::future::Future;
 use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
 use hookwright_runtime::webhook::{Outcome, UnknownEvent};
+/// How a callback arrived (operation, dedup key, headers, raw body): given to every
+/// [`Handler`] method.
+pub use hookwright_runtime::webhook::Context;
 
 
 /// The operations of the spec.
@@ -131,10 +138,12 @@ impl hookwright_runtime::webhook::Callback for Event {
 
 
 /// What to do with each callback: one method per operation, each accepting by default,
-/// so an implementation overrides only what it handles.
+/// so an implementation overrides only what it handles. Each method also gets the
+/// callback's [`Context`]: its operation, dedup key, headers and raw body.
 ///
 /// Return [`Outcome::RetryLater`] when the callback cannot be stored now (the sender
-/// retries), never accept what you have not kept.
+/// retries), never accept what you have not kept. A callback accepted once is not
+/// delivered again within the window, however often it is replayed or retried.
 pub trait Handler: Send + Sync + 'static {
     /// `receivePerson` on `/people`
     ///
@@ -142,14 +151,19 @@ pub trait Handler: Send + Sync + 'static {
     fn receive_person(
         &self,
         payload: super::models::Person,
+        context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = payload;
+        let _ = (payload, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that
     /// the sender does not retry what no newer handler would understand either.
-    fn unknown(&self, event: UnknownEvent) -> impl Future<Output = Outcome> + Send {
-        let _ = event;
+    fn unknown(
+        &self,
+        event: UnknownEvent,
+        context: Context<'_>,
+    ) -> impl Future<Output = Outcome> + Send {
+        let _ = (event, context);
         std::future::ready(Outcome::Accept)
     }
 }
@@ -162,8 +176,13 @@ pub struct Webhooks;
 /// Verifies and decodes callbacks, without I/O.
 pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
 
-/// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer.
-pub type Dispatcher<H> = hookwright_runtime::webhook::Dispatcher<Webhooks, H>;
+/// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer, and
+/// remembers accepted callbacks in `S` (this process's memory unless you name a store).
+pub type Dispatcher<H, S = hookwright_runtime::webhook::MemoryStore> = hookwright_runtime::webhook::Dispatcher<
+    Webhooks,
+    H,
+    S,
+>;
 
 /// How a body posted to the single URL is matched to its message.
 const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
@@ -222,15 +241,23 @@ impl hookwright_runtime::webhook::Messages for Event {
 }
 
 impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
-    fn deliver(event: Event, handler: &H) -> impl Future<Output = Outcome> + Send {
-        deliver(event, handler)
+    fn deliver(
+        event: Event,
+        handler: &H,
+        context: Context<'_>,
+    ) -> impl Future<Output = Outcome> + Send {
+        deliver(event, handler, context)
     }
 }
 
-async fn deliver<H: Handler>(event: Event, handler: &H) -> Outcome {
+async fn deliver<H: Handler>(
+    event: Event,
+    handler: &H,
+    context: Context<'_>,
+) -> Outcome {
     match event {
-        Event::ReceivePerson(payload) => handler.receive_person(*payload).await,
-        Event::Unknown(event) => handler.unknown(event).await,
+        Event::ReceivePerson(payload) => handler.receive_person(*payload, context).await,
+        Event::Unknown(event) => handler.unknown(event, context).await,
     }
 }
 

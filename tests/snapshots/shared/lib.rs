@@ -15,14 +15,14 @@
 //! ```no_run
 //! # #[cfg(feature = "axum")]
 //! # fn main() -> std::io::Result<()> {
-//! use shared::webhooks::{self, Handler, Receiver};
+//! use shared::webhooks::{self, Context, Handler, Receiver};
 //! use shared::{Outcome, Verifier};
 //!
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn contact_created(&self, payload: shared::ContactChangedPayload) -> Outcome {
-//!         println!("{payload:?}"); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn contact_created(&self, payload: shared::ContactChangedPayload, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }
