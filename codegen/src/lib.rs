@@ -13,7 +13,9 @@
 //! # Ok::<(), hookwright::Diagnostic>(())
 //! ```
 
+mod analysis;
 mod bidi;
+mod case;
 pub mod diagnostic;
 mod emit;
 pub mod ir;
