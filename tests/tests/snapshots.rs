@@ -27,9 +27,9 @@ fn snapshot(case: &str, files: &[(&str, &str)]) {
     };
     let krate = hookwright::generate(&dir.path().join(files[0].0), &options).unwrap_or_else(|e| panic!("{e}"));
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(case);
-    for (path, text) in &krate.files {
-        if let Some(file) = path.strip_prefix("src/") {
-            expect_file![out.join(file)].assert_eq(text);
+    for file in &krate.files {
+        if let Some(name) = file.path.strip_prefix("src/") {
+            expect_file![out.join(name)].assert_eq(&file.contents);
         }
     }
 }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use hookwright::{CrateOptions, GeneratedCrate, Runtime};
+use hookwright::{CrateOptions, GeneratedCrate, GeneratedFile, Runtime};
 use serde_json::Value;
 
 /// Lines of each failure's output shown after the table.
@@ -57,8 +57,8 @@ struct Generated {
     messages: usize,
     operations: usize,
     warnings: usize,
-    /// `#[test]`s in `tests/examples.rs`, when the crate has that file.
-    example_tests: Option<usize>,
+    /// Tests in `tests/examples.rs` (0: the crate has no such file).
+    example_tests: usize,
 }
 
 #[derive(Default)]
@@ -274,12 +274,8 @@ fn crate_names(specs: &[String]) -> Vec<String> {
 /// Generates the crate of one spec; a panic of the generator is a failure like any other.
 fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated, GeneratedCrate), String> {
     let spec = dir.join(path);
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        let api = hookwright::spec::read_within(&spec, options.root.as_deref()).map_err(|e| e.to_string())?;
-        let krate = hookwright::generate(&spec, options).map_err(|e| e.to_string())?;
-        Ok::<_, String>((api.messages.len(), api.operations.len(), krate))
-    }));
-    let (messages, operations, krate) = match result {
+    let result = catch_unwind(AssertUnwindSafe(|| hookwright::generate(&spec, options).map_err(|e| e.to_string())));
+    let krate = match result {
         Ok(result) => result?,
         Err(panic) => {
             let message = panic
@@ -290,13 +286,13 @@ fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated
             return Err(format!("the generator panicked: {message}"));
         }
     };
-    let example_tests = krate
-        .files
-        .iter()
-        .find(|(file, _)| file == EXAMPLES_TEST)
-        .map(|(_, text)| text.lines().filter(|line| line.trim() == "#[test]").count());
-    let generated =
-        Generated { types: krate.types, messages, operations, warnings: krate.warnings.len(), example_tests };
+    let generated = Generated {
+        types: krate.types,
+        messages: krate.messages,
+        operations: krate.operations,
+        warnings: krate.warnings.len(),
+        example_tests: krate.example_tests,
+    };
     Ok((generated, krate))
 }
 
@@ -319,21 +315,21 @@ fn write_workspace(workspace: &Path, root: &Path, crates: &[GeneratedCrate]) -> 
     }
     for krate in crates {
         let dir = crates_dir.join(&krate.name);
-        let wanted: BTreeSet<PathBuf> = krate.files.iter().map(|(file, _)| dir.join(file)).collect();
+        let wanted: BTreeSet<PathBuf> = krate.files.iter().map(|file| dir.join(&file.path)).collect();
         let mut existing = Vec::new();
         list_files(&dir, &mut existing);
         for file in existing.iter().filter(|file| !wanted.contains(*file)) {
             remove(file)?;
         }
-        for (file, text) in &krate.files {
-            let path = dir.join(file);
-            if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+        for GeneratedFile { path, contents } in &krate.files {
+            let path = dir.join(path);
+            if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
                 continue;
             }
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io_error(parent))?;
             }
-            std::fs::write(&path, text).map_err(io_error(&path))?;
+            std::fs::write(&path, contents).map_err(io_error(&path))?;
         }
     }
     // The repository's lock file: the same dependency versions, nothing new to resolve.
@@ -511,7 +507,7 @@ fn examples(workspace: &Path, offline: bool, members: &[String], rows: &mut [Row
     let with_tests: Vec<&String> = members
         .iter()
         .filter(|name| {
-            rows.iter().any(|r| &r.crate_name == *name && r.generated.as_ref().is_ok_and(|g| g.example_tests.is_some()))
+            rows.iter().any(|r| &r.crate_name == *name && r.generated.as_ref().is_ok_and(|g| g.example_tests > 0))
         })
         .collect();
     if with_tests.is_empty() {
@@ -531,7 +527,7 @@ fn examples(workspace: &Path, offline: bool, members: &[String], rows: &mut [Row
     for name in with_tests {
         let dir = workspace.join("crates").join(name);
         let Some(row) = rows.iter_mut().find(|r| &r.crate_name == name) else { continue };
-        let total = row.generated.as_ref().ok().and_then(|g| g.example_tests).unwrap_or_default();
+        let total = row.generated.as_ref().map_or(0, |g| g.example_tests);
         row.examples = match (build.executables.get(&dir), build.errors.get(&dir)) {
             (Some(executable), _) => run_tests(&dir, executable, total)?,
             (None, errors) => {

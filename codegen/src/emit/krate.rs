@@ -7,6 +7,7 @@ use quote::quote;
 use super::{docs, source_file, CrateOptions, Modules, Runtime, Space};
 use crate::ir::{Api, CrateExample, SecurityKind, Ty};
 use crate::toml_text::string as toml_string;
+use crate::GeneratedFile;
 
 /// The `hookwright-runtime` version generated code is written for: the requirement in a
 /// generated `Cargo.toml`, and what its `lib.rs` checks with `require_version!`.
@@ -395,12 +396,12 @@ pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> Stri
 }
 
 /// `examples/<name>.rs` for an example the spec ships, marked as copied from its source.
-pub fn crate_example(example: &CrateExample, options: &CrateOptions) -> (String, String) {
+pub fn crate_example(example: &CrateExample, options: &CrateOptions) -> GeneratedFile {
     let spec_dir = options.spec.rsplit_once('/').map(|(dir, _)| format!("{dir}/")).unwrap_or_default();
     let copied = format!(
         "Copied by `{}` from {spec_dir}{} (named in {}'s `x-codegen.examples`). Edit that file, not this one.",
         options.command, example.path, options.spec
     );
     let text = format!("// {}\n{}", docs::visible(&copied), example.source);
-    (format!("examples/{}.rs", example.name), text)
+    GeneratedFile::new(format!("examples/{}.rs", example.name), text)
 }
