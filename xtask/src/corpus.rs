@@ -86,8 +86,8 @@ impl Row {
     }
 }
 
-/// Runs the corpus; `Ok(true)` when every row passes.
-pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
+/// Runs the corpus in `target/corpus/`; `Ok(true)` when every row passes.
+pub fn run(root: &Path, target: &Path, options: &Options) -> Result<bool, String> {
     let started = Instant::now();
     let dir = options.dir.canonicalize().map_err(|e| format!("{}: {e}", options.dir.display()))?;
     if !dir.is_dir() {
@@ -101,7 +101,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
     if specs.is_empty() {
         return Err(format!("no spec in {} (filter: {:?})", dir.display(), options.only));
     }
-    let workspace = crate::bench_report::target_dir(&root).join("corpus");
+    let workspace = target.join("corpus");
     let workspace = std::path::absolute(&workspace).map_err(|e| format!("{}: {e}", workspace.display()))?;
     let runtime = root.join("runtime");
 
