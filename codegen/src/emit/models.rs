@@ -275,6 +275,10 @@ impl StructDeclaration {
     /// so a struct is written out directly, in the layout prettyplease gives it, unless a
     /// field's line is long enough that prettyplease might break it: then prettyplease
     /// prints it. A test checks that both ways give the same text.
+    ///
+    /// A hand-written fast path stays only for a gain over 10% of the operation; this one:
+    /// printing every struct with prettyplease instead measured 1.47x the time of `generate`
+    /// on sinch-conversation-webhooks, 2.3x at 10,000 schemas (codegen bench, issue 16).
     fn text(&self) -> String {
         let fields: Vec<(&FieldDeclaration, String, String)> =
             self.fields.iter().map(|field| (field, field.name.to_string(), type_text(&field.ty))).collect();
