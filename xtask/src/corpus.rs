@@ -239,8 +239,12 @@ fn find_specs(base: &Path, dir: &Path, found: &mut Vec<String>) {
     }
 }
 
+/// The longest crate name cargo accepts.
+const MAX_CRATE_NAME: usize = 64;
+
 /// A unique crate name for each spec, from its path: `social-media/backend/asyncapi.yaml`
-/// → `corpus-social-media-backend` (a file named after its format adds nothing).
+/// → `corpus-social-media-backend` (a file named after its format adds nothing), cut to
+/// [`MAX_CRATE_NAME`] characters.
 fn crate_names(specs: &[String]) -> Vec<String> {
     let mut taken = BTreeSet::new();
     specs
@@ -259,16 +263,21 @@ fn crate_names(specs: &[String]) -> Vec<String> {
                     name.push(c);
                 }
             }
-            let name = name.trim_end_matches('-').to_owned();
-            let mut unique = name.clone();
+            let mut unique = cut(&name, "");
             let mut n = 2;
             while !taken.insert(unique.clone()) {
-                unique = format!("{name}-{n}");
+                unique = cut(&name, &format!("-{n}"));
                 n += 1;
             }
             unique
         })
         .collect()
+}
+
+/// `name` (ASCII) cut to fit cargo's 64 characters with `suffix`, without a trailing `-`.
+fn cut(name: &str, suffix: &str) -> String {
+    let kept = &name[..name.len().min(MAX_CRATE_NAME - suffix.len())];
+    format!("{}{suffix}", kept.trim_end_matches('-'))
 }
 
 /// Generates the crate of one spec; a panic of the generator is a failure like any other.
@@ -683,6 +692,8 @@ mod tests {
             "a/b_c.yaml".to_owned(),
             "a/b-c.yml".to_owned(),
             "openapi.yaml".to_owned(),
+            format!("{}/x.yaml", "long-".repeat(12)),
+            format!("{}/y.yaml", "long-".repeat(12)),
         ];
         assert_eq!(
             crate_names(&specs),
@@ -693,8 +704,11 @@ mod tests {
                 "corpus-a-b-c",
                 "corpus-a-b-c-2",
                 "corpus-openapi",
+                "corpus-long-long-long-long-long-long-long-long-long-long-long-lo",
+                "corpus-long-long-long-long-long-long-long-long-long-long-long-2",
             ]
         );
+        assert!(crate_names(&specs).iter().all(|name| name.len() <= MAX_CRATE_NAME));
     }
 
     #[test]
