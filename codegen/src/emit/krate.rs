@@ -405,3 +405,26 @@ pub fn crate_example(example: &CrateExample, options: &CrateOptions) -> Generate
     let text = format!("// {}\n{}", docs::visible(&copied), example.source);
     GeneratedFile::new(format!("examples/{}.rs", example.name), text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of the `hookwright-runtime` dependency, parsed back as TOML.
+    fn parsed(runtime: &Runtime, features: &[&str]) -> toml_edit::Value {
+        let text = runtime_dependency(runtime, features);
+        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn the_runtime_dependency_is_written_by_toml_rules() {
+        assert_eq!(parsed(&Runtime::Registry, &[]).as_str(), Some(RUNTIME_VERSION));
+        let path = "C:\\runtime \"quoted\"\n\u{202e}";
+        let value = parsed(&Runtime::Path(path.to_owned()), &["api", "axum"]);
+        let table = value.as_inline_table().expect("an inline table");
+        assert_eq!(table.get("version").and_then(|v| v.as_str()), Some(RUNTIME_VERSION));
+        assert_eq!(table.get("path").and_then(|p| p.as_str()), Some(path));
+        let features = table.get("features").and_then(|f| f.as_array()).expect("a list of features");
+        assert_eq!(features.iter().filter_map(|f| f.as_str()).collect::<Vec<_>>(), ["api", "axum"]);
+    }
+}
