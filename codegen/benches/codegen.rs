@@ -16,14 +16,16 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use hookwright::project::Project;
+use hookwright::CrateOptions;
 
 /// Synthetic spec sizes, in schemas.
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
-/// A spec to measure: its criterion parameter and its file.
+/// A spec to measure: its criterion parameter, its file, and how its crate is generated.
 struct Spec {
     name: String,
     path: PathBuf,
+    options: CrateOptions,
 }
 
 fn repository() -> &'static Path {
@@ -37,14 +39,17 @@ fn specs() -> Vec<Spec> {
         .specs()
         .expect("specs/ is readable")
         .into_iter()
-        .map(|path| Spec { name: hookwright::project::crate_name(&path), path })
+        .map(|path| Spec { name: hookwright::project::crate_name(&path), options: project.options(&path), path })
         .collect();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("synthetic-specs");
     std::fs::create_dir_all(&dir).expect("the bench temp dir is writable");
     for size in SIZES {
         let path = dir.join(format!("synthetic-{size}.asyncapi.yaml"));
         std::fs::write(&path, synthetic::spec(size)).expect("the bench temp dir is writable");
-        specs.push(Spec { name: format!("synthetic-{size}"), path });
+        // Written outside the repository (under the target directory, wherever that is), so
+        // the spec's folder is its root.
+        let options = CrateOptions { root: Some(dir.clone()), ..project.options(&path) };
+        specs.push(Spec { name: format!("synthetic-{size}"), path, options });
     }
     specs
 }
@@ -65,17 +70,12 @@ fn yaml_parse(path: &Path) -> serde_json::Value {
     serde_saphyr::from_str_with_options(&source, options).expect("the spec is valid YAML")
 }
 
-fn generate(project: &Project, path: &Path) -> Result<hookwright::GeneratedCrate, hookwright::Diagnostic> {
-    hookwright::generate(path, &project.options(path))
-}
-
 fn codegen(c: &mut Criterion) {
-    let project = Project::new(repository());
     let mut group = c.benchmark_group("codegen");
     for spec in specs() {
         // One untimed run: to report the size, to skip a spec the generator refuses (the
         // report then shows it as missing), and to choose the sampling.
-        let krate = match generate(&project, &spec.path) {
+        let krate = match hookwright::generate(&spec.path, &spec.options) {
             Ok(krate) => Some(krate),
             Err(error) => {
                 eprintln!("{}: the generator refuses it, so only the baseline is measured:\n{error}", spec.name);
@@ -91,8 +91,8 @@ fn codegen(c: &mut Criterion) {
         });
         if let Some(krate) = krate {
             println!("{}: {} types, {} lines", spec.name, krate.types, krate.lines());
-            group.bench_with_input(BenchmarkId::new("generate", &spec.name), &spec.path, |b, path| {
-                b.iter(|| generate(&project, black_box(path)))
+            group.bench_with_input(BenchmarkId::new("generate", &spec.name), &spec, |b, spec| {
+                b.iter(|| hookwright::generate(black_box(&spec.path), &spec.options))
             });
         }
     }

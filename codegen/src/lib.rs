@@ -13,7 +13,9 @@
 //! # Ok::<(), hookwright::Diagnostic>(())
 //! ```
 
+mod analysis;
 mod bidi;
+mod case;
 pub mod diagnostic;
 mod emit;
 pub mod ir;
@@ -34,10 +36,16 @@ pub use emit::{CrateOptions, Runtime, RUNTIME_VERSION, RUST_VERSION};
 #[derive(Debug, Clone)]
 pub struct GeneratedCrate {
     pub name: String,
-    /// Paths relative to the crate directory, with their contents.
-    pub files: Vec<(String, String)>,
+    pub files: Vec<GeneratedFile>,
     /// Named types emitted (structs, enums, aliases).
     pub types: usize,
+    /// Messages the spec declares (AsyncAPI), received by an operation or not.
+    pub messages: usize,
+    /// Operations the spec declares: AsyncAPI channel operations, OpenAPI HTTP operations.
+    pub operations: usize,
+    /// Tests in `tests/examples.rs`, one per example the spec gives of a typed payload or
+    /// body; 0 when it gives none, and the crate then has no such file.
+    pub example_tests: usize,
     /// Parts of the spec that were typed more loosely than written.
     pub warnings: Vec<String>,
     /// What the generated receiver cannot tell apart by payload (see [`routing`]).
@@ -49,7 +57,26 @@ pub struct GeneratedCrate {
 impl GeneratedCrate {
     /// Lines across all files.
     pub fn lines(&self) -> usize {
-        self.files.iter().map(|(_, text)| text.lines().count()).sum()
+        self.files.iter().map(|file| file.contents.lines().count()).sum()
+    }
+
+    /// The contents of the file at `path` (relative to the crate directory), if generated.
+    pub fn file(&self, path: &str) -> Option<&str> {
+        self.files.iter().find(|file| file.path == path).map(|file| file.contents.as_str())
+    }
+}
+
+/// A file of a generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative to the crate directory, `/`-separated: `src/models.rs`.
+    pub path: String,
+    pub contents: String,
+}
+
+impl GeneratedFile {
+    pub fn new(path: impl Into<String>, contents: impl Into<String>) -> Self {
+        GeneratedFile { path: path.into(), contents: contents.into() }
     }
 }
 
@@ -97,11 +124,14 @@ pub fn generate(spec: &Path, options: &CrateOptions) -> Result<GeneratedCrate, D
     let api = spec::read_within(spec, options.root.as_deref())?;
     let names = naming::resolve(&api);
     let routing = (!api.messages.is_empty()).then(|| routing::analyse(&api));
-    let files = emit::emit(&api, &names, routing.as_ref(), options);
+    let emitted = emit::emit(&api, &names, routing.as_ref(), options);
     Ok(GeneratedCrate {
         name: options.name.clone(),
-        files,
+        files: emitted.files,
         types: api.types.len(),
+        messages: api.messages.len(),
+        operations: api.operations.len(),
+        example_tests: emitted.example_tests,
         warnings: api.warnings,
         notes: routing.map(|r| r.notes).unwrap_or_default(),
         duration: started.elapsed(),

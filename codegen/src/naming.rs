@@ -8,13 +8,12 @@
 //! digits get a prefix. Security schemes that sign callbacks get a `SHOUTY_CASE` constant
 //! each, made unique the same way (`ORDER_SIGNATURE`, `ORDER_SIGNATURE_2`).
 
-mod case;
-
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use heck::ToSnakeCase;
 
+use crate::case;
 use crate::ir::{Api, NameHint, Ty, TypeDef, TypeKind, Variant};
 
 /// Names the generated code uses unqualified; a type may not take one of them.
@@ -274,22 +273,6 @@ pub fn field_ident(wire: &str) -> String {
     }
 }
 
-/// The singular of an English plural, for naming array items (`statuses` → `status`).
-pub fn singular(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    if lower.ends_with("ies") && word.len() > 4 {
-        return format!("{}y", &word[..word.len() - 3]);
-    }
-    let cut = if ["sses", "shes", "ches", "xes", "uses"].iter().any(|s| lower.ends_with(s)) {
-        2
-    } else if lower.ends_with('s') && !lower.ends_with("ss") && word.len() > 3 {
-        1
-    } else {
-        return format!("{word}_item");
-    };
-    word[..word.len() - cut].to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,20 +357,6 @@ mod tests {
         let expected =
             [Some("ORDER_SIGNATURE"), None, Some("ORDER_SIGNATURE_2"), Some("N2FA_SIGNATURE"), Some("BY_PAYLOAD_2")];
         assert_eq!(names.security_consts, expected.map(|n| n.map(str::to_owned)));
-    }
-
-    #[test]
-    fn plurals_become_singular() {
-        for (plural, one) in [
-            ("statuses", "status"),
-            ("channel_identities", "channel_identity"),
-            ("recipients", "recipient"),
-            ("addresses", "address"),
-            ("data", "data_item"),
-            ("media", "media_item"),
-        ] {
-            assert_eq!(singular(plural), one, "{plural}");
-        }
     }
 
     #[test]

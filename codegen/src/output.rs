@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::GeneratedCrate;
+use crate::{GeneratedCrate, GeneratedFile};
 
 /// Whether `text` is a file the generator wrote: its first line says so.
 pub fn is_generated(text: &str) -> bool {
@@ -97,15 +97,15 @@ pub fn write_crate(target: &Path, krate: &GeneratedCrate) -> Result<(), WriteErr
             fs::remove_dir_all(leftover).map_err(io_error(leftover))?;
         }
     }
-    for (path, text) in &krate.files {
+    for GeneratedFile { path, contents } in &krate.files {
         let file = staging.join(path);
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
-        fs::write(&file, text).map_err(io_error(&file))?;
+        fs::write(&file, contents).map_err(io_error(&file))?;
     }
     if target.exists() {
-        let written: Vec<&str> = krate.files.iter().map(|(path, _)| path.as_str()).collect();
+        let written: Vec<&str> = krate.files.iter().map(|file| file.path.as_str()).collect();
         keep_foreign(target, &staging, "", &written).map_err(io_error(target))?;
         fs::rename(target, &retired).map_err(io_error(target))?;
     }
@@ -192,7 +192,7 @@ pub fn stale(dir: &Path, crates: &[GeneratedCrate]) -> io::Result<Vec<Stale>> {
 /// every generated file there that the crate no longer has.
 pub fn stale_crate(crate_dir: &Path, krate: &GeneratedCrate) -> io::Result<Vec<Stale>> {
     let mut out = Vec::new();
-    for (path, expected) in &krate.files {
+    for GeneratedFile { path, contents: expected } in &krate.files {
         let file = crate_dir.join(path);
         let actual = match fs::read_to_string(&file) {
             Ok(text) => text,
@@ -206,7 +206,7 @@ pub fn stale_crate(crate_dir: &Path, krate: &GeneratedCrate) -> io::Result<Vec<S
     for file in files_under(crate_dir)? {
         let relative = file.strip_prefix(crate_dir).unwrap_or(&file).to_string_lossy().replace('\\', "/");
         let actual = read_head(&file);
-        if !krate.files.iter().any(|(path, _)| *path == relative) && is_generated(&actual) {
+        if krate.file(&relative).is_none() && is_generated(&actual) {
             let actual = fs::read_to_string(&file).unwrap_or(actual);
             out.push(Stale { diff: diff(&file, &actual, ""), path: file });
         }
@@ -286,8 +286,11 @@ mod tests {
     fn krate(files: &[(&str, &str)]) -> GeneratedCrate {
         GeneratedCrate {
             name: "x".to_owned(),
-            files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+            files: files.iter().map(|(path, contents)| GeneratedFile::new(*path, *contents)).collect(),
             types: 0,
+            messages: 0,
+            operations: 0,
+            example_tests: 0,
             warnings: Vec::new(),
             notes: Vec::new(),
             duration: std::time::Duration::ZERO,

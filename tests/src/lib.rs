@@ -156,27 +156,3 @@ pub fn leaves(value: &Value) -> usize {
 pub fn leaves_under(value: &Value, pointers: &[String]) -> usize {
     pointers.iter().filter_map(|p| value.pointer(p)).map(leaves).sum()
 }
-
-// The generator's snapshot outputs (`tests/snapshots/`), compiled here to prove they are
-// valid, warning-free Rust and to exercise them.
-#[rustfmt::skip]
-#[path = "../snapshots/minimal/lib.rs"]
-pub mod snapshot_minimal;
-#[rustfmt::skip]
-#[path = "../snapshots/names/lib.rs"]
-pub mod snapshot_names;
-#[rustfmt::skip]
-#[path = "../snapshots/nesting/lib.rs"]
-pub mod snapshot_nesting;
-#[rustfmt::skip]
-#[path = "../snapshots/openapi/lib.rs"]
-pub mod snapshot_openapi;
-#[rustfmt::skip]
-#[path = "../snapshots/refs/lib.rs"]
-pub mod snapshot_refs;
-#[rustfmt::skip]
-#[path = "../snapshots/shared/lib.rs"]
-pub mod snapshot_shared;
-#[rustfmt::skip]
-#[path = "../snapshots/unions/lib.rs"]
-pub mod snapshot_unions;

@@ -33,7 +33,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use hookwright::project::Project;
-use hookwright::{Diagnostic, GeneratedCrate};
+use hookwright::{Diagnostic, GeneratedCrate, GeneratedFile};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::strategy::BoxedStrategy;
@@ -929,7 +929,7 @@ fn check(spec: &Path) -> Result<Outcome, String> {
             Ok(Outcome::Refused)
         }
         Ok(krate) => {
-            for (path, text) in krate.files.iter().filter(|(path, _)| path.ends_with(".rs")) {
+            for GeneratedFile { path, contents: text } in krate.files.iter().filter(|file| file.path.ends_with(".rs")) {
                 if let Err(error) = syn::parse_file(text) {
                     return Err(format!("generated {path} does not parse: {error}\n{text}"));
                 }
@@ -938,11 +938,12 @@ fn check(spec: &Path) -> Result<Outcome, String> {
             let copy = other.path().join(spec.file_name().unwrap_or_default());
             fs::copy(spec, &copy).map_err(|e| format!("cannot copy the spec: {e}"))?;
             let again = generate(&copy)?.map_err(|e| format!("generated once, refused the second time: {e}"))?;
-            let paths = |k: &GeneratedCrate| k.files.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+            let paths = |k: &GeneratedCrate| k.files.iter().map(|file| file.path.clone()).collect::<Vec<_>>();
             if paths(&krate) != paths(&again) {
                 return Err(format!("a second run writes other files: {:?}, then {:?}", paths(&krate), paths(&again)));
             }
-            for ((path, first), (_, second)) in krate.files.iter().zip(&again.files) {
+            for (GeneratedFile { path, contents: first }, second) in krate.files.iter().zip(&again.files) {
+                let second = &second.contents;
                 if first != second {
                     let line = first.lines().zip(second.lines()).position(|(a, b)| a != b).unwrap_or(0);
                     return Err(format!(

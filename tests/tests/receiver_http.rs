@@ -29,10 +29,15 @@ use serde_json::Value;
 use sinch_conversation_webhooks::models;
 use sinch_conversation_webhooks::webhooks as conversation;
 use sinch_sms_webhooks::webhooks as sms;
-use spec_tests::snapshot_shared::{self as shared_models, webhooks as shared};
+use snapshot_shared::{self as shared_models, webhooks as shared};
 use spec_tests::{differences, json_files, repository};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+
+/// A crate the snapshot tests generate, with two operations that receive one message.
+#[rustfmt::skip]
+#[path = "../snapshots/shared/lib.rs"]
+pub mod snapshot_shared;
 
 const SMS: &str = "sinch-sms-webhooks";
 const CONVERSATION: &str = "sinch-conversation-webhooks";

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -94,11 +94,6 @@ pub fn run(target: &Path, best_of_two: bool) -> Result<(), String> {
     }
     print!("{}", report(&estimates));
     Ok(())
-}
-
-/// The cargo target directory: `CARGO_TARGET_DIR`, else `target/` of the repository.
-pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
 fn read_all(dir: &Path, best_of_two: bool) -> Result<Vec<Estimate>, String> {

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use hookwright::{CrateOptions, GeneratedCrate, Runtime};
+use hookwright::{CrateOptions, GeneratedCrate, GeneratedFile, Runtime};
 use serde_json::Value;
 
 /// Lines of each failure's output shown after the table.
@@ -57,8 +57,8 @@ struct Generated {
     messages: usize,
     operations: usize,
     warnings: usize,
-    /// `#[test]`s in `tests/examples.rs`, when the crate has that file.
-    example_tests: Option<usize>,
+    /// Tests in `tests/examples.rs` (0: the crate has no such file).
+    example_tests: usize,
 }
 
 #[derive(Default)]
@@ -86,8 +86,8 @@ impl Row {
     }
 }
 
-/// Runs the corpus; `Ok(true)` when every row passes.
-pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
+/// Runs the corpus in `target/corpus/`; `Ok(true)` when every row passes.
+pub fn run(root: &Path, target: &Path, options: &Options) -> Result<bool, String> {
     let started = Instant::now();
     let dir = options.dir.canonicalize().map_err(|e| format!("{}: {e}", options.dir.display()))?;
     if !dir.is_dir() {
@@ -101,7 +101,7 @@ pub fn run(root: &Path, options: &Options) -> Result<bool, String> {
     if specs.is_empty() {
         return Err(format!("no spec in {} (filter: {:?})", dir.display(), options.only));
     }
-    let workspace = crate::bench_report::target_dir(&root).join("corpus");
+    let workspace = target.join("corpus");
     let workspace = std::path::absolute(&workspace).map_err(|e| format!("{}: {e}", workspace.display()))?;
     let runtime = root.join("runtime");
 
@@ -239,8 +239,12 @@ fn find_specs(base: &Path, dir: &Path, found: &mut Vec<String>) {
     }
 }
 
+/// The longest crate name cargo accepts.
+const MAX_CRATE_NAME: usize = 64;
+
 /// A unique crate name for each spec, from its path: `social-media/backend/asyncapi.yaml`
-/// → `corpus-social-media-backend` (a file named after its format adds nothing).
+/// → `corpus-social-media-backend` (a file named after its format adds nothing), cut to
+/// [`MAX_CRATE_NAME`] characters.
 fn crate_names(specs: &[String]) -> Vec<String> {
     let mut taken = BTreeSet::new();
     specs
@@ -259,11 +263,10 @@ fn crate_names(specs: &[String]) -> Vec<String> {
                     name.push(c);
                 }
             }
-            let name = name.trim_end_matches('-').to_owned();
-            let mut unique = name.clone();
+            let mut unique = cut(&name, "");
             let mut n = 2;
             while !taken.insert(unique.clone()) {
-                unique = format!("{name}-{n}");
+                unique = cut(&name, &format!("-{n}"));
                 n += 1;
             }
             unique
@@ -271,15 +274,17 @@ fn crate_names(specs: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// `name` (ASCII) cut to fit cargo's 64 characters with `suffix`, without a trailing `-`.
+fn cut(name: &str, suffix: &str) -> String {
+    let kept = &name[..name.len().min(MAX_CRATE_NAME - suffix.len())];
+    format!("{}{suffix}", kept.trim_end_matches('-'))
+}
+
 /// Generates the crate of one spec; a panic of the generator is a failure like any other.
 fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated, GeneratedCrate), String> {
     let spec = dir.join(path);
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        let api = hookwright::spec::read_within(&spec, options.root.as_deref()).map_err(|e| e.to_string())?;
-        let krate = hookwright::generate(&spec, options).map_err(|e| e.to_string())?;
-        Ok::<_, String>((api.messages.len(), api.operations.len(), krate))
-    }));
-    let (messages, operations, krate) = match result {
+    let result = catch_unwind(AssertUnwindSafe(|| hookwright::generate(&spec, options).map_err(|e| e.to_string())));
+    let krate = match result {
         Ok(result) => result?,
         Err(panic) => {
             let message = panic
@@ -290,13 +295,13 @@ fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated
             return Err(format!("the generator panicked: {message}"));
         }
     };
-    let example_tests = krate
-        .files
-        .iter()
-        .find(|(file, _)| file == EXAMPLES_TEST)
-        .map(|(_, text)| text.lines().filter(|line| line.trim() == "#[test]").count());
-    let generated =
-        Generated { types: krate.types, messages, operations, warnings: krate.warnings.len(), example_tests };
+    let generated = Generated {
+        types: krate.types,
+        messages: krate.messages,
+        operations: krate.operations,
+        warnings: krate.warnings.len(),
+        example_tests: krate.example_tests,
+    };
     Ok((generated, krate))
 }
 
@@ -319,21 +324,21 @@ fn write_workspace(workspace: &Path, root: &Path, crates: &[GeneratedCrate]) -> 
     }
     for krate in crates {
         let dir = crates_dir.join(&krate.name);
-        let wanted: BTreeSet<PathBuf> = krate.files.iter().map(|(file, _)| dir.join(file)).collect();
+        let wanted: BTreeSet<PathBuf> = krate.files.iter().map(|file| dir.join(&file.path)).collect();
         let mut existing = Vec::new();
         list_files(&dir, &mut existing);
         for file in existing.iter().filter(|file| !wanted.contains(*file)) {
             remove(file)?;
         }
-        for (file, text) in &krate.files {
-            let path = dir.join(file);
-            if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+        for GeneratedFile { path, contents } in &krate.files {
+            let path = dir.join(path);
+            if std::fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
                 continue;
             }
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io_error(parent))?;
             }
-            std::fs::write(&path, text).map_err(io_error(&path))?;
+            std::fs::write(&path, contents).map_err(io_error(&path))?;
         }
     }
     // The repository's lock file: the same dependency versions, nothing new to resolve.
@@ -511,7 +516,7 @@ fn examples(workspace: &Path, offline: bool, members: &[String], rows: &mut [Row
     let with_tests: Vec<&String> = members
         .iter()
         .filter(|name| {
-            rows.iter().any(|r| &r.crate_name == *name && r.generated.as_ref().is_ok_and(|g| g.example_tests.is_some()))
+            rows.iter().any(|r| &r.crate_name == *name && r.generated.as_ref().is_ok_and(|g| g.example_tests > 0))
         })
         .collect();
     if with_tests.is_empty() {
@@ -531,7 +536,7 @@ fn examples(workspace: &Path, offline: bool, members: &[String], rows: &mut [Row
     for name in with_tests {
         let dir = workspace.join("crates").join(name);
         let Some(row) = rows.iter_mut().find(|r| &r.crate_name == name) else { continue };
-        let total = row.generated.as_ref().ok().and_then(|g| g.example_tests).unwrap_or_default();
+        let total = row.generated.as_ref().map_or(0, |g| g.example_tests);
         row.examples = match (build.executables.get(&dir), build.errors.get(&dir)) {
             (Some(executable), _) => run_tests(&dir, executable, total)?,
             (None, errors) => {
@@ -687,6 +692,8 @@ mod tests {
             "a/b_c.yaml".to_owned(),
             "a/b-c.yml".to_owned(),
             "openapi.yaml".to_owned(),
+            format!("{}/x.yaml", "long-".repeat(12)),
+            format!("{}/y.yaml", "long-".repeat(12)),
         ];
         assert_eq!(
             crate_names(&specs),
@@ -697,8 +704,11 @@ mod tests {
                 "corpus-a-b-c",
                 "corpus-a-b-c-2",
                 "corpus-openapi",
+                "corpus-long-long-long-long-long-long-long-long-long-long-long-lo",
+                "corpus-long-long-long-long-long-long-long-long-long-long-long-2",
             ]
         );
+        assert!(crate_names(&specs).iter().all(|name| name.len() <= MAX_CRATE_NAME));
     }
 
     #[test]

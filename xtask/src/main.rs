@@ -89,16 +89,19 @@ fn main() -> ExitCode {
         Command::CompileTimes { release } => report_failure(compile_times::run(root, release)),
         Command::Corpus { dir, only, offline } => {
             let dir = dir.unwrap_or_else(|| root.join("../shared/corpus"));
-            match corpus::run(root, &corpus::Options { dir, only, offline }) {
+            match corpus::run(root, &target_dir(root), &corpus::Options { dir, only, offline }) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::FAILURE,
                 Err(error) => report_failure(Err(error)),
             }
         }
-        Command::BenchReport { best_of_two } => {
-            report_failure(bench_report::run(&bench_report::target_dir(root), best_of_two))
-        }
+        Command::BenchReport { best_of_two } => report_failure(bench_report::run(&target_dir(root), best_of_two)),
     }
+}
+
+/// The cargo target directory: `CARGO_TARGET_DIR`, else `target/` of the repository.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
 fn report_failure(result: Result<(), String>) -> ExitCode {

@@ -3,9 +3,15 @@
 //! Descriptions are Markdown written for a web page, not for rustdoc: indented lines would
 //! become doctests, `[x]` intra-doc links, bare URLs and `<tags>` lint warnings. These
 //! rewrites keep `cargo doc` and clippy quiet without changing what a reader sees.
+//!
+//! Also the prose the generator writes itself: a type's doc when the spec gives none, and
+//! constraints in words.
 
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use super::Space;
+use crate::ir::{Constraints, Ty, TypeId};
 
 /// `#[doc = "..."]` attributes for spec prose, one per line.
 pub fn attrs(text: &str) -> TokenStream {
@@ -144,6 +150,53 @@ fn bare_url_len(text: &str) -> Option<usize> {
         .unwrap_or(text.len());
     let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
     Some(url.len())
+}
+
+/// The spec's description; else, for a message payload, the message it carries; else
+/// where the schema sits in the spec.
+pub fn type_doc(space: &Space, id: TypeId) -> String {
+    let def = &space.api.types[id.0];
+    if let Some(doc) = &def.doc {
+        return doc.clone();
+    }
+    let carried: Vec<String> = space
+        .api
+        .messages
+        .iter()
+        .filter(|m| m.payload == Some(Ty::Named(id)))
+        .map(|m| match m.summary.as_deref().or(m.title.as_deref()) {
+            Some(summary) => format!("- `{}`: {}", m.key, summary.trim()),
+            None => format!("- `{}`", m.key),
+        })
+        .collect();
+    match carried.as_slice() {
+        [] => format!("`{}` in the spec.", def.name.path.join(".")),
+        [one] => format!("Payload of the message {}", one.trim_start_matches("- ")),
+        many => format!("Payload of the messages:\n\n{}", many.join("\n")),
+    }
+}
+
+/// Constraints in words, for docs.
+pub fn constraint_text(c: &Constraints) -> Vec<String> {
+    let range = |what: &str, min: Option<String>, max: Option<String>| match (min, max) {
+        (None, None) => None,
+        (Some(min), None) => Some(format!("{what} at least {min}")),
+        (None, Some(max)) => Some(format!("{what} at most {max}")),
+        (Some(min), Some(max)) => Some(format!("{what} {min}..={max}")),
+    };
+    let number = |n: Option<f64>| n.map(|n| n.to_string());
+    let count = |n: Option<u64>| n.map(|n| n.to_string());
+    [
+        range("length", count(c.min_length), count(c.max_length)),
+        range("value", number(c.minimum), number(c.maximum)),
+        range("items", count(c.min_items), count(c.max_items)),
+        c.unique_items.then(|| "unique items".to_owned()),
+        c.format.as_ref().map(|f| format!("format `{f}`")),
+        c.pattern.as_ref().map(|p| format!("pattern `{p}`")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[cfg(test)]

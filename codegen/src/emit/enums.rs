@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use proc_macro2::Literal;
 use quote::quote;
 
-use super::models::type_doc;
 use super::{docs, format_items, ident, source_file, Space};
 use crate::ir::{TypeId, TypeKind};
 
@@ -31,7 +30,7 @@ fn item(space: &Space, id: TypeId) -> String {
         return String::new();
     };
     let name = space.name(id);
-    let doc = docs::attrs(&type_doc(space, id));
+    let doc = docs::attrs(&docs::type_doc(space, id));
     let variants = &space.names.variants[id.0];
     let unknown = ident(&space.names.unknown_variant[id.0]);
     let variant_tokens = values.iter().zip(variants).map(|(value, variant)| {

@@ -20,8 +20,14 @@ struct Case<'a> {
     example: &'a serde_json::Value,
 }
 
+/// `tests/examples.rs` and how many tests it holds.
+pub struct ExampleTests {
+    pub text: String,
+    pub tests: usize,
+}
+
 /// The file, or `None` when the spec gives no example of a typed payload or body.
-pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Option<String> {
+pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Option<ExampleTests> {
     let cases = cases(space);
     if cases.is_empty() {
         return None;
@@ -56,7 +62,8 @@ pub fn examples_rs(space: &Space, options: &CrateOptions, header: &str) -> Optio
         #runtime
         #types
     };
-    Some(source_file(header, inner, &super::format_spaced(quote!(#(#tests)*))))
+    let text = source_file(header, inner, &super::format_spaced(quote!(#(#tests)*)));
+    Some(ExampleTests { text, tests: cases.len() })
 }
 
 /// The examples in spec order: each message's, then each operation's request and responses',
@@ -139,7 +146,9 @@ mod tests {
         let api = crate::spec::read_text(spec).unwrap_or_else(|e| panic!("{e}"));
         let names = crate::naming::resolve(&api);
         let options = CrateOptions::new("pet-store", "pets.yaml");
-        examples_rs(&Space::new(&api, &names), &options, "header")
+        let file = examples_rs(&Space::new(&api, &names), &options, "header")?;
+        assert_eq!(file.tests, file.text.matches("#[test]").count(), "the count is the file's:\n{}", file.text);
+        Some(file.text)
     }
 
     fn test_names(file: &str) -> Vec<&str> {

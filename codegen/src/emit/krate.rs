@@ -7,6 +7,7 @@ use quote::quote;
 use super::{docs, source_file, CrateOptions, Modules, Runtime, Space};
 use crate::ir::{Api, CrateExample, SecurityKind, Ty};
 use crate::toml_text::string as toml_string;
+use crate::GeneratedFile;
 
 /// The `hookwright-runtime` version generated code is written for: the requirement in a
 /// generated `Cargo.toml`, and what its `lib.rs` checks with `require_version!`.
@@ -395,12 +396,35 @@ pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> Stri
 }
 
 /// `examples/<name>.rs` for an example the spec ships, marked as copied from its source.
-pub fn crate_example(example: &CrateExample, options: &CrateOptions) -> (String, String) {
+pub fn crate_example(example: &CrateExample, options: &CrateOptions) -> GeneratedFile {
     let spec_dir = options.spec.rsplit_once('/').map(|(dir, _)| format!("{dir}/")).unwrap_or_default();
     let copied = format!(
         "Copied by `{}` from {spec_dir}{} (named in {}'s `x-codegen.examples`). Edit that file, not this one.",
         options.command, example.path, options.spec
     );
     let text = format!("// {}\n{}", docs::visible(&copied), example.source);
-    (format!("examples/{}.rs", example.name), text)
+    GeneratedFile::new(format!("examples/{}.rs", example.name), text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of the `hookwright-runtime` dependency, parsed back as TOML.
+    fn parsed(runtime: &Runtime, features: &[&str]) -> toml_edit::Value {
+        let text = runtime_dependency(runtime, features);
+        text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn the_runtime_dependency_is_written_by_toml_rules() {
+        assert_eq!(parsed(&Runtime::Registry, &[]).as_str(), Some(RUNTIME_VERSION));
+        let path = "C:\\runtime \"quoted\"\n\u{202e}";
+        let value = parsed(&Runtime::Path(path.to_owned()), &["api", "axum"]);
+        let table = value.as_inline_table().expect("an inline table");
+        assert_eq!(table.get("version").and_then(|v| v.as_str()), Some(RUNTIME_VERSION));
+        assert_eq!(table.get("path").and_then(|p| p.as_str()), Some(path));
+        let features = table.get("features").and_then(|f| f.as_array()).expect("a list of features");
+        assert_eq!(features.iter().filter_map(|f| f.as_str()).collect::<Vec<_>>(), ["api", "axum"]);
+    }
 }

@@ -299,7 +299,7 @@ fn param_doc(param: &Parameter) -> String {
     if let Some(text) = &param.doc {
         let _ = write!(doc, " {text}");
     }
-    let rules = super::models::constraint_text(&param.constraints);
+    let rules = super::docs::constraint_text(&param.constraints);
     if !rules.is_empty() {
         let _ = write!(doc, "\n\nConstraints: {}.", rules.join(", "));
     }

@@ -573,7 +573,7 @@ impl NamePath<'_> {
             NamePath::Item(parent) => {
                 let mut path = parent.to_vec();
                 if let Some(last) = path.last_mut() {
-                    *last = crate::naming::singular(last);
+                    *last = crate::case::singular(last);
                 }
                 path
             }

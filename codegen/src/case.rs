@@ -1,5 +1,5 @@
-//! Case conversion of ASCII text, split into words where `heck` splits them, written straight
-//! into one `String`.
+//! Text functions for names: case conversion of ASCII text, split into words where `heck`
+//! splits them and written straight into one `String`; and the singular of a plural.
 //!
 //! Naming converts every field, type and enum value of a spec; heck writes each character
 //! through `fmt` with Unicode case mapping, which made naming a tenth of the run on a large
@@ -81,6 +81,22 @@ fn for_each_word(text: &str, mut word: impl FnMut(&str)) {
     }
 }
 
+/// The singular of an English plural, for naming array items (`statuses` → `status`).
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    if lower.ends_with("ies") && word.len() > 4 {
+        return format!("{}y", &word[..word.len() - 3]);
+    }
+    let cut = if ["sses", "shes", "ches", "xes", "uses"].iter().any(|s| lower.ends_with(s)) {
+        2
+    } else if lower.ends_with('s') && !lower.ends_with("ss") && word.len() > 3 {
+        1
+    } else {
+        return format!("{word}_item");
+    };
+    word[..word.len() - cut].to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
@@ -107,6 +123,20 @@ mod tests {
             assert_eq!(snake(&text), text.to_snake_case(), "{text:?}");
             assert_eq!(shouty_snake(&text), text.to_shouty_snake_case(), "{text:?}");
             assert_eq!(upper_camel(&text), text.to_upper_camel_case(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn plurals_become_singular() {
+        for (plural, one) in [
+            ("statuses", "status"),
+            ("channel_identities", "channel_identity"),
+            ("recipients", "recipient"),
+            ("addresses", "address"),
+            ("data", "data_item"),
+            ("media", "media_item"),
+        ] {
+            assert_eq!(singular(plural), one, "{plural}");
         }
     }
 }
