@@ -32,7 +32,9 @@ use crate::object::Key;
 /// (`18446744073709551616`, `1E2`, `1e-400`, `"\ud800"`), and a key sent twice is written
 /// twice. [`get`](Self::get) and indexing give a value parsed into a [`Value`] on first use;
 /// [`get_raw`](Self::get_raw) and [`iter`](Self::iter) give the text. Two values are equal when
-/// they hold the same keys with the same texts in the same order.
+/// they hold the same keys with the same texts in the same order. Keys are decoded strings
+/// (`"\u0061"` is written back as `"a"`); a key holding a lone surrogate, which a `String`
+/// cannot, leaves the struct undecodable, and a receiver keeps such a body as an unknown event.
 ///
 /// ```
 /// use hookwright_runtime::{UnknownFields, Value};

@@ -663,6 +663,7 @@ mod tests {
         for body in [
             r#"{"type":"text","body":"cut in an emoji \ud83d"}"#,
             r#"{"body":"\udc00","type":"text"}"#,
+            r#"{"type":"text","\ud800":1}"#,
             r#"{"type":"media","meta":1e400}"#,
             r#"{"meta":-1e400,"type":"media"}"#,
             &too_deep,
