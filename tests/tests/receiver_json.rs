@@ -1,24 +1,23 @@
-//! Valid JSON is never refused, over real HTTP: the generated receivers on 127.0.0.1, bodies
-//! sent with `reqwest`, a handler recording what it gets.
+//! Valid JSON is never refused, over real HTTP: the generated receivers' decoding behind an
+//! axum route on 127.0.0.1, bodies sent with `reqwest`, and what each request decoded to kept.
 //!
 //! A sender does not retry a 400, so a body refused as "not JSON" is lost. These bodies are
 //! JSON (RFC 8259) that serde_json's `Value`, `String` or `f64` cannot hold, or nest deeper
-//! than it recurses: each is answered 200 and reaches the handler, as its message when the
-//! spec's typed fields can hold it, else as an unknown event keeping the body byte for byte.
-//! Fields the spec does not name re-encode exactly as received.
+//! than it recurses: each is answered 200 and decodes to its message when the spec's typed
+//! fields can hold it, else to an unknown event keeping the body byte for byte. Fields the
+//! spec does not name re-encode exactly as received.
 //!
-//! The server runs on a multi-thread tokio runtime, so bodies are decoded on a worker thread
-//! with tokio's default 2 MiB stack, in the debug build `cargo test` makes (where decoding
-//! uses the most stack).
+//! The route calls `Receiver::receive` itself rather than going through a `Dispatcher` and a
+//! `Handler`, so that only decoding is under test (not duplicate suppression, which would
+//! hold back the same fixture sent twice). The server runs on a multi-thread tokio runtime, so
+//! bodies are decoded on a worker thread with tokio's default 2 MiB stack, in the debug build
+//! `cargo test` makes (where decoding uses the most stack).
 
 use std::sync::{Arc, Mutex};
 
-use hookwright_runtime::webhook::{Outcome, UnknownEvent, Verifier};
-use reqwest::StatusCode;
-use serde::Serialize;
-use sinch_conversation_webhooks::models::ChannelEventPayload;
-use sinch_conversation_webhooks::webhooks as conversation;
-use sinch_sms_webhooks::webhooks as sms;
+use axum::body::Bytes;
+use hookwright_runtime::webhook::{Callback, Decode, Receiver, Verifier};
+use http::{HeaderMap, StatusCode};
 use tokio::net::TcpListener;
 
 /// The depth to which typed fields decode, counting the body's object as the first level
@@ -28,101 +27,81 @@ const MAX_TYPED_DEPTH: usize = 127;
 /// The receivers' default body limit.
 const BODY_LIMIT: usize = 1024 * 1024;
 
-/// What the handler got.
+/// What a request decoded to.
 #[derive(Debug, Clone, PartialEq)]
 enum Call {
-    /// A message of the spec, encoded again.
-    Typed { method: &'static str, json: String },
+    /// A message of the spec (its operation id), encoded again.
+    Typed { operation: &'static str, json: String },
     /// A body that fits no message: as kept, and why.
     Unknown { body: String, reason: String },
 }
 
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<Call>>>);
-
-impl Recorder {
-    fn typed(&self, method: &'static str, payload: &impl Serialize) -> Outcome {
-        let json = serde_json::to_string(payload).unwrap_or_else(|e| panic!("{method}: cannot re-encode: {e}"));
-        self.0.lock().unwrap().push(Call::Typed { method, json });
-        Outcome::Accept
-    }
-
-    fn keep(&self, event: &UnknownEvent) -> Outcome {
-        let body = event.body().get().to_owned();
-        let reason = event.reason().to_owned();
-        self.0.lock().unwrap().push(Call::Unknown { body, reason });
-        Outcome::Accept
+impl Call {
+    fn of(callback: &impl Callback) -> Call {
+        let json = serde_json::to_string(callback).unwrap_or_else(|e| panic!("cannot re-encode: {e}"));
+        match (callback.unknown_reason(), callback.operation()) {
+            (Some(reason), _) => Call::Unknown { body: json, reason: reason.to_owned() },
+            (None, Some(operation)) => Call::Typed { operation, json },
+            (None, None) => panic!("a known message without an operation: {json}"),
+        }
     }
 }
 
-impl sms::Handler for Recorder {
-    async fn receive_incoming_sms(&self, payload: sms::ReceiveIncomingSmsMessage) -> Outcome {
-        self.typed("receive_incoming_sms", &payload)
-    }
-
-    async fn receive_delivery_report(&self, payload: sms::ReceiveDeliveryReportMessage) -> Outcome {
-        self.typed("receive_delivery_report", &payload)
-    }
-
-    async fn unknown(&self, event: UnknownEvent) -> Outcome {
-        self.keep(&event)
-    }
-}
-
-impl conversation::Handler for Recorder {
-    async fn receive_channel_event(&self, payload: ChannelEventPayload) -> Outcome {
-        self.typed("receive_channel_event", &payload)
-    }
-
-    async fn unknown(&self, event: UnknownEvent) -> Outcome {
-        self.keep(&event)
-    }
-}
-
-/// A receiver served on a free port of 127.0.0.1.
+/// A receiver's decoding served on a free port of 127.0.0.1.
 struct Server {
     url: String,
     client: reqwest::Client,
-    recorder: Recorder,
+    calls: Arc<Mutex<Vec<Call>>>,
 }
 
 impl Server {
-    async fn start(router: impl FnOnce(Recorder) -> axum::Router) -> Server {
-        let recorder = Recorder::default();
-        let router = router(recorder.clone());
+    async fn start<D: Decode>() -> Server {
+        let receiver = Arc::new(Receiver::<D>::new(Verifier::none()));
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let kept = Arc::clone(&calls);
+        let route = axum::routing::post(move |headers: HeaderMap, body: Bytes| async move {
+            match receiver.receive(None, &headers, &body) {
+                Ok(callback) => {
+                    kept.lock().unwrap().push(Call::of(&callback));
+                    StatusCode::OK
+                }
+                Err(rejection) => rejection.status(),
+            }
+        });
+        let router = axum::Router::new().route("/", route);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let url = format!("http://{}/", listener.local_addr().expect("the bound address"));
         tokio::spawn(async move { axum::serve(listener, router).await.expect("the test server") });
         let client = reqwest::Client::builder().no_proxy().build().expect("an HTTP client");
-        Server { url, client, recorder }
+        Server { url, client, calls }
     }
 
     async fn sms() -> Server {
-        Server::start(|recorder| sms::router(sms::Receiver::new(Verifier::none()), recorder)).await
+        Server::start::<sinch_sms_webhooks::webhooks::Webhooks>().await
     }
 
     async fn conversation() -> Server {
-        Server::start(|recorder| conversation::router(conversation::Receiver::new(Verifier::none()), recorder)).await
+        Server::start::<sinch_conversation_webhooks::webhooks::Webhooks>().await
     }
 
-    /// Posts `body` to `/` and returns the status and what the handler got.
+    /// Posts `body` to `/` and returns the status and what it decoded to.
     async fn post(&self, body: &str) -> (StatusCode, Vec<Call>) {
         let response = self.client.post(&self.url).body(body.to_owned()).send().await;
         let status = response.unwrap_or_else(|e| panic!("POST {}: {e}", self.url)).status();
-        (status, std::mem::take(&mut *self.recorder.0.lock().unwrap()))
+        (status, std::mem::take(&mut *self.calls.lock().unwrap()))
     }
 
-    /// Posts `body` and returns the one handler call it made, after a 200.
+    /// Posts `body` and returns what it decoded to, after a 200.
     async fn deliver(&self, context: &str, body: &str) -> Call {
         let (status, mut calls) = self.post(body).await;
         assert_eq!(status, StatusCode::OK, "{context}: answered {status}; calls {calls:?}");
-        assert_eq!(calls.len(), 1, "{context}: expected one handler call, got {calls:?}");
+        assert_eq!(calls.len(), 1, "{context}: expected one decoded callback, got {calls:?}");
         calls.remove(0)
     }
 
-    /// Posts `body`, a message with `fields` added last, and checks that it reaches `method`
-    /// and re-encodes as the message alone does, then `fields` exactly as sent.
-    async fn expect_fields_kept(&self, method: &str, message: &str, fields: &str) {
+    /// Posts `body`, a message with `fields` added last, and checks that it decodes to
+    /// `operation` and re-encodes as the message alone does, then `fields` exactly as sent.
+    async fn expect_fields_kept(&self, operation: &str, message: &str, fields: &str) {
         let base = match self.deliver("the fixture alone", message).await {
             Call::Typed { json, .. } => json,
             other => panic!("the fixture alone is not typed: {other:?}"),
@@ -130,16 +109,16 @@ impl Server {
         let body = with_fields(message, fields);
         let expected = with_fields(&base, fields);
         match self.deliver(fields, &body).await {
-            Call::Typed { method: got, json } => {
-                assert_eq!(got, method, "{fields}");
+            Call::Typed { operation: got, json } => {
+                assert_eq!(got, operation, "{fields}");
                 assert_eq!(json, expected, "the unknown fields re-encode as sent");
             }
-            other => panic!("{fields}: not delivered as {method}: {other:?}"),
+            other => panic!("{fields}: not decoded as {operation}: {other:?}"),
         }
     }
 
-    /// Posts `body` and checks that it reaches the handler as an unknown event holding the body
-    /// exactly (without the whitespace around it), with a reason that mentions `why`.
+    /// Posts `body` and checks that it decodes to an unknown event holding the body exactly
+    /// (without the whitespace around it), with a reason that mentions `why`.
     async fn expect_unknown(&self, context: &str, body: &str, why: &str) {
         match self.deliver(context, body).await {
             Call::Unknown { body: kept, reason } => {
@@ -179,7 +158,7 @@ async fn unknown_fields_re_encode_exactly_as_received() {
         r#""dup":1,"dup":"two","dup":[3,{"dup":4,"dup":5}]"#,
         r#""nested":{"a":[1E2,{"b":"\ud800"}],"a":null}"#,
     ] {
-        server.expect_fields_kept("receive_incoming_sms", &incoming, fields).await;
+        server.expect_fields_kept("receiveIncomingSms", &incoming, fields).await;
     }
 }
 
@@ -190,7 +169,7 @@ async fn an_unknown_field_nests_as_deep_as_the_body_limit_allows() {
     let depth = (BODY_LIMIT - incoming.len() - 64) / 2;
     let fields = format!(r#""deep":{}"#, nested(depth));
     assert!(with_fields(&incoming, &fields).len() <= BODY_LIMIT);
-    server.expect_fields_kept("receive_incoming_sms", &incoming, &fields).await;
+    server.expect_fields_kept("receiveIncomingSms", &incoming, &fields).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
@@ -217,7 +196,7 @@ async fn typed_fields_nest_to_the_documented_depth_and_deeper_is_an_unknown_even
     assert!(event.contains(at));
     let deepest = event.replace(at, &format!(r#"{at}"deep": {},"#, nested(MAX_TYPED_DEPTH - 4)));
     match server.deliver("the deepest typed body", &deepest).await {
-        Call::Typed { method: "receive_channel_event", json } => {
+        Call::Typed { operation: "receiveChannelEvent", json } => {
             assert!(json.contains(&format!(r#""deep":{}"#, nested(MAX_TYPED_DEPTH - 4))), "{json}");
         }
         other => panic!("the deepest typed body is not a channel event: {other:?}"),
