@@ -12,12 +12,13 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::UnknownFields;
 
 /// Implements `Serialize`, `Deserialize` and [`Unknowns`](crate::Unknowns) for a struct whose
-/// fields map to JSON object keys.
+/// fields map to JSON object keys. Any other key is kept, with its value as the JSON text
+/// received, in the struct's [`UnknownFields`], and encoded again as received.
 ///
 /// ```
 /// #[derive(Debug, PartialEq)]
@@ -53,7 +54,7 @@ macro_rules! object {
                 let mut map = serializer.serialize_map(::core::option::Option::None)?;
                 $( $crate::object!(@serialize $kind map, $wire, &self.$field); )*
                 for (key, value) in &self.$unknown {
-                    let shadowed = match key.as_str() {
+                    let shadowed = match key {
                         $( $wire => $crate::object!(@present $kind &self.$field), )*
                         _ => false,
                     };
@@ -90,10 +91,7 @@ macro_rules! object {
                         {
                             match key.as_str() {
                                 $( $wire => $crate::object!(@fill $kind map, $field, $wire, unknown), )*
-                                _ => {
-                                    let value = map.next_value()?;
-                                    unknown.insert(key.into_string(), value);
-                                }
+                                _ => unknown.push(key.into_string(), map.next_value()?),
                             }
                         }
                         ::core::result::Result::Ok($ty {
@@ -119,7 +117,7 @@ macro_rules! object {
                     });
                 )*
                 for key in self.$unknown.keys() {
-                    let named = match key.as_str() {
+                    let named = match key {
                         $( $wire => true, )*
                         _ => false,
                     };
@@ -234,13 +232,13 @@ where
     T: Deserialize<'de>,
     A: MapAccess<'de>,
 {
-    if slot.is_some() || unknown.has(wire) {
+    if slot.is_some() || unknown.contains_key(wire) {
         return Err(de::Error::duplicate_field(wire));
     }
     match map.next_value::<Option<T>>()? {
         Some(value) => *slot = Some(value),
         None => {
-            unknown.insert(wire.to_owned(), Value::Null);
+            unknown.push(wire.to_owned(), RawValue::NULL.to_owned());
         }
     }
     Ok(())

@@ -13,6 +13,11 @@
 //! (the runtime writes the shortest of 0, 3, 6 or 9 fractional digits, and `Z` for UTC).
 //! Encoding what was decoded, decoded again, must give the same JSON exactly.
 //!
+//! Then JSON as text, at the generated receivers: random bodies, and random fields the spec
+//! does not name added to recorded messages, with numbers and strings a `Value` cannot hold
+//! (integers beyond 64 bits, `1e400`, lone surrogate escapes), repeated keys and nesting deeper
+//! than serde_json recurses. Every body is accepted; unknown fields re-encode exactly as sent.
+//!
 //! 64 cases per type by default; `PROPTEST_CASES=1000` runs more.
 
 mod common;
@@ -23,7 +28,9 @@ use std::sync::OnceLock;
 
 use hookwright::ir::{Api, Constraints, IntWidth, Ty, TypeId, TypeKind};
 use hookwright::naming::Names;
+use hookwright_runtime::webhook::{Callback, Decode, Receiver, Verifier};
 use hookwright_runtime::Timestamp;
+use http::HeaderMap;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::strategy::BoxedStrategy;
@@ -574,4 +581,157 @@ fn the_comparison_forgives_only_number_and_date_time_spellings() {
     assert!(!same(Ty::Map(Box::new(Ty::Number)), json!({"a": 1}), json!({"a": 1, "b": 2})));
     assert!(!same(Ty::Array(Box::new(Ty::Number)), json!([1]), json!([])));
     assert!(same(Ty::Nullable(Box::new(Ty::Number)), json!(null), json!(null)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Any JSON text at the receiver: what a `Value` cannot hold, duplicate keys, deep nesting.
+// ---------------------------------------------------------------------------------------------
+
+/// A JSON number as text: integers of any length, long decimals, exponents in both cases and
+/// beyond `f64`, negative zero.
+fn number_json() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => "-?(0|[1-9][0-9]{0,40})(\\.[0-9]{1,40})?([eE][+-]?[0-9]{1,4})?",
+        1 => select(vec![
+            "18446744073709551616",
+            "-9223372036854775809",
+            "123456789012345678901234567890",
+            "0.1000000000000000055511151231257827",
+            "1e400",
+            "-1E+400",
+            "1e-400",
+            "1E2",
+            "-0",
+            "-0.0",
+        ])
+        .prop_map(str::to_owned),
+    ]
+    .boxed()
+}
+
+/// A JSON string as text: plain and non-ASCII characters, short escapes, `\u` escapes of any
+/// UTF-16 code unit (lone surrogates among them, in either case) and of surrogate pairs.
+fn string_json() -> BoxedStrategy<String> {
+    let piece = prop_oneof![
+        3 => "[a-zA-Z0-9 ]{1,6}",
+        1 => any::<char>()
+            .prop_filter("needs no escape", |c| !matches!(c, '"' | '\\') && !c.is_control())
+            .prop_map(String::from),
+        1 => select(vec!["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"]).prop_map(str::to_owned),
+        2 => any::<u16>().prop_map(|unit| format!("\\u{unit:04x}")),
+        1 => (0xD800u16..0xDC00).prop_map(|unit| format!("\\u{unit:04X}")),
+        1 => (0xD800u16..0xDC00, 0xDC00u16..0xE000).prop_map(|(high, low)| format!("\\u{high:04x}\\u{low:04X}")),
+    ];
+    prop::collection::vec(piece, 0..6).prop_map(|pieces| format!("\"{}\"", pieces.concat())).boxed()
+}
+
+/// Any JSON value as compact text. Object keys come from a small set, so that some repeat.
+fn value_json() -> BoxedStrategy<String> {
+    let leaf = prop_oneof![
+        1 => select(vec!["null", "true", "false"]).prop_map(str::to_owned),
+        3 => number_json(),
+        3 => string_json(),
+    ];
+    let key = prop_oneof![
+        3 => select(vec!["\"a\"", "\"b\"", "\"\\u0061\"", "\"\\ud800\""]).prop_map(str::to_owned),
+        1 => string_json(),
+    ];
+    let tree = leaf.prop_recursive(4, 24, 4, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|items| format!("[{}]", items.join(","))),
+            prop::collection::vec((key.clone(), inner), 0..4).prop_map(|members| {
+                let members: Vec<String> = members.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            }),
+        ]
+    });
+    // Sometimes deeper than serde_json recurses (128 levels).
+    let deep = (tree.clone(), 100usize..1000)
+        .prop_map(|(value, depth)| format!("{}{value}{}", "[".repeat(depth), "]".repeat(depth)));
+    prop_oneof![9 => tree, 1 => deep].boxed()
+}
+
+/// One to four fields the spec does not name, as `"key":value,...`; keys may repeat. Keys
+/// are decoded (`"\u0061"` comes back as `"a"`), so these need no escape.
+fn unknown_fields_json() -> BoxedStrategy<String> {
+    let key = select(vec!["\"x_a\"", "\"x_b\"", "\"x_é\"", "\"x_😀\""]);
+    prop::collection::vec((key, value_json()), 1..5)
+        .prop_map(|fields| {
+            let fields: Vec<String> = fields.into_iter().map(|(k, v)| format!("{k}:{v}")).collect();
+            fields.join(",")
+        })
+        .boxed()
+}
+
+/// The JSON object `object` with `fields` added after its last field.
+fn with_fields(object: &str, fields: &str) -> String {
+    let open = object.trim_end().strip_suffix('}').expect("an object");
+    format!("{open},{fields}}}")
+}
+
+/// A recorded fixture of `krate`, and what its receiver decodes it to, encoded again.
+fn fixture_and_encoding<D: Decode>(receiver: &Receiver<D>, krate: &str, name: &str) -> (String, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{krate}/{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let decoded = receiver.receive(None, &HeaderMap::new(), text.as_bytes()).expect("the fixture decodes");
+    assert!(decoded.unknown_reason().is_none(), "{name} is a known message");
+    let encoded = serde_json::to_string(&decoded).expect("the fixture encodes");
+    (text, encoded)
+}
+
+/// Random unknown fields added to a known message: the body is that message, and every field
+/// re-encodes exactly as sent, after the message's own fields.
+fn unknown_fields_are_kept_exactly<D: Decode>(receiver: Receiver<D>, krate: &str, name: &str) {
+    let (text, encoded) = fixture_and_encoding(&receiver, krate, name);
+    let mut runner = TestRunner::new(common::proptest_config());
+    let result = runner.run(&unknown_fields_json(), |fields| {
+        let body = with_fields(&text, &fields);
+        let decoded = receiver
+            .receive(None, &HeaderMap::new(), body.as_bytes())
+            .map_err(|e| TestCaseError::fail(format!("refused: {e}")))?;
+        prop_assert!(decoded.unknown_reason().is_none(), "{:?}", decoded.unknown_reason());
+        let again = serde_json::to_string(&decoded).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(again, with_fields(&encoded, &fields));
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{krate} {name}: {error}");
+    }
+}
+
+#[test]
+fn unknown_fields_of_an_sms_re_encode_as_received() {
+    use sinch_sms_webhooks::webhooks::Receiver;
+    unknown_fields_are_kept_exactly(Receiver::new(Verifier::none()), "sinch-sms-webhooks", "IncomingSms");
+}
+
+#[test]
+fn unknown_fields_of_a_conversation_message_re_encode_as_received() {
+    use sinch_conversation_webhooks::webhooks::Receiver;
+    let receiver = Receiver::new(Verifier::none());
+    unknown_fields_are_kept_exactly(receiver, "sinch-conversation-webhooks", "MessageInbound");
+}
+
+/// Random JSON bodies (with whitespace around them) are accepted; one that fits no message is
+/// an unknown event keeping the body as sent, and any body re-encodes.
+#[test]
+fn any_json_body_is_accepted() {
+    use sinch_conversation_webhooks::webhooks::{self as conversation, Event};
+    let receiver = conversation::Receiver::new(Verifier::none());
+    let body = (select(vec!["", " ", "\n", "\r\n\t "]), value_json(), select(vec!["", "\n"]))
+        .prop_map(|(before, value, after)| format!("{before}{value}{after}"));
+    let mut runner = TestRunner::new(common::proptest_config());
+    let result = runner.run(&body, |body| {
+        let decoded = receiver
+            .receive(None, &HeaderMap::new(), body.as_bytes())
+            .map_err(|e| TestCaseError::fail(format!("refused: {e}")))?;
+        if let Event::Unknown(event) = &decoded {
+            prop_assert_eq!(event.body().get(), body.trim());
+        }
+        serde_json::to_string(&decoded).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
 }

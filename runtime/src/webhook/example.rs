@@ -115,7 +115,8 @@ impl serde::Serialize for Line<'_> {
 }
 
 fn print_record(record: &Record<'_>) {
-    let compact = record.payload.as_deref().map(compact);
+    // A payload kept as received (an unknown event, pretty-printed by its sender) fits on one line.
+    let compact = record.payload.as_deref().map(crate::unknown_fields::compact);
     let payload: Option<&RawValue> = compact.as_deref().and_then(|json| serde_json::from_str(json).ok());
     let line = Line {
         path: record.path,
@@ -132,38 +133,5 @@ fn print_record(record: &Record<'_>) {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{json}");
         let _ = stdout.flush();
-    }
-}
-
-/// `json` without the whitespace between tokens, so that a payload kept as received (an
-/// unknown event, pretty-printed by its sender) fits on one line. Nothing else changes: not
-/// the order of keys, not the spelling of numbers.
-fn compact(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in json.chars() {
-        if in_string {
-            out.push(c);
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if !c.is_ascii_whitespace() {
-            in_string = c == '"';
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn compact_removes_only_whitespace_between_tokens() {
-        let pretty = "{\n  \"a b\": \"x \\\" y\",\r\n  \"n\": 1.50e3 ,\t\"l\": [ 1, {} ]\n}";
-        assert_eq!(super::compact(pretty), r#"{"a b":"x \" y","n":1.50e3,"l":[1,{}]}"#);
     }
 }

@@ -99,8 +99,19 @@ impl fmt::Display for MalformedBody {
 
 impl std::error::Error for MalformedBody {}
 
+/// How deep a value decoded into a typed field may nest, counting the body's own object as the
+/// first level (a field sent before the property that names the message counts from itself):
+/// serde_json's recursion limit, which bounds what decoding uses of the stack (about 3 KB a
+/// level in a debug build; a tokio worker has 2 MiB). A body whose typed fields nest deeper
+/// is kept as an [`UnknownEvent`] with the reason. Values the spec does not describe (unknown
+/// fields, unknown events) are kept as text, read without recursion, and may nest as deep as
+/// the body size limit allows.
+const MAX_TYPED_DEPTH: usize = 127;
+
 /// Decodes `body` into the message the discriminator picks, or into an unknown event when
-/// it fits none. Only a body that is not JSON is an error.
+/// it fits none. Only a body that is not JSON (RFC 8259, in UTF-8) is an error: lone
+/// surrogate escapes, numbers of any size and any depth are JSON. Typed fields nest at most
+/// 127 levels deep (see the README); a body that nests deeper there is an unknown event.
 pub fn decode<T: Messages>(body: &[u8], discriminator: &Discriminator) -> Result<T, MalformedBody> {
     let direct = match *discriminator {
         Discriminator::Single(message) => Some(message),
@@ -137,8 +148,7 @@ fn decode_as<T: Messages>(body: &str, message: usize) -> Result<T, MalformedBody
             Ok(()) => Ok(decoded),
             Err(error) => Err(MalformedBody(error)),
         },
-        Err(error) if error.is_data() => unknown(body, mismatch::<T>(body, Some(message), error)),
-        Err(error) => Err(MalformedBody(error)),
+        Err(error) => unknown(body, || mismatch::<T>(body, Some(message), error)),
     }
 }
 
@@ -155,10 +165,9 @@ fn route<T: Messages>(body: &str, discriminator: &Discriminator) -> Result<T, Ma
     let result = deserializer.deserialize_map(visitor);
     match result.and_then(|step| deserializer.end().map(|()| step)) {
         Ok(Step::Message) => decoded.ok_or_else(unreachable_step),
-        Ok(Step::NoMatch) => unknown(body, no_match(discriminator)),
-        Ok(Step::Conflict { chosen, rival }) => unknown(body, conflict::<T>(chosen, rival)),
-        Err(error) if error.is_data() => unknown(body, mismatch::<T>(body, chosen.get(), error)),
-        Err(error) => Err(MalformedBody(error)),
+        Ok(Step::NoMatch) => unknown(body, || no_match(discriminator)),
+        Ok(Step::Conflict { chosen, rival }) => unknown(body, || conflict::<T>(chosen, rival)),
+        Err(error) => unknown(body, || mismatch::<T>(body, chosen.get(), error)),
     }
 }
 
@@ -210,10 +219,14 @@ fn unreachable_step() -> MalformedBody {
     MalformedBody(de::Error::custom("internal: a decoded message went missing"))
 }
 
-/// Keeps a body that is valid JSON but fits no message.
-fn unknown<T: Messages>(body: &str, reason: String) -> Result<T, MalformedBody> {
+/// Keeps a body that fits no message as an unknown event, if it is JSON: a decoder's error
+/// is also what it gives for JSON that a typed field cannot hold (a lone surrogate escape in
+/// a `String`, `1e400` in an `f64`, nesting beyond [`MAX_TYPED_DEPTH`]), and such a body must
+/// not be refused (a sender does not retry a 400). serde_json checks the body here without
+/// recursion, however deep it nests.
+fn unknown<T: Messages>(body: &str, reason: impl FnOnce() -> String) -> Result<T, MalformedBody> {
     let body: Box<RawValue> = serde_json::from_str(body).map_err(MalformedBody)?;
-    Ok(T::unknown(UnknownEvent { body, reason }))
+    Ok(T::unknown(UnknownEvent { body, reason: reason() }))
 }
 
 fn no_match(discriminator: &Discriminator) -> String {
@@ -243,7 +256,13 @@ fn mismatch<T: Messages>(body: &str, chosen: Option<usize>, error: serde_json::E
     };
     let name = T::NAMES.get(message).copied().unwrap_or("?");
     let error = T::decode(message, &mut serde_json::Deserializer::from_str(body)).err().unwrap_or(error);
-    format!("the body looks like message `{name}` but does not match its schema: {error}")
+    if error.is_data() {
+        return format!("the body looks like message `{name}` but does not match its schema: {error}");
+    }
+    format!(
+        "the body looks like message `{name}` but holds JSON its typed fields cannot (a lone surrogate \
+         escape in a string, a number beyond f64, nesting deeper than {MAX_TYPED_DEPTH} levels): {error}"
+    )
 }
 
 struct RouteVisitor<'c, T> {
@@ -473,9 +492,10 @@ mod tests {
     pub struct Media {
         pub kind: String,
         pub url: Option<String>,
+        pub meta: Option<serde_json::Value>,
         pub unknown_fields: UnknownFields,
     }
-    crate::object!(Media { "type" => kind: required, "url" => url: optional } unknown unknown_fields);
+    crate::object!(Media { "type" => kind: required, "url" => url: optional, "meta" => meta: optional } unknown unknown_fields);
 
     #[derive(Debug, PartialEq)]
     enum Message {
@@ -605,6 +625,12 @@ mod tests {
         }
         let error = decode::<Message>(br#"{"url":"u", oops}"#, &TAG).unwrap_err();
         assert_eq!((error.line(), error.column()), (1, 13), "{error}");
+        for body in
+            [r#"{"type":"text","body":"\ud80"}"#, r#"{"type":"media","meta":1e}"#, r#"{"type":"text","x":[[[1]]}"#]
+        {
+            let error = decode::<Message>(body.as_bytes(), &TAG).unwrap_err();
+            assert!(error.to_string().starts_with("the body is not valid JSON"), "{error}");
+        }
     }
 
     #[test]
@@ -626,6 +652,60 @@ mod tests {
         };
         assert_eq!(text.body.as_deref(), Some("b"));
         assert!(matches!(decode_str(r#"{"type":"text","type":"text"}"#, &TAG), Message::Unknown(_)));
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+    }
+
+    #[test]
+    fn json_a_typed_field_cannot_hold_is_an_unknown_event_keeping_the_body() {
+        let too_deep = format!(r#"{{"type":"media","meta":{}}}"#, nested(MAX_TYPED_DEPTH));
+        let too_deep_before_the_tag = format!(r#"{{"meta":{},"type":"media"}}"#, nested(MAX_TYPED_DEPTH + 1));
+        for body in [
+            r#"{"type":"text","body":"cut in an emoji \ud83d"}"#,
+            r#"{"body":"\udc00","type":"text"}"#,
+            r#"{"type":"text","\ud800":1}"#,
+            r#"{"type":"media","meta":1e400}"#,
+            r#"{"meta":-1e400,"type":"media"}"#,
+            &too_deep,
+            &too_deep_before_the_tag,
+        ] {
+            let Message::Unknown(event) = decode_str(body, &TAG) else {
+                panic!("{body} has JSON that a typed field cannot hold");
+            };
+            assert_eq!(event.body().get(), body);
+            assert!(event.reason().contains("holds JSON its typed fields cannot"), "{}", event.reason());
+        }
+    }
+
+    #[test]
+    fn typed_values_nest_up_to_the_documented_depth() {
+        for body in [
+            format!(r#"{{"type":"media","meta":{}}}"#, nested(MAX_TYPED_DEPTH - 1)),
+            format!(r#"{{"meta":{},"type":"media"}}"#, nested(MAX_TYPED_DEPTH - 1)),
+        ] {
+            assert!(matches!(round_trip(&body, &TAG), Message::Media(m) if m.meta.is_some()), "{body}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_keep_what_a_typed_field_could_not_as_received() {
+        let deep = nested(100_000);
+        let unknown = [
+            r#""x":"\ud800","n":1e400,"big":18446744073709551616,"n":1E2,"z":-0,"e":1e-400"#,
+            r#""n":0.1000000000000000000000000001,"n":123456789012345678901234567890"#,
+            &format!(r#""deep":{deep}"#),
+        ];
+        for fields in unknown {
+            // Named fields are encoded first, then the others in the order received.
+            let encoded = format!(r#"{{"type":"text",{fields}}}"#);
+            for body in [encoded.clone(), format!(r#"{{{fields},"type":"text"}}"#)] {
+                let message = decode_str(&body, &TAG);
+                assert!(matches!(message, Message::Text(_)), "{body}");
+                assert_eq!(serde_json::to_string(&message).unwrap(), encoded);
+            }
+        }
     }
 
     #[test]
