@@ -11,7 +11,7 @@ use hmac::Mac;
 use http::HeaderMap;
 
 use super::error::{AuthError, NOT_BASE64, NOT_HEX, WRONG_TAG_LENGTH};
-use super::headers::{header_text, SchemeHeader};
+use super::headers::{header_text, Found, Role, RoleHeaders};
 use super::scheme::{keyed_mac, Encoding, HmacScheme, HmacSha256, SignedParts};
 use super::timestamp::{parse_unix_seconds, Freshness};
 use crate::Secret;
@@ -25,31 +25,36 @@ pub(super) struct HmacVerifier {
     /// Copied for each request.
     keyed: HmacSha256,
     encoding: Encoding,
-    signature: SchemeHeader,
+    /// The names of the headers that fill a role, with the scheme's spelling of each for errors.
+    roles: RoleHeaders,
+    signature_header: &'static str,
     /// The header naming the algorithm, and the name it must hold.
-    algorithm: Option<(SchemeHeader, &'static str)>,
-    timestamp: Option<SchemeHeader>,
+    algorithm: Option<(&'static str, &'static str)>,
+    timestamp_header: Option<&'static str>,
     signed: SignedParts,
 }
 
 impl HmacVerifier {
     pub(super) fn new(scheme: &HmacScheme, secret: &Secret) -> Self {
+        let roles = RoleHeaders::new(scheme);
         Self {
             keyed: keyed_mac(secret),
             encoding: scheme.encoding,
-            signature: SchemeHeader::new(scheme.signature_header),
-            algorithm: scheme.algorithm_header.map(|name| (SchemeHeader::new(name), scheme.algorithm)),
-            timestamp: scheme.timestamp_header.map(SchemeHeader::new),
-            signed: SignedParts::new(scheme.signed),
+            signed: SignedParts::new(scheme.signed, &roles),
+            roles,
+            signature_header: scheme.signature_header,
+            algorithm: scheme.algorithm_header.map(|name| (name, scheme.algorithm)),
+            timestamp_header: scheme.timestamp_header,
         }
     }
 
     pub(super) fn verify(&self, headers: &HeaderMap, body: &[u8], freshness: &Freshness) -> Result<(), AuthError> {
-        self.check_algorithm(headers)?;
-        let received = self.received_tag(headers)?;
-        let timestamp = self.timestamp_to_check(headers, freshness)?;
+        let found = self.roles.find(headers);
+        self.check_algorithm(&found)?;
+        let received = self.received_tag(&found)?;
+        let timestamp = self.timestamp_to_check(&found, freshness)?;
         let mut mac = self.keyed.clone();
-        self.signed.feed(&mut mac, body, headers)?;
+        self.signed.feed(&mut mac, body, headers, &found)?;
         // `verify_slice` compares in constant time (through `subtle`).
         mac.verify_slice(&received).map_err(|_| AuthError::SignatureMismatch)?;
         match timestamp {
@@ -60,39 +65,37 @@ impl HmacVerifier {
 
     /// Rejects a request whose algorithm header names another algorithm than the scheme's; a
     /// request without the header is accepted.
-    fn check_algorithm(&self, headers: &HeaderMap) -> Result<(), AuthError> {
-        let Some((header, algorithm)) = &self.algorithm else {
+    fn check_algorithm(&self, found: &Found<'_>) -> Result<(), AuthError> {
+        let (Some((header, algorithm)), Some(value)) = (self.algorithm, found.get(Role::Algorithm)) else {
             return Ok(());
         };
-        let Some(value) = header.find(headers) else {
-            return Ok(());
-        };
-        let value = header_text(value, header.name())?;
+        let value = header_text(value, header)?;
         if value.eq_ignore_ascii_case(algorithm) {
             Ok(())
         } else {
-            Err(AuthError::UnsupportedAlgorithm { header: header.name(), value: value.to_owned() })
+            Err(AuthError::UnsupportedAlgorithm { header, value: value.to_owned() })
         }
     }
 
     /// The signature the request carries, decoded.
-    fn received_tag(&self, headers: &HeaderMap) -> Result<[u8; TAG_LEN], AuthError> {
-        let text = self.signature.require_text(headers)?;
+    fn received_tag(&self, found: &Found<'_>) -> Result<[u8; TAG_LEN], AuthError> {
+        let header = self.signature_header;
+        let value = found.get(Role::Signature).ok_or(AuthError::MissingHeader(header))?;
+        let text = header_text(value, header)?;
         let decoded = match self.encoding {
             Encoding::Base64 => decode_base64(text),
             Encoding::Hex => decode_hex(text),
         };
-        decoded.map_err(|reason| AuthError::InvalidHeader { header: self.signature.name(), reason })
+        decoded.map_err(|reason| AuthError::InvalidHeader { header, reason })
     }
 
     /// The request's timestamp, when the scheme has one and timestamps are checked.
-    fn timestamp_to_check(&self, headers: &HeaderMap, freshness: &Freshness) -> Result<Option<i64>, AuthError> {
-        match &self.timestamp {
-            Some(header) if freshness.enabled() => {
-                Ok(Some(parse_unix_seconds(header.require_text(headers)?, header.name())?))
-            }
-            _ => Ok(None),
-        }
+    fn timestamp_to_check(&self, found: &Found<'_>, freshness: &Freshness) -> Result<Option<i64>, AuthError> {
+        let Some(header) = self.timestamp_header.filter(|_| freshness.enabled()) else {
+            return Ok(None);
+        };
+        let value = found.get(Role::Timestamp).ok_or(AuthError::MissingHeader(header))?;
+        parse_unix_seconds(header_text(value, header)?, header).map(Some)
     }
 }
 

@@ -9,7 +9,7 @@ use http::HeaderMap;
 use sha2::Sha256;
 
 use super::error::AuthError;
-use super::headers::{insert_header, SchemeHeader};
+use super::headers::{insert_header, Found, Role, RoleHeaders, SchemeHeader};
 use crate::Secret;
 
 pub(super) type HmacSha256 = Hmac<Sha256>;
@@ -68,7 +68,8 @@ impl HmacScheme {
     /// Fails with [`AuthError::MissingHeader`] when a header that is signed is not in `headers`.
     pub fn sign(&self, secret: &Secret, body: &[u8], headers: &HeaderMap) -> Result<String, AuthError> {
         let mut mac = keyed_mac(secret);
-        SignedParts::new(self.signed).feed(&mut mac, body, headers)?;
+        let roles = RoleHeaders::new(self);
+        SignedParts::new(self.signed, &roles).feed(&mut mac, body, headers, &roles.find(headers))?;
         let tag = mac.finalize().into_bytes();
         Ok(match self.encoding {
             Encoding::Base64 => STANDARD.encode(tag),
@@ -115,26 +116,44 @@ pub(super) struct SignedParts(Vec<Part>);
 enum Part {
     Body,
     Literal(&'static str),
-    Header(SchemeHeader),
+    /// A header, and the role the scheme also names it for, whose value is then already found.
+    Header(SchemeHeader, Option<Role>),
 }
 
 impl SignedParts {
-    pub(super) fn new(signed: &[Signed]) -> Self {
+    pub(super) fn new(signed: &[Signed], roles: &RoleHeaders) -> Self {
         let part = |signed: &Signed| match *signed {
             Signed::Body => Part::Body,
             Signed::Literal(text) => Part::Literal(text),
-            Signed::Header(name) => Part::Header(SchemeHeader::new(name)),
+            Signed::Header(name) => {
+                let header = SchemeHeader::new(name);
+                let role = roles.role_of(&header);
+                Part::Header(header, role)
+            }
         };
         Self(signed.iter().map(part).collect())
     }
 
-    /// Feeds the parts to `mac` in order; the body is fed as it is, never copied.
-    pub(super) fn feed(&self, mac: &mut HmacSha256, body: &[u8], headers: &HeaderMap) -> Result<(), AuthError> {
+    /// Feeds the parts to `mac` in order; the body is fed as it is, never copied. A header is
+    /// taken from `found` when it fills a role, else looked up in `headers`.
+    pub(super) fn feed(
+        &self,
+        mac: &mut HmacSha256,
+        body: &[u8],
+        headers: &HeaderMap,
+        found: &Found<'_>,
+    ) -> Result<(), AuthError> {
         for part in &self.0 {
             match part {
                 Part::Body => mac.update(body),
                 Part::Literal(text) => mac.update(text.as_bytes()),
-                Part::Header(header) => mac.update(header.require(headers)?.as_bytes()),
+                Part::Header(header, role) => {
+                    let value = match role {
+                        Some(role) => found.get(*role),
+                        None => header.get(headers),
+                    };
+                    mac.update(value.ok_or(AuthError::MissingHeader(header.name()))?.as_bytes());
+                }
             }
         }
         Ok(())
