@@ -25,7 +25,7 @@ pub(super) struct HmacVerifier {
     /// Copied for each request.
     keyed: HmacSha256,
     encoding: Encoding,
-    /// The names of the headers that fill a role, with the scheme's spelling of each for errors.
+    /// The headers that fill a role, parsed; the names below are the scheme's spellings, for errors.
     roles: RoleHeaders,
     signature_header: &'static str,
     /// The header naming the algorithm, and the name it must hold.

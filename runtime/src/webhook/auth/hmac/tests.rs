@@ -410,3 +410,17 @@ fn sign_names_a_missing_signed_header() {
     let result = SINCH.sign(&Secret::new("s"), b"", &headers(&[(NONCE, "n")]));
     assert_eq!(result, Err(AuthError::MissingHeader(TIMESTAMP)));
 }
+
+#[test]
+fn a_signed_header_named_for_no_role_is_looked_up_by_name() {
+    let mut scheme = HEX;
+    scheme.signed = &[Signed::Header("X-Request-Id"), Signed::Literal(":"), Signed::Body];
+    let secret = Secret::new("s");
+    let signed = headers(&[("x-request-id", "r-1"), ("x-timestamp", "1700000000")]);
+    let map = with(signed.clone(), "x-signature", &scheme.sign(&secret, b"{}", &signed).unwrap());
+    let verifier = Verifier::hmac(scheme, secret).clock(at(TEST_TIMESTAMP));
+    assert_eq!(verifier.verify(&map, b"{}"), Ok(()));
+    assert_eq!(verifier.verify(&with(map.clone(), "x-request-id", "r-2"), b"{}"), Err(AuthError::SignatureMismatch));
+    let result = verifier.verify(&without(map, "x-request-id"), b"{}");
+    assert_eq!(result, Err(AuthError::MissingHeader("X-Request-Id")));
+}
