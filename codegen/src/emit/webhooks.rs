@@ -13,7 +13,7 @@ use quote::quote;
 
 use super::{docs, format_spaced, ident, source_file, Space};
 use crate::ir::{Operation, SignatureEncoding, SignedPart, Ty, TypeKind};
-use crate::naming::{field_ident, pascal};
+use crate::naming::{self, field_ident, pascal};
 use crate::routing::{operation_list, Choice, Routing};
 
 /// Where a decoded group lands: an operation's variant, or (when the payload cannot tell
@@ -688,15 +688,18 @@ fn handler_trait(plan: &Plan) -> TokenStream {
     let mut methods = Vec::new();
     for (o, groups) in &plan.operations {
         let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
-        let ty = match &plan.message_enums[*o] {
+        let (parameter, ty) = match &plan.message_enums[*o] {
             Some(name) => {
                 let name = ident(name);
-                quote!(#name)
+                (ident("message"), quote!(#name))
             }
-            None => payload_type(plan.space, &plan.routing.groups[groups[0]]),
+            None => {
+                let group = &plan.routing.groups[groups[0]];
+                (parameter(plan.space, group), payload_type(plan.space, group))
+            }
         };
         let doc = docs::attrs(&format!("{}\n\nDefault: accept.", operation_doc(&api.operations[*o])));
-        methods.push(handler_method(doc, method, ty));
+        methods.push(handler_method(doc, method, parameter, ty));
     }
     for &group in &plan.shared {
         let method = ident(plan.shared_method(group));
@@ -705,7 +708,8 @@ fn handler_trait(plan: &Plan) -> TokenStream {
              the operation's own method is called instead. Default: accept.",
             group_doc(plan, group)
         ));
-        methods.push(handler_method(doc, method, payload_type(plan.space, &plan.routing.groups[group])));
+        let group = &plan.routing.groups[group];
+        methods.push(handler_method(doc, method, parameter(plan.space, group), payload_type(plan.space, group)));
     }
     quote! {
         /// What to do with each callback: one method per operation, each accepting by default,
@@ -728,11 +732,25 @@ fn handler_trait(plan: &Plan) -> TokenStream {
     }
 }
 
-fn handler_method(doc: TokenStream, method: proc_macro2::Ident, ty: TokenStream) -> TokenStream {
+/// A handler's parameter for a group's payload, named for its type: an operation with several
+/// messages names its parameter `message` instead, for its message enum.
+fn parameter(space: &Space, group: &crate::routing::Group) -> proc_macro2::Ident {
+    match &group.payload {
+        Ty::Named(id) => ident(&naming::parameter(&space.names.types[id.0])),
+        _ => ident("payload"),
+    }
+}
+
+fn handler_method(
+    doc: TokenStream,
+    method: proc_macro2::Ident,
+    parameter: proc_macro2::Ident,
+    ty: TokenStream,
+) -> TokenStream {
     quote! {
         #doc
-        fn #method(&self, payload: #ty, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
-            let _ = (payload, context);
+        fn #method(&self, #parameter: #ty, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
+            let _ = (#parameter, context);
             std::future::ready(Outcome::Accept)
         }
     }

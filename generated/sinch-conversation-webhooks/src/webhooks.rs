@@ -674,10 +674,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_inbound_message(
         &self,
-        payload: super::models::MessageInboundPayload,
+        message_inbound: super::models::MessageInboundPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_inbound, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveMessageDelivery` on `/conversation/message-delivery`: Receive a message delivery receipt
@@ -687,10 +687,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_message_delivery(
         &self,
-        payload: super::models::MessageDeliveryPayload,
+        message_delivery: super::models::MessageDeliveryPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_delivery, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveInboundEvent` on `/conversation/event-inbound`: Receive an inbound event
@@ -700,10 +700,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_inbound_event(
         &self,
-        payload: super::models::EventInboundPayload,
+        event_inbound: super::models::EventInboundPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (event_inbound, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactCreate` on `/conversation/contact-create`: Receive a contact creation event
@@ -713,10 +713,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_create(
         &self,
-        payload: super::models::ContactEventPayload,
+        contact_event: super::models::ContactEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactUpdate` on `/conversation/contact-update`: Receive a contact update event
@@ -726,10 +726,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_update(
         &self,
-        payload: super::models::ContactUpdateEventPayload,
+        contact_update_event: super::models::ContactUpdateEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_update_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactDelete` on `/conversation/contact-delete`: Receive a contact deletion event
@@ -739,10 +739,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_delete(
         &self,
-        payload: super::models::ContactDeleteEventPayload,
+        contact_delete_event: super::models::ContactDeleteEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_delete_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactMerge` on `/conversation/contact-merge`: Receive a contact merge event
@@ -752,10 +752,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_merge(
         &self,
-        payload: super::models::ContactMergeEventPayload,
+        contact_merge_event: super::models::ContactMergeEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_merge_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationStart` on `/conversation/conversation-start`: Receive a conversation start event
@@ -765,10 +765,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_conversation_start(
         &self,
-        payload: super::models::ConversationEventPayload,
+        conversation_event: super::models::ConversationEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (conversation_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationStop` on `/conversation/conversation-stop`: Receive a conversation stop event
@@ -778,10 +778,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_conversation_stop(
         &self,
-        payload: super::models::ConversationStopEventPayload,
+        conversation_stop_event: super::models::ConversationStopEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (conversation_stop_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveChannelEvent` on `/conversation/channel-event`: Receive a channel event
@@ -791,10 +791,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_channel_event(
         &self,
-        payload: super::models::ChannelEventPayload,
+        channel_event: super::models::ChannelEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (channel_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveCapabilityResult` on `/conversation/capability`: Receive a capability lookup result
@@ -804,10 +804,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_capability_result(
         &self,
-        payload: super::models::CapabilityEventPayload,
+        capability_event: super::models::CapabilityEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (capability_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveOptIn` on `/conversation/opt-in`: Receive an opt-in event
@@ -817,10 +817,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_opt_in(
         &self,
-        payload: super::models::OptEventPayload,
+        opt_event: super::models::OptEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (opt_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveOptOut` on `/conversation/opt-out`: Receive an opt-out event
@@ -830,10 +830,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_opt_out(
         &self,
-        payload: super::models::OptOutEventPayload,
+        opt_out_event: super::models::OptOutEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (opt_out_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveSmartConversationResult` on `/conversation/smart-conversations`: Receive a smart conversation result
@@ -843,10 +843,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_smart_conversation_result(
         &self,
-        payload: super::models::SmartConversationPayload,
+        smart_conversation: super::models::SmartConversationPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (smart_conversation, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveMessageSubmit` on `/conversation/message-submit`: Receive a message submit notification
@@ -856,10 +856,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_message_submit(
         &self,
-        payload: super::models::MessageSubmitPayload,
+        message_submit: super::models::MessageSubmitPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_submit, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveEventDelivery` on `/conversation/event-delivery`: Receive an event delivery receipt
@@ -869,10 +869,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_event_delivery(
         &self,
-        payload: super::models::EventDeliveryPayload,
+        event_delivery: super::models::EventDeliveryPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (event_delivery, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationDelete` on `/conversation/conversation-delete`: Receive a conversation deletion event
@@ -882,10 +882,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_conversation_delete(
         &self,
-        payload: super::models::ConversationDeleteEventPayload,
+        conversation_delete_event: super::models::ConversationDeleteEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (conversation_delete_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactIdentitiesDuplication` on `/conversation/contact-identities-duplication`: Receive a contact identities duplication event
@@ -895,10 +895,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_identities_duplication(
         &self,
-        payload: super::models::ContactIdentitiesDuplicationEventPayload,
+        contact_identities_duplication_event: super::models::ContactIdentitiesDuplicationEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_identities_duplication_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveInboundMessageRedaction` on `/conversation/message-inbound-smart-conversation-redaction`: Receive a redacted inbound message
@@ -908,10 +908,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_inbound_message_redaction(
         &self,
-        payload: super::models::MessageRedactionPayload,
+        message_redaction: super::models::MessageRedactionPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_redaction, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveRecordNotification` on `/conversation/record-notification`: Receive a record notification
@@ -921,10 +921,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_record_notification(
         &self,
-        payload: super::models::RecordNotificationPayload,
+        record_notification: super::models::RecordNotificationPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (record_notification, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveUnsupportedCallback` on `/conversation/unsupported`: Receive an unsupported channel callback
@@ -934,10 +934,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_unsupported_callback(
         &self,
-        payload: super::models::UnsupportedCallbackPayload,
+        unsupported_callback: super::models::UnsupportedCallbackPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (unsupported_callback, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that

@@ -376,10 +376,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_delivery_report(
         &self,
-        payload: ReceiveDeliveryReportMessage,
+        message: ReceiveDeliveryReportMessage,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveIncomingSms` on `/sms/incoming`: Receive an incoming SMS
@@ -389,10 +389,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_incoming_sms(
         &self,
-        payload: ReceiveIncomingSmsMessage,
+        message: ReceiveIncomingSmsMessage,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that

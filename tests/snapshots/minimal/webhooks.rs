@@ -150,10 +150,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn subscribe_ping(
         &self,
-        payload: super::models::SubscribePingMessagePayload,
+        subscribe_ping_message: super::models::SubscribePingMessagePayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (subscribe_ping_message, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that

@@ -150,10 +150,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_odd(
         &self,
-        payload: super::models::OddNames,
+        odd_names: super::models::OddNames,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (odd_names, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that

@@ -150,10 +150,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_person(
         &self,
-        payload: super::models::Person,
+        person: super::models::Person,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (person, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that

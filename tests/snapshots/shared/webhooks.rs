@@ -189,10 +189,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn contact_created(
         &self,
-        payload: super::models::ContactChangedPayload,
+        contact_changed: super::models::ContactChangedPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_changed, context);
         std::future::ready(Outcome::Accept)
     }
     /// `contactDeleted` on `/contact/deleted`
@@ -200,10 +200,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn contact_deleted(
         &self,
-        payload: super::models::ContactChangedPayload,
+        contact_changed: super::models::ContactChangedPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_changed, context);
         std::future::ready(Outcome::Accept)
     }
     /// `orderPlaced` on `/orders`
@@ -211,10 +211,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn order_placed(
         &self,
-        payload: super::models::OrderPlacedMessagePayload,
+        order_placed_message: super::models::OrderPlacedMessagePayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (order_placed_message, context);
         std::future::ready(Outcome::Accept)
     }
     /// Message `ContactChanged`: ContactChanged
@@ -222,10 +222,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Called for a body decoded by payload, which does not tell the operation; decoded by channel, the operation's own method is called instead. Default: accept.
     fn contact_changed(
         &self,
-        payload: super::models::ContactChangedPayload,
+        contact_changed: super::models::ContactChangedPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_changed, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that
