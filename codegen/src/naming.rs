@@ -273,9 +273,33 @@ pub fn field_ident(wire: &str) -> String {
     }
 }
 
+/// A handler's parameter for a payload of type `type_name`: the type's name in snake case,
+/// less the `Payload` schema names often end with (`IncomingSmsPayload` → `incoming_sms`), so
+/// that a handler reads as what it receives. `payload` when that leaves nothing or `context`,
+/// the handler's other parameter.
+pub fn parameter(type_name: &str) -> String {
+    match field_ident(type_name.strip_suffix("Payload").unwrap_or(type_name)) {
+        name if name == "context" || type_name == "Payload" => "payload".to_owned(),
+        name => name,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn handler_parameters_are_named_for_their_type() {
+        for (ty, parameter_name) in [
+            ("IncomingSmsPayload", "incoming_sms"),
+            ("ContactEvent", "contact_event"),
+            ("Payload", "payload"),
+            ("ContextPayload", "payload"),
+            ("TypePayload", "r#type"),
+        ] {
+            assert_eq!(parameter(ty), parameter_name, "{ty}");
+        }
+    }
 
     #[test]
     fn odd_wire_names_become_valid_field_identifiers() {

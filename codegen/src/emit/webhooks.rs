@@ -13,7 +13,7 @@ use quote::quote;
 
 use super::{docs, format_spaced, ident, source_file, Space};
 use crate::ir::{Operation, SignatureEncoding, SignedPart, Ty, TypeKind};
-use crate::naming::{field_ident, pascal};
+use crate::naming::{self, field_ident, pascal, shouty};
 use crate::routing::{operation_list, Choice, Routing};
 
 /// Where a decoded group lands: an operation's variant, or (when the payload cannot tell
@@ -47,6 +47,8 @@ pub struct Plan<'a> {
     /// `Handler` methods of the shared groups, by group index.
     shared_methods: Vec<Option<String>>,
     routes: Vec<Route>,
+    /// The constants that number `routes` for the runtime's tables, in the same order.
+    route_names: Vec<String>,
 }
 
 /// Names that the module defines itself.
@@ -101,8 +103,10 @@ impl<'a> Plan<'a> {
             methods,
             shared_methods,
             routes: Vec::new(),
+            route_names: Vec::new(),
         };
         plan.routes = plan.all_routes();
+        plan.route_names = plan.all_route_names();
         plan
     }
 
@@ -125,6 +129,20 @@ impl<'a> Plan<'a> {
         routes
     }
 
+    /// A constant's name for each route: its message's, and the operation's too when the
+    /// message's group has a route of its own for each operation.
+    fn all_route_names(&self) -> Vec<String> {
+        let mut taken: HashSet<String> = ["NAMES".to_owned()].into();
+        let api = self.space.api;
+        let names = self.routes.iter().map(|route| match *route {
+            Route::Operation { operation, group } if self.routing.groups[group].operations.len() > 1 => {
+                shouty(&format!("{} {}", self.routing.label(api, group), api.operations[operation].id))
+            }
+            Route::Operation { group, .. } | Route::Shared(group) => shouty(&self.routing.label(api, group)),
+        });
+        names.map(|name| naming::unique(name, &mut taken, "_")).collect()
+    }
+
     fn payload_route(&self, group: usize) -> Route {
         match self.routing.groups[group].operations.as_slice() {
             [operation] => Route::Operation { operation: *operation, group },
@@ -141,8 +159,11 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn route_index(&self, route: Route) -> usize {
-        self.routes.iter().position(|r| *r == route).unwrap_or_default()
+    /// `message::NAME`, the constant that numbers `route`.
+    fn route_constant(&self, route: Route) -> TokenStream {
+        let index = self.routes.iter().position(|r| *r == route).unwrap_or_default();
+        let name = ident(&self.route_names[index]);
+        quote!(message::#name)
     }
 
     fn shared_variant(&self, group: usize) -> &str {
@@ -200,8 +221,9 @@ pub fn webhooks_rs(plan: &Plan, header: &str) -> String {
         #module_doc
         use std::future::Future;
 
-        use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-        use hookwright_runtime::webhook::{Outcome, UnknownEvent};
+        use hookwright_runtime::__private::serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+        use hookwright_runtime::webhook::{self, Outcome, UnknownEvent};
+        use hookwright_runtime::Unknowns;
         /// How a callback arrived (operation, dedup key, headers, raw body): given to every
         /// [`Handler`] method.
         pub use hookwright_runtime::webhook::Context;
@@ -325,7 +347,7 @@ fn security_doc(plan: &Plan, doc: &mut String) {
     if schemes.is_empty() {
         return;
     }
-    doc.push_str("\n## Authentication\n\nBuild the [`Receiver`] with the [`Verifier`](hookwright_runtime::webhook::Verifier) for the scheme your sender uses:\n\n");
+    doc.push_str("\n## Authentication\n\nBuild the [`Receiver`] with the [`Verifier`](webhook::Verifier) for the scheme your sender uses:\n\n");
     for (scheme, constant) in schemes.iter().zip(&plan.space.names.security_consts) {
         match (constant, &scheme.kind) {
             (Some(constant), _) => {
@@ -367,15 +389,15 @@ fn security_consts(plan: &Plan) -> TokenStream {
             SignatureEncoding::Hex => quote!(Hex),
         };
         let signed = signature.signed.iter().map(|part| match part {
-            SignedPart::Body => quote!(hookwright_runtime::webhook::Signed::Body),
-            SignedPart::Literal(text) => quote!(hookwright_runtime::webhook::Signed::Literal(#text)),
-            SignedPart::Header(name) => quote!(hookwright_runtime::webhook::Signed::Header(#name)),
+            SignedPart::Body => quote!(webhook::Signed::Body),
+            SignedPart::Literal(text) => quote!(webhook::Signed::Literal(#text)),
+            SignedPart::Header(name) => quote!(webhook::Signed::Header(#name)),
         });
         Some(quote! {
             #doc
-            pub const #name: hookwright_runtime::webhook::HmacScheme = hookwright_runtime::webhook::HmacScheme {
+            pub const #name: webhook::HmacScheme = webhook::HmacScheme {
                 signature_header: #header,
-                encoding: hookwright_runtime::webhook::Encoding::#encoding,
+                encoding: webhook::Encoding::#encoding,
                 algorithm_header: #algorithm_header,
                 algorithm: #algorithm,
                 nonce_header: #nonce_header,
@@ -552,7 +574,7 @@ fn event_enum(plan: &Plan) -> TokenStream {
         }
 
         /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-        impl hookwright_runtime::Unknowns for Event {
+        impl Unknowns for Event {
             fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
                 match self {
                     #(Event::#names(payload) => payload.collect_unknowns(at, out),)*
@@ -561,7 +583,7 @@ fn event_enum(plan: &Plan) -> TokenStream {
             }
         }
 
-        impl hookwright_runtime::webhook::Callback for Event {
+        impl webhook::Callback for Event {
             fn message(&self) -> Option<&'static str> {
                 Event::message(self)
             }
@@ -624,7 +646,7 @@ fn dedup_expression(plan: &Plan, group_index: usize) -> Option<TokenStream> {
         }
     });
     let message = plan.routing.label(api, group_index);
-    Some(quote!(hookwright_runtime::webhook::dedup_key(#message, &[#(#parts),*])))
+    Some(quote!(webhook::dedup_key(#message, &[#(#parts),*])))
 }
 
 fn message_enums(plan: &Plan) -> TokenStream {
@@ -671,7 +693,7 @@ fn message_enums(plan: &Plan) -> TokenStream {
                 }
             }
 
-            impl hookwright_runtime::Unknowns for #name {
+            impl Unknowns for #name {
                 fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
                     match self {
                         #(#name::#v4(payload) => payload.collect_unknowns(at, out),)*
@@ -688,15 +710,18 @@ fn handler_trait(plan: &Plan) -> TokenStream {
     let mut methods = Vec::new();
     for (o, groups) in &plan.operations {
         let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
-        let ty = match &plan.message_enums[*o] {
+        let (parameter, ty) = match &plan.message_enums[*o] {
             Some(name) => {
                 let name = ident(name);
-                quote!(#name)
+                (ident("message"), quote!(#name))
             }
-            None => payload_type(plan.space, &plan.routing.groups[groups[0]]),
+            None => {
+                let group = &plan.routing.groups[groups[0]];
+                (parameter(plan.space, group), payload_type(plan.space, group))
+            }
         };
         let doc = docs::attrs(&format!("{}\n\nDefault: accept.", operation_doc(&api.operations[*o])));
-        methods.push(handler_method(doc, method, ty));
+        methods.push(handler_method(doc, method, parameter, ty));
     }
     for &group in &plan.shared {
         let method = ident(plan.shared_method(group));
@@ -705,7 +730,8 @@ fn handler_trait(plan: &Plan) -> TokenStream {
              the operation's own method is called instead. Default: accept.",
             group_doc(plan, group)
         ));
-        methods.push(handler_method(doc, method, payload_type(plan.space, &plan.routing.groups[group])));
+        let group = &plan.routing.groups[group];
+        methods.push(handler_method(doc, method, parameter(plan.space, group), payload_type(plan.space, group)));
     }
     quote! {
         /// What to do with each callback: one method per operation, each accepting by default,
@@ -728,38 +754,48 @@ fn handler_trait(plan: &Plan) -> TokenStream {
     }
 }
 
-fn handler_method(doc: TokenStream, method: proc_macro2::Ident, ty: TokenStream) -> TokenStream {
+/// A handler's parameter for a group's payload, named for its type: an operation with several
+/// messages names its parameter `message` instead, for its message enum.
+fn parameter(space: &Space, group: &crate::routing::Group) -> proc_macro2::Ident {
+    match &group.payload {
+        Ty::Named(id) => ident(&naming::parameter(&space.names.types[id.0])),
+        _ => ident("payload"),
+    }
+}
+
+fn handler_method(
+    doc: TokenStream,
+    method: proc_macro2::Ident,
+    parameter: proc_macro2::Ident,
+    ty: TokenStream,
+) -> TokenStream {
     quote! {
         #doc
-        fn #method(&self, payload: #ty, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
-            let _ = (payload, context);
+        fn #method(&self, #parameter: #ty, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
+            let _ = (#parameter, context);
             std::future::ready(Outcome::Accept)
         }
     }
 }
 
-fn route_constructor(plan: &Plan, route: Route) -> TokenStream {
-    let decoded = quote!(Deserialize::deserialize(deserializer)?);
-    let (variant, payload) = match route {
+/// Decodes a route's payload and wraps it, step by step, into its `Event`.
+fn route_decoder(plan: &Plan, route: Route) -> TokenStream {
+    let (variant, message_enum) = match route {
         Route::Operation { operation, group } => {
             let variant = ident(plan.event_variants[operation].as_deref().unwrap_or_default());
-            let payload = match &plan.message_enums[operation] {
-                Some(name) => {
-                    let name = ident(name);
-                    let inner = ident(&plan.group_variants[group]);
-                    quote!(#name::#inner(#decoded))
-                }
-                None => decoded,
-            };
-            (variant, payload)
+            let message_enum = plan.message_enums[operation].as_deref().map(|name| {
+                let (name, inner) = (ident(name), ident(&plan.group_variants[group]));
+                quote!(.map(#name::#inner))
+            });
+            (variant, message_enum)
         }
-        Route::Shared(group) => (ident(plan.shared_variant(group)), decoded),
+        Route::Shared(group) => (ident(plan.shared_variant(group)), None),
     };
-    quote!(Event::#variant(Box::new(#payload)))
+    quote!(Deserialize::deserialize(deserializer) #message_enum .map(Box::new).map(Event::#variant))
 }
 
 fn discriminator(plan: &Plan, choice: &Choice, route: impl Fn(usize) -> Route) -> TokenStream {
-    let index = |g: usize| Literal::usize_unsuffixed(plan.route_index(route(g)));
+    let index = |g: usize| plan.route_constant(route(g));
     match choice {
         Choice::Single(Some(group)) => {
             let index = index(*group);
@@ -808,63 +844,70 @@ fn decoding(plan: &Plan) -> TokenStream {
     let names = plan.routes.iter().map(|route| match route {
         Route::Operation { group, .. } | Route::Shared(group) => plan.routing.label(api, *group),
     });
-    let arms = plan.routes.iter().enumerate().map(|(index, route)| {
-        let index = Literal::usize_unsuffixed(index);
-        let constructor = route_constructor(plan, *route);
-        quote!(#index => #constructor,)
+    let route_names: Vec<_> = plan.route_names.iter().map(|name| ident(name)).collect();
+    let numbers = (0..route_names.len()).map(Literal::usize_unsuffixed);
+    let route_count = Literal::usize_unsuffixed(route_names.len());
+    let arms = plan.routes.iter().zip(&route_names).map(|(route, name)| {
+        let decoder = route_decoder(plan, *route);
+        quote!(message::#name => #decoder,)
     });
     let deliver_arms = deliver_arms(plan);
     quote! {
-        /// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
-        /// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
+        /// This API's callbacks, for the runtime's [`Receiver`](webhook::Receiver) and
+        /// [`Dispatcher`](webhook::Dispatcher).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct Webhooks;
 
         /// Verifies and decodes callbacks, without I/O.
-        pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
+        pub type Receiver = webhook::Receiver<Webhooks>;
 
         /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer, and
         /// remembers accepted callbacks in `S` (this process's memory unless you name a store).
-        pub type Dispatcher<H, S = hookwright_runtime::webhook::MemoryStore> = hookwright_runtime::webhook::Dispatcher<Webhooks, H, S>;
+        pub type Dispatcher<H, S = webhook::MemoryStore> = webhook::Dispatcher<Webhooks, H, S>;
+
+        /// The messages a body can be, numbered for the runtime's tables (`BY_PAYLOAD`,
+        /// `BY_CHANNEL`); `NAMES` holds their keys in the same order.
+        mod message {
+            #(pub const #route_names: usize = #numbers;)*
+
+            pub const NAMES: [&str; #route_count] = [#(#names),*];
+        }
 
         /// How a body posted to the single URL is matched to its message.
-        const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
-            use hookwright_runtime::webhook::Discriminator;
+        const BY_PAYLOAD: webhook::Discriminator = {
+            use webhook::Discriminator;
             #by_payload
         };
 
         /// How a body posted to each channel is matched to its message.
-        const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; #channel_count] = {
-            use hookwright_runtime::webhook::Discriminator;
+        const BY_CHANNEL: [webhook::Discriminator; #channel_count] = {
+            use webhook::Discriminator;
             [#(#channels),*]
         };
 
-        impl hookwright_runtime::webhook::Decode for Webhooks {
+        impl webhook::Decode for Webhooks {
             type Callback = Event;
             const CHANNELS: &'static [&'static str] = &[#(#addresses),*];
-            const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = #hmac;
+            const HMAC: Option<webhook::HmacScheme> = #hmac;
 
-            fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
-                hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
+            fn decode(body: &[u8]) -> Result<Event, webhook::MalformedBody> {
+                webhook::decode(body, &BY_PAYLOAD)
             }
 
-            fn decode_channel(channel: usize, body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
+            fn decode_channel(channel: usize, body: &[u8]) -> Result<Event, webhook::MalformedBody> {
                 let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-                hookwright_runtime::webhook::decode(body, discriminator)
+                webhook::decode(body, discriminator)
             }
         }
 
-        impl hookwright_runtime::webhook::Messages for Event {
-            const NAMES: &'static [&'static str] = &[#(#names),*];
+        impl webhook::Messages for Event {
+            const NAMES: &'static [&'static str] = &message::NAMES;
 
-            fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
-            where
-                D: hookwright_runtime::__private::serde::Deserializer<'de>,
-            {
-                Ok(match message {
+            fn decode<'de, D: Deserializer<'de>>(index: usize, deserializer: D) -> Result<Self, D::Error> {
+                match index {
                     #(#arms)*
-                    _ => return Err(hookwright_runtime::__private::serde::de::Error::custom("no such message")),
-                })
+                    _ => Err(de::Error::custom("no such message")),
+                }
             }
 
             fn unknown(event: UnknownEvent) -> Self {
@@ -872,7 +915,7 @@ fn decoding(plan: &Plan) -> TokenStream {
             }
         }
 
-        impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
+        impl<H: Handler> webhook::Deliver<H> for Webhooks {
             fn deliver(event: Event, handler: &H, context: Context<'_>) -> impl Future<Output = Outcome> + Send {
                 deliver(event, handler, context)
             }
@@ -889,8 +932,8 @@ fn decoding(plan: &Plan) -> TokenStream {
         /// channel.
         #[cfg(feature = "axum")]
         #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-        pub fn router<H: Handler>(receiver: Receiver, handler: H) -> hookwright_runtime::webhook::axum::Router {
-            hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+        pub fn router<H: Handler>(receiver: Receiver, handler: H) -> webhook::axum::Router {
+            webhook::axum::router(Dispatcher::new(receiver, handler))
         }
     }
 }

@@ -28,13 +28,16 @@
 //!
 //! ## Authentication
 //!
-//! Build the [`Receiver`] with the [`Verifier`](hookwright_runtime::webhook::Verifier) for the scheme your sender uses:
+//! Build the [`Receiver`] with the [`Verifier`](webhook::Verifier) for the scheme your sender uses:
 //!
 //! - `hmacAuth`: `Verifier::hmac(HMAC_AUTH, secret)`, see [`HMAC_AUTH`].
 //! - none: `Verifier::none()`.
 use std::future::Future;
-use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-use hookwright_runtime::webhook::{Outcome, UnknownEvent};
+use hookwright_runtime::__private::serde::{
+    de, Deserialize, Deserializer, Serialize, Serializer,
+};
+use hookwright_runtime::webhook::{self, Outcome, UnknownEvent};
+use hookwright_runtime::Unknowns;
 /// How a callback arrived (operation, dedup key, headers, raw body): given to every
 /// [`Handler`] method.
 pub use hookwright_runtime::webhook::Context;
@@ -42,21 +45,19 @@ pub use hookwright_runtime::webhook::Context;
 /// How the `hmacAuth` scheme signs a callback: HMAC-SHA256 in `x-sinch-webhook-signature`.
 ///
 /// HMAC signature for webhook payload verification using the secret configured on the webhook.
-pub const HMAC_AUTH: hookwright_runtime::webhook::HmacScheme = hookwright_runtime::webhook::HmacScheme {
+pub const HMAC_AUTH: webhook::HmacScheme = webhook::HmacScheme {
     signature_header: "x-sinch-webhook-signature",
-    encoding: hookwright_runtime::webhook::Encoding::Base64,
+    encoding: webhook::Encoding::Base64,
     algorithm_header: Some("x-sinch-webhook-signature-algorithm"),
     algorithm: "HmacSHA256",
     nonce_header: Some("x-sinch-webhook-signature-nonce"),
     timestamp_header: Some("x-sinch-webhook-signature-timestamp"),
     signed: &[
-        hookwright_runtime::webhook::Signed::Body,
-        hookwright_runtime::webhook::Signed::Literal("."),
-        hookwright_runtime::webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
-        hookwright_runtime::webhook::Signed::Literal("."),
-        hookwright_runtime::webhook::Signed::Header(
-            "x-sinch-webhook-signature-timestamp",
-        ),
+        webhook::Signed::Body,
+        webhook::Signed::Literal("."),
+        webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
+        webhook::Signed::Literal("."),
+        webhook::Signed::Header("x-sinch-webhook-signature-timestamp"),
     ],
 };
 
@@ -415,13 +416,13 @@ impl Event {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             Event::ReceiveInboundMessage(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "MessageInbound",
                     &[payload.message.id.as_ref().map(ToString::to_string)],
                 )
             }
             Event::ReceiveMessageDelivery(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "MessageDelivery",
                     &[
                         payload
@@ -438,7 +439,7 @@ impl Event {
                 )
             }
             Event::ReceiveInboundEvent(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "EventInbound",
                     &[payload.event.id.as_ref().map(ToString::to_string)],
                 )
@@ -451,7 +452,7 @@ impl Event {
             Event::ReceiveConversationStop(_) => None,
             Event::ReceiveChannelEvent(_) => None,
             Event::ReceiveCapabilityResult(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "CapabilityEvent",
                     &[
                         payload
@@ -463,7 +464,7 @@ impl Event {
                 )
             }
             Event::ReceiveOptIn(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "OptEvent",
                     &[
                         payload
@@ -475,7 +476,7 @@ impl Event {
                 )
             }
             Event::ReceiveOptOut(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "OptOutEvent",
                     &[
                         payload
@@ -487,7 +488,7 @@ impl Event {
                 )
             }
             Event::ReceiveSmartConversationResult(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "SmartConversationEvent",
                     &[
                         payload
@@ -499,7 +500,7 @@ impl Event {
                 )
             }
             Event::ReceiveMessageSubmit(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "MessageSubmit",
                     &[
                         payload
@@ -511,7 +512,7 @@ impl Event {
                 )
             }
             Event::ReceiveEventDelivery(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "EventDelivery",
                     &[
                         payload
@@ -530,13 +531,13 @@ impl Event {
             Event::ReceiveConversationDelete(_) => None,
             Event::ReceiveContactIdentitiesDuplication(_) => None,
             Event::ReceiveInboundMessageRedaction(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "MessageInboundSmartConversationRedaction",
                     &[payload.message_redaction.id.as_ref().map(ToString::to_string)],
                 )
             }
             Event::ReceiveRecordNotification(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "RecordNotification",
                     &[
                         payload
@@ -553,7 +554,7 @@ impl Event {
                 )
             }
             Event::ReceiveUnsupportedCallback(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "UnsupportedCallback",
                     &[payload.unsupported_callback.id.as_ref().map(ToString::to_string)],
                 )
@@ -599,7 +600,7 @@ impl Serialize for Event {
 }
 
 /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-impl hookwright_runtime::Unknowns for Event {
+impl Unknowns for Event {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             Event::ReceiveInboundMessage(payload) => payload.collect_unknowns(at, out),
@@ -640,7 +641,7 @@ impl hookwright_runtime::Unknowns for Event {
     }
 }
 
-impl hookwright_runtime::webhook::Callback for Event {
+impl webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
     }
@@ -674,10 +675,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_inbound_message(
         &self,
-        payload: super::models::MessageInboundPayload,
+        message_inbound: super::models::MessageInboundPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_inbound, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveMessageDelivery` on `/conversation/message-delivery`: Receive a message delivery receipt
@@ -687,10 +688,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_message_delivery(
         &self,
-        payload: super::models::MessageDeliveryPayload,
+        message_delivery: super::models::MessageDeliveryPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_delivery, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveInboundEvent` on `/conversation/event-inbound`: Receive an inbound event
@@ -700,10 +701,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_inbound_event(
         &self,
-        payload: super::models::EventInboundPayload,
+        event_inbound: super::models::EventInboundPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (event_inbound, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactCreate` on `/conversation/contact-create`: Receive a contact creation event
@@ -713,10 +714,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_create(
         &self,
-        payload: super::models::ContactEventPayload,
+        contact_event: super::models::ContactEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactUpdate` on `/conversation/contact-update`: Receive a contact update event
@@ -726,10 +727,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_update(
         &self,
-        payload: super::models::ContactUpdateEventPayload,
+        contact_update_event: super::models::ContactUpdateEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_update_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactDelete` on `/conversation/contact-delete`: Receive a contact deletion event
@@ -739,10 +740,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_delete(
         &self,
-        payload: super::models::ContactDeleteEventPayload,
+        contact_delete_event: super::models::ContactDeleteEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_delete_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactMerge` on `/conversation/contact-merge`: Receive a contact merge event
@@ -752,10 +753,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_merge(
         &self,
-        payload: super::models::ContactMergeEventPayload,
+        contact_merge_event: super::models::ContactMergeEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_merge_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationStart` on `/conversation/conversation-start`: Receive a conversation start event
@@ -765,10 +766,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_conversation_start(
         &self,
-        payload: super::models::ConversationEventPayload,
+        conversation_event: super::models::ConversationEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (conversation_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationStop` on `/conversation/conversation-stop`: Receive a conversation stop event
@@ -778,10 +779,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_conversation_stop(
         &self,
-        payload: super::models::ConversationStopEventPayload,
+        conversation_stop_event: super::models::ConversationStopEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (conversation_stop_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveChannelEvent` on `/conversation/channel-event`: Receive a channel event
@@ -791,10 +792,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_channel_event(
         &self,
-        payload: super::models::ChannelEventPayload,
+        channel_event: super::models::ChannelEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (channel_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveCapabilityResult` on `/conversation/capability`: Receive a capability lookup result
@@ -804,10 +805,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_capability_result(
         &self,
-        payload: super::models::CapabilityEventPayload,
+        capability_event: super::models::CapabilityEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (capability_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveOptIn` on `/conversation/opt-in`: Receive an opt-in event
@@ -817,10 +818,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_opt_in(
         &self,
-        payload: super::models::OptEventPayload,
+        opt_event: super::models::OptEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (opt_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveOptOut` on `/conversation/opt-out`: Receive an opt-out event
@@ -830,10 +831,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_opt_out(
         &self,
-        payload: super::models::OptOutEventPayload,
+        opt_out_event: super::models::OptOutEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (opt_out_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveSmartConversationResult` on `/conversation/smart-conversations`: Receive a smart conversation result
@@ -843,10 +844,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_smart_conversation_result(
         &self,
-        payload: super::models::SmartConversationPayload,
+        smart_conversation: super::models::SmartConversationPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (smart_conversation, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveMessageSubmit` on `/conversation/message-submit`: Receive a message submit notification
@@ -856,10 +857,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_message_submit(
         &self,
-        payload: super::models::MessageSubmitPayload,
+        message_submit: super::models::MessageSubmitPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_submit, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveEventDelivery` on `/conversation/event-delivery`: Receive an event delivery receipt
@@ -869,10 +870,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_event_delivery(
         &self,
-        payload: super::models::EventDeliveryPayload,
+        event_delivery: super::models::EventDeliveryPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (event_delivery, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveConversationDelete` on `/conversation/conversation-delete`: Receive a conversation deletion event
@@ -882,10 +883,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_conversation_delete(
         &self,
-        payload: super::models::ConversationDeleteEventPayload,
+        conversation_delete_event: super::models::ConversationDeleteEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (conversation_delete_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveContactIdentitiesDuplication` on `/conversation/contact-identities-duplication`: Receive a contact identities duplication event
@@ -895,10 +896,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_contact_identities_duplication(
         &self,
-        payload: super::models::ContactIdentitiesDuplicationEventPayload,
+        contact_identities_duplication_event: super::models::ContactIdentitiesDuplicationEventPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (contact_identities_duplication_event, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveInboundMessageRedaction` on `/conversation/message-inbound-smart-conversation-redaction`: Receive a redacted inbound message
@@ -908,10 +909,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_inbound_message_redaction(
         &self,
-        payload: super::models::MessageRedactionPayload,
+        message_redaction: super::models::MessageRedactionPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message_redaction, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveRecordNotification` on `/conversation/record-notification`: Receive a record notification
@@ -921,10 +922,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_record_notification(
         &self,
-        payload: super::models::RecordNotificationPayload,
+        record_notification: super::models::RecordNotificationPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (record_notification, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveUnsupportedCallback` on `/conversation/unsupported`: Receive an unsupported channel callback
@@ -934,10 +935,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_unsupported_callback(
         &self,
-        payload: super::models::UnsupportedCallbackPayload,
+        unsupported_callback: super::models::UnsupportedCallbackPayload,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (unsupported_callback, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that
@@ -952,82 +953,130 @@ pub trait Handler: Send + Sync + 'static {
     }
 }
 
-/// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
-/// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
+/// This API's callbacks, for the runtime's [`Receiver`](webhook::Receiver) and
+/// [`Dispatcher`](webhook::Dispatcher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Webhooks;
 
 /// Verifies and decodes callbacks, without I/O.
-pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
+pub type Receiver = webhook::Receiver<Webhooks>;
 
 /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer, and
 /// remembers accepted callbacks in `S` (this process's memory unless you name a store).
-pub type Dispatcher<H, S = hookwright_runtime::webhook::MemoryStore> = hookwright_runtime::webhook::Dispatcher<
-    Webhooks,
-    H,
-    S,
->;
+pub type Dispatcher<H, S = webhook::MemoryStore> = webhook::Dispatcher<Webhooks, H, S>;
+
+/// The messages a body can be, numbered for the runtime's tables (`BY_PAYLOAD`,
+/// `BY_CHANNEL`); `NAMES` holds their keys in the same order.
+mod message {
+    pub const MESSAGE_INBOUND: usize = 0;
+    pub const MESSAGE_DELIVERY: usize = 1;
+    pub const EVENT_INBOUND: usize = 2;
+    pub const CONTACT_EVENT: usize = 3;
+    pub const CONTACT_UPDATE_EVENT: usize = 4;
+    pub const CONTACT_DELETE_EVENT: usize = 5;
+    pub const CONTACT_MERGE_EVENT: usize = 6;
+    pub const CONVERSATION_EVENT: usize = 7;
+    pub const CONVERSATION_STOP_EVENT: usize = 8;
+    pub const CHANNEL_EVENT: usize = 9;
+    pub const CAPABILITY_EVENT: usize = 10;
+    pub const OPT_EVENT: usize = 11;
+    pub const OPT_OUT_EVENT: usize = 12;
+    pub const SMART_CONVERSATION_EVENT: usize = 13;
+    pub const MESSAGE_SUBMIT: usize = 14;
+    pub const EVENT_DELIVERY: usize = 15;
+    pub const CONVERSATION_DELETE_EVENT: usize = 16;
+    pub const CONTACT_IDENTITIES_DUPLICATION_EVENT: usize = 17;
+    pub const MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION: usize = 18;
+    pub const RECORD_NOTIFICATION: usize = 19;
+    pub const UNSUPPORTED_CALLBACK: usize = 20;
+    pub const NAMES: [&str; 21] = [
+        "MessageInbound",
+        "MessageDelivery",
+        "EventInbound",
+        "ContactEvent",
+        "ContactUpdateEvent",
+        "ContactDeleteEvent",
+        "ContactMergeEvent",
+        "ConversationEvent",
+        "ConversationStopEvent",
+        "ChannelEvent",
+        "CapabilityEvent",
+        "OptEvent",
+        "OptOutEvent",
+        "SmartConversationEvent",
+        "MessageSubmit",
+        "EventDelivery",
+        "ConversationDeleteEvent",
+        "ContactIdentitiesDuplicationEvent",
+        "MessageInboundSmartConversationRedaction",
+        "RecordNotification",
+        "UnsupportedCallback",
+    ];
+}
 
 /// How a body posted to the single URL is matched to its message.
-const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
-    use hookwright_runtime::webhook::Discriminator;
+const BY_PAYLOAD: webhook::Discriminator = {
+    use webhook::Discriminator;
     Discriminator::Keys {
         keys: &[
-            ("message", 0),
-            ("message_delivery_report", 1),
-            ("event", 2),
-            ("contact_create_notification", 3),
-            ("contact_update_notification", 4),
-            ("contact_delete_notification", 5),
-            ("contact_merge_notification", 6),
-            ("conversation_start_notification", 7),
-            ("conversation_stop_notification", 8),
-            ("channel_event_notification", 9),
-            ("capability_notification", 10),
-            ("opt_in_notification", 11),
-            ("opt_out_notification", 12),
-            ("smart_conversation_notification", 13),
-            ("message_submit_notification", 14),
-            ("event_delivery_report", 15),
-            ("conversation_delete_notification", 16),
-            ("duplicated_contact_identities_notification", 17),
-            ("message_redaction", 18),
-            ("record_notification", 19),
-            ("unsupported_callback", 20),
+            ("message", message::MESSAGE_INBOUND),
+            ("message_delivery_report", message::MESSAGE_DELIVERY),
+            ("event", message::EVENT_INBOUND),
+            ("contact_create_notification", message::CONTACT_EVENT),
+            ("contact_update_notification", message::CONTACT_UPDATE_EVENT),
+            ("contact_delete_notification", message::CONTACT_DELETE_EVENT),
+            ("contact_merge_notification", message::CONTACT_MERGE_EVENT),
+            ("conversation_start_notification", message::CONVERSATION_EVENT),
+            ("conversation_stop_notification", message::CONVERSATION_STOP_EVENT),
+            ("channel_event_notification", message::CHANNEL_EVENT),
+            ("capability_notification", message::CAPABILITY_EVENT),
+            ("opt_in_notification", message::OPT_EVENT),
+            ("opt_out_notification", message::OPT_OUT_EVENT),
+            ("smart_conversation_notification", message::SMART_CONVERSATION_EVENT),
+            ("message_submit_notification", message::MESSAGE_SUBMIT),
+            ("event_delivery_report", message::EVENT_DELIVERY),
+            ("conversation_delete_notification", message::CONVERSATION_DELETE_EVENT),
+            (
+                "duplicated_contact_identities_notification",
+                message::CONTACT_IDENTITIES_DUPLICATION_EVENT,
+            ),
+            ("message_redaction", message::MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION),
+            ("record_notification", message::RECORD_NOTIFICATION),
+            ("unsupported_callback", message::UNSUPPORTED_CALLBACK),
         ],
         fallback: &[],
     }
 };
 
 /// How a body posted to each channel is matched to its message.
-const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; 21] = {
-    use hookwright_runtime::webhook::Discriminator;
+const BY_CHANNEL: [webhook::Discriminator; 21] = {
+    use webhook::Discriminator;
     [
-        Discriminator::Single(0),
-        Discriminator::Single(1),
-        Discriminator::Single(2),
-        Discriminator::Single(3),
-        Discriminator::Single(4),
-        Discriminator::Single(5),
-        Discriminator::Single(6),
-        Discriminator::Single(7),
-        Discriminator::Single(8),
-        Discriminator::Single(9),
-        Discriminator::Single(10),
-        Discriminator::Single(11),
-        Discriminator::Single(12),
-        Discriminator::Single(13),
-        Discriminator::Single(14),
-        Discriminator::Single(15),
-        Discriminator::Single(16),
-        Discriminator::Single(17),
-        Discriminator::Single(18),
-        Discriminator::Single(19),
-        Discriminator::Single(20),
+        Discriminator::Single(message::MESSAGE_INBOUND),
+        Discriminator::Single(message::MESSAGE_DELIVERY),
+        Discriminator::Single(message::EVENT_INBOUND),
+        Discriminator::Single(message::CONTACT_EVENT),
+        Discriminator::Single(message::CONTACT_UPDATE_EVENT),
+        Discriminator::Single(message::CONTACT_DELETE_EVENT),
+        Discriminator::Single(message::CONTACT_MERGE_EVENT),
+        Discriminator::Single(message::CONVERSATION_EVENT),
+        Discriminator::Single(message::CONVERSATION_STOP_EVENT),
+        Discriminator::Single(message::CHANNEL_EVENT),
+        Discriminator::Single(message::CAPABILITY_EVENT),
+        Discriminator::Single(message::OPT_EVENT),
+        Discriminator::Single(message::OPT_OUT_EVENT),
+        Discriminator::Single(message::SMART_CONVERSATION_EVENT),
+        Discriminator::Single(message::MESSAGE_SUBMIT),
+        Discriminator::Single(message::EVENT_DELIVERY),
+        Discriminator::Single(message::CONVERSATION_DELETE_EVENT),
+        Discriminator::Single(message::CONTACT_IDENTITIES_DUPLICATION_EVENT),
+        Discriminator::Single(message::MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION),
+        Discriminator::Single(message::RECORD_NOTIFICATION),
+        Discriminator::Single(message::UNSUPPORTED_CALLBACK),
     ]
 };
 
-impl hookwright_runtime::webhook::Decode for Webhooks {
+impl webhook::Decode for Webhooks {
     type Callback = Event;
     const CHANNELS: &'static [&'static str] = &[
         "/conversation/message-inbound",
@@ -1052,170 +1101,140 @@ impl hookwright_runtime::webhook::Decode for Webhooks {
         "/conversation/record-notification",
         "/conversation/unsupported",
     ];
-    const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = Some(HMAC_AUTH);
-    fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
-        hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
+    const HMAC: Option<webhook::HmacScheme> = Some(HMAC_AUTH);
+    fn decode(body: &[u8]) -> Result<Event, webhook::MalformedBody> {
+        webhook::decode(body, &BY_PAYLOAD)
     }
     fn decode_channel(
         channel: usize,
         body: &[u8],
-    ) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
+    ) -> Result<Event, webhook::MalformedBody> {
         let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-        hookwright_runtime::webhook::decode(body, discriminator)
+        webhook::decode(body, discriminator)
     }
 }
 
-impl hookwright_runtime::webhook::Messages for Event {
-    const NAMES: &'static [&'static str] = &[
-        "MessageInbound",
-        "MessageDelivery",
-        "EventInbound",
-        "ContactEvent",
-        "ContactUpdateEvent",
-        "ContactDeleteEvent",
-        "ContactMergeEvent",
-        "ConversationEvent",
-        "ConversationStopEvent",
-        "ChannelEvent",
-        "CapabilityEvent",
-        "OptEvent",
-        "OptOutEvent",
-        "SmartConversationEvent",
-        "MessageSubmit",
-        "EventDelivery",
-        "ConversationDeleteEvent",
-        "ContactIdentitiesDuplicationEvent",
-        "MessageInboundSmartConversationRedaction",
-        "RecordNotification",
-        "UnsupportedCallback",
-    ];
-    fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
-    where
-        D: hookwright_runtime::__private::serde::Deserializer<'de>,
-    {
-        Ok(
-            match message {
-                0 => {
-                    Event::ReceiveInboundMessage(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                1 => {
-                    Event::ReceiveMessageDelivery(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                2 => {
-                    Event::ReceiveInboundEvent(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                3 => {
-                    Event::ReceiveContactCreate(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                4 => {
-                    Event::ReceiveContactUpdate(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                5 => {
-                    Event::ReceiveContactDelete(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                6 => {
-                    Event::ReceiveContactMerge(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                7 => {
-                    Event::ReceiveConversationStart(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                8 => {
-                    Event::ReceiveConversationStop(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                9 => {
-                    Event::ReceiveChannelEvent(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                10 => {
-                    Event::ReceiveCapabilityResult(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                11 => {
-                    Event::ReceiveOptIn(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                12 => {
-                    Event::ReceiveOptOut(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                13 => {
-                    Event::ReceiveSmartConversationResult(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                14 => {
-                    Event::ReceiveMessageSubmit(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                15 => {
-                    Event::ReceiveEventDelivery(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                16 => {
-                    Event::ReceiveConversationDelete(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                17 => {
-                    Event::ReceiveContactIdentitiesDuplication(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                18 => {
-                    Event::ReceiveInboundMessageRedaction(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                19 => {
-                    Event::ReceiveRecordNotification(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                20 => {
-                    Event::ReceiveUnsupportedCallback(
-                        Box::new(Deserialize::deserialize(deserializer)?),
-                    )
-                }
-                _ => {
-                    return Err(
-                        hookwright_runtime::__private::serde::de::Error::custom(
-                            "no such message",
-                        ),
-                    );
-                }
-            },
-        )
+impl webhook::Messages for Event {
+    const NAMES: &'static [&'static str] = &message::NAMES;
+    fn decode<'de, D: Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        match index {
+            message::MESSAGE_INBOUND => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveInboundMessage)
+            }
+            message::MESSAGE_DELIVERY => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveMessageDelivery)
+            }
+            message::EVENT_INBOUND => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveInboundEvent)
+            }
+            message::CONTACT_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveContactCreate)
+            }
+            message::CONTACT_UPDATE_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveContactUpdate)
+            }
+            message::CONTACT_DELETE_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveContactDelete)
+            }
+            message::CONTACT_MERGE_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveContactMerge)
+            }
+            message::CONVERSATION_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveConversationStart)
+            }
+            message::CONVERSATION_STOP_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveConversationStop)
+            }
+            message::CHANNEL_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveChannelEvent)
+            }
+            message::CAPABILITY_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveCapabilityResult)
+            }
+            message::OPT_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveOptIn)
+            }
+            message::OPT_OUT_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveOptOut)
+            }
+            message::SMART_CONVERSATION_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveSmartConversationResult)
+            }
+            message::MESSAGE_SUBMIT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveMessageSubmit)
+            }
+            message::EVENT_DELIVERY => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveEventDelivery)
+            }
+            message::CONVERSATION_DELETE_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveConversationDelete)
+            }
+            message::CONTACT_IDENTITIES_DUPLICATION_EVENT => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveContactIdentitiesDuplication)
+            }
+            message::MESSAGE_INBOUND_SMART_CONVERSATION_REDACTION => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveInboundMessageRedaction)
+            }
+            message::RECORD_NOTIFICATION => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveRecordNotification)
+            }
+            message::UNSUPPORTED_CALLBACK => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveUnsupportedCallback)
+            }
+            _ => Err(de::Error::custom("no such message")),
+        }
     }
     fn unknown(event: UnknownEvent) -> Self {
         Event::Unknown(event)
     }
 }
 
-impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
+impl<H: Handler> webhook::Deliver<H> for Webhooks {
     fn deliver(
         event: Event,
         handler: &H,
@@ -1298,9 +1317,6 @@ async fn deliver<H: Handler>(
 /// channel.
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub fn router<H: Handler>(
-    receiver: Receiver,
-    handler: H,
-) -> hookwright_runtime::webhook::axum::Router {
-    hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+pub fn router<H: Handler>(receiver: Receiver, handler: H) -> webhook::axum::Router {
+    webhook::axum::router(Dispatcher::new(receiver, handler))
 }

@@ -28,14 +28,17 @@
 //!
 //! ## Authentication
 //!
-//! Build the [`Receiver`] with the [`Verifier`](hookwright_runtime::webhook::Verifier) for the scheme your sender uses:
+//! Build the [`Receiver`] with the [`Verifier`](webhook::Verifier) for the scheme your sender uses:
 //!
 //! - `basicAuth`: `Verifier::basic(user, password)`.
 //! - `hmacAuth`: `Verifier::hmac(HMAC_AUTH, secret)`, see [`HMAC_AUTH`].
 //! - none: `Verifier::none()`.
 use std::future::Future;
-use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-use hookwright_runtime::webhook::{Outcome, UnknownEvent};
+use hookwright_runtime::__private::serde::{
+    de, Deserialize, Deserializer, Serialize, Serializer,
+};
+use hookwright_runtime::webhook::{self, Outcome, UnknownEvent};
+use hookwright_runtime::Unknowns;
 /// How a callback arrived (operation, dedup key, headers, raw body): given to every
 /// [`Handler`] method.
 pub use hookwright_runtime::webhook::Context;
@@ -43,21 +46,19 @@ pub use hookwright_runtime::webhook::Context;
 /// How the `hmacAuth` scheme signs a callback: HMAC-SHA256 in `x-sinch-webhook-signature`.
 ///
 /// HMAC-SHA256 signature of the callback, when signing is enabled for the account (opt-in), keyed with the callback secret.
-pub const HMAC_AUTH: hookwright_runtime::webhook::HmacScheme = hookwright_runtime::webhook::HmacScheme {
+pub const HMAC_AUTH: webhook::HmacScheme = webhook::HmacScheme {
     signature_header: "x-sinch-webhook-signature",
-    encoding: hookwright_runtime::webhook::Encoding::Base64,
+    encoding: webhook::Encoding::Base64,
     algorithm_header: Some("x-sinch-webhook-signature-algorithm"),
     algorithm: "HmacSHA256",
     nonce_header: Some("x-sinch-webhook-signature-nonce"),
     timestamp_header: Some("x-sinch-webhook-signature-timestamp"),
     signed: &[
-        hookwright_runtime::webhook::Signed::Body,
-        hookwright_runtime::webhook::Signed::Literal("."),
-        hookwright_runtime::webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
-        hookwright_runtime::webhook::Signed::Literal("."),
-        hookwright_runtime::webhook::Signed::Header(
-            "x-sinch-webhook-signature-timestamp",
-        ),
+        webhook::Signed::Body,
+        webhook::Signed::Literal("."),
+        webhook::Signed::Header("x-sinch-webhook-signature-nonce"),
+        webhook::Signed::Literal("."),
+        webhook::Signed::Header("x-sinch-webhook-signature-timestamp"),
     ],
 };
 
@@ -158,7 +159,7 @@ impl Serialize for Event {
 }
 
 /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-impl hookwright_runtime::Unknowns for Event {
+impl Unknowns for Event {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             Event::ReceiveDeliveryReport(payload) => payload.collect_unknowns(at, out),
@@ -168,7 +169,7 @@ impl hookwright_runtime::Unknowns for Event {
     }
 }
 
-impl hookwright_runtime::webhook::Callback for Event {
+impl webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
     }
@@ -220,7 +221,7 @@ impl ReceiveDeliveryReportMessage {
         match self {
             ReceiveDeliveryReportMessage::DeliveryReportSms(_) => None,
             ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "RecipientDeliveryReportSms",
                     &[
                         payload.batch_id.as_ref().map(ToString::to_string),
@@ -231,7 +232,7 @@ impl ReceiveDeliveryReportMessage {
             }
             ReceiveDeliveryReportMessage::DeliveryReportMms(_) => None,
             ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "RecipientDeliveryReportMms",
                     &[
                         payload.batch_id.as_ref().map(ToString::to_string),
@@ -263,7 +264,7 @@ impl Serialize for ReceiveDeliveryReportMessage {
     }
 }
 
-impl hookwright_runtime::Unknowns for ReceiveDeliveryReportMessage {
+impl Unknowns for ReceiveDeliveryReportMessage {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             ReceiveDeliveryReportMessage::DeliveryReportSms(payload) => {
@@ -308,22 +309,16 @@ impl ReceiveIncomingSmsMessage {
     pub fn dedup_key(&self) -> Option<String> {
         match self {
             ReceiveIncomingSmsMessage::IncomingSms(payload) => {
-                hookwright_runtime::webhook::dedup_key(
-                    "IncomingSms",
-                    &[Some(payload.id.to_string())],
-                )
+                webhook::dedup_key("IncomingSms", &[Some(payload.id.to_string())])
             }
             ReceiveIncomingSmsMessage::IncomingMms(payload) => {
-                hookwright_runtime::webhook::dedup_key(
+                webhook::dedup_key(
                     "IncomingMms",
                     &[payload.id.as_ref().map(ToString::to_string)],
                 )
             }
             ReceiveIncomingSmsMessage::IncomingBinary(payload) => {
-                hookwright_runtime::webhook::dedup_key(
-                    "IncomingBinary",
-                    &[Some(payload.id.to_string())],
-                )
+                webhook::dedup_key("IncomingBinary", &[Some(payload.id.to_string())])
             }
         }
     }
@@ -345,7 +340,7 @@ impl Serialize for ReceiveIncomingSmsMessage {
     }
 }
 
-impl hookwright_runtime::Unknowns for ReceiveIncomingSmsMessage {
+impl Unknowns for ReceiveIncomingSmsMessage {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             ReceiveIncomingSmsMessage::IncomingSms(payload) => {
@@ -376,10 +371,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_delivery_report(
         &self,
-        payload: ReceiveDeliveryReportMessage,
+        message: ReceiveDeliveryReportMessage,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message, context);
         std::future::ready(Outcome::Accept)
     }
     /// `receiveIncomingSms` on `/sms/incoming`: Receive an incoming SMS
@@ -389,10 +384,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_incoming_sms(
         &self,
-        payload: ReceiveIncomingSmsMessage,
+        message: ReceiveIncomingSmsMessage,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (message, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that
@@ -407,77 +402,29 @@ pub trait Handler: Send + Sync + 'static {
     }
 }
 
-/// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
-/// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
+/// This API's callbacks, for the runtime's [`Receiver`](webhook::Receiver) and
+/// [`Dispatcher`](webhook::Dispatcher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Webhooks;
 
 /// Verifies and decodes callbacks, without I/O.
-pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
+pub type Receiver = webhook::Receiver<Webhooks>;
 
 /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer, and
 /// remembers accepted callbacks in `S` (this process's memory unless you name a store).
-pub type Dispatcher<H, S = hookwright_runtime::webhook::MemoryStore> = hookwright_runtime::webhook::Dispatcher<
-    Webhooks,
-    H,
-    S,
->;
+pub type Dispatcher<H, S = webhook::MemoryStore> = webhook::Dispatcher<Webhooks, H, S>;
 
-/// How a body posted to the single URL is matched to its message.
-const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
-    use hookwright_runtime::webhook::Discriminator;
-    Discriminator::Tag {
-        property: "type",
-        values: &[
-            ("delivery_report_sms", 0),
-            ("recipient_delivery_report_sms", 1),
-            ("delivery_report_mms", 2),
-            ("recipient_delivery_report_mms", 3),
-            ("mo_text", 4),
-            ("mo_media", 5),
-            ("mo_binary", 6),
-        ],
-    }
-};
-
-/// How a body posted to each channel is matched to its message.
-const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; 2] = {
-    use hookwright_runtime::webhook::Discriminator;
-    [
-        Discriminator::Tag {
-            property: "type",
-            values: &[
-                ("delivery_report_sms", 0),
-                ("recipient_delivery_report_sms", 1),
-                ("delivery_report_mms", 2),
-                ("recipient_delivery_report_mms", 3),
-            ],
-        },
-        Discriminator::Tag {
-            property: "type",
-            values: &[("mo_text", 4), ("mo_media", 5), ("mo_binary", 6)],
-        },
-    ]
-};
-
-impl hookwright_runtime::webhook::Decode for Webhooks {
-    type Callback = Event;
-    const CHANNELS: &'static [&'static str] = &["/sms/delivery-report", "/sms/incoming"];
-    const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = Some(HMAC_AUTH);
-    fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
-        hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
-    }
-    fn decode_channel(
-        channel: usize,
-        body: &[u8],
-    ) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
-        let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-        hookwright_runtime::webhook::decode(body, discriminator)
-    }
-}
-
-impl hookwright_runtime::webhook::Messages for Event {
-    const NAMES: &'static [&'static str] = &[
+/// The messages a body can be, numbered for the runtime's tables (`BY_PAYLOAD`,
+/// `BY_CHANNEL`); `NAMES` holds their keys in the same order.
+mod message {
+    pub const DELIVERY_REPORT_SMS: usize = 0;
+    pub const RECIPIENT_DELIVERY_REPORT_SMS: usize = 1;
+    pub const DELIVERY_REPORT_MMS: usize = 2;
+    pub const RECIPIENT_DELIVERY_REPORT_MMS: usize = 3;
+    pub const INCOMING_SMS: usize = 4;
+    pub const INCOMING_MMS: usize = 5;
+    pub const INCOMING_BINARY: usize = 6;
+    pub const NAMES: [&str; 7] = [
         "DeliveryReportSms",
         "RecipientDeliveryReportSms",
         "DeliveryReportMms",
@@ -486,91 +433,126 @@ impl hookwright_runtime::webhook::Messages for Event {
         "IncomingMms",
         "IncomingBinary",
     ];
-    fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
-    where
-        D: hookwright_runtime::__private::serde::Deserializer<'de>,
-    {
-        Ok(
-            match message {
-                0 => {
-                    Event::ReceiveDeliveryReport(
-                        Box::new(
-                            ReceiveDeliveryReportMessage::DeliveryReportSms(
-                                Deserialize::deserialize(deserializer)?,
-                            ),
-                        ),
-                    )
-                }
-                1 => {
-                    Event::ReceiveDeliveryReport(
-                        Box::new(
-                            ReceiveDeliveryReportMessage::RecipientDeliveryReportSms(
-                                Deserialize::deserialize(deserializer)?,
-                            ),
-                        ),
-                    )
-                }
-                2 => {
-                    Event::ReceiveDeliveryReport(
-                        Box::new(
-                            ReceiveDeliveryReportMessage::DeliveryReportMms(
-                                Deserialize::deserialize(deserializer)?,
-                            ),
-                        ),
-                    )
-                }
-                3 => {
-                    Event::ReceiveDeliveryReport(
-                        Box::new(
-                            ReceiveDeliveryReportMessage::RecipientDeliveryReportMms(
-                                Deserialize::deserialize(deserializer)?,
-                            ),
-                        ),
-                    )
-                }
-                4 => {
-                    Event::ReceiveIncomingSms(
-                        Box::new(
-                            ReceiveIncomingSmsMessage::IncomingSms(
-                                Deserialize::deserialize(deserializer)?,
-                            ),
-                        ),
-                    )
-                }
-                5 => {
-                    Event::ReceiveIncomingSms(
-                        Box::new(
-                            ReceiveIncomingSmsMessage::IncomingMms(
-                                Deserialize::deserialize(deserializer)?,
-                            ),
-                        ),
-                    )
-                }
-                6 => {
-                    Event::ReceiveIncomingSms(
-                        Box::new(
-                            ReceiveIncomingSmsMessage::IncomingBinary(
-                                Deserialize::deserialize(deserializer)?,
-                            ),
-                        ),
-                    )
-                }
-                _ => {
-                    return Err(
-                        hookwright_runtime::__private::serde::de::Error::custom(
-                            "no such message",
-                        ),
-                    );
-                }
-            },
-        )
+}
+
+/// How a body posted to the single URL is matched to its message.
+const BY_PAYLOAD: webhook::Discriminator = {
+    use webhook::Discriminator;
+    Discriminator::Tag {
+        property: "type",
+        values: &[
+            ("delivery_report_sms", message::DELIVERY_REPORT_SMS),
+            ("recipient_delivery_report_sms", message::RECIPIENT_DELIVERY_REPORT_SMS),
+            ("delivery_report_mms", message::DELIVERY_REPORT_MMS),
+            ("recipient_delivery_report_mms", message::RECIPIENT_DELIVERY_REPORT_MMS),
+            ("mo_text", message::INCOMING_SMS),
+            ("mo_media", message::INCOMING_MMS),
+            ("mo_binary", message::INCOMING_BINARY),
+        ],
+    }
+};
+
+/// How a body posted to each channel is matched to its message.
+const BY_CHANNEL: [webhook::Discriminator; 2] = {
+    use webhook::Discriminator;
+    [
+        Discriminator::Tag {
+            property: "type",
+            values: &[
+                ("delivery_report_sms", message::DELIVERY_REPORT_SMS),
+                (
+                    "recipient_delivery_report_sms",
+                    message::RECIPIENT_DELIVERY_REPORT_SMS,
+                ),
+                ("delivery_report_mms", message::DELIVERY_REPORT_MMS),
+                ("recipient_delivery_report_mms", message::RECIPIENT_DELIVERY_REPORT_MMS),
+            ],
+        },
+        Discriminator::Tag {
+            property: "type",
+            values: &[
+                ("mo_text", message::INCOMING_SMS),
+                ("mo_media", message::INCOMING_MMS),
+                ("mo_binary", message::INCOMING_BINARY),
+            ],
+        },
+    ]
+};
+
+impl webhook::Decode for Webhooks {
+    type Callback = Event;
+    const CHANNELS: &'static [&'static str] = &["/sms/delivery-report", "/sms/incoming"];
+    const HMAC: Option<webhook::HmacScheme> = Some(HMAC_AUTH);
+    fn decode(body: &[u8]) -> Result<Event, webhook::MalformedBody> {
+        webhook::decode(body, &BY_PAYLOAD)
+    }
+    fn decode_channel(
+        channel: usize,
+        body: &[u8],
+    ) -> Result<Event, webhook::MalformedBody> {
+        let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
+        webhook::decode(body, discriminator)
+    }
+}
+
+impl webhook::Messages for Event {
+    const NAMES: &'static [&'static str] = &message::NAMES;
+    fn decode<'de, D: Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        match index {
+            message::DELIVERY_REPORT_SMS => {
+                Deserialize::deserialize(deserializer)
+                    .map(ReceiveDeliveryReportMessage::DeliveryReportSms)
+                    .map(Box::new)
+                    .map(Event::ReceiveDeliveryReport)
+            }
+            message::RECIPIENT_DELIVERY_REPORT_SMS => {
+                Deserialize::deserialize(deserializer)
+                    .map(ReceiveDeliveryReportMessage::RecipientDeliveryReportSms)
+                    .map(Box::new)
+                    .map(Event::ReceiveDeliveryReport)
+            }
+            message::DELIVERY_REPORT_MMS => {
+                Deserialize::deserialize(deserializer)
+                    .map(ReceiveDeliveryReportMessage::DeliveryReportMms)
+                    .map(Box::new)
+                    .map(Event::ReceiveDeliveryReport)
+            }
+            message::RECIPIENT_DELIVERY_REPORT_MMS => {
+                Deserialize::deserialize(deserializer)
+                    .map(ReceiveDeliveryReportMessage::RecipientDeliveryReportMms)
+                    .map(Box::new)
+                    .map(Event::ReceiveDeliveryReport)
+            }
+            message::INCOMING_SMS => {
+                Deserialize::deserialize(deserializer)
+                    .map(ReceiveIncomingSmsMessage::IncomingSms)
+                    .map(Box::new)
+                    .map(Event::ReceiveIncomingSms)
+            }
+            message::INCOMING_MMS => {
+                Deserialize::deserialize(deserializer)
+                    .map(ReceiveIncomingSmsMessage::IncomingMms)
+                    .map(Box::new)
+                    .map(Event::ReceiveIncomingSms)
+            }
+            message::INCOMING_BINARY => {
+                Deserialize::deserialize(deserializer)
+                    .map(ReceiveIncomingSmsMessage::IncomingBinary)
+                    .map(Box::new)
+                    .map(Event::ReceiveIncomingSms)
+            }
+            _ => Err(de::Error::custom("no such message")),
+        }
     }
     fn unknown(event: UnknownEvent) -> Self {
         Event::Unknown(event)
     }
 }
 
-impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
+impl<H: Handler> webhook::Deliver<H> for Webhooks {
     fn deliver(
         event: Event,
         handler: &H,
@@ -600,9 +582,6 @@ async fn deliver<H: Handler>(
 /// channel.
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub fn router<H: Handler>(
-    receiver: Receiver,
-    handler: H,
-) -> hookwright_runtime::webhook::axum::Router {
-    hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+pub fn router<H: Handler>(receiver: Receiver, handler: H) -> webhook::axum::Router {
+    webhook::axum::router(Dispatcher::new(receiver, handler))
 }

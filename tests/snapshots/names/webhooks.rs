@@ -26,8 +26,11 @@
 //!
 //! The sender delivers at least once; the [`Dispatcher`] hands each callback to the [`Handler`] at most once per window (see `hookwright_runtime::webhook::Dispatcher`). Only accepted callbacks are remembered, so a retry after a 503, 429 or 400 is delivered.
 use std::future::Future;
-use hookwright_runtime::__private::serde::{Deserialize, Serialize, Serializer};
-use hookwright_runtime::webhook::{Outcome, UnknownEvent};
+use hookwright_runtime::__private::serde::{
+    de, Deserialize, Deserializer, Serialize, Serializer,
+};
+use hookwright_runtime::webhook::{self, Outcome, UnknownEvent};
+use hookwright_runtime::Unknowns;
 /// How a callback arrived (operation, dedup key, headers, raw body): given to every
 /// [`Handler`] method.
 pub use hookwright_runtime::webhook::Context;
@@ -109,7 +112,7 @@ impl Serialize for Event {
 }
 
 /// Every value held only in a catch-all; the whole body for [`Event::Unknown`].
-impl hookwright_runtime::Unknowns for Event {
+impl Unknowns for Event {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {
         match self {
             Event::ReceiveOdd(payload) => payload.collect_unknowns(at, out),
@@ -118,7 +121,7 @@ impl hookwright_runtime::Unknowns for Event {
     }
 }
 
-impl hookwright_runtime::webhook::Callback for Event {
+impl webhook::Callback for Event {
     fn message(&self) -> Option<&'static str> {
         Event::message(self)
     }
@@ -150,10 +153,10 @@ pub trait Handler: Send + Sync + 'static {
     /// Default: accept.
     fn receive_odd(
         &self,
-        payload: super::models::OddNames,
+        odd_names: super::models::OddNames,
         context: Context<'_>,
     ) -> impl Future<Output = Outcome> + Send {
-        let _ = (payload, context);
+        let _ = (odd_names, context);
         std::future::ready(Outcome::Accept)
     }
     /// A callback that fits no message of the spec, kept whole. Default: accept, so that
@@ -168,75 +171,74 @@ pub trait Handler: Send + Sync + 'static {
     }
 }
 
-/// This API's callbacks, for the runtime's [`Receiver`](hookwright_runtime::webhook::Receiver)
-/// and [`Dispatcher`](hookwright_runtime::webhook::Dispatcher).
+/// This API's callbacks, for the runtime's [`Receiver`](webhook::Receiver) and
+/// [`Dispatcher`](webhook::Dispatcher).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Webhooks;
 
 /// Verifies and decodes callbacks, without I/O.
-pub type Receiver = hookwright_runtime::webhook::Receiver<Webhooks>;
+pub type Receiver = webhook::Receiver<Webhooks>;
 
 /// A [`Receiver`] with a [`Handler`]: turns a request into the status to answer, and
 /// remembers accepted callbacks in `S` (this process's memory unless you name a store).
-pub type Dispatcher<H, S = hookwright_runtime::webhook::MemoryStore> = hookwright_runtime::webhook::Dispatcher<
-    Webhooks,
-    H,
-    S,
->;
+pub type Dispatcher<H, S = webhook::MemoryStore> = webhook::Dispatcher<Webhooks, H, S>;
+
+/// The messages a body can be, numbered for the runtime's tables (`BY_PAYLOAD`,
+/// `BY_CHANNEL`); `NAMES` holds their keys in the same order.
+mod message {
+    pub const ODD: usize = 0;
+    pub const NAMES: [&str; 1] = ["Odd"];
+}
 
 /// How a body posted to the single URL is matched to its message.
-const BY_PAYLOAD: hookwright_runtime::webhook::Discriminator = {
-    use hookwright_runtime::webhook::Discriminator;
-    Discriminator::Single(0)
+const BY_PAYLOAD: webhook::Discriminator = {
+    use webhook::Discriminator;
+    Discriminator::Single(message::ODD)
 };
 
 /// How a body posted to each channel is matched to its message.
-const BY_CHANNEL: [hookwright_runtime::webhook::Discriminator; 1] = {
-    use hookwright_runtime::webhook::Discriminator;
-    [Discriminator::Single(0)]
+const BY_CHANNEL: [webhook::Discriminator; 1] = {
+    use webhook::Discriminator;
+    [Discriminator::Single(message::ODD)]
 };
 
-impl hookwright_runtime::webhook::Decode for Webhooks {
+impl webhook::Decode for Webhooks {
     type Callback = Event;
     const CHANNELS: &'static [&'static str] = &["/odd"];
-    const HMAC: Option<hookwright_runtime::webhook::HmacScheme> = None;
-    fn decode(body: &[u8]) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
-        hookwright_runtime::webhook::decode(body, &BY_PAYLOAD)
+    const HMAC: Option<webhook::HmacScheme> = None;
+    fn decode(body: &[u8]) -> Result<Event, webhook::MalformedBody> {
+        webhook::decode(body, &BY_PAYLOAD)
     }
     fn decode_channel(
         channel: usize,
         body: &[u8],
-    ) -> Result<Event, hookwright_runtime::webhook::MalformedBody> {
+    ) -> Result<Event, webhook::MalformedBody> {
         let discriminator = BY_CHANNEL.get(channel).unwrap_or(&BY_PAYLOAD);
-        hookwright_runtime::webhook::decode(body, discriminator)
+        webhook::decode(body, discriminator)
     }
 }
 
-impl hookwright_runtime::webhook::Messages for Event {
-    const NAMES: &'static [&'static str] = &["Odd"];
-    fn decode<'de, D>(message: usize, deserializer: D) -> Result<Self, D::Error>
-    where
-        D: hookwright_runtime::__private::serde::Deserializer<'de>,
-    {
-        Ok(
-            match message {
-                0 => Event::ReceiveOdd(Box::new(Deserialize::deserialize(deserializer)?)),
-                _ => {
-                    return Err(
-                        hookwright_runtime::__private::serde::de::Error::custom(
-                            "no such message",
-                        ),
-                    );
-                }
-            },
-        )
+impl webhook::Messages for Event {
+    const NAMES: &'static [&'static str] = &message::NAMES;
+    fn decode<'de, D: Deserializer<'de>>(
+        index: usize,
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        match index {
+            message::ODD => {
+                Deserialize::deserialize(deserializer)
+                    .map(Box::new)
+                    .map(Event::ReceiveOdd)
+            }
+            _ => Err(de::Error::custom("no such message")),
+        }
     }
     fn unknown(event: UnknownEvent) -> Self {
         Event::Unknown(event)
     }
 }
 
-impl<H: Handler> hookwright_runtime::webhook::Deliver<H> for Webhooks {
+impl<H: Handler> webhook::Deliver<H> for Webhooks {
     fn deliver(
         event: Event,
         handler: &H,
@@ -261,9 +263,6 @@ async fn deliver<H: Handler>(
 /// channel.
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub fn router<H: Handler>(
-    receiver: Receiver,
-    handler: H,
-) -> hookwright_runtime::webhook::axum::Router {
-    hookwright_runtime::webhook::axum::router(Dispatcher::new(receiver, handler))
+pub fn router<H: Handler>(receiver: Receiver, handler: H) -> webhook::axum::Router {
+    webhook::axum::router(Dispatcher::new(receiver, handler))
 }
