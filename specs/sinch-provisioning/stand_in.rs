@@ -8,8 +8,8 @@
 //!
 //! - Every request needs Basic or Bearer credentials (401 otherwise). Without `--basic` and
 //!   `--bearer` any well-formed ones are let in; with either, only those given are.
-//! - Projects (`projectId`) are separate, and each holds at most 15 webhooks: registering a
-//!   16th is a 400.
+//! - Projects (`projectId`) are separate, and each holds at most 15 webhooks: registering
+//!   answers 201, registering a 16th 424.
 //! - A new webhook gets a 26-character id (Crockford base32, like a ULID) that sorts in the
 //!   order of registration. Its secret is kept and never returned.
 //! - Listing returns a project's webhooks in alphabetical order of id, `pageSize` at a time
@@ -192,9 +192,9 @@ impl Service for StandIn {
         let mut state = self.lock();
         let full = state.projects.get(&request.project_id).is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS);
         if full {
-            return create_webhook::Response::BadRequest(error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_ARGUMENT",
+            return create_webhook::Response::FailedDependency(error(
+                StatusCode::FAILED_DEPENDENCY,
+                "FAILED_PRECONDITION",
                 format!("a project has at most {MAX_WEBHOOKS} webhooks; delete one first"),
             ));
         }
@@ -202,7 +202,7 @@ impl Service for StandIn {
         let stored = Stored { target: body.target, secret: body.secret, triggers: body.triggers };
         let created = dto(&request.project_id, &id, &stored);
         state.projects.entry(request.project_id).or_default().insert(id, stored);
-        create_webhook::Response::Ok(created)
+        create_webhook::Response::Created(created)
     }
 
     async fn get_webhook(&self, request: get_webhook::Request) -> get_webhook::Response {

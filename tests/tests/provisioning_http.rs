@@ -141,7 +141,7 @@ async fn register(client: &Client, project: &str, count: usize) -> Vec<String> {
         let target = format!("https://hooks.example.com/{project}/{index}");
         let request = new_webhook(project, &target, SECRET, &["ALL"]);
         match client.create_webhook(&request).await.unwrap() {
-            create_webhook::Response::Ok(created) => {
+            create_webhook::Response::Created(created) => {
                 assert_eq!((created.project_id.as_str(), created.target.as_str()), (project, target.as_str()));
                 assert_eq!(created.triggers, [Trigger::All]);
                 ids.push(created.id);
@@ -197,9 +197,9 @@ async fn a_project_holds_at_most_15_webhooks() {
 
     let sixteenth = new_webhook("p1", "https://hooks.example.com/16", SECRET, &["ALL"]);
     match client.create_webhook(&sixteenth).await.unwrap() {
-        create_webhook::Response::BadRequest(Error { error, .. }) => {
-            assert_eq!(error.code, Some(400));
-            assert_eq!(error.status.as_deref(), Some("INVALID_ARGUMENT"));
+        create_webhook::Response::FailedDependency(Error { error, .. }) => {
+            assert_eq!(error.code, Some(424));
+            assert_eq!(error.status.as_deref(), Some("FAILED_PRECONDITION"));
             let message = error.message.unwrap_or_default();
             assert!(message.contains("at most 15 webhooks"), "{message}");
         }
@@ -260,7 +260,7 @@ async fn get_update_and_delete_one_webhook() {
     let client = running.client();
     let request = new_webhook("p", "https://a.example.com/hook", "first-secret", &["ALL"]);
     let created = match client.create_webhook(&request).await.unwrap() {
-        create_webhook::Response::Ok(created) => created,
+        create_webhook::Response::Created(created) => created,
         other => panic!("{other:?}"),
     };
     let id = created.id.clone();
@@ -647,7 +647,7 @@ async fn a_body_that_is_not_json_is_415_and_creates_nothing() {
         assert_error_shape(status, &body, 415, "INVALID_ARGUMENT", &format!("{content_type:?}"));
     }
     let (status, body, _) = send_raw(http::Method::POST, &webhooks, &sent.to_string()).await;
-    assert_eq!(status, StatusCode::OK, "the same body as JSON: {body}");
+    assert_eq!(status, StatusCode::CREATED, "the same body as JSON: {body}");
     assert_eq!(list_page(&running.client(), &list("p", None)).await.total_size, 1);
 }
 

@@ -122,6 +122,8 @@ pub mod list_webhooks {
         BadRequest(Error),
         /// `401`: Authentication credentials are missing or invalid.
         Unauthorized(Error),
+        /// `500`: The server failed; retry later.
+        InternalServerError(Error),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -137,6 +139,7 @@ pub mod list_webhooks {
                     200 => Self::Ok(client::decode_body(status, &body)?),
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -151,6 +154,9 @@ pub mod list_webhooks {
                 Self::Unauthorized(body) => {
                     client::json_response(StatusCode::UNAUTHORIZED, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -160,6 +166,7 @@ pub mod list_webhooks {
                 Self::Ok(_) => StatusCode::OK,
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -168,7 +175,7 @@ pub mod list_webhooks {
 
 /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
 ///
-/// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project.
+/// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424.
 pub mod create_webhook {
     use super::*;
     /// The parameters and body of a call.
@@ -245,12 +252,16 @@ pub mod create_webhook {
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
-        /// `200`: Webhook created
-        Ok(WebhookWebhookDto),
+        /// `201`: Webhook created
+        Created(WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
         BadRequest(Error),
         /// `401`: Authentication credentials are missing or invalid.
         Unauthorized(Error),
+        /// `424`: The project already has the most webhooks allowed (15); delete one before registering another.
+        FailedDependency(Error),
+        /// `500`: The server failed; retry later.
+        InternalServerError(Error),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -263,9 +274,11 @@ pub mod create_webhook {
             let status = parts.status;
             Ok(
                 match status.as_u16() {
-                    200 => Self::Ok(client::decode_body(status, &body)?),
+                    201 => Self::Created(client::decode_body(status, &body)?),
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
+                    424 => Self::FailedDependency(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -273,12 +286,18 @@ pub mod create_webhook {
         /// The HTTP response a server sends.
         pub fn into_http(self) -> http::Response<Vec<u8>> {
             match self {
-                Self::Ok(body) => client::json_response(StatusCode::OK, &body),
+                Self::Created(body) => client::json_response(StatusCode::CREATED, &body),
                 Self::BadRequest(body) => {
                     client::json_response(StatusCode::BAD_REQUEST, &body)
                 }
                 Self::Unauthorized(body) => {
                     client::json_response(StatusCode::UNAUTHORIZED, &body)
+                }
+                Self::FailedDependency(body) => {
+                    client::json_response(StatusCode::FAILED_DEPENDENCY, &body)
+                }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
                 }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
@@ -286,9 +305,11 @@ pub mod create_webhook {
         /// The HTTP status.
         pub fn status(&self) -> StatusCode {
             match self {
-                Self::Ok(_) => StatusCode::OK,
+                Self::Created(_) => StatusCode::CREATED,
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -377,6 +398,8 @@ pub mod get_webhook {
         Unauthorized(Error),
         /// `404`: The requested webhook was not found.
         NotFound(Error),
+        /// `500`: The server failed; retry later.
+        InternalServerError(Error),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -393,6 +416,7 @@ pub mod get_webhook {
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
                     404 => Self::NotFound(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -410,6 +434,9 @@ pub mod get_webhook {
                 Self::NotFound(body) => {
                     client::json_response(StatusCode::NOT_FOUND, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -420,6 +447,7 @@ pub mod get_webhook {
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -508,6 +536,8 @@ pub mod delete_webhook {
         Unauthorized(Error),
         /// `404`: The requested webhook was not found.
         NotFound(Error),
+        /// `500`: The server failed; retry later.
+        InternalServerError(Error),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -524,6 +554,7 @@ pub mod delete_webhook {
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
                     404 => Self::NotFound(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -541,6 +572,9 @@ pub mod delete_webhook {
                 Self::NotFound(body) => {
                     client::json_response(StatusCode::NOT_FOUND, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -551,6 +585,7 @@ pub mod delete_webhook {
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -666,6 +701,8 @@ pub mod update_webhook {
         Unauthorized(Error),
         /// `404`: The requested webhook was not found.
         NotFound(Error),
+        /// `500`: The server failed; retry later.
+        InternalServerError(Error),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -682,6 +719,7 @@ pub mod update_webhook {
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
                     404 => Self::NotFound(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -699,6 +737,9 @@ pub mod update_webhook {
                 Self::NotFound(body) => {
                     client::json_response(StatusCode::NOT_FOUND, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -709,6 +750,7 @@ pub mod update_webhook {
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -727,7 +769,7 @@ pub trait Service: Send + Sync + 'static {
     ) -> impl Future<Output = list_webhooks::Response> + Send;
     /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
     ///
-    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project.
+    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424.
     fn create_webhook(
         &self,
         request: create_webhook::Request,
@@ -892,7 +934,7 @@ impl Client {
     }
     /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
     ///
-    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project.
+    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424.
     pub async fn create_webhook(
         &self,
         request: &create_webhook::Request,

@@ -48,7 +48,7 @@ fn create_webhook_request_register_all_triggers() {
 }
 
 #[test]
-fn create_webhook_response_200_register_all_triggers() {
+fn create_webhook_response_201_register_all_triggers() {
     let json = r#"{
   "id": "01HQ5Z7X3K9R2M8T4V6W0YBCDE",
   "projectId": "3f2c9a1e-7b4d-4e8a-9c61-5d0b2e7f8a14",
