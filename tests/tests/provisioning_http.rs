@@ -34,8 +34,8 @@ use sinch_provisioning::operations::{
     create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Client,
 };
 use sinch_provisioning::{
-    CreateWebhookRequest, Error, ListWebhooksResponse, UpdateWebhookRequest, WebhookWebhookDto,
-    WebhookWebhookTriggers as Trigger,
+    CreateWebhookRequest, ListWebhooksResponse, UpdateWebhookRequest, WebhookPapiErrorCode as ErrorCode,
+    WebhookPapiErrorDto, WebhookWebhookDto, WebhookWebhookTriggers as Trigger,
 };
 use stand_in::StandIn;
 
@@ -197,11 +197,10 @@ async fn a_project_holds_at_most_15_webhooks() {
 
     let sixteenth = new_webhook("p1", "https://hooks.example.com/16", SECRET, &["ALL"]);
     match client.create_webhook(&sixteenth).await.unwrap() {
-        create_webhook::Response::FailedDependency(Error { error, .. }) => {
-            assert_eq!(error.code, Some(424));
-            assert_eq!(error.status.as_deref(), Some("FAILED_PRECONDITION"));
-            let message = error.message.unwrap_or_default();
-            assert!(message.contains("at most 15 webhooks"), "{message}");
+        create_webhook::Response::FailedDependency(error) => {
+            assert_eq!(error.error_code, ErrorCode::WebhookLimitReached);
+            assert_eq!(error.message, "Number of webhooks has reached the limit.");
+            assert!(error.resolution.unwrap_or_default().contains("Delete a webhook"));
         }
         other => panic!("the 16th webhook was not refused: {other:?}"),
     }
@@ -245,7 +244,8 @@ async fn pages_walk_every_webhook_once_in_id_order() {
     garbled.page_token = Some("not-a-token".to_owned());
     match client.list_webhooks(&garbled).await.unwrap() {
         list_webhooks::Response::BadRequest(error) => {
-            assert_eq!(detail_fields(&error), ["query.pageToken"]);
+            assert_eq!(error.error_code, ErrorCode::InvalidPageToken);
+            assert_eq!(fields(&error), ["query.pageToken"]);
         }
         other => panic!("a garbled page token was accepted: {other:?}"),
     }
@@ -289,8 +289,8 @@ async fn get_update_and_delete_one_webhook() {
     assert_eq!(client.delete_webhook(&delete("p", &id)).await.unwrap(), delete_webhook::Response::NoContent);
     match client.get_webhook(&get("p", &id)).await.unwrap() {
         get_webhook::Response::NotFound(error) => {
-            assert_eq!(error.error.code, Some(404));
-            assert!(error.error.message.unwrap_or_default().contains(&id));
+            assert_eq!(error.error_code, ErrorCode::WebhookNotFound);
+            assert!(error.message.contains(&id), "{error:?}");
         }
         other => panic!("a deleted webhook was found: {other:?}"),
     }
@@ -380,9 +380,11 @@ async fn the_client_refuses_every_constraint_before_sending() {
     assert_eq!(ids(&page.webhooks), kept, "the store changed");
 }
 
-/// `details[].field` of an API error body.
-fn detail_fields(error: &Error) -> Vec<String> {
-    error.error.details.iter().flatten().filter_map(|detail| detail["field"].as_str().map(str::to_owned)).collect()
+/// The field each of an API error's `additionalInformation.validationErrors` names (each is
+/// `field: rule`).
+fn fields(error: &WebhookPapiErrorDto) -> Vec<String> {
+    let errors = error.additional_information.as_ref().and_then(|information| information.validation_errors.as_ref());
+    errors.into_iter().flatten().map(|text| text.split(": ").next().unwrap_or_default().to_owned()).collect()
 }
 
 /// Sends `body` (raw bytes, JSON content type) with a valid Bearer token; the status and the
@@ -406,18 +408,18 @@ async fn send_raw(method: http::Method, url: &str, body: &str) -> (StatusCode, V
     (status, json, text)
 }
 
-/// A 400 in the API's own error shape whose details name `field` (and nothing else).
-fn assert_invalid(status: StatusCode, body: &Value, field: &str, what: &str) {
+/// A 400 in the API's own error shape, with `code`, a resolution, and validation errors that
+/// name `field` (and nothing else), each with its rule.
+fn assert_invalid(status: StatusCode, body: &Value, code: &str, field: &str, what: &str) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
-    let error: Error = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
-    assert_eq!(error.error.code, Some(400), "{what}");
-    assert_eq!(error.error.status.as_deref(), Some("INVALID_ARGUMENT"), "{what}");
-    let fields = detail_fields(&error);
-    assert!(!fields.is_empty() && fields.iter().all(|name| name == field), "{what}: {body}");
-    let message = error.error.message.unwrap_or_default();
-    assert!(message.contains(field), "{what}: the message does not name {field}: {message}");
-    let description = body["error"]["details"][0]["description"].as_str().unwrap_or_default();
-    assert!(!description.is_empty(), "{what}: {body}");
+    let error: WebhookPapiErrorDto =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+    assert_eq!(error.error_code.as_str(), code, "{what}: {body}");
+    assert!(error.resolution.as_ref().is_some_and(|text| text.ends_with('.')), "{what}: {body}");
+    let named = fields(&error);
+    assert!(!named.is_empty() && named.iter().all(|name| name == field), "{what}: {body}");
+    let rule = body["additionalInformation"]["validationErrors"][0].as_str().unwrap_or_default();
+    assert!(rule.len() > field.len() + 2, "{what}: no rule: {body}");
 }
 
 #[tokio::test]
@@ -432,37 +434,48 @@ async fn the_server_refuses_the_same_violations_in_the_apis_error_shape() {
         json!({"target": target, "secret": secret, "triggers": triggers}).to_string()
     };
     let url = "https://hooks.example.com/x";
+    let (input, payload) = ("invalid_input", "invalid_payload");
     let cases = [
-        ("empty target", body("", SECRET, json!(["ALL"])), "body.target"),
-        ("743-char target", body(&target_of_length(743), SECRET, json!(["ALL"])), "body.target"),
-        ("target not a URL", body("not a url", SECRET, json!(["ALL"])), "body.target"),
-        ("empty secret", body(url, "", json!(["ALL"])), "body.secret"),
-        ("129-char secret", body(url, &long_secret, json!(["ALL"])), "body.secret"),
-        ("no triggers", body(url, SECRET, json!([])), "body.triggers"),
-        ("repeated trigger", body(url, SECRET, json!(["ALL", "ALL"])), "body.triggers"),
-        ("undocumented trigger", body(url, SECRET, json!(["ALL", "NOPE"])), "body.triggers[1]"),
-        ("not JSON", "target=x".to_owned(), "body"),
-        ("triggers not a list", body(url, SECRET, json!("ALL")), "body.triggers"),
-        ("no secret", json!({"target": url, "triggers": ["ALL"]}).to_string(), "body"),
-        ("no body", String::new(), "body"),
+        ("empty target", body("", SECRET, json!(["ALL"])), input, "body.target"),
+        ("743-char target", body(&target_of_length(743), SECRET, json!(["ALL"])), input, "body.target"),
+        ("target not a URL", body("not a url", SECRET, json!(["ALL"])), input, "body.target"),
+        ("empty secret", body(url, "", json!(["ALL"])), input, "body.secret"),
+        ("129-char secret", body(url, &long_secret, json!(["ALL"])), input, "body.secret"),
+        ("no triggers", body(url, SECRET, json!([])), input, "body.triggers"),
+        ("repeated trigger", body(url, SECRET, json!(["ALL", "ALL"])), input, "body.triggers"),
+        ("undocumented trigger", body(url, SECRET, json!(["ALL", "NOPE"])), input, "body.triggers[1]"),
+        ("not JSON", "target=x".to_owned(), payload, "body"),
+        ("triggers not a list", body(url, SECRET, json!("ALL")), payload, "body.triggers"),
+        ("no secret", json!({"target": url, "triggers": ["ALL"]}).to_string(), payload, "body"),
+        ("no body", String::new(), payload, "body"),
     ];
-    for (what, sent, field) in &cases {
+    for (what, sent, code, field) in &cases {
         let (status, json, text) = send_raw(http::Method::POST, &webhooks, sent).await;
-        assert_invalid(status, &json, field, what);
+        assert_invalid(status, &json, code, field, what);
         assert!(!text.contains(SECRET), "{what}: the answer shows the secret: {text}");
     }
     let (_, json, _) = send_raw(http::Method::POST, &webhooks, &cases[9].1).await;
-    let message = json["error"]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("expected a sequence"), "{message}");
+    let reason = json["additionalInformation"]["validationErrors"][0].as_str().unwrap_or_default();
+    assert!(reason.contains("expected a sequence"), "{reason}");
+
+    // Every violation is listed, not only the first; none quotes the secret.
+    let (status, json, text) = send_raw(http::Method::POST, &webhooks, &body("", &long_secret, json!([]))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
+    let error: WebhookPapiErrorDto = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(error.error_code, ErrorCode::InvalidInput);
+    let mut named = fields(&error);
+    named.dedup();
+    assert_eq!(named, ["body.target", "body.secret", "body.triggers"], "{json}");
+    assert!(!text.contains(&long_secret), "{text}");
 
     for (query, what) in
         [("pageSize=0", "page size 0"), ("pageSize=16", "page size 16"), ("pageSize=four", "page size not a number")]
     {
         let (status, json, _) = send_raw(http::Method::GET, &format!("{webhooks}?{query}"), "").await;
-        assert_invalid(status, &json, "query.pageSize", what);
+        assert_invalid(status, &json, "invalid_page_size", "query.pageSize", what);
     }
     let (status, json, _) = send_raw(http::Method::GET, &format!("{webhooks}?pageToken=Zm9v"), "").await;
-    assert_invalid(status, &json, "query.pageToken", "garbled page token");
+    assert_invalid(status, &json, "invalid_page_token", "query.pageToken", "garbled page token");
 
     let one = running.url(&format!("/v1/projects/p/webhooks/{}", kept[0]));
     for (sent, field) in [
@@ -472,7 +485,7 @@ async fn the_server_refuses_the_same_violations_in_the_apis_error_shape() {
         (json!({"triggers": ["NOPE"]}), "body.triggers[0]"),
     ] {
         let (status, json, text) = send_raw(http::Method::PATCH, &one, &sent.to_string()).await;
-        assert_invalid(status, &json, field, &format!("PATCH {sent}"));
+        assert_invalid(status, &json, "invalid_input", field, &format!("PATCH {sent}"));
         assert!(!text.contains(SECRET), "the answer shows the secret: {text}");
     }
 
@@ -508,10 +521,10 @@ async fn credentials_are_required_and_can_be_restricted() {
     assert_eq!(status_with(&open, Some(&Credentials::bearer("x"))).await, StatusCode::OK);
 
     // The generated client without credentials: the stand-in answers 401 in the spec's
-    // `Error` shape (`Server::on_refused`), so the client decodes it as declared.
+    // `WebhookPapiErrorDto` shape (`Server::on_refused`), so the client decodes it as declared.
     match open.client_with(None).list_webhooks(&list("p", None)).await {
         Ok(list_webhooks::Response::Unauthorized(error)) => {
-            assert_eq!(error.error.status.as_deref(), Some("UNAUTHENTICATED"), "{error:?}");
+            assert_eq!(error.error_code, ErrorCode::UnauthorizedError, "{error:?}");
         }
         other => panic!("expected Unauthorized(Error), got {other:?}"),
     }
@@ -619,13 +632,15 @@ async fn send_verbatim(running: &Running, method: &str, target: &str) -> (u16, V
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
 
-/// An answer in the API's error shape, with the status in its `code` and `status` named.
-fn assert_error_shape(status: u16, body: &Value, expected: u16, name: &str, what: &str) {
+/// An answer of status `expected` in the API's error shape, with `code`, a message and a
+/// resolution.
+fn assert_error_shape(status: u16, body: &Value, expected: u16, code: &str, what: &str) {
     assert_eq!(status, expected, "{what}: {body}");
-    let error: Error = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
-    assert_eq!(error.error.code, Some(i64::from(expected)), "{what}");
-    assert_eq!(error.error.status.as_deref(), Some(name), "{what}");
-    assert!(!error.error.message.unwrap_or_default().is_empty(), "{what}");
+    let error: WebhookPapiErrorDto =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{what}: {e}: {body}"));
+    assert_eq!(error.error_code.as_str(), code, "{what}: {body}");
+    assert!(!error.message.is_empty(), "{what}: {body}");
+    assert!(error.resolution.is_some_and(|text| !text.is_empty()), "{what}: {body}");
 }
 
 #[tokio::test]
@@ -644,7 +659,7 @@ async fn a_body_that_is_not_json_is_415_and_creates_nothing() {
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let body = serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null);
-        assert_error_shape(status, &body, 415, "INVALID_ARGUMENT", &format!("{content_type:?}"));
+        assert_error_shape(status, &body, 415, "unsupported_media_type", &format!("{content_type:?}"));
     }
     let (status, body, _) = send_raw(http::Method::POST, &webhooks, &sent.to_string()).await;
     assert_eq!(status, StatusCode::CREATED, "the same body as JSON: {body}");
@@ -671,7 +686,7 @@ async fn encoded_path_tricks_never_reach_another_projects_webhooks() {
     ];
     for (method, target, expected) in &refused {
         let (status, body) = send_verbatim(&running, method, target).await;
-        let name = if *expected == 400 { "INVALID_ARGUMENT" } else { "NOT_FOUND" };
+        let name = if *expected == 400 { "invalid_id_format" } else { "not_found" };
         assert_error_shape(status, &body, *expected, name, &format!("{method} {target}"));
         assert!(!body.to_string().contains(&victim), "{method} {target}: {body}");
     }
@@ -689,7 +704,7 @@ async fn an_overlong_path_is_414_in_the_apis_error_shape() {
         format!("/v1/projects/p/webhooks?pageToken={}", "a".repeat(9000)),
     ] {
         let (status, body) = send_verbatim(&running, "GET", &target).await;
-        assert_error_shape(status, &body, 414, "INVALID_ARGUMENT", &target[..40]);
+        assert_error_shape(status, &body, 414, "uri_too_long", &target[..40]);
     }
     assert_eq!(running.hits(), 2, "both reached the server, which refused them itself");
 }

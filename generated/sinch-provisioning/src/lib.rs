@@ -33,11 +33,11 @@
 //!
 //! | Operation | Method | Path | Request | Responses |
 //! |---|---|---|---|---|
-//! | `WebhookService_ListWebhooks` | GET | `/v1/projects/{projectId}/webhooks` |  | 200: [`ListWebhooksResponse`], 400: [`Error`], 401: [`Error`], 500: [`Error`] |
-//! | `WebhookService_CreateWebhook` | POST | `/v1/projects/{projectId}/webhooks` | [`CreateWebhookRequest`] | 201: [`WebhookWebhookDto`], 400: [`Error`], 401: [`Error`], 424: [`Error`], 500: [`Error`] |
-//! | `WebhookService_GetWebhook` | GET | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 200: [`WebhookWebhookDto`], 400: [`Error`], 401: [`Error`], 404: [`Error`], 500: [`Error`] |
-//! | `WebhookService_DeleteWebhook` | DELETE | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 204, 400: [`Error`], 401: [`Error`], 404: [`Error`], 500: [`Error`] |
-//! | `WebhookService_UpdateWebhook` | PATCH | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`UpdateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`Error`], 401: [`Error`], 404: [`Error`], 500: [`Error`] |
+//! | `WebhookService_ListWebhooks` | GET | `/v1/projects/{projectId}/webhooks` |  | 200: [`ListWebhooksResponse`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_CreateWebhook` | POST | `/v1/projects/{projectId}/webhooks` | [`CreateWebhookRequest`] | 201: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 424: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_GetWebhook` | GET | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_DeleteWebhook` | DELETE | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 204, 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_UpdateWebhook` | PATCH | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`UpdateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
 //!
 //! ## Security schemes
 //!

@@ -119,11 +119,11 @@ pub mod list_webhooks {
         /// `200`: List of webhooks
         Ok(ListWebhooksResponse),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(Error),
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -255,13 +255,13 @@ pub mod create_webhook {
         /// `201`: Webhook created
         Created(WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `424`: The project already has the most webhooks allowed (15); delete one before registering another.
-        FailedDependency(Error),
+        FailedDependency(WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(Error),
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -393,13 +393,13 @@ pub mod get_webhook {
         /// `200`: Webhook response
         Ok(WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(Error),
+        NotFound(WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(Error),
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -531,13 +531,13 @@ pub mod delete_webhook {
         /// `204`: Webhook deleted; no content is returned.
         NoContent,
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(Error),
+        NotFound(WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(Error),
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -696,13 +696,13 @@ pub mod update_webhook {
         /// `200`: Webhook updated
         Ok(WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(Error),
+        NotFound(WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(Error),
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }

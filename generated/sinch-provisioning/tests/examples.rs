@@ -2,7 +2,8 @@
 //! The spec's examples: each decodes into its generated type and re-encodes to the same JSON.
 use hookwright_runtime::testing::assert_round_trip;
 use sinch_provisioning::{
-    CreateWebhookRequest, ListWebhooksResponse, UpdateWebhookRequest, WebhookWebhookDto,
+    CreateWebhookRequest, ListWebhooksResponse, UpdateWebhookRequest,
+    WebhookPapiErrorDto, WebhookWebhookDto,
 };
 
 #[test]
@@ -83,4 +84,19 @@ fn update_webhook_request_change_triggers() {
   ]
 }"#;
     assert_round_trip::<UpdateWebhookRequest>(json);
+}
+
+#[test]
+fn webhook_papi_error_dto_example() {
+    let json = r#"{
+  "errorCode": "invalid_input",
+  "message": "The request failed validation.",
+  "resolution": "Correct every field listed in validationErrors and send the request again.",
+  "additionalInformation": {
+    "validationErrors": [
+      "target must be a URL address"
+    ]
+  }
+}"#;
+    assert_round_trip::<WebhookPapiErrorDto>(json);
 }
