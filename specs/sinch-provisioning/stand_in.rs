@@ -1,4 +1,4 @@
-//! A stand-in for the Sinch Provisioning webhooks API: the five webhook operations served from
+//! A stand-in for the Sinch Provisioning webhooks API: the six webhook operations served from
 //! memory, behaving as the API's documentation describes, for trying a client without an
 //! account.
 //!
@@ -15,8 +15,8 @@
 //! - Listing returns a project's webhooks in alphabetical order of id, `pageSize` at a time
 //!   (all of them when absent); `nextPageToken` is present only while more remain, and is the
 //!   only `pageToken` accepted.
-//! - `PATCH` changes only the fields the body holds; `DELETE` answers 204; an unknown
-//!   webhook is a 404.
+//! - `PUT` replaces every field (the body holds them all, as when registering); `PATCH`
+//!   changes only the fields the body holds; `DELETE` answers 204; an unknown webhook is a 404.
 //! - Every error has the published `WebhookPapiErrorDto` shape: `{"errorCode": "...",
 //!   "message": "...", "resolution": "...", "additionalInformation": {"validationErrors": [...]}}`,
 //!   `resolution` saying what to do. A request that breaks the spec is a 400 listing every
@@ -53,7 +53,8 @@ use hookwright_runtime::api::{json_response, Credentials, Violation, Violations}
 use hookwright_runtime::http::StatusCode;
 use hookwright_runtime::{serve, Secret};
 use sinch_provisioning::operations::{
-    create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Server, Service,
+    create_webhook, delete_webhook, get_webhook, list_webhooks, replace_webhook, router, update_webhook, Server,
+    Service,
 };
 use sinch_provisioning::{
     AdditionalInformation, ListWebhooksResponse, WebhookPapiErrorCode as ErrorCode, WebhookPapiErrorDto, WebhookWebhookDto,
@@ -128,7 +129,7 @@ impl StandIn {
     }
 
     /// The secret webhook `webhook_id` of `project_id` signs its callbacks with: what the API
-    /// never returns, so that a test can tell that `PATCH` changed (or kept) it.
+    /// never returns, so that a test can tell that `PUT` or `PATCH` changed (or kept) it.
     #[allow(dead_code, reason = "read by the end-to-end test, not by `main`")]
     pub fn secret_of(&self, project_id: &str, webhook_id: &str) -> Option<Secret> {
         let state = self.lock();
@@ -234,6 +235,24 @@ impl Service for StandIn {
             Some(_) => delete_webhook::Response::NoContent,
             None => delete_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id)),
         }
+    }
+
+    async fn replace_webhook(&self, request: replace_webhook::Request) -> replace_webhook::Response {
+        if let Err(error) = check_id(&request.webhook_id) {
+            return replace_webhook::Response::BadRequest(error);
+        }
+        let body = request.body;
+        if let Some(error) = unknown_triggers(&body.triggers) {
+            return replace_webhook::Response::BadRequest(error);
+        }
+        let mut state = self.lock();
+        let Some(webhook) =
+            state.projects.get_mut(&request.project_id).and_then(|webhooks| webhooks.get_mut(&request.webhook_id))
+        else {
+            return replace_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
+        };
+        *webhook = Stored { target: body.target, secret: body.secret, triggers: body.triggers };
+        replace_webhook::Response::Ok(dto(&request.project_id, &request.webhook_id, webhook))
     }
 
     async fn update_webhook(&self, request: update_webhook::Request) -> update_webhook::Response {

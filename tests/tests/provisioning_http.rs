@@ -31,7 +31,7 @@ use hookwright_runtime::http::{self, StatusCode};
 use hookwright_runtime::{serve, Secret};
 use serde_json::{json, Value};
 use sinch_provisioning::operations::{
-    create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Client,
+    create_webhook, delete_webhook, get_webhook, list_webhooks, replace_webhook, router, update_webhook, Client,
 };
 use sinch_provisioning::{
     CreateWebhookRequest, ListWebhooksResponse, UpdateWebhookRequest, WebhookPapiErrorCode as ErrorCode,
@@ -300,6 +300,63 @@ async fn get_update_and_delete_one_webhook() {
     // Ids belong to their project.
     let other = register(&client, "q", 1).await;
     assert!(matches!(client.get_webhook(&get("p", &other[0])).await.unwrap(), get_webhook::Response::NotFound(_)));
+}
+
+/// A replacement of webhook `id` with the full body of a registration.
+fn replace(project: &str, id: &str, target: &str, secret: &str, names: &[&str]) -> replace_webhook::Request {
+    let body = CreateWebhookRequest::new(target.to_owned(), Secret::new(secret), triggers(names));
+    replace_webhook::Request::new(project.to_owned(), id.to_owned(), body)
+}
+
+/// An id of the stand-in's format that it never issued.
+const UNKNOWN_ID: &str = "00000000000000000000000000";
+
+#[tokio::test]
+async fn put_replaces_every_field() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let id = register(&client, "p", 1).await.remove(0);
+
+    let templates = ["WHATSAPP_TEMPLATE_APPROVED"];
+    let request = replace("p", &id, "https://b.example.com/hook", "second-secret", &templates);
+    let replaced = match client.replace_webhook(&request).await.unwrap() {
+        replace_webhook::Response::Ok(webhook) => webhook,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        (replaced.id.as_str(), replaced.project_id.as_str(), replaced.target.as_str()),
+        (id.as_str(), "p", "https://b.example.com/hook")
+    );
+    assert_eq!(replaced.triggers, triggers(&templates));
+    assert_eq!(get_ok(&client, "p", &id).await, replaced);
+    let secret = running.store.secret_of("p", &id).map(|s| s.expose().to_owned());
+    assert_eq!(secret.as_deref(), Some("second-secret"));
+
+    // The body must hold every field: a PATCH-like body is refused, naming what is missing.
+    let one = running.url(&format!("/v1/projects/p/webhooks/{id}"));
+    let (status, json, _) =
+        send_raw(http::Method::PUT, &one, &json!({"target": "https://c.example.com/"}).to_string()).await;
+    assert_invalid(status, &json, "invalid_payload", "body", "PUT without secret and triggers");
+    let reason = json["additionalInformation"]["validationErrors"][0].as_str().unwrap_or_default();
+    assert!(reason.contains("missing field"), "{reason}");
+    let sent = json!({"target": "not a url", "secret": SECRET, "triggers": ["ALL"]});
+    let (status, json, text) = send_raw(http::Method::PUT, &one, &sent.to_string()).await;
+    assert_invalid(status, &json, "invalid_input", "body.target", "PUT with a target that is not a URL");
+    assert!(!text.contains(SECRET), "{text}");
+    // The client refuses the same before sending.
+    let violations = refused(client.replace_webhook(&replace("p", &id, "", SECRET, &["ALL"])).await);
+    assert_violates(&violations, "body.target", "at least 1 character");
+    assert_eq!(get_ok(&client, "p", &id).await, replaced, "a refused PUT changed the webhook");
+
+    match client.replace_webhook(&replace("p", UNKNOWN_ID, "https://d.example.com/", SECRET, &["ALL"])).await.unwrap() {
+        replace_webhook::Response::NotFound(error) => assert_eq!(error.error_code, ErrorCode::WebhookNotFound),
+        other => panic!("{other:?}"),
+    }
+    match client.replace_webhook(&replace("p", "not-an-id", "https://d.example.com/", SECRET, &["ALL"])).await.unwrap()
+    {
+        replace_webhook::Response::BadRequest(error) => assert_eq!(error.error_code, ErrorCode::InvalidIdFormat),
+        other => panic!("{other:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -454,6 +454,171 @@ pub mod get_webhook {
     }
 }
 
+/// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
+///
+/// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering.
+pub mod replace_webhook {
+    use super::*;
+    /// The parameters and body of a call.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
+        pub project_id: String,
+        /// `webhookId` (path). The unique ID of the webhook.
+        pub webhook_id: String,
+        /// The request body.
+        pub body: CreateWebhookRequest,
+    }
+    impl Request {
+        /// The HTTP method.
+        pub const METHOD: Method = Method::PUT;
+        /// The path, with `{name}` for each path parameter.
+        pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(
+            project_id: String,
+            webhook_id: String,
+            body: CreateWebhookRequest,
+        ) -> Self {
+            Self {
+                project_id,
+                webhook_id,
+                body,
+            }
+        }
+        /// The HTTP request to send to the server at `base_url`, after checking the
+        /// spec's constraints.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<http::Request<Vec<u8>>, client::RequestError> {
+            self.validate("").map_err(client::RequestError::Invalid)?;
+            client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH)
+                .path_param("projectId", &self.project_id)
+                .path_param("webhookId", &self.webhook_id)
+                .json(&self.body)
+                .build()
+        }
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(
+            path: &server::PathParams,
+            _query: &server::Query,
+            body: &[u8],
+        ) -> Result<Self, validate::Violations> {
+            let mut out = Vec::new();
+            let project_id = server::required_param(
+                path.get("projectId"),
+                "path.projectId",
+                &mut out,
+            );
+            let webhook_id = server::required_param(
+                path.get("webhookId"),
+                "path.webhookId",
+                &mut out,
+            );
+            let body = server::json_body(body, &mut out);
+            let (Some(project_id), Some(webhook_id), Some(body)) = (
+                project_id,
+                webhook_id,
+                body,
+            ) else { return Err(validate::Violations(out)) };
+            if !out.is_empty() {
+                return Err(validate::Violations(out));
+            }
+            let request = Self {
+                project_id,
+                webhook_id,
+                body,
+            };
+            request.validate("")?;
+            Ok(request)
+        }
+    }
+    impl Validate for Request {
+        fn validate_into(&self, at: &mut String, out: &mut Vec<validate::Violation>) {
+            validate::field(
+                at,
+                "body",
+                |at| {
+                    let value = &self.body;
+                    value.validate_into(at, out);
+                },
+            );
+        }
+    }
+    /// The answer to a call: one variant per status the spec declares.
+    #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
+    pub enum Response {
+        /// `200`: Webhook replaced
+        Ok(WebhookWebhookDto),
+        /// `400`: The request was malformed or failed validation.
+        BadRequest(WebhookPapiErrorDto),
+        /// `401`: Authentication credentials are missing or invalid.
+        Unauthorized(WebhookPapiErrorDto),
+        /// `404`: The requested webhook was not found.
+        NotFound(WebhookPapiErrorDto),
+        /// `500`: The server failed; retry later.
+        InternalServerError(WebhookPapiErrorDto),
+        /// A status the spec does not declare, with the body as received.
+        Undeclared { status: StatusCode, body: Vec<u8> },
+    }
+    impl Response {
+        /// Decodes a response; a declared body is checked against the spec's constraints.
+        pub fn from_http(
+            response: http::Response<Vec<u8>>,
+        ) -> Result<Self, client::ResponseError> {
+            let (parts, body) = response.into_parts();
+            let status = parts.status;
+            Ok(
+                match status.as_u16() {
+                    200 => Self::Ok(client::decode_body(status, &body)?),
+                    400 => Self::BadRequest(client::decode_body(status, &body)?),
+                    401 => Self::Unauthorized(client::decode_body(status, &body)?),
+                    404 => Self::NotFound(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
+                    _ => Self::Undeclared { status, body },
+                },
+            )
+        }
+        /// The HTTP response a server sends.
+        pub fn into_http(self) -> http::Response<Vec<u8>> {
+            match self {
+                Self::Ok(body) => client::json_response(StatusCode::OK, &body),
+                Self::BadRequest(body) => {
+                    client::json_response(StatusCode::BAD_REQUEST, &body)
+                }
+                Self::Unauthorized(body) => {
+                    client::json_response(StatusCode::UNAUTHORIZED, &body)
+                }
+                Self::NotFound(body) => {
+                    client::json_response(StatusCode::NOT_FOUND, &body)
+                }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
+                Self::Undeclared { status, body } => client::raw_response(status, body),
+            }
+        }
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            match self {
+                Self::Ok(_) => StatusCode::OK,
+                Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+                Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                Self::Undeclared { status, .. } => *status,
+            }
+        }
+    }
+}
+
 /// `WebhookService_DeleteWebhook`: `DELETE /v1/projects/{projectId}/webhooks/{webhookId}`, Delete a webhook
 ///
 /// Delete an existing webhook. Events are no longer sent to its target once it has been deleted.
@@ -781,6 +946,13 @@ pub trait Service: Send + Sync + 'static {
         &self,
         request: get_webhook::Request,
     ) -> impl Future<Output = get_webhook::Response> + Send;
+    /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
+    ///
+    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering.
+    fn replace_webhook(
+        &self,
+        request: replace_webhook::Request,
+    ) -> impl Future<Output = replace_webhook::Response> + Send;
     /// `WebhookService_DeleteWebhook`: `DELETE /v1/projects/{projectId}/webhooks/{webhookId}`, Delete a webhook
     ///
     /// Delete an existing webhook. Events are no longer sent to its target once it has been deleted.
@@ -821,6 +993,12 @@ impl<S: Service> server::Routes<S> for Routes {
             schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
         },
         server::Route {
+            method: Method::PUT,
+            template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+            operation: "WebhookService_ReplaceWebhook",
+            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+        },
+        server::Route {
             method: Method::DELETE,
             template: "/v1/projects/{projectId}/webhooks/{webhookId}",
             operation: "WebhookService_DeleteWebhook",
@@ -854,10 +1032,14 @@ impl<S: Service> server::Routes<S> for Routes {
                 Ok(service.get_webhook(request).await.into_http())
             }
             3 => {
+                let request = replace_webhook::Request::from_parts(&path, &query, body)?;
+                Ok(service.replace_webhook(request).await.into_http())
+            }
+            4 => {
                 let request = delete_webhook::Request::from_parts(&path, &query, body)?;
                 Ok(service.delete_webhook(request).await.into_http())
             }
-            4 => {
+            5 => {
                 let request = update_webhook::Request::from_parts(&path, &query, body)?;
                 Ok(service.update_webhook(request).await.into_http())
             }
@@ -951,6 +1133,16 @@ impl Client {
     ) -> Result<get_webhook::Response, client::ClientError> {
         let response = self.http.send(request.to_http(self.http.base_url())?).await?;
         Ok(get_webhook::Response::from_http(response)?)
+    }
+    /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
+    ///
+    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering.
+    pub async fn replace_webhook(
+        &self,
+        request: &replace_webhook::Request,
+    ) -> Result<replace_webhook::Response, client::ClientError> {
+        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        Ok(replace_webhook::Response::from_http(response)?)
     }
     /// `WebhookService_DeleteWebhook`: `DELETE /v1/projects/{projectId}/webhooks/{webhookId}`, Delete a webhook
     ///

@@ -76,6 +76,18 @@ fn get_webhook_response_200_specific_triggers() {
 }
 
 #[test]
+fn replace_webhook_request_replace_all_fields() {
+    let json = r#"{
+  "secret": "3c9b1e7f5a2d8c4b0e6f1a9d7c3b5e2f",
+  "target": "https://my.server.com/templates",
+  "triggers": [
+    "WHATSAPP_TEMPLATE_APPROVED"
+  ]
+}"#;
+    assert_round_trip::<CreateWebhookRequest>(json);
+}
+
+#[test]
 fn update_webhook_request_change_triggers() {
     let json = r#"{
   "triggers": [
