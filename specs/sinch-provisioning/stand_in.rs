@@ -9,7 +9,10 @@
 //! - Every request needs Basic or Bearer credentials (401 otherwise). Without `--basic` and
 //!   `--bearer` any well-formed ones are let in; with either, only those given are.
 //! - Projects (`projectId`) are separate, and each holds at most 15 webhooks: registering
-//!   answers 201, registering a 16th 424.
+//!   answers 201, registering a 16th 424 `webhook_limit_reached`. Targets are unique per
+//!   project: registering one the project has, or replacing (`PUT`) a webhook's with another
+//!   webhook's, is 409 `webhook_exists`; `PATCH`, for which the API declares no 409, answers
+//!   400 `invalid_input` instead.
 //! - A new webhook gets a 26-character id (Crockford base32, like a ULID) that sorts in the
 //!   order of registration. Its secret is kept and never returned.
 //! - Listing returns a project's webhooks in alphabetical order of id, `pageSize` at a time
@@ -200,8 +203,11 @@ impl Service for StandIn {
             return create_webhook::Response::BadRequest(error);
         }
         let mut state = self.lock();
-        let full = state.projects.get(&request.project_id).is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS);
-        if full {
+        let webhooks = state.projects.get(&request.project_id);
+        if webhooks.is_some_and(|webhooks| holds_target(webhooks, &body.target, None)) {
+            return create_webhook::Response::Conflict(webhook_exists());
+        }
+        if webhooks.is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS) {
             return create_webhook::Response::FailedDependency(papi_error(
                 ErrorCode::WebhookLimitReached,
                 "Number of webhooks has reached the limit.",
@@ -246,13 +252,17 @@ impl Service for StandIn {
             return replace_webhook::Response::BadRequest(error);
         }
         let mut state = self.lock();
-        let Some(webhook) =
-            state.projects.get_mut(&request.project_id).and_then(|webhooks| webhooks.get_mut(&request.webhook_id))
-        else {
+        let project = state.projects.get_mut(&request.project_id);
+        let Some(webhooks) = project.filter(|webhooks| webhooks.contains_key(&request.webhook_id)) else {
             return replace_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
         };
-        *webhook = Stored { target: body.target, secret: body.secret, triggers: body.triggers };
-        replace_webhook::Response::Ok(dto(&request.project_id, &request.webhook_id, webhook))
+        if holds_target(webhooks, &body.target, Some(&request.webhook_id)) {
+            return replace_webhook::Response::Conflict(webhook_exists());
+        }
+        let stored = Stored { target: body.target, secret: body.secret, triggers: body.triggers };
+        let replaced = dto(&request.project_id, &request.webhook_id, &stored);
+        webhooks.insert(request.webhook_id, stored);
+        replace_webhook::Response::Ok(replaced)
     }
 
     async fn update_webhook(&self, request: update_webhook::Request) -> update_webhook::Response {
@@ -264,11 +274,18 @@ impl Service for StandIn {
             return update_webhook::Response::BadRequest(error);
         }
         let mut state = self.lock();
-        let Some(webhook) =
-            state.projects.get_mut(&request.project_id).and_then(|webhooks| webhooks.get_mut(&request.webhook_id))
-        else {
+        let Some(webhooks) = state.projects.get_mut(&request.project_id) else {
             return update_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
         };
+        // The published API declares no 409 for PATCH; a taken target is a failed validation.
+        let taken = body.target.as_ref().is_some_and(|target| holds_target(webhooks, target, Some(&request.webhook_id)));
+        let Some(webhook) = webhooks.get_mut(&request.webhook_id) else {
+            return update_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
+        };
+        if taken {
+            let violation = Violation::new("body.target", "must not be the target of another webhook of this project");
+            return update_webhook::Response::BadRequest(invalid(&Violations(vec![violation])));
+        }
         if let Some(target) = body.target {
             webhook.target = target;
         }
@@ -335,6 +352,20 @@ fn invalid(violations: &Violations) -> WebhookPapiErrorDto {
     information.validation_errors = Some(violations.iter().map(Violation::to_string).collect());
     error.additional_information = Some(information);
     error
+}
+
+/// Whether a webhook of `webhooks` other than `except` has `target`: targets are unique per
+/// project.
+fn holds_target(webhooks: &BTreeMap<String, Stored>, target: &str, except: Option<&str>) -> bool {
+    webhooks.iter().any(|(id, webhook)| webhook.target == target && Some(id.as_str()) != except)
+}
+
+fn webhook_exists() -> WebhookPapiErrorDto {
+    papi_error(
+        ErrorCode::WebhookExists,
+        "Webhook with the provided target already exists.",
+        "Use a target no other webhook of this project has, or change that webhook instead.",
+    )
 }
 
 fn not_found(project_id: &str, webhook_id: &str) -> WebhookPapiErrorDto {

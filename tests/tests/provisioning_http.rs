@@ -551,6 +551,66 @@ async fn the_server_refuses_the_same_violations_in_the_apis_error_shape() {
     assert_eq!(get_ok(&client, "p", &kept[0]).await.target, "https://hooks.example.com/p/0");
 }
 
+#[tokio::test]
+async fn targets_are_unique_per_project() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let [a, b]: [String; 2] = register(&client, "p", 2).await.try_into().unwrap();
+    let target_a = "https://hooks.example.com/p/0";
+
+    let again = new_webhook("p", target_a, "other-secret", &["BUNDLE_DONE"]);
+    match client.create_webhook(&again).await.unwrap() {
+        create_webhook::Response::Conflict(error) => {
+            assert_eq!(error.error_code, ErrorCode::WebhookExists);
+            assert_eq!(error.message, "Webhook with the provided target already exists.");
+            assert!(error.resolution.is_some_and(|text| text.ends_with('.')));
+        }
+        other => panic!("a second webhook with the same target: {other:?}"),
+    }
+    assert_eq!(list_page(&client, &list("p", None)).await.total_size, 2);
+    // Another project may have the same target.
+    assert_eq!(register_target(&client, "q", target_a).await.target, target_a);
+
+    // PUT: another webhook's target is a conflict, the webhook's own is not.
+    let before = get_ok(&client, "p", &b).await;
+    match client.replace_webhook(&replace("p", &b, target_a, SECRET, &["ALL"])).await.unwrap() {
+        replace_webhook::Response::Conflict(error) => assert_eq!(error.error_code, ErrorCode::WebhookExists),
+        other => panic!("PUT to another webhook's target: {other:?}"),
+    }
+    assert_eq!(get_ok(&client, "p", &b).await, before);
+    match client.replace_webhook(&replace("p", &a, target_a, SECRET, &["BUNDLE_DONE"])).await.unwrap() {
+        replace_webhook::Response::Ok(webhook) => assert_eq!(webhook.triggers, triggers(&["BUNDLE_DONE"])),
+        other => panic!("PUT keeping its own target: {other:?}"),
+    }
+    // PATCH, for which the API declares no 409: a failed validation of the target.
+    match client.update_webhook(&update("p", &b, patch(|body| body.target = Some(target_a.to_owned())))).await.unwrap()
+    {
+        update_webhook::Response::BadRequest(error) => {
+            assert_eq!(error.error_code, ErrorCode::InvalidInput);
+            assert_eq!(fields(&error), ["body.target"]);
+        }
+        other => panic!("PATCH to another webhook's target: {other:?}"),
+    }
+    assert_eq!(get_ok(&client, "p", &b).await, before);
+
+    // Raw: 409 in the API's error shape.
+    let sent = json!({"target": target_a, "secret": SECRET, "triggers": ["ALL"]}).to_string();
+    let (status, json, _) = send_raw(http::Method::POST, &running.url("/v1/projects/p/webhooks"), &sent).await;
+    assert_error_shape(status.as_u16(), &json, 409, "webhook_exists", "POST of a taken target");
+
+    // A deleted webhook's target is free again.
+    assert_eq!(client.delete_webhook(&delete("p", &a)).await.unwrap(), delete_webhook::Response::NoContent);
+    assert_eq!(register_target(&client, "p", target_a).await.target, target_a);
+}
+
+/// Registers one webhook with `target`.
+async fn register_target(client: &Client, project: &str, target: &str) -> WebhookWebhookDto {
+    match client.create_webhook(&new_webhook(project, target, SECRET, &["ALL"])).await.unwrap() {
+        create_webhook::Response::Created(created) => created,
+        other => panic!("registering {target} in {project}: {other:?}"),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Credentials
 // ---------------------------------------------------------------------------------------------

@@ -35,9 +35,9 @@
 //! | Operation | Method | Path | Request | Responses |
 //! |---|---|---|---|---|
 //! | `WebhookService_ListWebhooks` | GET | `/v1/projects/{projectId}/webhooks` |  | 200: [`ListWebhooksResponse`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
-//! | `WebhookService_CreateWebhook` | POST | `/v1/projects/{projectId}/webhooks` | [`CreateWebhookRequest`] | 201: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 424: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_CreateWebhook` | POST | `/v1/projects/{projectId}/webhooks` | [`CreateWebhookRequest`] | 201: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 409: [`WebhookPapiErrorDto`], 424: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
 //! | `WebhookService_GetWebhook` | GET | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
-//! | `WebhookService_ReplaceWebhook` | PUT | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`CreateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_ReplaceWebhook` | PUT | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`CreateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 409: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
 //! | `WebhookService_DeleteWebhook` | DELETE | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 204, 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
 //! | `WebhookService_UpdateWebhook` | PATCH | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`UpdateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
 //!

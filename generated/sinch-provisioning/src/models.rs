@@ -31,7 +31,7 @@ hookwright_runtime::object!(AdditionalInformation {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWebhookRequest {
-    /// A valid target url where events should be sent to.
+    /// A valid target url where events should be sent to. Unique per project.
     ///
     /// Constraints: length 1..=742, format `uri`.
     pub target: String,

@@ -175,7 +175,7 @@ pub mod list_webhooks {
 
 /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
 ///
-/// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424.
+/// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424. Targets are unique per project: registering a second webhook with a target the project already has is answered 409.
 pub mod create_webhook {
     use super::*;
     /// The parameters and body of a call.
@@ -258,6 +258,8 @@ pub mod create_webhook {
         BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
         Unauthorized(WebhookPapiErrorDto),
+        /// `409`: Webhook with the provided target already exists: targets are unique per project.
+        Conflict(WebhookPapiErrorDto),
         /// `424`: The project already has the most webhooks allowed (15); delete one before registering another.
         FailedDependency(WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
@@ -277,6 +279,7 @@ pub mod create_webhook {
                     201 => Self::Created(client::decode_body(status, &body)?),
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
+                    409 => Self::Conflict(client::decode_body(status, &body)?),
                     424 => Self::FailedDependency(client::decode_body(status, &body)?),
                     500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
@@ -293,6 +296,9 @@ pub mod create_webhook {
                 Self::Unauthorized(body) => {
                     client::json_response(StatusCode::UNAUTHORIZED, &body)
                 }
+                Self::Conflict(body) => {
+                    client::json_response(StatusCode::CONFLICT, &body)
+                }
                 Self::FailedDependency(body) => {
                     client::json_response(StatusCode::FAILED_DEPENDENCY, &body)
                 }
@@ -308,6 +314,7 @@ pub mod create_webhook {
                 Self::Created(_) => StatusCode::CREATED,
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                Self::Conflict(_) => StatusCode::CONFLICT,
                 Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
                 Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
@@ -456,7 +463,7 @@ pub mod get_webhook {
 
 /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
 ///
-/// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering.
+/// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering. A target another webhook of the project has is answered 409.
 pub mod replace_webhook {
     use super::*;
     /// The parameters and body of a call.
@@ -563,6 +570,8 @@ pub mod replace_webhook {
         Unauthorized(WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
         NotFound(WebhookPapiErrorDto),
+        /// `409`: Webhook with the provided target already exists: targets are unique per project.
+        Conflict(WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
         InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
@@ -581,6 +590,7 @@ pub mod replace_webhook {
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
                     404 => Self::NotFound(client::decode_body(status, &body)?),
+                    409 => Self::Conflict(client::decode_body(status, &body)?),
                     500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
@@ -599,6 +609,9 @@ pub mod replace_webhook {
                 Self::NotFound(body) => {
                     client::json_response(StatusCode::NOT_FOUND, &body)
                 }
+                Self::Conflict(body) => {
+                    client::json_response(StatusCode::CONFLICT, &body)
+                }
                 Self::InternalServerError(body) => {
                     client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
                 }
@@ -612,6 +625,7 @@ pub mod replace_webhook {
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::Conflict(_) => StatusCode::CONFLICT,
                 Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
@@ -934,7 +948,7 @@ pub trait Service: Send + Sync + 'static {
     ) -> impl Future<Output = list_webhooks::Response> + Send;
     /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
     ///
-    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424.
+    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424. Targets are unique per project: registering a second webhook with a target the project already has is answered 409.
     fn create_webhook(
         &self,
         request: create_webhook::Request,
@@ -948,7 +962,7 @@ pub trait Service: Send + Sync + 'static {
     ) -> impl Future<Output = get_webhook::Response> + Send;
     /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
     ///
-    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering.
+    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering. A target another webhook of the project has is answered 409.
     fn replace_webhook(
         &self,
         request: replace_webhook::Request,
@@ -1116,7 +1130,7 @@ impl Client {
     }
     /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
     ///
-    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424.
+    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424. Targets are unique per project: registering a second webhook with a target the project already has is answered 409.
     pub async fn create_webhook(
         &self,
         request: &create_webhook::Request,
@@ -1136,7 +1150,7 @@ impl Client {
     }
     /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
     ///
-    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering.
+    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering. A target another webhook of the project has is answered 409.
     pub async fn replace_webhook(
         &self,
         request: &replace_webhook::Request,
