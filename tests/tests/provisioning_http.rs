@@ -6,13 +6,17 @@
 //! generated `router`; a middleware counts the HTTP requests that reach it, so that a request
 //! the client refuses to send can be shown never to have arrived.
 //!
-//! What is checked: the 15-webhook limit per project; paging with `list_webhooks_pages`; get,
-//! partial update and delete; every constraint of the spec refused by the client before
-//! sending, and by the server (in the API's own error shape) when sent anyway; Basic and
-//! Bearer credentials; that secrets never show in `Debug` or error text; that an undeclared
-//! status is kept as received; that hostile requests (a body that is not JSON, a path that
-//! smuggles `/`, `..` or NUL into a parameter, an overlong path) are refused in the API's error
-//! shape and never reach another project's webhooks. Slow clients: `slow_clients.rs`.
+//! What is checked: every row of the published API's table (list, register, get, replace,
+//! update, delete: the success status and each error code, raw and through the client's typed
+//! `Response` variants), every error in the `WebhookPapiErrorDto` shape with a resolution; the
+//! 15-webhook limit per project (424); targets unique per project (409 on POST and PUT);
+//! paging with `list_webhooks_pages`; get, replace, partial update and delete; every constraint
+//! of the spec refused by the client before sending, and by the server (every violation in
+//! `validationErrors`) when sent anyway; Basic and Bearer credentials; that secrets never show
+//! in `Debug`, error text or answers; that an undeclared status is kept as received; that
+//! hostile requests (a body that is not JSON, a path that smuggles `/`, `..` or NUL into a
+//! parameter, an overlong path) are refused in the API's error shape and never reach another
+//! project's webhooks. Slow clients: `slow_clients.rs`.
 
 #[allow(dead_code)] // The example's `main` and command line are not used here.
 #[rustfmt::skip]
@@ -609,6 +613,228 @@ async fn register_target(client: &Client, project: &str, target: &str) -> Webhoo
         create_webhook::Response::Created(created) => created,
         other => panic!("registering {target} in {project}: {other:?}"),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The published table: every operation's success status and error codes
+// ---------------------------------------------------------------------------------------------
+
+/// The response of a generated client call, or a panic naming the variant expected.
+macro_rules! expect {
+    ($call:expr, $variant:path) => {
+        match $call.await.unwrap() {
+            $variant(value) => value,
+            other => panic!("expected {}, got {other:?}", stringify!($variant)),
+        }
+    };
+}
+
+/// Sends `body` (when not empty, as JSON) with a Bearer token when `authorized`: the status and
+/// the body as JSON (`Null` when empty).
+async fn send(method: &str, url: &str, body: &str, authorized: bool) -> (u16, Value) {
+    let mut request = reqwest::Client::new().request(method.parse().unwrap(), url);
+    if authorized {
+        request = request.header("authorization", format!("Bearer {TOKEN}"));
+    }
+    if !body.is_empty() {
+        request = request.header("content-type", "application/json").body(body.to_owned());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, serde_json::from_str(&response.text().await.unwrap()).unwrap_or(Value::Null))
+}
+
+/// A request and its answer: method, path, body, whether credentials are sent, the status, and
+/// the `errorCode` (`None` for a success).
+type Row = (&'static str, String, String, bool, u16, Option<&'static str>);
+
+#[tokio::test]
+async fn every_row_of_the_published_table_raw() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let [id, other]: [String; 2] = register(&client, "p", 2).await.try_into().unwrap();
+    register(&client, "full", 15).await;
+    let taken = "https://hooks.example.com/p/1";
+    let webhook = |target: &str| json!({"target": target, "secret": SECRET, "triggers": ["ALL"]}).to_string();
+    let (collection, one) = ("/v1/projects/p/webhooks".to_owned(), format!("/v1/projects/p/webhooks/{id}"));
+    let (unknown, malformed) = (format!("{collection}/{UNKNOWN_ID}"), format!("{collection}/not-an-id"));
+    let fresh = webhook("https://hooks.example.com/fresh");
+    // In order: the last one deletes.
+    let rows: Vec<Row> = vec![
+        ("GET", collection.clone(), String::new(), true, 200, None),
+        ("GET", format!("{collection}?pageSize=0"), String::new(), true, 400, Some("invalid_page_size")),
+        ("GET", format!("{collection}?pageToken=Zm9v"), String::new(), true, 400, Some("invalid_page_token")),
+        ("GET", collection.clone(), String::new(), false, 401, Some("unauthorized_error")),
+        ("POST", collection.clone(), fresh.clone(), true, 201, None),
+        ("POST", collection.clone(), webhook("not a url"), true, 400, Some("invalid_input")),
+        ("POST", collection.clone(), "{\"target\":".to_owned(), true, 400, Some("invalid_payload")),
+        ("POST", collection.clone(), webhook("https://x.example.com/"), false, 401, Some("unauthorized_error")),
+        ("POST", collection.clone(), webhook(taken), true, 409, Some("webhook_exists")),
+        ("POST", "/v1/projects/full/webhooks".to_owned(), fresh.clone(), true, 424, Some("webhook_limit_reached")),
+        ("GET", one.clone(), String::new(), true, 200, None),
+        ("GET", malformed.clone(), String::new(), true, 400, Some("invalid_id_format")),
+        ("GET", one.clone(), String::new(), false, 401, Some("unauthorized_error")),
+        ("GET", unknown.clone(), String::new(), true, 404, Some("webhook_not_found")),
+        ("PUT", one.clone(), webhook("https://hooks.example.com/replaced"), true, 200, None),
+        ("PUT", one.clone(), webhook(""), true, 400, Some("invalid_input")),
+        ("PUT", malformed.clone(), webhook("https://x.example.com/"), true, 400, Some("invalid_id_format")),
+        ("PUT", one.clone(), webhook("https://x.example.com/"), false, 401, Some("unauthorized_error")),
+        ("PUT", unknown.clone(), webhook("https://x.example.com/"), true, 404, Some("webhook_not_found")),
+        ("PUT", one.clone(), webhook(taken), true, 409, Some("webhook_exists")),
+        ("PATCH", one.clone(), json!({"triggers": ["BUNDLE_DONE"]}).to_string(), true, 200, None),
+        ("PATCH", one.clone(), json!({"triggers": []}).to_string(), true, 400, Some("invalid_input")),
+        ("PATCH", one.clone(), "[]".to_owned(), true, 400, Some("invalid_payload")),
+        ("PATCH", one.clone(), "{}".to_owned(), false, 401, Some("unauthorized_error")),
+        ("PATCH", unknown.clone(), "{}".to_owned(), true, 404, Some("webhook_not_found")),
+        ("DELETE", malformed, String::new(), true, 400, Some("invalid_id_format")),
+        ("DELETE", one.clone(), String::new(), false, 401, Some("unauthorized_error")),
+        ("DELETE", unknown, String::new(), true, 404, Some("webhook_not_found")),
+        ("DELETE", collection.clone(), String::new(), true, 405, Some("method_not_allowed")),
+        ("DELETE", one.clone(), String::new(), true, 204, None),
+    ];
+    for (method, path, body, authorized, status, code) in &rows {
+        let what = format!("{method} {path} {body} (authorized: {authorized})");
+        let (got, json) = send(method, &running.url(path), body, *authorized).await;
+        match code {
+            Some(code) => assert_error_shape(got, &json, *status, code, &what),
+            None if *status == 204 => assert_eq!((got, &json), (204, &Value::Null), "{what}"),
+            None => {
+                assert_eq!(got, *status, "{what}: {json}");
+                let decoded = if json.get("webhooks").is_some() {
+                    serde_json::from_value::<ListWebhooksResponse>(json.clone()).err()
+                } else {
+                    serde_json::from_value::<WebhookWebhookDto>(json.clone()).err()
+                };
+                assert!(decoded.is_none(), "{what}: {json}");
+            }
+        }
+        if let Some("invalid_input" | "invalid_payload" | "invalid_page_size" | "invalid_page_token") = code {
+            let errors = json["additionalInformation"]["validationErrors"].as_array().cloned().unwrap_or_default();
+            assert!(!errors.is_empty() && errors.iter().all(Value::is_string), "{what}: {json}");
+        }
+        assert!(!json.to_string().contains(SECRET), "{what}: {json}");
+    }
+    let left = list_page(&client, &list("p", None)).await;
+    assert_eq!(ids(&left.webhooks).len(), 2, "{left:?}");
+    assert!(ids(&left.webhooks).contains(&other) && !ids(&left.webhooks).contains(&id));
+}
+
+#[tokio::test]
+async fn every_row_of_the_published_table_through_the_client() {
+    let running = start(None, None).await;
+    let client = running.client();
+    let stranger = running.client_with(None);
+    let [id, _]: [String; 2] = register(&client, "p", 2).await.try_into().unwrap();
+    register(&client, "full", 15).await;
+    let taken = "https://hooks.example.com/p/1";
+    let code = |error: WebhookPapiErrorDto| {
+        assert!(error.resolution.as_ref().is_some_and(|text| !text.is_empty()), "{error:?}");
+        error.error_code
+    };
+
+    // list
+    assert_eq!(expect!(client.list_webhooks(&list("p", None)), list_webhooks::Response::Ok).total_size, 2);
+    let mut garbled = list("p", None);
+    garbled.page_token = Some("Zm9v".to_owned());
+    let error = expect!(client.list_webhooks(&garbled), list_webhooks::Response::BadRequest);
+    assert_eq!(code(error), ErrorCode::InvalidPageToken);
+    let error = expect!(stranger.list_webhooks(&list("p", None)), list_webhooks::Response::Unauthorized);
+    assert_eq!(code(error), ErrorCode::UnauthorizedError);
+
+    // register
+    let fresh = new_webhook("p", "https://hooks.example.com/fresh", SECRET, &["ALL"]);
+    let created = expect!(client.create_webhook(&fresh), create_webhook::Response::Created);
+    assert_eq!(created.target, "https://hooks.example.com/fresh");
+    let undocumented = new_webhook("p", "https://x.example.com/", SECRET, &["NOPE"]);
+    let error = expect!(client.create_webhook(&undocumented), create_webhook::Response::BadRequest);
+    assert_eq!(fields(&error), ["body.triggers[0]"]);
+    assert_eq!(code(error), ErrorCode::InvalidInput);
+    let error = expect!(stranger.create_webhook(&fresh), create_webhook::Response::Unauthorized);
+    assert_eq!(code(error), ErrorCode::UnauthorizedError);
+    let error = expect!(client.create_webhook(&fresh), create_webhook::Response::Conflict);
+    assert_eq!(code(error), ErrorCode::WebhookExists);
+    let sixteenth = new_webhook("full", "https://hooks.example.com/16", SECRET, &["ALL"]);
+    let error = expect!(client.create_webhook(&sixteenth), create_webhook::Response::FailedDependency);
+    assert_eq!(code(error), ErrorCode::WebhookLimitReached);
+
+    // get
+    assert_eq!(expect!(client.get_webhook(&get("p", &id)), get_webhook::Response::Ok).id, id);
+    let error = expect!(client.get_webhook(&get("p", "not-an-id")), get_webhook::Response::BadRequest);
+    assert_eq!(code(error), ErrorCode::InvalidIdFormat);
+    let error = expect!(stranger.get_webhook(&get("p", &id)), get_webhook::Response::Unauthorized);
+    assert_eq!(code(error), ErrorCode::UnauthorizedError);
+    let error = expect!(client.get_webhook(&get("p", UNKNOWN_ID)), get_webhook::Response::NotFound);
+    assert_eq!(code(error), ErrorCode::WebhookNotFound);
+
+    // replace
+    let whole = replace("p", &id, "https://hooks.example.com/replaced", SECRET, &["BUNDLE_DONE"]);
+    let replaced = expect!(client.replace_webhook(&whole), replace_webhook::Response::Ok);
+    assert_eq!(replaced.triggers, triggers(&["BUNDLE_DONE"]));
+    let undocumented = replace("p", &id, "https://x.example.com/", SECRET, &["NOPE"]);
+    let error = expect!(client.replace_webhook(&undocumented), replace_webhook::Response::BadRequest);
+    assert_eq!(code(error), ErrorCode::InvalidInput);
+    let error = expect!(stranger.replace_webhook(&whole), replace_webhook::Response::Unauthorized);
+    assert_eq!(code(error), ErrorCode::UnauthorizedError);
+    let nowhere = replace("p", UNKNOWN_ID, "https://x.example.com/", SECRET, &["ALL"]);
+    let error = expect!(client.replace_webhook(&nowhere), replace_webhook::Response::NotFound);
+    assert_eq!(code(error), ErrorCode::WebhookNotFound);
+    let clash = replace("p", &id, taken, SECRET, &["ALL"]);
+    let error = expect!(client.replace_webhook(&clash), replace_webhook::Response::Conflict);
+    assert_eq!(code(error), ErrorCode::WebhookExists);
+
+    // update
+    let only_triggers = update("p", &id, patch(|body| body.triggers = Some(triggers(&["ALL"]))));
+    let updated = expect!(client.update_webhook(&only_triggers), update_webhook::Response::Ok);
+    assert_eq!(
+        (updated.target.as_str(), updated.triggers.clone()),
+        ("https://hooks.example.com/replaced", triggers(&["ALL"]))
+    );
+    let undocumented = update("p", &id, patch(|body| body.triggers = Some(triggers(&["NOPE"]))));
+    let error = expect!(client.update_webhook(&undocumented), update_webhook::Response::BadRequest);
+    assert_eq!(code(error), ErrorCode::InvalidInput);
+    let error = expect!(stranger.update_webhook(&only_triggers), update_webhook::Response::Unauthorized);
+    assert_eq!(code(error), ErrorCode::UnauthorizedError);
+    let nowhere = update("p", UNKNOWN_ID, UpdateWebhookRequest::new());
+    let error = expect!(client.update_webhook(&nowhere), update_webhook::Response::NotFound);
+    assert_eq!(code(error), ErrorCode::WebhookNotFound);
+
+    // delete
+    let error = expect!(client.delete_webhook(&delete("p", "not-an-id")), delete_webhook::Response::BadRequest);
+    assert_eq!(code(error), ErrorCode::InvalidIdFormat);
+    let error = expect!(stranger.delete_webhook(&delete("p", &id)), delete_webhook::Response::Unauthorized);
+    assert_eq!(code(error), ErrorCode::UnauthorizedError);
+    let error = expect!(client.delete_webhook(&delete("p", UNKNOWN_ID)), delete_webhook::Response::NotFound);
+    assert_eq!(code(error), ErrorCode::WebhookNotFound);
+    assert_eq!(client.delete_webhook(&delete("p", &id)).await.unwrap(), delete_webhook::Response::NoContent);
+}
+
+/// The stand-in never fails, so a 500 is checked where the client decodes it: each operation
+/// declares 500 with the error body, and an `internal_error` is its typed variant.
+#[test]
+fn every_operation_decodes_a_500_as_internal_server_error() {
+    let body = json!({"errorCode": "internal_error", "message": "Internal error.", "resolution": "Retry later."});
+    let response = || {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        http::Response::builder().status(500).header("content-type", "application/json").body(bytes).unwrap()
+    };
+    let expected = serde_json::from_value::<WebhookPapiErrorDto>(body.clone()).unwrap();
+    assert_eq!(expected.error_code, ErrorCode::InternalError);
+    use list_webhooks::Response as List;
+    assert!(matches!(List::from_http(response()).unwrap(), List::InternalServerError(e) if e == expected));
+    use create_webhook::Response as Create;
+    assert!(matches!(Create::from_http(response()).unwrap(), Create::InternalServerError(e) if e == expected));
+    use get_webhook::Response as Get;
+    assert!(matches!(Get::from_http(response()).unwrap(), Get::InternalServerError(e) if e == expected));
+    use replace_webhook::Response as Replace;
+    assert!(matches!(Replace::from_http(response()).unwrap(), Replace::InternalServerError(e) if e == expected));
+    use update_webhook::Response as Update;
+    assert!(matches!(Update::from_http(response()).unwrap(), Update::InternalServerError(e) if e == expected));
+    use delete_webhook::Response as Delete;
+    assert!(matches!(Delete::from_http(response()).unwrap(), Delete::InternalServerError(e) if e == expected));
+    // And a server sends it as declared.
+    let sent = Create::InternalServerError(expected.clone()).into_http();
+    assert_eq!(sent.status().as_u16(), 500);
+    assert_eq!(serde_json::from_slice::<Value>(sent.body()).unwrap(), body);
 }
 
 // ---------------------------------------------------------------------------------------------
