@@ -61,8 +61,8 @@ use sinch_provisioning::operations::{
     Service,
 };
 use sinch_provisioning::{
-    AdditionalInformation, ListWebhooksResponse, WebhookPapiErrorCode as ErrorCode, WebhookPapiErrorDto, WebhookWebhookDto,
-    WebhookWebhookTriggers,
+    AdditionalInformation, ListWebhooksResponse, WebhookPapiErrorCode as ErrorCode, WebhookPapiErrorDto,
+    WebhookWebhookDto, WebhookWebhookTriggers,
 };
 
 /// The most webhooks one project may have, and so the largest page.
@@ -279,7 +279,8 @@ impl Service for StandIn {
             return update_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
         };
         // The published API declares no 409 for PATCH; a taken target is a failed validation.
-        let taken = body.target.as_ref().is_some_and(|target| holds_target(webhooks, target, Some(&request.webhook_id)));
+        let taken =
+            body.target.as_ref().is_some_and(|target| holds_target(webhooks, target, Some(&request.webhook_id)));
         let Some(webhook) = webhooks.get_mut(&request.webhook_id) else {
             return update_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
         };
@@ -326,16 +327,23 @@ fn papi_error(code: ErrorCode, message: impl Into<String>, resolution: &str) -> 
 /// The API's 400 for `violations`: a code for what kind of mistake it is, and every violation
 /// (its field and rule, never a value) in `additionalInformation.validationErrors`.
 fn invalid(violations: &Violations) -> WebhookPapiErrorDto {
-    let any = |check: &dyn Fn(&Violation) -> bool| violations.iter().any(check);
-    let (code, message, resolution) = if any(&|v| v.field == "query.pageSize") {
-        (ErrorCode::InvalidPageSize, "The page size is not valid.", "Pass a pageSize from 1 to 15, or none for every webhook.")
-    } else if any(&|v| v.field == "query.pageToken") {
+    let names = |field: &str| violations.iter().any(|violation| violation.field == field);
+    // `json_body`'s violations: the body is missing, is not JSON, or not of the declared shape.
+    let undecodable =
+        violations.iter().any(|violation| violation.field == "body" || violation.rule.starts_with("must be JSON"));
+    let (code, message, resolution) = if names("query.pageSize") {
+        (
+            ErrorCode::InvalidPageSize,
+            "The page size is not valid.",
+            "Pass a pageSize from 1 to 15, or none for every webhook.",
+        )
+    } else if names("query.pageToken") {
         (
             ErrorCode::InvalidPageToken,
             "The page token is not valid.",
             "Pass the nextPageToken of the previous page unchanged, or none for the first page.",
         )
-    } else if any(&|v| v.field == "body" || v.rule.starts_with("must be JSON")) {
+    } else if undecodable {
         (
             ErrorCode::InvalidPayload,
             "The body is not JSON of the expected shape.",
@@ -404,9 +412,16 @@ fn refused(status: StatusCode, detail: &str) -> WebhookPapiErrorDto {
             ErrorCode::UnauthorizedError,
             "Send Basic credentials (key id and key secret) or a Bearer token accepted for the project.",
         ),
-        StatusCode::NOT_FOUND => (ErrorCode::from("not_found"), "Use a path of the webhooks API: /v1/projects/{projectId}/webhooks[/{webhookId}]."),
-        StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::from("method_not_allowed"), "Use a method the Allow header lists."),
-        StatusCode::REQUEST_TIMEOUT => (ErrorCode::from("request_timeout"), "Send the body without pausing, within 30 seconds."),
+        StatusCode::NOT_FOUND => (
+            ErrorCode::from("not_found"),
+            "Use a path of the webhooks API: /v1/projects/{projectId}/webhooks[/{webhookId}].",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            (ErrorCode::from("method_not_allowed"), "Use a method the Allow header lists.")
+        }
+        StatusCode::REQUEST_TIMEOUT => {
+            (ErrorCode::from("request_timeout"), "Send the body without pausing, within 30 seconds.")
+        }
         StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::from("payload_too_large"), "Send a body of at most 1 MiB."),
         StatusCode::URI_TOO_LONG => (ErrorCode::from("uri_too_long"), "Keep the path and query within 8 KiB."),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
