@@ -1,4 +1,4 @@
-//! A stand-in for the Sinch Provisioning webhooks API: the five webhook operations served from
+//! A stand-in for the Sinch Provisioning webhooks API: the six webhook operations served from
 //! memory, behaving as the API's documentation describes, for trying a client without an
 //! account.
 //!
@@ -8,19 +8,28 @@
 //!
 //! - Every request needs Basic or Bearer credentials (401 otherwise). Without `--basic` and
 //!   `--bearer` any well-formed ones are let in; with either, only those given are.
-//! - Projects (`projectId`) are separate, and each holds at most 15 webhooks: registering a
-//!   16th is a 400.
+//! - Projects (`projectId`) are separate, and each holds at most 15 webhooks: registering
+//!   answers 201, registering a 16th 424 `webhook_limit_reached`. Targets are unique per
+//!   project: registering one the project has, or replacing (`PUT`) a webhook's with another
+//!   webhook's, is 409 `webhook_exists`; `PATCH`, for which the API declares no 409, answers
+//!   400 `invalid_input` instead.
 //! - A new webhook gets a 26-character id (Crockford base32, like a ULID) that sorts in the
 //!   order of registration. Its secret is kept and never returned.
 //! - Listing returns a project's webhooks in alphabetical order of id, `pageSize` at a time
 //!   (all of them when absent); `nextPageToken` is present only while more remain, and is the
 //!   only `pageToken` accepted.
-//! - `PATCH` changes only the fields the body holds; `DELETE` answers 204; an unknown
-//!   webhook is a 404.
-//! - Requests that break the spec are refused with a 400 in the API's own error shape:
-//!   `{"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT",
-//!   "details": [{"field": "body.target", "description": "..."}]}}`; every other refusal has
-//!   the same shape (status `UNAUTHENTICATED`, `NOT_FOUND`, ...), so clients decode it as declared.
+//! - `PUT` replaces every field (the body holds them all, as when registering); `PATCH`
+//!   changes only the fields the body holds; `DELETE` answers 204; an unknown webhook is a 404.
+//! - Every error has the published `WebhookPapiErrorDto` shape: `{"errorCode": "...",
+//!   "message": "...", "resolution": "...", "additionalInformation": {"validationErrors": [...]}}`,
+//!   `resolution` saying what to do. A request that breaks the spec is a 400 listing every
+//!   violation in `validationErrors` (its field and rule, never a value): `invalid_page_size`,
+//!   `invalid_page_token`, `invalid_payload` (not JSON of the expected shape) or `invalid_input`.
+//!   A `webhookId` that is not 26 characters of Crockford base32 is 400 `invalid_id_format`;
+//!   missing credentials 401 `unauthorized_error`; an unknown webhook 404 `webhook_not_found`.
+//!   Refusals the published API gives no code for have codes of their own: `not_found` (a path
+//!   it does not serve), `method_not_allowed`, `request_timeout`, `payload_too_large`,
+//!   `uri_too_long`, `unsupported_media_type`.
 //! - Refused before an operation runs, by the runtime's `Server`: a body that is not
 //!   `application/json` (415), a path and query over 8 KiB (414), a path parameter that is `.`
 //!   or `..` or, percent-decoded, holds `/`, `\`, NUL or another control character (400: so
@@ -45,11 +54,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Parser;
 use hookwright_runtime::api::{json_response, Credentials, Violation, Violations};
 use hookwright_runtime::http::StatusCode;
-use hookwright_runtime::{serve, Map, Secret, Value};
+use hookwright_runtime::{serve, Secret};
 use sinch_provisioning::operations::{
-    create_webhook, delete_webhook, get_webhook, list_webhooks, router, update_webhook, Server, Service,
+    create_webhook, delete_webhook, get_webhook, list_webhooks, replace_webhook, router, update_webhook, Server,
+    Service,
 };
-use sinch_provisioning::{Error, ErrorError, ListWebhooksResponse, WebhookWebhookDto, WebhookWebhookTriggers};
+use sinch_provisioning::{
+    AdditionalInformation, ListWebhooksResponse, WebhookPapiErrorCode as ErrorCode, WebhookPapiErrorDto,
+    WebhookWebhookDto, WebhookWebhookTriggers,
+};
 
 /// The most webhooks one project may have, and so the largest page.
 pub const MAX_WEBHOOKS: usize = 15;
@@ -95,10 +108,10 @@ impl StandIn {
     /// A server of this store: any well-formed Basic or Bearer credentials when both are
     /// `None`, otherwise only the Basic user and password and the Bearer token given. Requests
     /// that break the spec, and refusals (400, 401, 404, 405, 408, 413, 414, 415), are answered
-    /// with the API's own `Error` body, so that its clients can decode them.
+    /// with the API's own `WebhookPapiErrorDto` body, so that its clients can decode them.
     pub fn server(self, basic: Option<(String, Secret)>, bearer: Option<Secret>) -> Server<StandIn> {
         let server = Server::new(self)
-            .on_invalid(|_, violations| json_response(StatusCode::BAD_REQUEST, &invalid_argument(violations)))
+            .on_invalid(|_, violations| json_response(StatusCode::BAD_REQUEST, &invalid(violations)))
             .on_refused(|status, detail| json_response(status, &refused(status, detail)));
         if basic.is_none() && bearer.is_none() {
             return server;
@@ -119,7 +132,7 @@ impl StandIn {
     }
 
     /// The secret webhook `webhook_id` of `project_id` signs its callbacks with: what the API
-    /// never returns, so that a test can tell that `PATCH` changed (or kept) it.
+    /// never returns, so that a test can tell that `PUT` or `PATCH` changed (or kept) it.
     #[allow(dead_code, reason = "read by the end-to-end test, not by `main`")]
     pub fn secret_of(&self, project_id: &str, webhook_id: &str) -> Option<Secret> {
         let state = self.lock();
@@ -159,7 +172,7 @@ impl Service for StandIn {
             Some(token) => match decode_page_token(token) {
                 Some(id) => Some(id),
                 None => {
-                    return list_webhooks::Response::BadRequest(invalid_argument(&Violations(vec![Violation::new(
+                    return list_webhooks::Response::BadRequest(invalid(&Violations(vec![Violation::new(
                         "query.pageToken",
                         "is not a page token this API issued; pass a nextPageToken unchanged",
                     )])))
@@ -190,22 +203,28 @@ impl Service for StandIn {
             return create_webhook::Response::BadRequest(error);
         }
         let mut state = self.lock();
-        let full = state.projects.get(&request.project_id).is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS);
-        if full {
-            return create_webhook::Response::BadRequest(error(
-                StatusCode::BAD_REQUEST,
-                "INVALID_ARGUMENT",
-                format!("a project has at most {MAX_WEBHOOKS} webhooks; delete one first"),
+        let webhooks = state.projects.get(&request.project_id);
+        if webhooks.is_some_and(|webhooks| holds_target(webhooks, &body.target, None)) {
+            return create_webhook::Response::Conflict(webhook_exists());
+        }
+        if webhooks.is_some_and(|webhooks| webhooks.len() >= MAX_WEBHOOKS) {
+            return create_webhook::Response::FailedDependency(papi_error(
+                ErrorCode::WebhookLimitReached,
+                "Number of webhooks has reached the limit.",
+                "Delete a webhook of this project (it may have 15) before registering another.",
             ));
         }
         let id = state.next_id();
         let stored = Stored { target: body.target, secret: body.secret, triggers: body.triggers };
         let created = dto(&request.project_id, &id, &stored);
         state.projects.entry(request.project_id).or_default().insert(id, stored);
-        create_webhook::Response::Ok(created)
+        create_webhook::Response::Created(created)
     }
 
     async fn get_webhook(&self, request: get_webhook::Request) -> get_webhook::Response {
+        if let Err(error) = check_id(&request.webhook_id) {
+            return get_webhook::Response::BadRequest(error);
+        }
         let state = self.lock();
         match state.projects.get(&request.project_id).and_then(|webhooks| webhooks.get(&request.webhook_id)) {
             Some(webhook) => get_webhook::Response::Ok(dto(&request.project_id, &request.webhook_id, webhook)),
@@ -214,6 +233,9 @@ impl Service for StandIn {
     }
 
     async fn delete_webhook(&self, request: delete_webhook::Request) -> delete_webhook::Response {
+        if let Err(error) = check_id(&request.webhook_id) {
+            return delete_webhook::Response::BadRequest(error);
+        }
         let mut state = self.lock();
         match state.projects.get_mut(&request.project_id).and_then(|webhooks| webhooks.remove(&request.webhook_id)) {
             Some(_) => delete_webhook::Response::NoContent,
@@ -221,17 +243,50 @@ impl Service for StandIn {
         }
     }
 
+    async fn replace_webhook(&self, request: replace_webhook::Request) -> replace_webhook::Response {
+        if let Err(error) = check_id(&request.webhook_id) {
+            return replace_webhook::Response::BadRequest(error);
+        }
+        let body = request.body;
+        if let Some(error) = unknown_triggers(&body.triggers) {
+            return replace_webhook::Response::BadRequest(error);
+        }
+        let mut state = self.lock();
+        let project = state.projects.get_mut(&request.project_id);
+        let Some(webhooks) = project.filter(|webhooks| webhooks.contains_key(&request.webhook_id)) else {
+            return replace_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
+        };
+        if holds_target(webhooks, &body.target, Some(&request.webhook_id)) {
+            return replace_webhook::Response::Conflict(webhook_exists());
+        }
+        let stored = Stored { target: body.target, secret: body.secret, triggers: body.triggers };
+        let replaced = dto(&request.project_id, &request.webhook_id, &stored);
+        webhooks.insert(request.webhook_id, stored);
+        replace_webhook::Response::Ok(replaced)
+    }
+
     async fn update_webhook(&self, request: update_webhook::Request) -> update_webhook::Response {
+        if let Err(error) = check_id(&request.webhook_id) {
+            return update_webhook::Response::BadRequest(error);
+        }
         let body = request.body;
         if let Some(error) = body.triggers.as_deref().and_then(unknown_triggers) {
             return update_webhook::Response::BadRequest(error);
         }
         let mut state = self.lock();
-        let Some(webhook) =
-            state.projects.get_mut(&request.project_id).and_then(|webhooks| webhooks.get_mut(&request.webhook_id))
-        else {
+        let Some(webhooks) = state.projects.get_mut(&request.project_id) else {
             return update_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
         };
+        // The published API declares no 409 for PATCH; a taken target is a failed validation.
+        let taken =
+            body.target.as_ref().is_some_and(|target| holds_target(webhooks, target, Some(&request.webhook_id)));
+        let Some(webhook) = webhooks.get_mut(&request.webhook_id) else {
+            return update_webhook::Response::NotFound(not_found(&request.project_id, &request.webhook_id));
+        };
+        if taken {
+            let violation = Violation::new("body.target", "must not be the target of another webhook of this project");
+            return update_webhook::Response::BadRequest(invalid(&Violations(vec![violation])));
+        }
         if let Some(target) = body.target {
             webhook.target = target;
         }
@@ -251,56 +306,129 @@ fn dto(project_id: &str, id: &str, webhook: &Stored) -> WebhookWebhookDto {
 }
 
 /// The generated enum keeps values the spec does not list; the API refuses them.
-fn unknown_triggers(triggers: &[WebhookWebhookTriggers]) -> Option<Error> {
+fn unknown_triggers(triggers: &[WebhookWebhookTriggers]) -> Option<WebhookPapiErrorDto> {
     let found: Vec<Violation> = triggers
         .iter()
         .enumerate()
         .filter(|(_, trigger)| !trigger.is_known())
         .map(|(index, _)| Violation::new(format!("body.triggers[{index}]"), "must be one of the documented triggers"))
         .collect();
-    Violations::result(found).err().map(|violations| invalid_argument(&violations))
+    Violations::result(found).err().map(|violations| invalid(&violations))
 }
 
-/// The API's 400 body for `violations`: each one's field and rule in `details`, never a value.
-fn invalid_argument(violations: &Violations) -> Error {
-    let mut body = error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", violations.to_string());
-    let details = violations
-        .iter()
-        .map(|violation| {
-            let mut detail = Map::new();
-            detail.insert("field".to_owned(), Value::String(violation.field.clone()));
-            detail.insert("description".to_owned(), Value::String(violation.rule.clone()));
-            Value::Object(detail)
-        })
-        .collect();
-    body.error.details = Some(details);
-    body
+/// The API's error body: a code, what went wrong and what to do about it.
+fn papi_error(code: ErrorCode, message: impl Into<String>, resolution: &str) -> WebhookPapiErrorDto {
+    let mut error = WebhookPapiErrorDto::new(code, message.into());
+    error.resolution = Some(resolution.to_owned());
+    error
 }
 
-fn not_found(project_id: &str, webhook_id: &str) -> Error {
-    error(StatusCode::NOT_FOUND, "NOT_FOUND", format!("project {project_id} has no webhook {webhook_id}"))
-}
-
-/// The API's error body: `{"error": {"code", "message", "status"}}`.
-fn error(code: StatusCode, status: &str, message: String) -> Error {
-    let mut error = ErrorError::new();
-    error.code = Some(i64::from(code.as_u16()));
-    error.message = Some(message);
-    error.status = Some(status.to_owned());
-    Error::new(error)
-}
-
-/// A refusal of the server's in the API's shape, with the gRPC-style status name Sinch uses.
-fn refused(code: StatusCode, detail: &str) -> Error {
-    let status = match code {
-        StatusCode::BAD_REQUEST | StatusCode::URI_TOO_LONG | StatusCode::UNSUPPORTED_MEDIA_TYPE => "INVALID_ARGUMENT",
-        StatusCode::UNAUTHORIZED => "UNAUTHENTICATED",
-        StatusCode::NOT_FOUND => "NOT_FOUND",
-        StatusCode::REQUEST_TIMEOUT => "DEADLINE_EXCEEDED",
-        StatusCode::PAYLOAD_TOO_LARGE => "OUT_OF_RANGE",
-        _ => "UNIMPLEMENTED",
+/// The API's 400 for `violations`: a code for what kind of mistake it is, and every violation
+/// (its field and rule, never a value) in `additionalInformation.validationErrors`.
+fn invalid(violations: &Violations) -> WebhookPapiErrorDto {
+    let names = |field: &str| violations.iter().any(|violation| violation.field == field);
+    // `json_body`'s violations: the body is missing, is not JSON, or not of the declared shape.
+    let undecodable =
+        violations.iter().any(|violation| violation.field == "body" || violation.rule.starts_with("must be JSON"));
+    let (code, message, resolution) = if names("query.pageSize") {
+        (
+            ErrorCode::InvalidPageSize,
+            "The page size is not valid.",
+            "Pass a pageSize from 1 to 15, or none for every webhook.",
+        )
+    } else if names("query.pageToken") {
+        (
+            ErrorCode::InvalidPageToken,
+            "The page token is not valid.",
+            "Pass the nextPageToken of the previous page unchanged, or none for the first page.",
+        )
+    } else if undecodable {
+        (
+            ErrorCode::InvalidPayload,
+            "The body is not JSON of the expected shape.",
+            "Send a JSON object with the operation's documented fields and types.",
+        )
+    } else {
+        (
+            ErrorCode::InvalidInput,
+            "The request failed validation.",
+            "Correct every field listed in validationErrors and send the request again.",
+        )
     };
-    error(code, status, detail.to_owned())
+    let mut error = papi_error(code, message, resolution);
+    let mut information = AdditionalInformation::new();
+    information.validation_errors = Some(violations.iter().map(Violation::to_string).collect());
+    error.additional_information = Some(information);
+    error
+}
+
+/// Whether a webhook of `webhooks` other than `except` has `target`: targets are unique per
+/// project.
+fn holds_target(webhooks: &BTreeMap<String, Stored>, target: &str, except: Option<&str>) -> bool {
+    webhooks.iter().any(|(id, webhook)| webhook.target == target && Some(id.as_str()) != except)
+}
+
+fn webhook_exists() -> WebhookPapiErrorDto {
+    papi_error(
+        ErrorCode::WebhookExists,
+        "Webhook with the provided target already exists.",
+        "Use a target no other webhook of this project has, or change that webhook instead.",
+    )
+}
+
+fn not_found(project_id: &str, webhook_id: &str) -> WebhookPapiErrorDto {
+    papi_error(
+        ErrorCode::WebhookNotFound,
+        format!("Project {project_id} has no webhook {webhook_id}."),
+        "List the project's webhooks for their ids; a deleted webhook is gone.",
+    )
+}
+
+/// 400 `invalid_id_format` unless `webhook_id` could be an id this stand-in issued (26
+/// characters of Crockford base32).
+fn check_id(webhook_id: &str) -> Result<(), WebhookPapiErrorDto> {
+    if webhook_id.len() == 26 && webhook_id.bytes().all(|byte| CROCKFORD.contains(&byte)) {
+        return Ok(());
+    }
+    Err(papi_error(
+        ErrorCode::InvalidIdFormat,
+        "The webhookId is not a webhook id.",
+        "Use the 26-character id the API returned when the webhook was registered.",
+    ))
+}
+
+/// A refusal of the runtime's `Server` in the API's shape. Statuses the published API gives
+/// no code for (404 for a path it does not serve, 405, 408, 413, 414, 415) get codes of their
+/// own, which clients keep in `ErrorCode::Unknown`.
+fn refused(status: StatusCode, detail: &str) -> WebhookPapiErrorDto {
+    let (code, resolution) = match status {
+        StatusCode::BAD_REQUEST if detail.starts_with("path parameter") => (
+            ErrorCode::InvalidIdFormat,
+            "Use ids as the API returned them; they never hold `/`, `\\`, control characters or dots alone.",
+        ),
+        StatusCode::BAD_REQUEST => (ErrorCode::InvalidPayload, "Send the whole body, as JSON, in one request."),
+        StatusCode::UNAUTHORIZED => (
+            ErrorCode::UnauthorizedError,
+            "Send Basic credentials (key id and key secret) or a Bearer token accepted for the project.",
+        ),
+        StatusCode::NOT_FOUND => (
+            ErrorCode::from("not_found"),
+            "Use a path of the webhooks API: /v1/projects/{projectId}/webhooks[/{webhookId}].",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            (ErrorCode::from("method_not_allowed"), "Use a method the Allow header lists.")
+        }
+        StatusCode::REQUEST_TIMEOUT => {
+            (ErrorCode::from("request_timeout"), "Send the body without pausing, within 30 seconds.")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::from("payload_too_large"), "Send a body of at most 1 MiB."),
+        StatusCode::URI_TOO_LONG => (ErrorCode::from("uri_too_long"), "Keep the path and query within 8 KiB."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            (ErrorCode::from("unsupported_media_type"), "Send the body as JSON with `Content-Type: application/json`.")
+        }
+        _ => (ErrorCode::InternalError, "Retry later."),
+    };
+    papi_error(code, detail, resolution)
 }
 
 fn count(n: usize) -> i64 {

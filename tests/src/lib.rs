@@ -94,7 +94,7 @@ pub fn payloads(crate_name: &str) -> &'static [Payload] {
             sinch_provisioning::CreateWebhookRequest as "CreateWebhookRequest",
             sinch_provisioning::UpdateWebhookRequest as "UpdateWebhookRequest",
             sinch_provisioning::ListWebhooksResponse as "ListWebhooksResponse",
-            sinch_provisioning::Error as "Error",
+            sinch_provisioning::WebhookPapiErrorDto as "WebhookPapiErrorDto",
         ],
         _ => &[],
     }

@@ -557,7 +557,7 @@ mod provisioning {
         create_webhook_request: CreateWebhookRequest,
         update_webhook_request: UpdateWebhookRequest,
         list_webhooks_response: ListWebhooksResponse,
-        error: Error,
+        webhook_papi_error_dto: WebhookPapiErrorDto,
     );
 }
 

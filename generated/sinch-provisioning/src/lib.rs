@@ -2,6 +2,7 @@
 //! # Sinch Provisioning API - Webhooks
 //!
 //! Webhooks allow the Sinch servers to communicate with your server backend. The webhooks endpoint lets you create, update, and delete webhooks programmatically.
+//! Written from Sinch's published Provisioning API (1.2.x): its statuses, its WebhookPapiErrorDto error body, the PUT that replaces a webhook, and targets unique per project.
 //! Security: the documentation lists "BasicAuth and BearerAuth"; these are two alternatives, and a request authenticated with either one is accepted.
 //!
 //! Generated from `specs/sinch-provisioning.openapi.yaml` (OpenAPI 3.1.0, API version 1.0.0) by `cargo xtask codegen`.
@@ -33,11 +34,12 @@
 //!
 //! | Operation | Method | Path | Request | Responses |
 //! |---|---|---|---|---|
-//! | `WebhookService_ListWebhooks` | GET | `/v1/projects/{projectId}/webhooks` |  | 200: [`ListWebhooksResponse`], 400: [`Error`], 401: [`Error`] |
-//! | `WebhookService_CreateWebhook` | POST | `/v1/projects/{projectId}/webhooks` | [`CreateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`Error`], 401: [`Error`] |
-//! | `WebhookService_GetWebhook` | GET | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 200: [`WebhookWebhookDto`], 400: [`Error`], 401: [`Error`], 404: [`Error`] |
-//! | `WebhookService_DeleteWebhook` | DELETE | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 204, 400: [`Error`], 401: [`Error`], 404: [`Error`] |
-//! | `WebhookService_UpdateWebhook` | PATCH | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`UpdateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`Error`], 401: [`Error`], 404: [`Error`] |
+//! | `WebhookService_ListWebhooks` | GET | `/v1/projects/{projectId}/webhooks` |  | 200: [`ListWebhooksResponse`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_CreateWebhook` | POST | `/v1/projects/{projectId}/webhooks` | [`CreateWebhookRequest`] | 201: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 409: [`WebhookPapiErrorDto`], 424: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_GetWebhook` | GET | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_ReplaceWebhook` | PUT | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`CreateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 409: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_DeleteWebhook` | DELETE | `/v1/projects/{projectId}/webhooks/{webhookId}` |  | 204, 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
+//! | `WebhookService_UpdateWebhook` | PATCH | `/v1/projects/{projectId}/webhooks/{webhookId}` | [`UpdateWebhookRequest`] | 200: [`WebhookWebhookDto`], 400: [`WebhookPapiErrorDto`], 401: [`WebhookPapiErrorDto`], 404: [`WebhookPapiErrorDto`], 500: [`WebhookPapiErrorDto`] |
 //!
 //! ## Security schemes
 //!

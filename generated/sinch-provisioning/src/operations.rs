@@ -119,9 +119,11 @@ pub mod list_webhooks {
         /// `200`: List of webhooks
         Ok(ListWebhooksResponse),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
+        /// `500`: The server failed; retry later.
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -137,6 +139,7 @@ pub mod list_webhooks {
                     200 => Self::Ok(client::decode_body(status, &body)?),
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -151,6 +154,9 @@ pub mod list_webhooks {
                 Self::Unauthorized(body) => {
                     client::json_response(StatusCode::UNAUTHORIZED, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -160,6 +166,7 @@ pub mod list_webhooks {
                 Self::Ok(_) => StatusCode::OK,
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -168,7 +175,7 @@ pub mod list_webhooks {
 
 /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
 ///
-/// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project.
+/// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424. Targets are unique per project: registering a second webhook with a target the project already has is answered 409.
 pub mod create_webhook {
     use super::*;
     /// The parameters and body of a call.
@@ -245,12 +252,18 @@ pub mod create_webhook {
     #[derive(Debug, Clone, PartialEq)]
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
-        /// `200`: Webhook created
-        Ok(WebhookWebhookDto),
+        /// `201`: Webhook created
+        Created(WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
+        /// `409`: Webhook with the provided target already exists: targets are unique per project.
+        Conflict(WebhookPapiErrorDto),
+        /// `424`: The project already has the most webhooks allowed (15); delete one before registering another.
+        FailedDependency(WebhookPapiErrorDto),
+        /// `500`: The server failed; retry later.
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -263,9 +276,12 @@ pub mod create_webhook {
             let status = parts.status;
             Ok(
                 match status.as_u16() {
-                    200 => Self::Ok(client::decode_body(status, &body)?),
+                    201 => Self::Created(client::decode_body(status, &body)?),
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
+                    409 => Self::Conflict(client::decode_body(status, &body)?),
+                    424 => Self::FailedDependency(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -273,12 +289,21 @@ pub mod create_webhook {
         /// The HTTP response a server sends.
         pub fn into_http(self) -> http::Response<Vec<u8>> {
             match self {
-                Self::Ok(body) => client::json_response(StatusCode::OK, &body),
+                Self::Created(body) => client::json_response(StatusCode::CREATED, &body),
                 Self::BadRequest(body) => {
                     client::json_response(StatusCode::BAD_REQUEST, &body)
                 }
                 Self::Unauthorized(body) => {
                     client::json_response(StatusCode::UNAUTHORIZED, &body)
+                }
+                Self::Conflict(body) => {
+                    client::json_response(StatusCode::CONFLICT, &body)
+                }
+                Self::FailedDependency(body) => {
+                    client::json_response(StatusCode::FAILED_DEPENDENCY, &body)
+                }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
                 }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
@@ -286,9 +311,12 @@ pub mod create_webhook {
         /// The HTTP status.
         pub fn status(&self) -> StatusCode {
             match self {
-                Self::Ok(_) => StatusCode::OK,
+                Self::Created(_) => StatusCode::CREATED,
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                Self::Conflict(_) => StatusCode::CONFLICT,
+                Self::FailedDependency(_) => StatusCode::FAILED_DEPENDENCY,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -372,11 +400,13 @@ pub mod get_webhook {
         /// `200`: Webhook response
         Ok(WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(Error),
+        NotFound(WebhookPapiErrorDto),
+        /// `500`: The server failed; retry later.
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -393,6 +423,7 @@ pub mod get_webhook {
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
                     404 => Self::NotFound(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -410,6 +441,9 @@ pub mod get_webhook {
                 Self::NotFound(body) => {
                     client::json_response(StatusCode::NOT_FOUND, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -420,6 +454,179 @@ pub mod get_webhook {
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                Self::Undeclared { status, .. } => *status,
+            }
+        }
+    }
+}
+
+/// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
+///
+/// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering. A target another webhook of the project has is answered 409.
+pub mod replace_webhook {
+    use super::*;
+    /// The parameters and body of a call.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Request {
+        /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
+        pub project_id: String,
+        /// `webhookId` (path). The unique ID of the webhook.
+        pub webhook_id: String,
+        /// The request body.
+        pub body: CreateWebhookRequest,
+    }
+    impl Request {
+        /// The HTTP method.
+        pub const METHOD: Method = Method::PUT;
+        /// The path, with `{name}` for each path parameter.
+        pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        ///
+        /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
+        /// breaking change.
+        pub fn new(
+            project_id: String,
+            webhook_id: String,
+            body: CreateWebhookRequest,
+        ) -> Self {
+            Self {
+                project_id,
+                webhook_id,
+                body,
+            }
+        }
+        /// The HTTP request to send to the server at `base_url`, after checking the
+        /// spec's constraints.
+        pub fn to_http(
+            &self,
+            base_url: &str,
+        ) -> Result<http::Request<Vec<u8>>, client::RequestError> {
+            self.validate("").map_err(client::RequestError::Invalid)?;
+            client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH)
+                .path_param("projectId", &self.project_id)
+                .path_param("webhookId", &self.webhook_id)
+                .json(&self.body)
+                .build()
+        }
+        /// The request a server received, parsed and checked against the spec: every
+        /// problem found, each naming its field.
+        pub fn from_parts(
+            path: &server::PathParams,
+            _query: &server::Query,
+            body: &[u8],
+        ) -> Result<Self, validate::Violations> {
+            let mut out = Vec::new();
+            let project_id = server::required_param(
+                path.get("projectId"),
+                "path.projectId",
+                &mut out,
+            );
+            let webhook_id = server::required_param(
+                path.get("webhookId"),
+                "path.webhookId",
+                &mut out,
+            );
+            let body = server::json_body(body, &mut out);
+            let (Some(project_id), Some(webhook_id), Some(body)) = (
+                project_id,
+                webhook_id,
+                body,
+            ) else { return Err(validate::Violations(out)) };
+            if !out.is_empty() {
+                return Err(validate::Violations(out));
+            }
+            let request = Self {
+                project_id,
+                webhook_id,
+                body,
+            };
+            request.validate("")?;
+            Ok(request)
+        }
+    }
+    impl Validate for Request {
+        fn validate_into(&self, at: &mut String, out: &mut Vec<validate::Violation>) {
+            validate::field(
+                at,
+                "body",
+                |at| {
+                    let value = &self.body;
+                    value.validate_into(at, out);
+                },
+            );
+        }
+    }
+    /// The answer to a call: one variant per status the spec declares.
+    #[derive(Debug, Clone, PartialEq)]
+    #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
+    pub enum Response {
+        /// `200`: Webhook replaced
+        Ok(WebhookWebhookDto),
+        /// `400`: The request was malformed or failed validation.
+        BadRequest(WebhookPapiErrorDto),
+        /// `401`: Authentication credentials are missing or invalid.
+        Unauthorized(WebhookPapiErrorDto),
+        /// `404`: The requested webhook was not found.
+        NotFound(WebhookPapiErrorDto),
+        /// `409`: Webhook with the provided target already exists: targets are unique per project.
+        Conflict(WebhookPapiErrorDto),
+        /// `500`: The server failed; retry later.
+        InternalServerError(WebhookPapiErrorDto),
+        /// A status the spec does not declare, with the body as received.
+        Undeclared { status: StatusCode, body: Vec<u8> },
+    }
+    impl Response {
+        /// Decodes a response; a declared body is checked against the spec's constraints.
+        pub fn from_http(
+            response: http::Response<Vec<u8>>,
+        ) -> Result<Self, client::ResponseError> {
+            let (parts, body) = response.into_parts();
+            let status = parts.status;
+            Ok(
+                match status.as_u16() {
+                    200 => Self::Ok(client::decode_body(status, &body)?),
+                    400 => Self::BadRequest(client::decode_body(status, &body)?),
+                    401 => Self::Unauthorized(client::decode_body(status, &body)?),
+                    404 => Self::NotFound(client::decode_body(status, &body)?),
+                    409 => Self::Conflict(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
+                    _ => Self::Undeclared { status, body },
+                },
+            )
+        }
+        /// The HTTP response a server sends.
+        pub fn into_http(self) -> http::Response<Vec<u8>> {
+            match self {
+                Self::Ok(body) => client::json_response(StatusCode::OK, &body),
+                Self::BadRequest(body) => {
+                    client::json_response(StatusCode::BAD_REQUEST, &body)
+                }
+                Self::Unauthorized(body) => {
+                    client::json_response(StatusCode::UNAUTHORIZED, &body)
+                }
+                Self::NotFound(body) => {
+                    client::json_response(StatusCode::NOT_FOUND, &body)
+                }
+                Self::Conflict(body) => {
+                    client::json_response(StatusCode::CONFLICT, &body)
+                }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
+                Self::Undeclared { status, body } => client::raw_response(status, body),
+            }
+        }
+        /// The HTTP status.
+        pub fn status(&self) -> StatusCode {
+            match self {
+                Self::Ok(_) => StatusCode::OK,
+                Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+                Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+                Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::Conflict(_) => StatusCode::CONFLICT,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -503,11 +710,13 @@ pub mod delete_webhook {
         /// `204`: Webhook deleted; no content is returned.
         NoContent,
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(Error),
+        NotFound(WebhookPapiErrorDto),
+        /// `500`: The server failed; retry later.
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -524,6 +733,7 @@ pub mod delete_webhook {
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
                     404 => Self::NotFound(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -541,6 +751,9 @@ pub mod delete_webhook {
                 Self::NotFound(body) => {
                     client::json_response(StatusCode::NOT_FOUND, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -551,6 +764,7 @@ pub mod delete_webhook {
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -661,11 +875,13 @@ pub mod update_webhook {
         /// `200`: Webhook updated
         Ok(WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(Error),
+        BadRequest(WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(Error),
+        Unauthorized(WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(Error),
+        NotFound(WebhookPapiErrorDto),
+        /// `500`: The server failed; retry later.
+        InternalServerError(WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -682,6 +898,7 @@ pub mod update_webhook {
                     400 => Self::BadRequest(client::decode_body(status, &body)?),
                     401 => Self::Unauthorized(client::decode_body(status, &body)?),
                     404 => Self::NotFound(client::decode_body(status, &body)?),
+                    500 => Self::InternalServerError(client::decode_body(status, &body)?),
                     _ => Self::Undeclared { status, body },
                 },
             )
@@ -699,6 +916,9 @@ pub mod update_webhook {
                 Self::NotFound(body) => {
                     client::json_response(StatusCode::NOT_FOUND, &body)
                 }
+                Self::InternalServerError(body) => {
+                    client::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+                }
                 Self::Undeclared { status, body } => client::raw_response(status, body),
             }
         }
@@ -709,6 +929,7 @@ pub mod update_webhook {
                 Self::BadRequest(_) => StatusCode::BAD_REQUEST,
                 Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
                 Self::NotFound(_) => StatusCode::NOT_FOUND,
+                Self::InternalServerError(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 Self::Undeclared { status, .. } => *status,
             }
         }
@@ -727,7 +948,7 @@ pub trait Service: Send + Sync + 'static {
     ) -> impl Future<Output = list_webhooks::Response> + Send;
     /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
     ///
-    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project.
+    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424. Targets are unique per project: registering a second webhook with a target the project already has is answered 409.
     fn create_webhook(
         &self,
         request: create_webhook::Request,
@@ -739,6 +960,13 @@ pub trait Service: Send + Sync + 'static {
         &self,
         request: get_webhook::Request,
     ) -> impl Future<Output = get_webhook::Response> + Send;
+    /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
+    ///
+    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering. A target another webhook of the project has is answered 409.
+    fn replace_webhook(
+        &self,
+        request: replace_webhook::Request,
+    ) -> impl Future<Output = replace_webhook::Response> + Send;
     /// `WebhookService_DeleteWebhook`: `DELETE /v1/projects/{projectId}/webhooks/{webhookId}`, Delete a webhook
     ///
     /// Delete an existing webhook. Events are no longer sent to its target once it has been deleted.
@@ -779,6 +1007,12 @@ impl<S: Service> server::Routes<S> for Routes {
             schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
         },
         server::Route {
+            method: Method::PUT,
+            template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+            operation: "WebhookService_ReplaceWebhook",
+            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+        },
+        server::Route {
             method: Method::DELETE,
             template: "/v1/projects/{projectId}/webhooks/{webhookId}",
             operation: "WebhookService_DeleteWebhook",
@@ -812,10 +1046,14 @@ impl<S: Service> server::Routes<S> for Routes {
                 Ok(service.get_webhook(request).await.into_http())
             }
             3 => {
+                let request = replace_webhook::Request::from_parts(&path, &query, body)?;
+                Ok(service.replace_webhook(request).await.into_http())
+            }
+            4 => {
                 let request = delete_webhook::Request::from_parts(&path, &query, body)?;
                 Ok(service.delete_webhook(request).await.into_http())
             }
-            4 => {
+            5 => {
                 let request = update_webhook::Request::from_parts(&path, &query, body)?;
                 Ok(service.update_webhook(request).await.into_http())
             }
@@ -892,7 +1130,7 @@ impl Client {
     }
     /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
     ///
-    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project.
+    /// Register a new webhook for a project. The webhook will be used to communicate updates to resources. Maximum of 15 webhooks allowed per project: registering a 16th is answered 424. Targets are unique per project: registering a second webhook with a target the project already has is answered 409.
     pub async fn create_webhook(
         &self,
         request: &create_webhook::Request,
@@ -909,6 +1147,16 @@ impl Client {
     ) -> Result<get_webhook::Response, client::ClientError> {
         let response = self.http.send(request.to_http(self.http.base_url())?).await?;
         Ok(get_webhook::Response::from_http(response)?)
+    }
+    /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
+    ///
+    /// Replace an existing webhook: every field takes the value in the request body, which holds all of them, as when registering. A target another webhook of the project has is answered 409.
+    pub async fn replace_webhook(
+        &self,
+        request: &replace_webhook::Request,
+    ) -> Result<replace_webhook::Response, client::ClientError> {
+        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        Ok(replace_webhook::Response::from_http(response)?)
     }
     /// `WebhookService_DeleteWebhook`: `DELETE /v1/projects/{projectId}/webhooks/{webhookId}`, Delete a webhook
     ///

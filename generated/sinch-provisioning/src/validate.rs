@@ -157,10 +157,14 @@ impl Validate for ListWebhooksResponse {
     }
 }
 
-impl Validate for Error {
+impl Validate for WebhookPapiErrorDto {
     fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {}
 }
 
-impl Validate for ErrorError {
+impl Validate for WebhookPapiErrorCode {
+    fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {}
+}
+
+impl Validate for AdditionalInformation {
     fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {}
 }

@@ -2,7 +2,8 @@
 //! The spec's examples: each decodes into its generated type and re-encodes to the same JSON.
 use hookwright_runtime::testing::assert_round_trip;
 use sinch_provisioning::{
-    CreateWebhookRequest, ListWebhooksResponse, UpdateWebhookRequest, WebhookWebhookDto,
+    CreateWebhookRequest, ListWebhooksResponse, UpdateWebhookRequest,
+    WebhookPapiErrorDto, WebhookWebhookDto,
 };
 
 #[test]
@@ -48,7 +49,7 @@ fn create_webhook_request_register_all_triggers() {
 }
 
 #[test]
-fn create_webhook_response_200_register_all_triggers() {
+fn create_webhook_response_201_register_all_triggers() {
     let json = r#"{
   "id": "01HQ5Z7X3K9R2M8T4V6W0YBCDE",
   "projectId": "3f2c9a1e-7b4d-4e8a-9c61-5d0b2e7f8a14",
@@ -75,6 +76,18 @@ fn get_webhook_response_200_specific_triggers() {
 }
 
 #[test]
+fn replace_webhook_request_replace_all_fields() {
+    let json = r#"{
+  "secret": "3c9b1e7f5a2d8c4b0e6f1a9d7c3b5e2f",
+  "target": "https://my.server.com/templates",
+  "triggers": [
+    "WHATSAPP_TEMPLATE_APPROVED"
+  ]
+}"#;
+    assert_round_trip::<CreateWebhookRequest>(json);
+}
+
+#[test]
 fn update_webhook_request_change_triggers() {
     let json = r#"{
   "triggers": [
@@ -83,4 +96,19 @@ fn update_webhook_request_change_triggers() {
   ]
 }"#;
     assert_round_trip::<UpdateWebhookRequest>(json);
+}
+
+#[test]
+fn webhook_papi_error_dto_example() {
+    let json = r#"{
+  "errorCode": "invalid_input",
+  "message": "The request failed validation.",
+  "resolution": "Correct every field listed in validationErrors and send the request again.",
+  "additionalInformation": {
+    "validationErrors": [
+      "target must be a URL address"
+    ]
+  }
+}"#;
+    assert_round_trip::<WebhookPapiErrorDto>(json);
 }
