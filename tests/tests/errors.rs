@@ -119,10 +119,25 @@ fn keywords_of_the_wrong_type_are_named() {
     assert_contains(&error_of(&schema("      - not a schema\n"), &[]), &["a schema must be an object, found a list"]);
 }
 
+/// Real specs repeat operationIds, so a duplicate is generated (suffixed in order of
+/// appearance) with a warning that names both places, not refused.
 #[test]
-fn duplicate_operation_ids_are_refused() {
+fn a_duplicate_operation_id_is_a_warning_naming_both_places() {
     let spec = "asyncapi: 2.6.0\ninfo: {title: T}\nchannels:\n  /a: {publish: {operationId: same}}\n  /b: {publish: {operationId: same}}\n";
-    assert_contains(&error_of(spec, &[]), &["duplicate operationId \"same\"", "(at /channels/~1b/publish)"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("twice.yaml");
+    fs::write(&path, spec).unwrap();
+    let krate = hookwright::generate(&path, &Project::new(dir.path()).options(&path)).unwrap();
+    assert_eq!(krate.warnings.len(), 1, "{:?}", krate.warnings);
+    assert_contains(
+        &krate.warnings[0],
+        &[
+            "duplicate operationId \"same\"",
+            "twice.yaml#/channels/~1b/publish",
+            "twice.yaml#/channels/~1a/publish",
+            "`same_2`",
+        ],
+    );
 }
 
 #[test]

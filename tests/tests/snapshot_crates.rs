@@ -6,6 +6,9 @@
 //! rewritten there; not in the package's library, which every test target links.
 
 #[rustfmt::skip]
+#[path = "../snapshots/callbacks/lib.rs"]
+pub mod snapshot_callbacks;
+#[rustfmt::skip]
 #[path = "../snapshots/minimal/lib.rs"]
 pub mod snapshot_minimal;
 #[rustfmt::skip]
@@ -112,6 +115,15 @@ fn nullable_fields_keep_null_apart_from_absent() {
 fn a_missing_required_field_is_named() {
     let error = serde_json::from_str::<crate::snapshot_refs::Person>(r#"{"name":"Ann"}"#).unwrap_err();
     assert!(error.to_string().contains("missing field `address`"), "{error}");
+}
+
+/// Both operations that declare `getFile` are generated, the later one as `get_file_2`.
+#[test]
+fn a_duplicate_operation_id_keeps_both_operations() {
+    use crate::snapshot_callbacks::operations::{get_file, get_file_2};
+    let first = get_file::Request::new("7".into()).to_http("http://h").unwrap();
+    let second = get_file_2::Request::new("7".into()).to_http("http://h").unwrap();
+    assert_eq!((first.uri().path(), second.uri().path()), ("/files/7", "/archive/files/7"));
 }
 
 mod openapi_operations {

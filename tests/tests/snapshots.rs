@@ -476,3 +476,80 @@ components:
         )],
     );
 }
+
+/// Two callbacks without operationId on one runtime expression, named for their callbacks
+/// (`FileUpdated`, `FileDeleted`), and an operationId two operations declare (the second
+/// becomes `getFile_2`, with a warning).
+#[test]
+fn callbacks_without_operation_ids_and_a_duplicate_operation_id() {
+    snapshot(
+        "callbacks",
+        &[(
+            "files.openapi.yaml",
+            r#"
+openapi: 3.0.3
+info: {title: Files, version: '1'}
+paths:
+  /watches:
+    post:
+      operationId: watchFiles
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [endpoint]
+              properties:
+                endpoint: {type: string}
+      responses:
+        '201': {description: Watching.}
+      callbacks:
+        fileUpdated:
+          '{$request.body#/endpoint}':
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/FileEvent'}
+              responses:
+                '204': {description: Received.}
+        fileDeleted:
+          '{$request.body#/endpoint}':
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/FileEvent'}
+              responses:
+                '204': {description: Received.}
+  /files/{id}:
+    get:
+      operationId: getFile
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The file.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/FileEvent'}
+  /archive/files/{id}:
+    get:
+      operationId: getFile
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: The archived file.}
+components:
+  schemas:
+    FileEvent:
+      type: object
+      required: [path]
+      properties:
+        path: {type: string}
+        size: {type: integer}
+"#,
+        )],
+    );
+}

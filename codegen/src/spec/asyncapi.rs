@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 
 use super::documents::{Documents, Loc};
 use super::schema::{describe, TypeSpace};
-use super::{object_at, text, Info};
+use super::{object_at, text, IdOrigin, Info};
 use crate::diagnostic::Result;
 use crate::ir::{Api, Example, Message, MessageId, Operation, Ty};
 
@@ -36,7 +36,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     let mut reader = Reader::new(docs, root, Major::Two)?;
     let security = server_security(docs, root, |loc| super::read_security_requirements(docs, loc))?;
     let mut operations = Vec::new();
-    let mut ids = Vec::new();
+    let mut origins = Vec::new();
     let channels = root.join("channels");
     for address in super::keys_at(docs, &channels)? {
         let channel_loc = docs.follow(&channels.join(&address))?;
@@ -44,14 +44,16 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         for action in ["publish", "subscribe"] {
             if channel.contains_key(action) {
                 let loc = channel_loc.join(action);
-                let operation = reader.operation(&loc, &address, action, channel, &security)?;
-                ids.push((operation.id.clone(), loc));
+                let (operation, declared) = reader.operation(&loc, &address, action, channel, &security)?;
+                origins.push(IdOrigin { loc, declared });
                 operations.push(operation);
             }
         }
     }
-    super::check_unique_operation_ids(docs, &ids)?;
-    reader.finish(root, info, version, operations)
+    let warnings = super::make_operation_ids_unique(docs, &mut operations, &origins);
+    let mut api = reader.finish(root, info, version, operations)?;
+    api.warnings.extend(warnings);
+    Ok(api)
 }
 
 /// The AsyncAPI major version a document is read as: traits merge the other way round, and
@@ -121,6 +123,7 @@ impl<'a> Reader<'a> {
         Ok(api)
     }
 
+    /// The 2.x operation at `loc`, and whether its id is the spec's own `operationId`.
     fn operation(
         &mut self,
         loc: &Loc,
@@ -128,15 +131,17 @@ impl<'a> Reader<'a> {
         action: &str,
         channel: &Map<String, Value>,
         security: &[Vec<String>],
-    ) -> Result<Operation> {
+    ) -> Result<(Operation, bool)> {
         let op = Merged::read(self.docs, loc, Major::Two)?;
-        let id = op.text("operationId").unwrap_or_else(|| format!("{action} {address}").to_upper_camel_case());
+        let declared = op.text("operationId");
+        let is_declared = declared.is_some();
+        let id = declared.unwrap_or_else(|| format!("{action} {address}").to_upper_camel_case());
         let messages = if object_at(self.docs, loc)?.contains_key("message") {
             self.operation_messages(&loc.join("message"), &id)?
         } else {
             Vec::new()
         };
-        Ok(Operation {
+        let operation = Operation {
             id,
             action: action.to_owned(),
             address: address.to_owned(),
@@ -147,7 +152,8 @@ impl<'a> Reader<'a> {
             request_body: None,
             responses: Vec::new(),
             security: security.to_vec(),
-        })
+        };
+        Ok((operation, is_declared))
     }
 
     /// The `message` of a 2.x operation: one message, or each of its `oneOf`.

@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use super::asyncapi::{server_security, Major, Merged, Reader};
 use super::documents::{Documents, Loc};
-use super::{keys_at, object_at, text};
+use super::{keys_at, object_at, text, IdOrigin};
 use crate::diagnostic::Result;
 use crate::ir::{Api, Constraints, MessageId, Operation, Parameter, Ty};
 
@@ -42,17 +42,20 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     }
     let servers = server_security(docs, root, |loc| read_security(docs, root, loc))?;
     let mut operations = Vec::new();
-    let mut ids = Vec::new();
+    let mut origins = Vec::new();
     let operations_loc = root.join("operations");
     for id in keys_at(docs, &operations_loc)? {
         let loc = docs.follow(&operations_loc.join(&id))?;
-        for operation in operation(&mut reader, root, &servers, &loc, &id)? {
-            ids.push((operation.id.clone(), loc.clone()));
+        // The operation's key is its id; its reply's (`{id}Reply`) is made up.
+        for (index, operation) in operation(&mut reader, root, &servers, &loc, &id)?.into_iter().enumerate() {
+            origins.push(IdOrigin { loc: loc.clone(), declared: index == 0 });
             operations.push(operation);
         }
     }
-    super::check_unique_operation_ids(docs, &ids)?;
-    reader.finish(root, info, version, operations)
+    let warnings = super::make_operation_ids_unique(docs, &mut operations, &origins);
+    let mut api = reader.finish(root, info, version, operations)?;
+    api.warnings.extend(warnings);
+    Ok(api)
 }
 
 /// The operation `id` at `loc` (followed), then its reply when it has one.

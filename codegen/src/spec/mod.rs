@@ -16,6 +16,7 @@ mod root;
 mod schema;
 mod spans;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -24,7 +25,8 @@ pub use documents::MAX_DOCUMENT_BYTES;
 use documents::{Documents, Loc};
 
 use crate::diagnostic::Result;
-use crate::ir::{Api, SecurityKind, SecurityScheme};
+use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
+use crate::naming;
 
 /// Reads the spec at `path` (and every file it refers to) into the IR; the files must lie
 /// in the spec's default root (see [`read_within`]).
@@ -191,14 +193,40 @@ fn read_security_requirements(docs: &Documents, loc: &Loc) -> Result<Option<Vec<
     }
 }
 
-/// Fails when two operations share an operationId.
-fn check_unique_operation_ids(docs: &Documents, ids: &[(String, Loc)]) -> Result<()> {
-    for (index, (id, loc)) in ids.iter().enumerate() {
-        if let Some((_, first)) = ids[..index].iter().find(|(other, _)| other == id) {
-            return Err(docs
-                .error(loc, format!("duplicate operationId {id:?}, first used at {}", docs.describe(first)))
-                .with_help("give every operation a unique operationId"));
+/// Where an operation was read, and whether its id is the spec's own (`operationId`, or an
+/// AsyncAPI 3 operation key) rather than one this reader made up.
+struct IdOrigin {
+    loc: Loc,
+    declared: bool,
+}
+
+/// Gives every operation a unique id, in order of appearance: a later duplicate gets a
+/// suffix chosen by [`naming::unique`] (`getOrder_2`). Two operations that declare the same
+/// id are a mistake in the spec, but real specs contain them, so that is a warning naming
+/// both places rather than a refusal; a made-up id that repeats another is simply suffixed.
+fn make_operation_ids_unique(docs: &Documents, operations: &mut [Operation], origins: &[IdOrigin]) -> Vec<String> {
+    let mut taken = HashSet::new();
+    let mut declared_at: HashMap<String, &Loc> = HashMap::new();
+    let mut warnings = Vec::new();
+    for (operation, origin) in operations.iter_mut().zip(origins) {
+        let id = naming::unique(operation.id.clone(), &mut taken, "_");
+        if !origin.declared {
+            operation.id = id;
+            continue;
         }
+        match declared_at.get(&operation.id) {
+            Some(first) => warnings.push(format!(
+                "{}: duplicate operationId {:?}, first used at {}; this operation is generated as `{id}`; \
+                 give every operation a unique operationId",
+                docs.describe(&origin.loc),
+                operation.id,
+                docs.describe(first),
+            )),
+            None => {
+                declared_at.insert(operation.id.clone(), &origin.loc);
+            }
+        }
+        operation.id = id;
     }
-    Ok(())
+    warnings
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::documents::{Documents, Loc};
 use super::schema::{constraints, describe, TypeSpace};
-use super::{object_at, text};
+use super::{object_at, text, IdOrigin};
 use crate::diagnostic::Result;
 use crate::ir::{Api, Body, Example, Operation, Parameter, Response, Ty};
 
@@ -20,7 +20,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     super::declare_component_schemas(&mut space, docs, root)?;
     let default_security = super::read_security_requirements(docs, &root.join("security"))?.unwrap_or_default();
     let mut operations = Vec::new();
-    let mut ids = Vec::new();
+    let mut origins = Vec::new();
     for section in ["paths", "webhooks"] {
         let items = root.join(section);
         for address in super::keys_at(docs, &items)? {
@@ -29,13 +29,13 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
                 space: &mut space,
                 default_security: &default_security,
                 operations: &mut operations,
-                ids: &mut ids,
+                origins: &mut origins,
             };
-            paths.read(&address, &items.join(&address), 0)?;
+            paths.read(&address, &items.join(&address), None, 0)?;
         }
     }
-    super::check_unique_operation_ids(docs, &ids)?;
-    let (types, warnings) = space.finish();
+    let (types, mut warnings) = space.finish();
+    warnings.extend(super::make_operation_ids_unique(docs, &mut operations, &origins));
     Ok(Api {
         format: format!("OpenAPI {version}"),
         title: info.title,
@@ -51,20 +51,21 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
 }
 
 /// Reads path items (under `paths`, `webhooks`, or an operation's `callbacks`) into
-/// operations, with their locations for the operationId check.
+/// operations, with where each was read and whether its id is the spec's own.
 struct PathItems<'a, 'b> {
     docs: &'a Documents,
     space: &'b mut TypeSpace<'a>,
     default_security: &'b [Vec<String>],
     operations: &'b mut Vec<Operation>,
-    ids: &'b mut Vec<(String, Loc)>,
+    origins: &'b mut Vec<IdOrigin>,
 }
 
 impl PathItems<'_, '_> {
     /// The operations of the path item at `loc` and, after each, those of its `callbacks`
     /// (requests the API sends back, keyed by a runtime expression such as
     /// `{$request.query.callbackUrl}/data`: their bodies become types like any other).
-    fn read(&mut self, address: &str, loc: &Loc, depth: usize) -> Result<()> {
+    /// `callback` is the name of the callback the path item belongs to, if it does.
+    fn read(&mut self, address: &str, loc: &Loc, callback: Option<&str>, depth: usize) -> Result<()> {
         if depth > MAX_CALLBACK_DEPTH {
             return Err(self.docs.error(loc, format!("callbacks nest more than {MAX_CALLBACK_DEPTH} deep")).with_help(
                 "a callback's path item probably refers back to an operation that holds it; break the `$ref` cycle",
@@ -72,21 +73,36 @@ impl PathItems<'_, '_> {
         }
         let item_loc = self.docs.follow(loc)?;
         let item = object_at(self.docs, &item_loc)?;
-        for method in METHODS.iter().filter(|m| item.contains_key(**m)) {
+        let methods: Vec<&str> = METHODS.into_iter().filter(|m| item.contains_key(*m)).collect();
+        for method in &methods {
             let loc = item_loc.join(method);
+            let declared = text(object_at(self.docs, &loc)?, "operationId");
+            self.origins.push(IdOrigin { loc: loc.clone(), declared: declared.is_some() });
+            let id = declared.unwrap_or_else(|| made_up_id(method, address, callback, methods.len()));
             let mut reader = OperationReader { docs: self.docs, space: self.space, loc: &loc };
-            let operation = reader.read(address, method, &item_loc, self.default_security)?;
-            self.ids.push((operation.id.clone(), loc.clone()));
+            let operation = reader.read(id, address, method, &item_loc, self.default_security)?;
             self.operations.push(operation);
             let callbacks = loc.join("callbacks");
             for name in super::keys_at(self.docs, &callbacks)? {
                 let callback = self.docs.follow(&callbacks.join(&name))?;
                 for expression in super::keys_at(self.docs, &callback)? {
-                    self.read(&expression, &callback.join(&expression), depth + 1)?;
+                    self.read(&expression, &callback.join(&expression), Some(&name), depth + 1)?;
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// The id of an operation without `operationId`: its method and address (`GetOrders`), or
+/// for a callback its name (`FileUpdated`), with the method when the callback's path item has
+/// several (`FileUpdatedDelete`). Callbacks usually share a runtime expression for an address,
+/// which would not tell them apart; the name does, and reads well.
+fn made_up_id(method: &str, address: &str, callback: Option<&str>, methods: usize) -> String {
+    match callback {
+        Some(name) if methods > 1 => format!("{name} {method}").to_upper_camel_case(),
+        Some(name) => name.to_upper_camel_case(),
+        None => format!("{method} {address}").to_upper_camel_case(),
     }
 }
 
@@ -99,13 +115,13 @@ struct OperationReader<'a, 'b> {
 impl OperationReader<'_, '_> {
     fn read(
         &mut self,
+        id: String,
         address: &str,
         method: &str,
         item_loc: &Loc,
         default_security: &[Vec<String>],
     ) -> Result<Operation> {
         let op = object_at(self.docs, self.loc)?;
-        let id = text(op, "operationId").unwrap_or_else(|| format!("{method} {address}").to_upper_camel_case());
         let mut parameters = self.parameters(&item_loc.join("parameters"), &id)?;
         for parameter in self.parameters(&self.loc.join("parameters"), &id)? {
             parameters.retain(|p| p.name != parameter.name || p.location != parameter.location);
@@ -266,5 +282,44 @@ paths:
             _ => None,
         });
         assert_eq!(fields.map(|f| f[0].wire.as_str()), Some("userData"));
+    }
+
+    #[test]
+    fn callbacks_without_operation_id_are_named_for_their_callback() {
+        let callback = |name: &str| {
+            format!(
+                "        {name}:\n          '{{$request.body#/endpoint}}':\n            post: {{responses: {{'204': {{description: ok}}}}}}\n"
+            )
+        };
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /watches:\n    post:\n      responses: {{'201': {{description: ok}}}}\n      callbacks:\n{}{}",
+            callback("fileUpdated"),
+            callback("fileDeleted"),
+        );
+        let api = read_text(&spec).unwrap();
+        let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
+        assert_eq!(ids, ["PostWatches", "FileUpdated", "FileDeleted"]);
+        assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+    }
+
+    #[test]
+    fn a_duplicate_operation_id_is_suffixed_in_order_with_a_warning_naming_both_places() {
+        let get = |path: &str| {
+            format!("  {path}:\n    get: {{operationId: getOrder, responses: {{'200': {{description: ok}}}}}}\n")
+        };
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{}{}{}",
+            get("/orders"),
+            get("/archive"),
+            get("/old")
+        );
+        let api = read_text(&spec).unwrap();
+        let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
+        assert_eq!(ids, ["getOrder", "getOrder_2", "getOrder_3"]);
+        assert_eq!(api.warnings.len(), 2, "{:?}", api.warnings);
+        let first = &api.warnings[0];
+        assert!(first.contains("spec.yaml#/paths/~1archive/get:"), "{first}");
+        assert!(first.contains("first used at") && first.contains("spec.yaml#/paths/~1orders/get"), "{first}");
+        assert!(first.contains("`getOrder_2`"), "{first}");
     }
 }
