@@ -35,7 +35,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Response};
 use axum::{Extension, Router};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -180,41 +181,30 @@ struct BodyTimeout(Duration);
 /// Why a body was not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BodyError {
-    /// Larger than the limit: 413.
+    /// Larger than the limit, declared or found (413).
     TooLarge,
-    /// Not all sent within the body timeout: 408.
+    /// Not all sent within the body timeout (408).
     TimedOut,
-    /// Broken off or malformed (bad chunked encoding): 400.
+    /// Broken off or malformed, e.g. bad chunked encoding (400).
     Unreadable,
-}
-
-impl BodyError {
-    /// The status the error is answered with.
-    pub(crate) fn status(self) -> StatusCode {
-        match self {
-            BodyError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            BodyError::TimedOut => StatusCode::REQUEST_TIMEOUT,
-            BodyError::Unreadable => StatusCode::BAD_REQUEST,
-        }
-    }
 }
 
 /// Whether the request declares a `Content-Length` over `limit`: such a body is refused before
 /// a byte of it is read. An unparsable length is left to hyper, which refuses it itself.
-pub(crate) fn declares_too_much(headers: &HeaderMap, limit: usize) -> bool {
+fn declares_too_much(headers: &HeaderMap, limit: usize) -> bool {
     headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
         .is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX))
 }
 
-/// Reads a body of at most `limit` bytes within the server's body timeout.
-pub(crate) async fn read_body(
-    extensions: &axum::http::Extensions,
-    body: Body,
-    limit: usize,
-) -> Result<Bytes, BodyError> {
-    let timeout = extensions.get::<BodyTimeout>().map_or(Limits::DEFAULT_REQUEST_BODY, |timeout| timeout.0);
+/// Reads a body of at most `limit` bytes within the server's body timeout; one whose declared
+/// `Content-Length` is over the limit is refused before any of it is read.
+pub(crate) async fn read_body(parts: &Parts, body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    if declares_too_much(&parts.headers, limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let timeout = parts.extensions.get::<BodyTimeout>().map_or(Limits::DEFAULT_REQUEST_BODY, |timeout| timeout.0);
     match tokio::time::timeout(timeout, axum::body::to_bytes(body, limit)).await {
         Err(_) => Err(BodyError::TimedOut),
         Ok(Ok(bytes)) => Ok(bytes),
@@ -240,14 +230,4 @@ fn is_length_limit(error: &axum::Error) -> bool {
 pub(crate) fn closing<B>(mut response: Response<B>) -> Response<B> {
     response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
-}
-
-impl std::fmt::Display for BodyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            BodyError::TooLarge => "the body is larger than the limit",
-            BodyError::TimedOut => "the body was not sent within the body timeout",
-            BodyError::Unreadable => "the body could not be read (broken off or malformed)",
-        })
-    }
 }

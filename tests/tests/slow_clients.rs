@@ -17,11 +17,13 @@
 mod stand_in;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hookwright_runtime::axum::Router;
+use hookwright_runtime::http::StatusCode;
 use hookwright_runtime::serve::{run, Limits};
-use hookwright_runtime::webhook::Verifier;
+use hookwright_runtime::webhook::{Disposition, Verifier};
 use serde_json::Value;
 use sinch_sms_webhooks::webhooks as sms;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -153,10 +155,16 @@ async fn an_idle_connection_is_closed_whether_used_before_or_not() {
 
 #[tokio::test]
 async fn a_body_sent_in_part_is_answered_408_and_the_connection_closed() {
-    let address = start(receiver(1 << 20), short(16)).await;
+    let records = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&records);
+    let dispatcher = sms::Dispatcher::new(sms::Receiver::new(Verifier::none()), Accept)
+        .inspect(move |record| seen.lock().unwrap().push((record.status, record.outcome)));
+    let address = start(hookwright_runtime::webhook::axum::router(dispatcher), short(16)).await;
     let request = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\":";
     let response = exchange(address, request).await;
     assert_answered_then_closed(&response, "HTTP/1.1 408 Request Timeout");
+    // Like every refusal, it is one record (and one log line) of the dispatcher.
+    assert_eq!(*records.lock().unwrap(), [(StatusCode::REQUEST_TIMEOUT, Disposition::Refused)]);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use axum::response::Response;
 pub use axum::Router;
 
 use super::server::{Routes, Server};
-use crate::serve::{closing, declares_too_much, read_body, BodyError};
+use crate::serve::{closing, read_body, BodyError};
 
 /// Serves `server` for every path and method (as a fallback, so it merges into a larger
 /// router). Length, routing, credentials and content type are checked before the body is
@@ -30,11 +30,7 @@ async fn answer<R: Routes<S>, S: Send + Sync + 'static>(
         Ok(admitted) => admitted,
         Err(refusal) => return refusal.into_response().map(Body::from),
     };
-    let limit = server.body_limit();
-    if declares_too_much(&parts.headers, limit) {
-        return closing(server.too_large(&admitted)).map(Body::from);
-    }
-    let response = match read_body(&parts.extensions, body, limit).await {
+    let response = match read_body(&parts, body, server.body_limit()).await {
         Ok(bytes) => server.respond(admitted, query, &bytes).await,
         Err(error) => closing(match error {
             BodyError::TooLarge => server.too_large(&admitted),

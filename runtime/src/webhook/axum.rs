@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 pub use axum::Router;
 
 use super::{Deliver, Dispatcher, Rejection, ReplayStore};
-use crate::serve::{closing, declares_too_much, read_body, BodyError};
+use crate::serve::{closing, read_body, BodyError};
 
 /// Serves `dispatcher`: a `POST` to `/` is decoded by payload (the single-URL setup), a `POST`
 /// to a channel address by channel. Other paths answer 404, other methods 405. The body is
@@ -42,18 +42,17 @@ where
     }
     let path = parts.uri.path();
     let limit = dispatcher.receiver().body_limit();
-    let too_large = || closing(dispatcher.refuse(path, Rejection::TooLarge { limit }).into_response());
-    if declares_too_much(&parts.headers, limit) {
-        return too_large();
-    }
-    match read_body(&parts.extensions, body, limit).await {
+    match read_body(&parts, body, limit).await {
         Ok(bytes) => {
             dispatch_to_the_end(dispatcher.clone(), path.to_owned(), parts.headers, bytes).await.into_response()
         }
-        Err(BodyError::TooLarge) => too_large(),
         Err(error) => {
-            tracing::warn!(path, status = error.status().as_u16(), "refused a request: {error}");
-            closing(error.status().into_response())
+            let rejection = match error {
+                BodyError::TooLarge => Rejection::TooLarge { limit },
+                BodyError::TimedOut => Rejection::TimedOut,
+                BodyError::Unreadable => Rejection::Unreadable,
+            };
+            closing(dispatcher.refuse(path, rejection).into_response())
         }
     }
 }

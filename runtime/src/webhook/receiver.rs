@@ -139,6 +139,10 @@ pub enum Rejection {
     Malformed(MalformedBody),
     /// The body is larger than the receiver accepts: 413.
     TooLarge { limit: usize },
+    /// The body was not all sent within the server's body timeout: 408.
+    TimedOut,
+    /// The body was broken off or malformed (bad chunked encoding): 400.
+    Unreadable,
     /// The path is neither the root nor a channel of the spec: 404.
     UnknownChannel(String),
 }
@@ -149,6 +153,8 @@ impl Rejection {
             Rejection::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Rejection::Malformed(_) => StatusCode::BAD_REQUEST,
             Rejection::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Rejection::TimedOut => StatusCode::REQUEST_TIMEOUT,
+            Rejection::Unreadable => StatusCode::BAD_REQUEST,
             Rejection::UnknownChannel(_) => StatusCode::NOT_FOUND,
         }
     }
@@ -160,6 +166,8 @@ impl fmt::Display for Rejection {
             Rejection::Unauthorized(error) => write!(f, "unauthorized: {error}"),
             Rejection::Malformed(error) => error.fmt(f),
             Rejection::TooLarge { limit } => write!(f, "the body is larger than the limit of {limit} bytes"),
+            Rejection::TimedOut => f.write_str("the body was not sent within the body timeout"),
+            Rejection::Unreadable => f.write_str("the body could not be read (broken off or malformed)"),
             Rejection::UnknownChannel(path) => write!(f, "`{path}` is not a channel of this API"),
         }
     }
@@ -392,7 +400,8 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
         record.status
     }
 
-    /// Answers a request refused before its body could be read (a body over the limit).
+    /// Answers a request refused before its body could be read (over the limit, not sent in
+    /// time, broken off).
     pub fn refuse(&self, path: &str, rejection: Rejection) -> StatusCode {
         let record = Record::refused(path, &rejection);
         self.record(&record);
