@@ -76,7 +76,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
             groups.push((message.key.clone(), ty.clone(), &message.examples));
         }
     }
-    for (op, name) in api.operations.iter().zip(&space.names.operations) {
+    for (op, name) in api.operations.iter().zip(space.names.operations.iter().map(|names| &names.module)) {
         let name = name.trim_start_matches("r#");
         if let Some(body) = &op.request_body {
             groups.push((format!("{name}_request"), body.ty.clone(), &body.examples));
@@ -89,7 +89,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
     }
     for (index, def) in api.types.iter().enumerate() {
         if !def.examples.is_empty() {
-            groups.push((space.names.types[index].clone(), Ty::Named(TypeId(index)), &def.examples));
+            groups.push((space.names.types[index].name.clone(), Ty::Named(TypeId(index)), &def.examples));
         }
     }
     // Names the file already gives a meaning to.
@@ -116,7 +116,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
 fn named_types(space: &Space, ty: &Ty, out: &mut BTreeSet<String>) {
     match ty {
         Ty::Named(id) => {
-            out.insert(space.names.types[id.0].clone());
+            out.insert(space.names.types[id.0].name.clone());
         }
         Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_types(space, inner, out),
         _ => {}
