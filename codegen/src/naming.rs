@@ -26,15 +26,21 @@
 //!   the body); `Request::from_parts` binds each to a local ([`OperationNames::bindings`])
 //!   from a scope holding its arguments and locals ([`FROM_PARTS_LOCALS`]), so a parameter
 //!   named `query` cannot hide the query string.
-//! - **`webhooks.rs`** ([`WEBHOOKS_SCOPE`]): `Event`, `Operation`, `Handler` and its imports;
-//!   the `Event` variants and message enums (`{Operation}Message`) come from that scope,
-//!   `Handler` methods from [`HANDLER_METHODS_SCOPE`], route constants from
-//!   [`ROUTE_CONSTANTS_SCOPE`] (see `emit::webhooks::Plan`). A handler method's payload
-//!   parameter is [`parameter`]; the crate's quick start uses the same.
+//! - **`webhooks.rs`** ([`webhooks`]): the `Operation` enum, one variant per operation; the
+//!   `Event` enum and the message enums (`{Operation}Message`, one per operation receiving
+//!   several messages), named from [`WEBHOOKS_SCOPE`] (what the file defines or imports:
+//!   `Event`, `Handler`, `Receiver`, `Context`, ...); a message enum's variants, one per
+//!   message group; the `Handler` trait's methods, from [`HANDLER_METHODS_SCOPE`]; and the
+//!   `message` module's route constants ([`route_constants`]). Payload types are referred to
+//!   by path (`super::models::Event`). A handler method's payload parameter is [`parameter`]
+//!   (`message` for a message enum); the crate's quick start uses the same.
+//! - **The crate root** (`lib.rs`) holds only fixed names beside the re-exported types: the
+//!   modules, `runtime`, `Secret`, and for callbacks `Outcome`, `Verifier`, `axum`, `serve`.
 //! - **Security schemes** that sign callbacks get a `SHOUTY_CASE` constant each in
 //!   `webhooks.rs`, beside [`RESERVED_CONSTANTS`] (`ORDER_SIGNATURE`, `ORDER_SIGNATURE_2`).
 //! - **`tests/examples.rs`**: one test per example, named for its owner and the example,
-//!   made unique beside `assert_round_trip` and `main` (`emit::examples`).
+//!   from [`EXAMPLE_TESTS_SCOPE`] (`emit::examples`); the types it imports from the crate root
+//!   are from [`TYPE_SCOPE`].
 //!
 //! Any spelling gives a valid identifier: non-ASCII is transliterated, keywords become raw
 //! identifiers or get a suffix, and leading digits get a prefix.
@@ -46,6 +52,7 @@ use heck::ToSnakeCase;
 
 use crate::case;
 use crate::ir::{Api, NameHint, Operation, Ty, TypeDef, TypeKind, Variant};
+use crate::routing::Routing;
 
 /// Names that `models.rs`, `enums.rs`, `validate.rs`, `tests/examples.rs` and the crate root
 /// use unqualified beside the types: a type may not take one of them.
@@ -123,6 +130,9 @@ pub const HANDLER_METHODS_SCOPE: [&str; 1] = ["unknown"];
 
 /// The constant `webhooks.rs`'s `message` module defines beside one per route.
 pub const ROUTE_CONSTANTS_SCOPE: [&str; 1] = ["NAMES"];
+
+/// What `tests/examples.rs` defines or imports in snake case beside its tests.
+pub const EXAMPLE_TESTS_SCOPE: [&str; 2] = ["assert_round_trip", "main"];
 
 /// Constants `webhooks.rs` defines beside the security schemes' constants.
 pub const RESERVED_CONSTANTS: [&str; 2] = ["BY_PAYLOAD", "BY_CHANNEL"];
@@ -273,6 +283,103 @@ fn parameter_names(op: &Operation, module: String, pages: String) -> OperationNa
     let fields: Vec<String> = op.parameters.iter().map(|p| fields.name(field_ident(&p.name))).collect();
     let bindings = fields.iter().map(|field| bindings.name(field.clone())).collect();
     OperationNames { module, pages, fields, bindings }
+}
+
+/// The names `webhooks.rs` gives beside the types', by operation and by routing group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookNames {
+    /// `Operation` enum variants, by operation (a scope of their own).
+    pub operation_variants: Vec<String>,
+    /// `Event` variants of the operations that receive a payload, from [`WEBHOOKS_SCOPE`].
+    pub event_variants: Vec<Option<String>>,
+    /// `Event` variants of the groups several operations receive, by group, from the same.
+    pub shared_variants: Vec<Option<String>>,
+    /// `{Operation}Message` enums of the operations with several groups, from the same.
+    pub message_enums: Vec<Option<String>>,
+    /// By group: its variant in the message enums of the operations receiving it, from one
+    /// scope for all groups (a message key and a payload type's name may be spelled alike).
+    pub group_variants: Vec<String>,
+    /// `Handler` methods, by operation, from [`HANDLER_METHODS_SCOPE`].
+    pub methods: Vec<Option<String>>,
+    /// `Handler` methods of the shared groups, by group, from the same.
+    pub shared_methods: Vec<Option<String>>,
+}
+
+/// The names of an API's `webhooks.rs`; `names` are its types'.
+pub fn webhooks(api: &Api, routing: &Routing, names: &Names) -> WebhookNames {
+    let count = api.operations.len();
+    let receiving: Vec<(usize, Vec<usize>)> =
+        (0..count).map(|o| (o, routing.groups_of(o))).filter(|(_, groups)| !groups.is_empty()).collect();
+    let shared: Vec<usize> = (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
+    let mut group_scope = Scope::new(&[], "");
+    let group_variants: Vec<String> =
+        (0..routing.groups.len()).map(|g| group_scope.name(group_name(api, routing, g, names))).collect();
+    let mut operation_scope = Scope::new(&[], "");
+    let operation_variants = api.operations.iter().map(|op| operation_scope.name(pascal(&op.id))).collect();
+    let mut scope = Scope::new(&WEBHOOKS_SCOPE, "");
+    let mut event_variants = vec![None; count];
+    for (o, _) in &receiving {
+        event_variants[*o] = Some(scope.name(pascal(&api.operations[*o].id)));
+    }
+    let mut shared_variants = vec![None; routing.groups.len()];
+    for &g in &shared {
+        shared_variants[g] = Some(scope.name(group_variants[g].clone()));
+    }
+    let mut message_enums = vec![None; count];
+    for (o, groups) in &receiving {
+        if groups.len() > 1 {
+            message_enums[*o] = Some(scope.name(format!("{}Message", pascal(&api.operations[*o].id))));
+        }
+    }
+    let mut method_scope = Scope::new(&HANDLER_METHODS_SCOPE, "");
+    let mut methods = vec![None; count];
+    for (o, _) in &receiving {
+        methods[*o] = Some(method_scope.name(field_ident(&api.operations[*o].id.to_snake_case())));
+    }
+    let mut shared_methods = vec![None; routing.groups.len()];
+    for &g in &shared {
+        shared_methods[g] = Some(method_scope.name(field_ident(&group_variants[g].to_snake_case())));
+    }
+    WebhookNames {
+        operation_variants,
+        event_variants,
+        shared_variants,
+        message_enums,
+        group_variants,
+        methods,
+        shared_methods,
+    }
+}
+
+/// A group's name: its message's key, or its payload type's name when messages share it.
+fn group_name(api: &Api, routing: &Routing, group: usize, names: &Names) -> String {
+    let group = &routing.groups[group];
+    match (group.messages.as_slice(), &group.payload) {
+        ([message], _) => pascal(&api.messages[message.0].key),
+        (_, Ty::Named(id)) => names.types[id.0].name.clone(),
+        _ => pascal(&api.messages[group.messages[0].0].key),
+    }
+}
+
+/// The constants of `webhooks.rs`'s `message` module that number its routes, from
+/// [`ROUTE_CONSTANTS_SCOPE`]: each route (a group, with the operation when the group has a
+/// route of its own for each operation that receives it) is named for its message, and the
+/// operation too when it has one.
+pub fn route_constants(
+    api: &Api,
+    routing: &Routing,
+    routes: impl Iterator<Item = (usize, Option<usize>)>,
+) -> Vec<String> {
+    let mut scope = Scope::new(&ROUTE_CONSTANTS_SCOPE, "_");
+    routes
+        .map(|(group, operation)| match operation {
+            Some(operation) if routing.groups[group].operations.len() > 1 => {
+                shouty(&format!("{} {}", routing.label(api, group), api.operations[operation].id))
+            }
+            _ => shouty(&routing.label(api, group)),
+        })
+        .map(|name| scope.name(name))
+        .collect()
 }
 
 /// The constants of the signing security schemes, in spec order, made unique.
@@ -507,6 +614,37 @@ mod tests {
         let expected =
             [Some("ORDER_SIGNATURE"), None, Some("ORDER_SIGNATURE_2"), Some("N2FA_SIGNATURE"), Some("BY_PAYLOAD_2")];
         assert_eq!(names.security_consts, expected.map(|n| n.map(str::to_owned)));
+    }
+
+    #[test]
+    fn operations_and_parameters_avoid_the_names_their_modules_use() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:
+  /a/{path}:
+    get:
+      operationId: models
+      parameters:
+        - {name: path, in: path, required: true, schema: {type: string}}
+        - {name: query, in: query, schema: {type: string}}
+        - {name: body, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: string}}
+      responses: {'204': {description: x}}
+  /b:
+    get:
+      operationId: models_pages
+      responses: {'204': {description: x}}
+components:
+  schemas:
+    Service: {type: object}
+    Value: {type: object}
+";
+        let names = resolve(&crate::spec::read_text(spec).expect("the spec is read"));
+        let [first, second] = &names.operations[..] else { panic!("{:?}", names.operations) };
+        assert_eq!((first.module.as_str(), first.pages.as_str()), ("models_2", "models_2_pages"));
+        assert_eq!(second.module, "models_pages");
+        assert_eq!(first.fields, ["path", "query", "body_2", "limit"]);
+        assert_eq!(first.bindings, ["path_2", "query_2", "body_2", "limit"]);
+        let types: Vec<&str> = names.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(types, ["Service", "Value2"], "a model may share a name with an operation item, not with an import");
     }
 
     #[test]

@@ -6,13 +6,12 @@
 
 use std::fmt::Write as _;
 
-use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{docs, format_spaced, ident, source_file, Space};
 use crate::ir::{Operation, SignatureEncoding, SignedPart, Ty, TypeKind};
-use crate::naming::{self, field_ident, pascal, shouty, Scope};
+use crate::naming;
 use crate::routing::{operation_list, Choice, Routing};
 
 /// Where a decoded group lands: an operation's variant, or (when the payload cannot tell
@@ -59,47 +58,19 @@ impl<'a> Plan<'a> {
             .collect();
         let shared: Vec<usize> =
             (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
-        // The variants of `Operation`, and the `Event` variants with the message enums beside
-        // the module's own items.
-        let mut operation_scope = Scope::new(&[], "");
-        let operation_variants = api.operations.iter().map(|op| operation_scope.name(pascal(&op.id))).collect();
-        let mut scope = Scope::new(&naming::WEBHOOKS_SCOPE, "");
-        let mut event_variants = vec![None; api.operations.len()];
-        for (o, _) in &operations {
-            event_variants[*o] = Some(scope.name(pascal(&api.operations[*o].id)));
-        }
-        let group_labels: Vec<String> = (0..routing.groups.len()).map(|g| group_name(space, routing, g)).collect();
-        let mut shared_variants = vec![None; routing.groups.len()];
-        for &g in &shared {
-            shared_variants[g] = Some(scope.name(group_labels[g].clone()));
-        }
-        let mut message_enums = vec![None; api.operations.len()];
-        for (o, groups) in &operations {
-            if groups.len() > 1 {
-                message_enums[*o] = Some(scope.name(format!("{}Message", pascal(&api.operations[*o].id))));
-            }
-        }
-        let mut method_scope = Scope::new(&naming::HANDLER_METHODS_SCOPE, "");
-        let mut methods = vec![None; api.operations.len()];
-        for (o, _) in &operations {
-            methods[*o] = Some(method_scope.name(field_ident(&api.operations[*o].id.to_snake_case())));
-        }
-        let mut shared_methods = vec![None; routing.groups.len()];
-        for &g in &shared {
-            shared_methods[g] = Some(method_scope.name(field_ident(&group_labels[g].to_snake_case())));
-        }
+        let names = naming::webhooks(api, routing, space.names);
         let mut plan = Plan {
             space,
             routing,
             operations,
             shared,
-            operation_variants,
-            event_variants,
-            shared_variants,
-            message_enums,
-            group_variants: group_labels,
-            methods,
-            shared_methods,
+            operation_variants: names.operation_variants,
+            event_variants: names.event_variants,
+            shared_variants: names.shared_variants,
+            message_enums: names.message_enums,
+            group_variants: names.group_variants,
+            methods: names.methods,
+            shared_methods: names.shared_methods,
             routes: Vec::new(),
             route_names: Vec::new(),
         };
@@ -127,18 +98,13 @@ impl<'a> Plan<'a> {
         routes
     }
 
-    /// A constant's name for each route: its message's, and the operation's too when the
-    /// message's group has a route of its own for each operation.
+    /// A constant's name for each route (see [`naming::route_constants`]).
     fn all_route_names(&self) -> Vec<String> {
-        let mut scope = Scope::new(&naming::ROUTE_CONSTANTS_SCOPE, "_");
-        let api = self.space.api;
-        let names = self.routes.iter().map(|route| match *route {
-            Route::Operation { operation, group } if self.routing.groups[group].operations.len() > 1 => {
-                shouty(&format!("{} {}", self.routing.label(api, group), api.operations[operation].id))
-            }
-            Route::Operation { group, .. } | Route::Shared(group) => shouty(&self.routing.label(api, group)),
+        let routes = self.routes.iter().map(|route| match *route {
+            Route::Operation { operation, group } => (group, Some(operation)),
+            Route::Shared(group) => (group, None),
         });
-        names.map(|name| scope.name(name)).collect()
+        naming::route_constants(self.space.api, self.routing, routes)
     }
 
     fn payload_route(&self, group: usize) -> Route {
@@ -170,16 +136,6 @@ impl<'a> Plan<'a> {
 
     fn shared_method(&self, group: usize) -> &str {
         self.shared_methods[group].as_deref().unwrap_or_default()
-    }
-}
-
-/// A group's name: its message's key, or its payload type's name when messages share it.
-fn group_name(space: &Space, routing: &Routing, group: usize) -> String {
-    let group = &routing.groups[group];
-    match (group.messages.as_slice(), &group.payload) {
-        ([message], _) => pascal(&space.api.messages[message.0].key),
-        (_, Ty::Named(id)) => space.names.types[id.0].name.clone(),
-        _ => pascal(&space.api.messages[group.messages[0].0].key),
     }
 }
 
