@@ -25,7 +25,9 @@
 //!   `Request`'s fields are its parameters ([`OperationNames::fields`], `body` reserved for
 //!   the body); `Request::from_parts` binds each to a local ([`OperationNames::bindings`])
 //!   from a scope holding its arguments and locals ([`FROM_PARTS_LOCALS`]), so a parameter
-//!   named `query` cannot hide the query string.
+//!   named `query` cannot hide the query string. `Response`'s variants are named for their
+//!   status, not for anything the spec names (`Ok`, `NotFound`, `Status599`, `Status4xx`,
+//!   `Default`, and `Undeclared` for the rest), in `emit::operations`.
 //! - **`webhooks.rs`** ([`webhooks`]): the `Operation` enum, one variant per operation; the
 //!   `Event` enum and the message enums (`{Operation}Message`, one per operation receiving
 //!   several messages), named from [`WEBHOOKS_SCOPE`] (what the file defines or imports:
