@@ -71,7 +71,7 @@ fn spec(file: &str) -> &'static Spec {
 impl Spec {
     /// The IR type whose Rust name is `name`.
     fn type_named(&self, name: &str) -> TypeId {
-        let index = self.names.types.iter().position(|n| n == name);
+        let index = self.names.types.iter().position(|n| n.name == name);
         TypeId(index.unwrap_or_else(|| panic!("no type named {name} in the IR")))
     }
 }
@@ -487,7 +487,7 @@ fn assert_covered(file: &str, covered: &[&str]) {
         }),
     );
     for id in bodies {
-        assert!(roots.contains(&id), "{file}: payload type {} has no round-trip test", spec.names.types[id.0]);
+        assert!(roots.contains(&id), "{file}: payload type {} has no round-trip test", spec.names.types[id.0].name);
     }
     let mut reached = HashSet::new();
     let mut pending: Vec<Ty> = roots.iter().map(|id| Ty::Named(*id)).collect();
@@ -505,7 +505,7 @@ fn assert_covered(file: &str, covered: &[&str]) {
     }
     let missed: Vec<&str> = (0..spec.api.types.len())
         .filter(|i| matches!(spec.api.types[*i].kind, TypeKind::Struct { .. }) && !reached.contains(&TypeId(*i)))
-        .map(|i| spec.names.types[i].as_str())
+        .map(|i| spec.names.types[i].name.as_str())
         .collect();
     assert!(missed.is_empty(), "{file}: object types no round-trip test reaches: {missed:?}");
 }

@@ -27,6 +27,12 @@ pub mod snapshot_refs;
 #[path = "../snapshots/shared/lib.rs"]
 pub mod snapshot_shared;
 #[rustfmt::skip]
+#[path = "../snapshots/shadowing/lib.rs"]
+pub mod snapshot_shadowing;
+#[rustfmt::skip]
+#[path = "../snapshots/shadowing_events/lib.rs"]
+pub mod snapshot_shadowing_events;
+#[rustfmt::skip]
 #[path = "../snapshots/unions/lib.rs"]
 pub mod snapshot_unions;
 
@@ -195,4 +201,53 @@ mod openapi_operations {
         let delete_pets_pet_id::Response::Default { status, body } = other else { panic!("{other:?}") };
         assert_eq!((status, body.reason.as_deref()), (StatusCode::INTERNAL_SERVER_ERROR, Some("down")));
     }
+}
+
+/// Parameters named like `from_parts`'s arguments and locals (`path`, `query`, `out`, `body`)
+/// are read from the request, not from the locals they would have hidden, and models named
+/// like the module's own items (`Service`, `Response`, `StatusCode`) are the models.
+mod shadowing {
+    use crate::snapshot_shadowing::operations::service;
+    use crate::snapshot_shadowing::{Method, Service, StatusCode};
+    use hookwright_runtime::api::server::{PathParams, Query};
+
+    #[test]
+    fn parameters_named_like_locals_are_read_from_the_request() {
+        let path = PathParams::new([("path", "p".to_owned())]);
+        let query = Query::parse(Some("query=q&out=3&body=b&_path=x&_body=y&request=POST"));
+        let request = service::Request::from_parts(&path, &query, br#"{"method":"GET"}"#).unwrap();
+        assert_eq!((request.path.as_str(), request.query.as_str(), request.out), ("p", "q", Some(3)));
+        assert_eq!(
+            (request.body_2.as_deref(), request.path_2.as_deref(), request.body_3.as_deref()),
+            (Some("b"), Some("x"), Some("y"))
+        );
+        assert_eq!((request.request, request.body.method), (Some(Method::Post), Some(Method::Get)));
+    }
+
+    #[test]
+    fn models_named_like_operation_items_are_the_models() {
+        let response = |status: u16, body: &str| {
+            hookwright_runtime::http::Response::builder().status(status).body(body.as_bytes().to_vec()).unwrap()
+        };
+        let ok = service::Response::from_http(response(200, r#"{"client":{"nextPageToken":"t"}}"#)).unwrap();
+        let service::Response::Ok(Service { client: Some(client), .. }) = &ok else { panic!("{ok:?}") };
+        assert_eq!(client.next_page_token.as_deref(), Some("t"));
+        let other = service::Response::from_http(response(503, r#"{"code":7}"#)).unwrap();
+        let service::Response::Default { body: StatusCode { code, .. }, .. } = other else { panic!("{other:?}") };
+        assert_eq!(code, Some(7));
+    }
+}
+
+/// Messages and operations named like `webhooks.rs`'s own items (`Event`, `Handler`,
+/// `Receiver`, the handler's `unknown`) decode into the models, in suffixed variants.
+#[test]
+fn messages_named_like_webhook_items_decode_into_their_models() {
+    use crate::snapshot_shadowing_events::webhooks::{Event, EventMessage, Webhooks};
+    use hookwright_runtime::webhook::Decode;
+    let handler = Webhooks::decode(br#"{"kind":"handler","dispatcher":{"name":"d"}}"#).unwrap();
+    let Event::Event2(message) = &handler else { panic!("{handler:?}") };
+    let EventMessage::Handler(model) = message.as_ref() else { panic!("{message:?}") };
+    assert_eq!(model.dispatcher.as_ref().and_then(|d| d.name.as_deref()), Some("d"));
+    let receiver = Webhooks::decode(br#"{"receiver":"r"}"#).unwrap();
+    assert!(matches!(&receiver, Event::Receiver2(model) if model.receiver == "r"), "{receiver:?}");
 }

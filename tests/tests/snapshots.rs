@@ -553,3 +553,171 @@ components:
         )],
     );
 }
+
+/// Schemas, parameters and operations named like what the generated modules define or import
+/// (`Service`, `Response`, `StatusCode`, a query parameter `query`, an operation `models`):
+/// each keeps its name or gets a suffix from its module's scope, and nothing is shadowed.
+#[test]
+fn names_of_generated_items_and_locals_in_a_spec() {
+    snapshot(
+        "shadowing",
+        &[(
+            "shadowing.openapi.yaml",
+            r#"
+openapi: 3.0.3
+info: {title: Shadowing, version: '1'}
+paths:
+  /services/{path}:
+    post:
+      operationId: service
+      parameters:
+        - {name: path, in: path, required: true, schema: {type: string}}
+        - {name: query, in: query, required: true, schema: {type: string}}
+        - {name: out, in: query, schema: {type: integer}}
+        - {name: body, in: query, schema: {type: string}}
+        - {name: _path, in: query, schema: {type: string}}
+        - {name: _body, in: query, schema: {type: string}}
+        - {name: request, in: query, schema: {$ref: '#/components/schemas/Method'}}
+        - {name: body, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Request'}
+      responses:
+        '200':
+          description: The service.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Service'}
+        '400':
+          description: A response named Response.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Response'}
+        default:
+          description: A status.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/StatusCode'}
+  /models:
+    get:
+      operationId: models
+      parameters:
+        - {name: pageToken, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: A page.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Client'}
+  /models/pages:
+    get:
+      operationId: models_pages
+      responses:
+        '200':
+          description: Routes.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Routes'}
+  /http:
+    get:
+      operationId: http
+      responses:
+        '204': {description: Nothing.}
+  /new:
+    get:
+      operationId: new
+      responses:
+        '204': {description: Nothing.}
+components:
+  schemas:
+    Service: {type: object, properties: {client: {$ref: '#/components/schemas/Client'}, event: {$ref: '#/components/schemas/Event'}}}
+    Client: {type: object, properties: {nextPageToken: {type: string}, server: {$ref: '#/components/schemas/Server'}}}
+    Routes: {type: object, properties: {operation: {$ref: '#/components/schemas/Operation'}}}
+    Server: {type: object, properties: {handler: {$ref: '#/components/schemas/Handler'}}}
+    Request: {type: object, properties: {method: {$ref: '#/components/schemas/Method'}, value: {$ref: '#/components/schemas/Value'}}}
+    Response: {type: object, properties: {status: {$ref: '#/components/schemas/StatusCode'}}}
+    StatusCode: {type: object, properties: {code: {type: integer}}}
+    Method: {type: string, enum: [GET, POST]}
+    Event: {type: object, properties: {receiver: {$ref: '#/components/schemas/Receiver'}}}
+    Operation: {type: object, properties: {dispatcher: {$ref: '#/components/schemas/Dispatcher'}}}
+    Handler: {type: object, properties: {future: {$ref: '#/components/schemas/Future'}}}
+    Receiver: {type: object, properties: {name: {type: string}}}
+    Dispatcher: {type: object, properties: {name: {type: string}}}
+    Future: {type: object, properties: {name: {type: string}}}
+    Value: {type: object, properties: {result: {$ref: '#/components/schemas/Result'}, option: {$ref: '#/components/schemas/Option'}}}
+    Result: {type: object, properties: {box: {$ref: '#/components/schemas/Box'}}}
+    Option: {type: object, properties: {string: {$ref: '#/components/schemas/String'}}}
+    Box: {type: object, properties: {vec: {$ref: '#/components/schemas/Vec'}}}
+    String: {type: object, properties: {validate: {$ref: '#/components/schemas/Validate'}}}
+    Vec: {type: object, properties: {outcome: {$ref: '#/components/schemas/Outcome'}}}
+    Validate: {type: object, properties: {violation: {$ref: '#/components/schemas/Violation'}}}
+    Violation: {type: object, properties: {timestamp: {$ref: '#/components/schemas/Timestamp'}}}
+    Outcome: {type: object, properties: {name: {type: string}}}
+    Timestamp: {type: object, properties: {name: {type: string}}}
+    Default: {type: object, properties: {name: {type: string}}}
+"#,
+        )],
+    );
+}
+
+/// An AsyncAPI spec whose messages, schemas and operations are named like what `webhooks.rs`
+/// defines (`Event`, `Handler`, `Receiver`, the handler's `unknown` method).
+#[test]
+fn names_of_generated_webhook_items_in_a_spec() {
+    snapshot(
+        "shadowing_events",
+        &[(
+            "events.asyncapi.yaml",
+            r#"
+asyncapi: 2.6.0
+info: {title: Events, version: '1'}
+channels:
+  /events:
+    subscribe:
+      operationId: event
+      message:
+        oneOf:
+          - {$ref: '#/components/messages/Event'}
+          - {$ref: '#/components/messages/Handler'}
+  /receivers:
+    subscribe:
+      operationId: Receiver
+      message: {$ref: '#/components/messages/Receiver'}
+  /unknown:
+    subscribe:
+      operationId: unknown
+      message: {$ref: '#/components/messages/Context'}
+components:
+  messages:
+    Event:
+      payload: {$ref: '#/components/schemas/Event'}
+    Handler:
+      payload: {$ref: '#/components/schemas/Handler'}
+    Receiver:
+      payload: {$ref: '#/components/schemas/Receiver'}
+    Context:
+      payload: {$ref: '#/components/schemas/Context'}
+  schemas:
+    Event:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string, const: event}
+        operation: {$ref: '#/components/schemas/Operation'}
+    Handler:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string, const: handler}
+        dispatcher: {$ref: '#/components/schemas/Dispatcher'}
+    Receiver: {type: object, required: [receiver], properties: {receiver: {type: string}}}
+    Context: {type: object, required: [context], properties: {context: {$ref: '#/components/schemas/Outcome'}}}
+    Operation: {type: object, properties: {name: {type: string}}}
+    Dispatcher: {type: object, properties: {name: {type: string}}}
+    Outcome: {type: object, properties: {name: {type: string}}}
+"#,
+        )],
+    );
+}

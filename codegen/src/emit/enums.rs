@@ -10,7 +10,7 @@ use crate::ir::{TypeId, TypeKind};
 
 pub fn enums_rs(space: &Space, header: &str) -> String {
     let mut ids: Vec<TypeId> = (0..space.api.types.len()).map(TypeId).filter(|id| space.is_enum(*id)).collect();
-    ids.sort_by(|a, b| space.names.types[a.0].cmp(&space.names.types[b.0]));
+    ids.sort_by(|a, b| space.names.types[a.0].name.cmp(&space.names.types[b.0].name));
 
     let mut body = String::new();
     for id in ids {
@@ -31,8 +31,8 @@ fn item(space: &Space, id: TypeId) -> String {
     };
     let name = space.name(id);
     let doc = docs::attrs(&docs::type_doc(space, id));
-    let variants = &space.names.variants[id.0];
-    let unknown = ident(&space.names.unknown_variant[id.0]);
+    let variants = &space.names.types[id.0].variants;
+    let unknown = ident(&space.names.types[id.0].unknown_variant);
     let variant_tokens = values.iter().zip(variants).map(|(value, variant)| {
         let doc = match value.as_str() {
             "" => " The empty string.".to_owned(),

@@ -3,7 +3,7 @@
 //! example into its generated type and re-encoding it to the same JSON, with
 //! `hookwright_runtime::testing::assert_round_trip`.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
@@ -11,7 +11,7 @@ use quote::quote;
 
 use super::{ident, runtime_imports, source_file, CrateOptions, Space};
 use crate::ir::{Example, Ty, TypeId};
-use crate::naming::{field_ident, unique};
+use crate::naming::{self, field_ident, Scope};
 
 /// One generated test: its function name, the type decoded, and the example.
 struct Case<'a> {
@@ -76,7 +76,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
             groups.push((message.key.clone(), ty.clone(), &message.examples));
         }
     }
-    for (op, name) in api.operations.iter().zip(&space.names.operations) {
+    for (op, name) in api.operations.iter().zip(space.names.operations.iter().map(|names| &names.module)) {
         let name = name.trim_start_matches("r#");
         if let Some(body) = &op.request_body {
             groups.push((format!("{name}_request"), body.ty.clone(), &body.examples));
@@ -89,11 +89,10 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
     }
     for (index, def) in api.types.iter().enumerate() {
         if !def.examples.is_empty() {
-            groups.push((space.names.types[index].clone(), Ty::Named(TypeId(index)), &def.examples));
+            groups.push((space.names.types[index].name.clone(), Ty::Named(TypeId(index)), &def.examples));
         }
     }
-    // Names the file already gives a meaning to.
-    let mut taken: HashSet<String> = ["assert_round_trip", "main"].map(str::to_owned).into();
+    let mut scope = Scope::new(&naming::EXAMPLE_TESTS_SCOPE, "_");
     let mut cases = Vec::new();
     for (owner, ty, examples) in groups {
         for (index, example) in examples.iter().enumerate() {
@@ -105,7 +104,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
             // `IncomingSms` + `IncomingSmsSample` → `incoming_sms_sample`, not the name twice.
             let (owner_words, part_words) = (owner.to_snake_case(), part.to_snake_case());
             let repeats = part_words == owner_words || part_words.starts_with(&format!("{owner_words}_"));
-            let name = unique(field_ident(&if repeats { part } else { format!("{owner}_{part}") }), &mut taken, "_");
+            let name = scope.name(field_ident(&if repeats { part } else { format!("{owner}_{part}") }));
             cases.push(Case { name, ty: ty.clone(), example: &example.payload });
         }
     }
@@ -116,7 +115,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
 fn named_types(space: &Space, ty: &Ty, out: &mut BTreeSet<String>) {
     match ty {
         Ty::Named(id) => {
-            out.insert(space.names.types[id.0].clone());
+            out.insert(space.names.types[id.0].name.clone());
         }
         Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_types(space, inner, out),
         _ => {}

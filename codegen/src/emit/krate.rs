@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use quote::quote;
 
+use super::webhooks::QuickStart;
 use super::{docs, source_file, CrateOptions, Modules, Runtime, Space};
 use crate::ir::{Api, CrateExample, SecurityKind, Ty};
 use crate::toml_text::string as toml_string;
@@ -126,9 +127,8 @@ fn runtime_dependency(runtime: &Runtime, features: &[&str]) -> String {
     }
 }
 
-/// The `Handler` method of the quick start and its parameter's type as named from the crate
-/// root, when the crate receives callbacks.
-pub type QuickStartHandler = Option<(String, String)>;
+/// The `Handler` method of the quick start, when the crate receives callbacks.
+pub type QuickStartHandler = Option<QuickStart>;
 
 pub fn lib_rs(
     space: &Space,
@@ -247,11 +247,18 @@ fn quick_start(options: &CrateOptions, modules: Modules, handler: QuickStartHand
 
 fn webhooks_quick_start(krate: &str, handler: QuickStartHandler) -> String {
     let handler = match handler {
-        Some((method, ty)) => format!(
-            "impl Handler for Inbox {{\n    async fn {method}(&self, payload: {krate}::{ty}, context: Context<'_>) -> Outcome {{\n        \
-             println!(\"{{:?}}: {{payload:?}}\", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot\n        \
-             Outcome::Accept\n    }}\n}}\n"
-        ),
+        Some(QuickStart { method, parameter, ty }) => {
+            // A raw identifier cannot be an inline format argument.
+            let print = match parameter.strip_prefix("r#") {
+                Some(_) => format!("\"{{:?}}: {{:?}}\", context.dedup_key, {parameter}"),
+                None => format!("\"{{:?}}: {{{parameter}:?}}\", context.dedup_key"),
+            };
+            format!(
+                "impl Handler for Inbox {{\n    async fn {method}(&self, {parameter}: {krate}::{ty}, context: Context<'_>) -> Outcome {{\n        \
+                 println!({print}); // store it first: return Outcome::RetryLater if you cannot\n        \
+                 Outcome::Accept\n    }}\n}}\n"
+            )
+        }
         None => "impl Handler for Inbox {} // every method accepts by default\n".to_owned(),
     };
     format!(
@@ -350,7 +357,7 @@ fn security_list(api: &Api, doc: &mut String) {
 /// A type as a doc link when it has a name, else in code style.
 fn type_link(space: &Space, ty: &Ty) -> String {
     match ty {
-        Ty::Named(id) => format!("[`{}`]", space.names.types[id.0]),
+        Ty::Named(id) => format!("[`{}`]", space.names.types[id.0].name),
         Ty::Array(item) => format!("list of {}", type_link(space, item)),
         other => format!("`{}`", space.rust_type(other, None)),
     }

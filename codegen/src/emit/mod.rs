@@ -169,11 +169,22 @@ impl<'a> Space<'a> {
     }
 
     fn name(&self, id: TypeId) -> Ident {
-        Ident::new(&self.names.types[id.0], Span::call_site())
+        Ident::new(&self.names.types[id.0].name, Span::call_site())
     }
 
-    /// The type in Rust; `owner` is the struct holding it, for boxing recursive fields.
+    /// The type in Rust as `models.rs` and `enums.rs` spell it; `owner` is the struct holding
+    /// it, for boxing recursive fields.
     fn rust_type(&self, ty: &Ty, owner: Option<TypeId>) -> TokenStream {
+        self.type_tokens(ty, owner, false)
+    }
+
+    /// The type in Rust as a module beside `models` and `enums` that imports both modules (not
+    /// their items) spells it: `models::Service`, never `Service`, which may be its own item.
+    fn path_type(&self, ty: &Ty) -> TokenStream {
+        self.type_tokens(ty, None, true)
+    }
+
+    fn type_tokens(&self, ty: &Ty, owner: Option<TypeId>, by_path: bool) -> TokenStream {
         match ty {
             Ty::String => quote!(String),
             Ty::Integer(IntWidth::I32) => quote!(i32),
@@ -185,23 +196,41 @@ impl<'a> Space<'a> {
             Ty::Any => quote!(Value),
             Ty::FreeObject => quote!(Map<String, Value>),
             Ty::Array(item) => {
-                let item = self.rust_type(item, None);
+                let item = self.type_tokens(item, None, by_path);
                 quote!(Vec<#item>)
             }
             Ty::Map(value) => {
-                let value = self.rust_type(value, None);
+                let value = self.type_tokens(value, None, by_path);
                 quote!(IndexMap<String, #value>)
             }
             Ty::Named(id) => {
                 let name = self.name(*id);
+                let name = match (by_path, self.is_enum(*id)) {
+                    (false, _) => quote!(#name),
+                    (true, true) => quote!(enums::#name),
+                    (true, false) => quote!(models::#name),
+                };
                 match owner {
                     Some(owner) if self.cyclic[owner.0] == self.cyclic[id.0] => quote!(Box<#name>),
                     _ => quote!(#name),
                 }
             }
             Ty::Nullable(inner) => {
-                let inner = self.rust_type(inner, owner);
+                let inner = self.type_tokens(inner, owner, by_path);
                 quote!(Option<#inner>)
+            }
+        }
+    }
+
+    /// Which of `models` and `enums` the types mention, for a `use` line of [`Self::path_type`]s.
+    fn type_modules(&self, tys: &[&Ty], out: &mut BTreeSet<&'static str>) {
+        for ty in tys {
+            match ty {
+                Ty::Named(id) => {
+                    out.insert(if self.is_enum(*id) { "enums" } else { "models" });
+                }
+                Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => self.type_modules(&[inner], out),
+                _ => {}
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::ir::{Field, Ty, TypeId, TypeKind, Variant};
 
 pub fn models_rs(space: &Space, header: &str) -> String {
     let mut ids: Vec<TypeId> = (0..space.api.types.len()).map(TypeId).filter(|id| !space.is_enum(*id)).collect();
-    ids.sort_by(|a, b| space.names.types[a.0].cmp(&space.names.types[b.0]));
+    ids.sort_by(|a, b| space.names.types[a.0].name.cmp(&space.names.types[b.0].name));
 
     let mut body = String::new();
     let mut imports = BTreeSet::new();
@@ -60,8 +60,8 @@ fn item(space: &Space, id: TypeId) -> String {
             format_items(quote!(#doc pub type #name = #ty;))
         }
         TypeKind::Struct { fields } => {
-            let field_names = &space.names.fields[id.0];
-            let unknown = &space.names.unknown_field[id.0];
+            let field_names = &space.names.types[id.0].fields;
+            let unknown = &space.names.types[id.0].unknown_field;
             let declaration = StructDeclaration::of(space, id, fields);
             let mut out = declaration.text();
             out.push_str(&object_macro(&declaration.name.to_string(), fields, field_names, unknown));
@@ -84,8 +84,8 @@ fn union_item(space: &Space, id: TypeId, variants: &[Variant], tag: Option<&str>
     };
     doc.push_str(&format!("\n\nOne of several schemas. {rule}; a value that fits none of them, or could be more than one, is kept as received."));
     let doc = docs::attrs(&doc);
-    let variant_names: Vec<Ident> = space.names.variants[id.0].iter().map(|n| ident(n)).collect();
-    let unknown = ident(&space.names.unknown_variant[id.0]);
+    let variant_names: Vec<Ident> = space.names.types[id.0].variants.iter().map(|n| ident(n)).collect();
+    let unknown = ident(&space.names.types[id.0].unknown_variant);
     let declarations = variants.iter().zip(&variant_names).map(|(variant, name)| {
         let ty = space.rust_type(&variant.ty, Some(id));
         let doc = variant.name.as_ref().map(|n| docs::attrs(&format!("`{n}` in the spec.")));
@@ -228,8 +228,8 @@ const UNBROKEN_WIDTH: usize = 80;
 
 impl StructDeclaration {
     fn of(space: &Space, id: TypeId, fields: &[Field]) -> Self {
-        let field_names = &space.names.fields[id.0];
-        let unknown = ident(&space.names.unknown_field[id.0]);
+        let field_names = &space.names.types[id.0].fields;
+        let unknown = ident(&space.names.types[id.0].unknown_field);
         StructDeclaration {
             doc: docs::type_doc(space, id),
             derives_default: space.derives_default[id.0],

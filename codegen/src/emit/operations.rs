@@ -17,7 +17,6 @@ use quote::quote;
 use super::validate::{field_check, Checks};
 use super::{docs, format_spaced, ident, runtime_imports, source_file, Space};
 use crate::ir::{Constraints, Operation, Parameter, SecurityKind, Ty, TypeKind};
-use crate::naming::field_ident;
 
 /// The HTTP operations of an API: those at a path (OpenAPI `webhooks` are received, not called).
 pub fn http_operations(space: &Space) -> Vec<usize> {
@@ -32,7 +31,12 @@ pub fn http_operations(space: &Space) -> Vec<usize> {
 struct Op<'a> {
     op: &'a Operation,
     module: Ident,
+    /// The `Client` method streaming pages, for a paged list.
+    pages: Ident,
+    /// Each parameter the `Request` holds, with its field.
     params: Vec<(&'a Parameter, Ident)>,
+    /// Per parameter in `params`: its local in `from_parts`.
+    bindings: Vec<Ident>,
     body: Option<&'a Ty>,
     responses: Vec<Reply<'a>>,
     paging: Option<Paging>,
@@ -68,21 +72,27 @@ struct Paging {
 pub fn operations_rs(space: &Space, header: &str) -> String {
     let checks = Checks::new(space.api);
     let ops: Vec<Op> = http_operations(space).into_iter().map(|index| plan(space, index)).collect();
-    let modules: Vec<TokenStream> = ops.iter().map(|op| operation_module(space, &checks, op)).collect();
+    let operations: Vec<TokenStream> = ops.iter().map(|op| operation_module(space, &checks, op)).collect();
     let service = service_trait(&ops);
     let routes = routes_impl(space, &ops);
     let client = client(&ops);
     let doc = " The API's operations: typed requests and responses, a `Service` trait for servers and, with the `reqwest` feature, a `Client`.";
     // The models' own imports are private to `models`: what a parameter or body spells with a
     // runtime type (`Timestamp`, `IndexMap<String, i32>`) is imported here.
-    let mut imports = BTreeSet::new();
+    // The crate's types are spelled by path (`models::Service`): the modules are imported, not
+    // their items, which could be named like this file's own (`Service`, `Client`).
+    let (mut imports, mut modules) = (BTreeSet::new(), BTreeSet::new());
     for op in &ops {
         let params = op.params.iter().map(|(param, _)| param_ty(space, param));
         let bodies = op.body.into_iter().chain(op.responses.iter().filter_map(|reply| reply.body));
-        runtime_imports(&params.chain(bodies).collect::<Vec<&Ty>>(), &mut imports);
+        let tys = params.chain(bodies).collect::<Vec<&Ty>>();
+        runtime_imports(&tys, &mut imports);
+        space.type_modules(&tys, &mut modules);
     }
     let runtime: Vec<Ident> = imports.iter().map(|name| ident(name)).collect();
     let runtime = (!runtime.is_empty()).then(|| quote!(use hookwright_runtime::{#(#runtime),*};));
+    let modules: Vec<Ident> = modules.iter().map(|name| ident(name)).collect();
+    let modules = (!modules.is_empty()).then(|| quote!(use super::{#(#modules),*};));
     let inner = quote! {
         #![doc = #doc]
         use std::future::Future;
@@ -92,33 +102,27 @@ pub fn operations_rs(space: &Space, header: &str) -> String {
         use hookwright_runtime::http::{self, Method, StatusCode};
         #runtime
 
-        use super::*;
+        #modules
     };
-    let body = format_spaced(quote!(#(#modules)* #service #routes #client));
+    let body = format_spaced(quote!(#(#operations)* #service #routes #client));
     source_file(header, inner, &body)
 }
 
 fn plan<'a>(space: &'a Space, index: usize) -> Op<'a> {
     let op = &space.api.operations[index];
-    let mut taken = std::collections::HashSet::from(["body".to_owned()]);
-    let params = op
-        .parameters
-        .iter()
-        .filter(|p| p.location == "path" || p.location == "query")
-        .map(|p| {
-            let mut name = field_ident(&p.name);
-            while !taken.insert(name.clone()) {
-                name.push('_');
-            }
-            (p, ident(&name))
-        })
-        .collect::<Vec<_>>();
+    let names = &space.names.operations[index];
+    let (params, bindings): (Vec<_>, Vec<_>) = (op.parameters.iter().enumerate())
+        .filter(|(_, p)| p.location == "path" || p.location == "query")
+        .map(|(i, p)| ((p, ident(&names.fields[i])), ident(&names.bindings[i])))
+        .unzip();
     let responses: Vec<Reply> = op.responses.iter().map(reply).collect();
     let paging = paging(space, &params, &responses);
     Op {
         op,
-        module: ident(&space.names.operations[index]),
+        module: ident(&names.module),
+        pages: ident(&names.pages),
         params,
+        bindings,
         body: op.request_body.as_ref().map(|body| &body.ty),
         responses,
         paging,
@@ -158,9 +162,9 @@ fn paging(space: &Space, params: &[(&Parameter, Ident)], responses: &[Reply]) ->
     Some(Paging {
         token_param: token_param.clone(),
         token_required: token.required,
-        next_field: ident(&space.names.fields[id.0][index]),
+        next_field: ident(&space.names.types[id.0].fields[index]),
         next_required: fields[index].required,
-        page: space.rust_type(&Ty::Named(*id), None),
+        page: space.path_type(&Ty::Named(*id)),
         ok: ok.variant.clone(),
     })
 }
@@ -177,7 +181,7 @@ fn param_ty<'a>(space: &Space, param: &'a Parameter) -> &'a Ty {
 
 /// A parameter's Rust type.
 fn param_type(space: &Space, param: &Parameter) -> TokenStream {
-    let ty = space.rust_type(param_ty(space, param), None);
+    let ty = space.path_type(param_ty(space, param));
     if param.required {
         ty
     } else {
@@ -219,7 +223,7 @@ fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
         quote!(#doc pub #name: #ty,)
     });
     let body_field = op.body.map(|ty| {
-        let ty = space.rust_type(ty, None);
+        let ty = space.path_type(ty);
         quote!(#[doc = " The request body."] pub body: #ty,)
     });
     let method = ident(&op.op.action.to_ascii_uppercase());
@@ -269,7 +273,7 @@ fn request_new(space: &Space, op: &Op) -> (TokenStream, usize) {
         })
         .collect();
     arguments.extend(op.body.map(|ty| {
-        let ty = space.rust_type(ty, None);
+        let ty = space.path_type(ty);
         quote!(body: #ty)
     }));
     let inits = op.params.iter().map(|(param, name)| if param.required { quote!(#name) } else { quote!(#name: None) });
@@ -355,24 +359,29 @@ fn request_to_http(op: &Op) -> TokenStream {
     }
 }
 
+/// `Request::from_parts`. Each parameter is read into its binding, a local that cannot hide
+/// the arguments (`query`) or `out`, then moved into its field.
 fn request_from_parts(op: &Op) -> TokenStream {
-    let reads = op.params.iter().map(|(param, name)| {
+    let reads = op.params.iter().zip(&op.bindings).map(|((param, _), binding)| {
         let wire = &param.name;
         let field = format!("{}.{}", param.location, param.name);
         let source = if param.location == "path" { quote!(path) } else { quote!(query) };
         let read = if param.required { quote!(required_param) } else { quote!(optional_param) };
-        quote!(let #name = server::#read(#source.get(#wire), #field, &mut out);)
+        quote!(let #binding = server::#read(#source.get(#wire), #field, &mut out);)
     });
     let body_read = op.body.map(|_| quote!(let body = server::json_body(body, &mut out);));
-    let required: Vec<&Ident> = op.params.iter().filter(|(p, _)| p.required).map(|(_, name)| name).collect();
     let body_ident = ident("body");
-    let required: Vec<&Ident> = required.into_iter().chain(op.body.map(|_| &body_ident)).collect();
+    let params = op.params.iter().zip(&op.bindings);
+    let required = params.clone().filter(|((p, _), _)| p.required).map(|(_, binding)| binding);
+    let required: Vec<&Ident> = required.chain(op.body.map(|_| &body_ident)).collect();
     let unwrap = match required.as_slice() {
         [] => quote!(),
         [one] => quote!(let Some(#one) = #one else { return Err(validate::Violations(out)) };),
         many => quote!(let (#(Some(#many)),*) = (#(#many),*) else { return Err(validate::Violations(out)) };),
     };
-    let names = op.params.iter().map(|(_, name)| name).chain(op.body.map(|_| &body_ident));
+    let fields =
+        params.map(|((_, field), binding)| if field == binding { quote!(#field) } else { quote!(#field: #binding) });
+    let fields = fields.chain(op.body.map(|_| quote!(body)));
     let body_param = if op.body.is_some() { quote!(body) } else { quote!(_body) };
     let path_param = if op.params.iter().any(|(p, _)| p.location == "path") { quote!(path) } else { quote!(_path) };
     let query_param = if op.params.iter().any(|(p, _)| p.location == "query") { quote!(query) } else { quote!(_query) };
@@ -393,7 +402,7 @@ fn request_from_parts(op: &Op) -> TokenStream {
         /// problem found, each naming its field.
         pub fn from_parts(#path_param: &server::PathParams, #query_param: &server::Query, #body_param: &[u8]) -> Result<Self, validate::Violations> {
             #read
-            let request = Self { #(#names),* };
+            let request = Self { #(#fields),* };
             request.validate("")?;
             Ok(request)
         }
@@ -405,7 +414,7 @@ fn response_enum(space: &Space, op: &Op) -> TokenStream {
     let variants = op.responses.iter().map(|reply| {
         let doc = docs::attrs(&reply.doc);
         let variant = &reply.variant;
-        let body = reply.body.map(|ty| space.rust_type(ty, None));
+        let body = reply.body.map(|ty| space.path_type(ty));
         match (reply.status, body) {
             (Status::Code(_), Some(body)) => quote!(#doc #variant(#body),),
             (Status::Code(_), None) => quote!(#doc #variant,),
@@ -683,7 +692,7 @@ fn client(ops: &[Op]) -> TokenStream {
 
 fn pages_method(op: &Op, paging: &Paging) -> TokenStream {
     let module = &op.module;
-    let name = ident(&format!("{}_pages", op.module));
+    let name = &op.pages;
     let page = &paging.page;
     let next = &paging.next_field;
     let token = &paging.token_param;

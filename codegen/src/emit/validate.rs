@@ -132,12 +132,12 @@ fn validate_impl(space: &Space, checks: &Checks, id: TypeId) -> Option<TokenStre
         TypeKind::Struct { fields } if checks.checked[id.0] => {
             let statements = fields
                 .iter()
-                .zip(&space.names.fields[id.0])
+                .zip(&space.names.types[id.0].fields)
                 .filter_map(|(f, rust)| field_check(&f.wire, &ident(rust), &f.ty, &f.constraints, f.required, checks));
             quote!(#(#statements)*)
         }
         TypeKind::Union { variants, .. } if checks.checked[id.0] => {
-            let arms = variants.iter().zip(&space.names.variants[id.0]).map(|(variant, rust)| {
+            let arms = variants.iter().zip(&space.names.types[id.0].variants).map(|(variant, rust)| {
                 let rust = ident(rust);
                 if holds_checked(&variant.ty, &checks.checked) {
                     quote!(Self::#rust(value) => value.validate_into(at, out),)
@@ -145,7 +145,7 @@ fn validate_impl(space: &Space, checks: &Checks, id: TypeId) -> Option<TokenStre
                     quote!(Self::#rust(_) => {})
                 }
             });
-            let unknown = ident(&space.names.unknown_variant[id.0]);
+            let unknown = ident(&space.names.types[id.0].unknown_variant);
             quote!(match self { #(#arms)* Self::#unknown(_) => {} })
         }
         TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Union { .. } => {

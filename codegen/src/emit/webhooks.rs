@@ -4,16 +4,14 @@
 //! The mechanics (verifying, scanning a body, HTTP statuses) are in the runtime crate's
 //! `webhook` module; what is emitted here is only what differs between specs.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use heck::ToSnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{docs, format_spaced, ident, source_file, Space};
 use crate::ir::{Operation, SignatureEncoding, SignedPart, Ty, TypeKind};
-use crate::naming::{self, field_ident, pascal, shouty};
+use crate::naming;
 use crate::routing::{operation_list, Choice, Routing};
 
 /// Where a decoded group lands: an operation's variant, or (when the payload cannot tell
@@ -51,10 +49,6 @@ pub struct Plan<'a> {
     route_names: Vec<String>,
 }
 
-/// Names that the module defines itself.
-const RESERVED: [&str; 8] =
-    ["Event", "Operation", "Handler", "Webhooks", "Receiver", "Dispatcher", "Unknown", "Context"];
-
 impl<'a> Plan<'a> {
     pub fn new(space: &'a Space<'a>, routing: &'a Routing) -> Self {
         let api = space.api;
@@ -64,44 +58,19 @@ impl<'a> Plan<'a> {
             .collect();
         let shared: Vec<usize> =
             (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
-        let mut taken: HashSet<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
-        let operation_variants = unique_all(api.operations.iter().map(|op| pascal(&op.id)), &mut HashSet::new());
-        let mut event_variants = vec![None; api.operations.len()];
-        for (o, _) in &operations {
-            event_variants[*o] = Some(unique(pascal(&api.operations[*o].id), &mut taken));
-        }
-        let group_labels: Vec<String> = (0..routing.groups.len()).map(|g| group_name(space, routing, g)).collect();
-        let mut shared_variants = vec![None; routing.groups.len()];
-        for &g in &shared {
-            shared_variants[g] = Some(unique(group_labels[g].clone(), &mut taken));
-        }
-        let mut message_enums = vec![None; api.operations.len()];
-        for (o, groups) in &operations {
-            if groups.len() > 1 {
-                message_enums[*o] = Some(unique(format!("{}Message", pascal(&api.operations[*o].id)), &mut taken));
-            }
-        }
-        let mut methods_taken: HashSet<String> = ["unknown".to_owned()].into();
-        let mut methods = vec![None; api.operations.len()];
-        for (o, _) in &operations {
-            methods[*o] = Some(unique(field_ident(&api.operations[*o].id.to_snake_case()), &mut methods_taken));
-        }
-        let mut shared_methods = vec![None; routing.groups.len()];
-        for &g in &shared {
-            shared_methods[g] = Some(unique(field_ident(&group_labels[g].to_snake_case()), &mut methods_taken));
-        }
+        let names = naming::webhooks(api, routing, space.names);
         let mut plan = Plan {
             space,
             routing,
             operations,
             shared,
-            operation_variants,
-            event_variants,
-            shared_variants,
-            message_enums,
-            group_variants: group_labels,
-            methods,
-            shared_methods,
+            operation_variants: names.operation_variants,
+            event_variants: names.event_variants,
+            shared_variants: names.shared_variants,
+            message_enums: names.message_enums,
+            group_variants: names.group_variants,
+            methods: names.methods,
+            shared_methods: names.shared_methods,
             routes: Vec::new(),
             route_names: Vec::new(),
         };
@@ -129,18 +98,13 @@ impl<'a> Plan<'a> {
         routes
     }
 
-    /// A constant's name for each route: its message's, and the operation's too when the
-    /// message's group has a route of its own for each operation.
+    /// A constant's name for each route (see [`naming::route_constants`]).
     fn all_route_names(&self) -> Vec<String> {
-        let mut taken: HashSet<String> = ["NAMES".to_owned()].into();
-        let api = self.space.api;
-        let names = self.routes.iter().map(|route| match *route {
-            Route::Operation { operation, group } if self.routing.groups[group].operations.len() > 1 => {
-                shouty(&format!("{} {}", self.routing.label(api, group), api.operations[operation].id))
-            }
-            Route::Operation { group, .. } | Route::Shared(group) => shouty(&self.routing.label(api, group)),
+        let routes = self.routes.iter().map(|route| match *route {
+            Route::Operation { operation, group } => (group, Some(operation)),
+            Route::Shared(group) => (group, None),
         });
-        names.map(|name| naming::unique(name, &mut taken, "_")).collect()
+        naming::route_constants(self.space.api, self.routing, routes)
     }
 
     fn payload_route(&self, group: usize) -> Route {
@@ -172,24 +136,6 @@ impl<'a> Plan<'a> {
 
     fn shared_method(&self, group: usize) -> &str {
         self.shared_methods[group].as_deref().unwrap_or_default()
-    }
-}
-
-fn unique(base: String, taken: &mut HashSet<String>) -> String {
-    crate::naming::unique(base, taken, "")
-}
-
-fn unique_all(names: impl Iterator<Item = String>, taken: &mut HashSet<String>) -> Vec<String> {
-    names.map(|name| unique(name, taken)).collect()
-}
-
-/// A group's name: its message's key, or its payload type's name when messages share it.
-fn group_name(space: &Space, routing: &Routing, group: usize) -> String {
-    let group = &routing.groups[group];
-    match (group.messages.as_slice(), &group.payload) {
-        ([message], _) => pascal(&space.api.messages[message.0].key),
-        (_, Ty::Named(id)) => space.names.types[id.0].clone(),
-        _ => pascal(&space.api.messages[group.messages[0].0].key),
     }
 }
 
@@ -231,17 +177,26 @@ pub fn webhooks_rs(plan: &Plan, header: &str) -> String {
     source_file(header, inner, &body.join("\n"))
 }
 
-/// The first `Handler` method and its parameter's type as named from the crate root (which
-/// re-exports the models and enums), for the crate's quick start.
-pub fn quick_start_handler(plan: &Plan) -> Option<(String, String)> {
+/// The first `Handler` method, its parameter and the parameter's type as named from the
+/// crate root (which re-exports the models and enums), for the crate's quick start.
+pub fn quick_start_handler(plan: &Plan) -> Option<QuickStart> {
     let (operation, groups) = plan.operations.first()?;
     let method = plan.methods[*operation].clone()?;
-    let ty = match (&plan.message_enums[*operation], &plan.routing.groups[groups[0]].payload) {
-        (Some(name), _) => format!("webhooks::{name}"),
-        (None, Ty::Named(id)) => plan.space.names.types[id.0].clone(),
+    let group = &plan.routing.groups[groups[0]];
+    let (parameter, ty) = match (&plan.message_enums[*operation], &group.payload) {
+        (Some(name), _) => (ident("message"), format!("webhooks::{name}")),
+        (None, Ty::Named(id)) => (parameter(plan.space, group), plan.space.names.types[id.0].name.clone()),
         (None, _) => return None,
     };
-    Some((method, ty))
+    Some(QuickStart { method, parameter: parameter.to_string(), ty })
+}
+
+/// What the crate's quick start shows of a `Handler` method, named as the trait names it.
+pub struct QuickStart {
+    pub method: String,
+    /// Spelled as in code (`r#type` for a keyword).
+    pub parameter: String,
+    pub ty: String,
 }
 
 fn payload_type(space: &Space, group: &crate::routing::Group) -> TokenStream {
@@ -630,7 +585,7 @@ fn dedup_expression(plan: &Plan, group_index: usize) -> Option<TokenStream> {
             let TypeKind::Struct { fields } = &api.types[ty].kind else {
                 continue;
             };
-            let name = ident(&plan.space.names.fields[ty][field]);
+            let name = ident(&plan.space.names.types[ty].fields[field]);
             expression = match (optional, fields[field].required) {
                 (false, true) => quote!(#expression.#name),
                 (false, false) => quote!(#expression.#name.as_ref()),
@@ -713,6 +668,7 @@ fn handler_trait(plan: &Plan) -> TokenStream {
         let (parameter, ty) = match &plan.message_enums[*o] {
             Some(name) => {
                 let name = ident(name);
+                // The same as `quick_start_handler`'s.
                 (ident("message"), quote!(#name))
             }
             None => {
@@ -758,7 +714,7 @@ fn handler_trait(plan: &Plan) -> TokenStream {
 /// messages names its parameter `message` instead, for its message enum.
 fn parameter(space: &Space, group: &crate::routing::Group) -> proc_macro2::Ident {
     match &group.payload {
-        Ty::Named(id) => ident(&naming::parameter(&space.names.types[id.0])),
+        Ty::Named(id) => ident(&naming::parameter(&space.names.types[id.0].name)),
         _ => ident("payload"),
     }
 }

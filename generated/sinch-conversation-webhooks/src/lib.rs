@@ -23,8 +23,8 @@
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_inbound_message(&self, payload: sinch_conversation_webhooks::MessageInboundPayload, context: Context<'_>) -> Outcome {
-//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_inbound_message(&self, message_inbound: sinch_conversation_webhooks::MessageInboundPayload, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {message_inbound:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -4,7 +4,7 @@ use std::future::Future;
 use hookwright_runtime::api::validate::Validate;
 use hookwright_runtime::api::{client, server, validate};
 use hookwright_runtime::http::{self, Method, StatusCode};
-use super::*;
+use super::models;
 
 /// `WebhookService_ListWebhooks`: `GET /v1/projects/{projectId}/webhooks`, List webhooks
 ///
@@ -117,13 +117,13 @@ pub mod list_webhooks {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: List of webhooks
-        Ok(ListWebhooksResponse),
+        Ok(models::ListWebhooksResponse),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(WebhookPapiErrorDto),
+        BadRequest(models::WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(WebhookPapiErrorDto),
+        Unauthorized(models::WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(WebhookPapiErrorDto),
+        InternalServerError(models::WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -185,7 +185,7 @@ pub mod create_webhook {
         /// `projectId` (path). The unique ID of the project. You can find this on the Sinch Dashboard.
         pub project_id: String,
         /// The request body.
-        pub body: CreateWebhookRequest,
+        pub body: models::CreateWebhookRequest,
     }
     impl Request {
         /// The HTTP method.
@@ -196,7 +196,7 @@ pub mod create_webhook {
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
         /// breaking change.
-        pub fn new(project_id: String, body: CreateWebhookRequest) -> Self {
+        pub fn new(project_id: String, body: models::CreateWebhookRequest) -> Self {
             Self { project_id, body }
         }
         /// The HTTP request to send to the server at `base_url`, after checking the
@@ -253,17 +253,17 @@ pub mod create_webhook {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `201`: Webhook created
-        Created(WebhookWebhookDto),
+        Created(models::WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(WebhookPapiErrorDto),
+        BadRequest(models::WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(WebhookPapiErrorDto),
+        Unauthorized(models::WebhookPapiErrorDto),
         /// `409`: Webhook with the provided target already exists: targets are unique per project.
-        Conflict(WebhookPapiErrorDto),
+        Conflict(models::WebhookPapiErrorDto),
         /// `424`: The project already has the most webhooks allowed (15); delete one before registering another.
-        FailedDependency(WebhookPapiErrorDto),
+        FailedDependency(models::WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(WebhookPapiErrorDto),
+        InternalServerError(models::WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -398,15 +398,15 @@ pub mod get_webhook {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: Webhook response
-        Ok(WebhookWebhookDto),
+        Ok(models::WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(WebhookPapiErrorDto),
+        BadRequest(models::WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(WebhookPapiErrorDto),
+        Unauthorized(models::WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(WebhookPapiErrorDto),
+        NotFound(models::WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(WebhookPapiErrorDto),
+        InternalServerError(models::WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -475,7 +475,7 @@ pub mod replace_webhook {
         /// `webhookId` (path). The unique ID of the webhook.
         pub webhook_id: String,
         /// The request body.
-        pub body: CreateWebhookRequest,
+        pub body: models::CreateWebhookRequest,
     }
     impl Request {
         /// The HTTP method.
@@ -489,7 +489,7 @@ pub mod replace_webhook {
         pub fn new(
             project_id: String,
             webhook_id: String,
-            body: CreateWebhookRequest,
+            body: models::CreateWebhookRequest,
         ) -> Self {
             Self {
                 project_id,
@@ -563,17 +563,17 @@ pub mod replace_webhook {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: Webhook replaced
-        Ok(WebhookWebhookDto),
+        Ok(models::WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(WebhookPapiErrorDto),
+        BadRequest(models::WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(WebhookPapiErrorDto),
+        Unauthorized(models::WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(WebhookPapiErrorDto),
+        NotFound(models::WebhookPapiErrorDto),
         /// `409`: Webhook with the provided target already exists: targets are unique per project.
-        Conflict(WebhookPapiErrorDto),
+        Conflict(models::WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(WebhookPapiErrorDto),
+        InternalServerError(models::WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -710,13 +710,13 @@ pub mod delete_webhook {
         /// `204`: Webhook deleted; no content is returned.
         NoContent,
         /// `400`: The request was malformed or failed validation.
-        BadRequest(WebhookPapiErrorDto),
+        BadRequest(models::WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(WebhookPapiErrorDto),
+        Unauthorized(models::WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(WebhookPapiErrorDto),
+        NotFound(models::WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(WebhookPapiErrorDto),
+        InternalServerError(models::WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -785,7 +785,7 @@ pub mod update_webhook {
         /// `webhookId` (path). The unique ID of the webhook.
         pub webhook_id: String,
         /// The request body.
-        pub body: UpdateWebhookRequest,
+        pub body: models::UpdateWebhookRequest,
     }
     impl Request {
         /// The HTTP method.
@@ -799,7 +799,7 @@ pub mod update_webhook {
         pub fn new(
             project_id: String,
             webhook_id: String,
-            body: UpdateWebhookRequest,
+            body: models::UpdateWebhookRequest,
         ) -> Self {
             Self {
                 project_id,
@@ -873,15 +873,15 @@ pub mod update_webhook {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: Webhook updated
-        Ok(WebhookWebhookDto),
+        Ok(models::WebhookWebhookDto),
         /// `400`: The request was malformed or failed validation.
-        BadRequest(WebhookPapiErrorDto),
+        BadRequest(models::WebhookPapiErrorDto),
         /// `401`: Authentication credentials are missing or invalid.
-        Unauthorized(WebhookPapiErrorDto),
+        Unauthorized(models::WebhookPapiErrorDto),
         /// `404`: The requested webhook was not found.
-        NotFound(WebhookPapiErrorDto),
+        NotFound(models::WebhookPapiErrorDto),
         /// `500`: The server failed; retry later.
-        InternalServerError(WebhookPapiErrorDto),
+        InternalServerError(models::WebhookPapiErrorDto),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }
@@ -1101,7 +1101,7 @@ impl Client {
         &self,
         request: list_webhooks::Request,
     ) -> impl hookwright_runtime::api::reqwest::Stream<
-        Item = Result<ListWebhooksResponse, client::ClientError>,
+        Item = Result<models::ListWebhooksResponse, client::ClientError>,
     > + Send {
         let this = self.clone();
         let fetch = move |request: list_webhooks::Request| {
@@ -1122,7 +1122,7 @@ impl Client {
         hookwright_runtime::api::reqwest::pages(
             request,
             fetch,
-            |page: &ListWebhooksResponse| page.next_page_token.clone(),
+            |page: &models::ListWebhooksResponse| page.next_page_token.clone(),
             |request: &mut list_webhooks::Request, token: String| {
                 request.page_token = Some(token);
             },

@@ -23,8 +23,8 @@
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_delivery_report(&self, payload: sinch_sms_webhooks::webhooks::ReceiveDeliveryReportMessage, context: Context<'_>) -> Outcome {
-//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_delivery_report(&self, message: sinch_sms_webhooks::webhooks::ReceiveDeliveryReportMessage, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {message:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -4,7 +4,7 @@ use std::future::Future;
 use hookwright_runtime::api::validate::Validate;
 use hookwright_runtime::api::{client, server, validate};
 use hookwright_runtime::http::{self, Method, StatusCode};
-use super::*;
+use super::models;
 
 /// `watchFiles`: `POST /watches`
 pub mod watch_files {
@@ -14,7 +14,7 @@ pub mod watch_files {
     #[non_exhaustive]
     pub struct Request {
         /// The request body.
-        pub body: WatchFilesRequest,
+        pub body: models::WatchFilesRequest,
     }
     impl Request {
         /// The HTTP method.
@@ -25,7 +25,7 @@ pub mod watch_files {
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
         /// breaking change.
-        pub fn new(body: WatchFilesRequest) -> Self {
+        pub fn new(body: models::WatchFilesRequest) -> Self {
             Self { body }
         }
         /// The HTTP request to send to the server at `base_url`, after checking the
@@ -158,7 +158,7 @@ pub mod get_file {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: The file.
-        Ok(FileEvent),
+        Ok(models::FileEvent),
         /// A status the spec does not declare, with the body as received.
         Undeclared { status: StatusCode, body: Vec<u8> },
     }

@@ -21,8 +21,8 @@
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn subscribe_ping(&self, payload: minimal::SubscribePingMessagePayload, context: Context<'_>) -> Outcome {
-//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn subscribe_ping(&self, subscribe_ping_message: minimal::SubscribePingMessagePayload, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {subscribe_ping_message:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -21,8 +21,8 @@
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_odd(&self, payload: names::OddNames, context: Context<'_>) -> Outcome {
-//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_odd(&self, odd_names: names::OddNames, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {odd_names:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -5,7 +5,7 @@ use hookwright_runtime::api::validate::Validate;
 use hookwright_runtime::api::{client, server, validate};
 use hookwright_runtime::http::{self, Method, StatusCode};
 use hookwright_runtime::{IndexMap, Timestamp};
-use super::*;
+use super::{enums, models};
 
 /// `getPet`: `GET /pets/{petId}`
 pub mod get_pet {
@@ -17,7 +17,7 @@ pub mod get_pet {
         /// `petId` (path).
         pub pet_id: String,
         /// `view` (query).
-        pub view: Option<View>,
+        pub view: Option<enums::View>,
     }
     impl Request {
         /// The HTTP method.
@@ -74,7 +74,7 @@ pub mod get_pet {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: The pet.
-        Ok(Pet),
+        Ok(models::Pet),
         /// `404`: No such pet.
         NotFound,
         /// A status the spec does not declare, with the body as received.
@@ -124,7 +124,7 @@ pub mod put_pet {
         /// `petId` (path).
         pub pet_id: String,
         /// The request body.
-        pub body: PutPetRequest,
+        pub body: models::PutPetRequest,
     }
     impl Request {
         /// The HTTP method.
@@ -135,7 +135,7 @@ pub mod put_pet {
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
         /// breaking change.
-        pub fn new(pet_id: String, body: PutPetRequest) -> Self {
+        pub fn new(pet_id: String, body: models::PutPetRequest) -> Self {
             Self { pet_id, body }
         }
         /// The HTTP request to send to the server at `base_url`, after checking the
@@ -291,7 +291,7 @@ pub mod delete_pets_pet_id {
         /// `2XX`: Gone.
         Status2xx { status: StatusCode },
         /// `default`: Anything else.
-        Default { status: StatusCode, body: DeletePetsPetIdDefaultResponse },
+        Default { status: StatusCode, body: models::DeletePetsPetIdDefaultResponse },
     }
     impl Response {
         /// Decodes a response; a declared body is checked against the spec's constraints.
@@ -397,7 +397,7 @@ pub mod list_pets {
     #[allow(clippy::large_enum_variant, reason = "a response is built once per call")]
     pub enum Response {
         /// `200`: Pets, through an alias whose items are checked.
-        Ok(Pets),
+        Ok(models::Pets),
         /// `default`: Anything else.
         Default { status: StatusCode },
     }
@@ -611,7 +611,7 @@ pub mod record_visit {
         /// `ref` (query).
         pub r#ref: String,
         /// The request body.
-        pub body: Visit,
+        pub body: models::Visit,
     }
     impl Request {
         /// The HTTP method.
@@ -631,7 +631,7 @@ pub mod record_visit {
             slot: i64,
             urgent: bool,
             r#ref: String,
-            body: Visit,
+            body: models::Visit,
         ) -> Self {
             Self {
                 clinic,

@@ -21,8 +21,8 @@
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn receive_person(&self, payload: refs::Person, context: Context<'_>) -> Outcome {
-//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn receive_person(&self, person: refs::Person, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {person:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }

@@ -21,8 +21,8 @@
 //! struct Inbox;
 //!
 //! impl Handler for Inbox {
-//!     async fn contact_created(&self, payload: shared::ContactChangedPayload, context: Context<'_>) -> Outcome {
-//!         println!("{:?}: {payload:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
+//!     async fn contact_created(&self, contact_changed: shared::ContactChangedPayload, context: Context<'_>) -> Outcome {
+//!         println!("{:?}: {contact_changed:?}", context.dedup_key); // store it first: return Outcome::RetryLater if you cannot
 //!         Outcome::Accept
 //!     }
 //! }
