@@ -106,6 +106,16 @@ pub enum TypeKind {
     Enum { values: Vec<String> },
     /// A declared schema that is not an object or enum, e.g. `Ids: {type: array}`.
     Alias(Ty),
+    /// An array whose items have a type per position (`items: [A, B]`, `prefixItems`): a
+    /// tuple struct.
+    Tuple {
+        /// The type of each position, in order; every one must be present.
+        items: Vec<Ty>,
+        /// The type of items after the last position, kept in a trailing `Vec`; `None` when
+        /// the schema allows none (`additionalItems: false`, or `items: false` beside
+        /// `prefixItems`).
+        rest: Option<Ty>,
+    },
     /// A value that is one of several schemas (`oneOf`/`anyOf`). Values that no variant, or
     /// more than one, accepts are kept as they are, not rejected.
     Union {
@@ -145,8 +155,9 @@ pub struct Field {
 pub struct Constraints {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
-    pub minimum: Option<f64>,
-    pub maximum: Option<f64>,
+    /// `minimum`, as written: an integer bound may lie beyond what an `f64` holds exactly.
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub unique_items: bool,
@@ -159,6 +170,21 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
+}
+
+/// The integer bound a `minimum` (`up`: rounded up) or `maximum` (rounded down) sets on an
+/// integer value; `None` when it lies beyond `i128`.
+pub fn integer_bound(bound: &serde_json::Number, up: bool) -> Option<i128> {
+    if let Some(exact) = bound.as_i64() {
+        return Some(exact.into());
+    }
+    if let Some(exact) = bound.as_u64() {
+        return Some(exact.into());
+    }
+    let float = bound.as_f64()?;
+    let rounded = if up { float.ceil() } else { float.floor() };
+    // `i128::MAX as f64` rounds up to 2^127, itself out of range.
+    (rounded.is_finite() && rounded >= i128::MIN as f64 && rounded < i128::MAX as f64).then_some(rounded as i128)
 }
 
 /// The shape of a value.
@@ -183,10 +209,66 @@ pub enum Ty {
     Nullable(Box<Ty>),
 }
 
+/// The Rust integer type of an `integer` schema: from its `format` (`int8`..`int64`,
+/// `uint8`..`uint64`, `uint`), widened until it holds the declared `minimum`..`maximum`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IntWidth {
+    I8,
+    I16,
     I32,
     I64,
+    I128,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+impl IntWidth {
+    /// The smallest and largest value of the type.
+    pub fn range(self) -> (i128, i128) {
+        match self {
+            IntWidth::I8 => (i8::MIN.into(), i8::MAX.into()),
+            IntWidth::I16 => (i16::MIN.into(), i16::MAX.into()),
+            IntWidth::I32 => (i32::MIN.into(), i32::MAX.into()),
+            IntWidth::I64 => (i64::MIN.into(), i64::MAX.into()),
+            IntWidth::I128 => (i128::MIN, i128::MAX),
+            IntWidth::U8 => (0, u8::MAX.into()),
+            IntWidth::U16 => (0, u16::MAX.into()),
+            IntWidth::U32 => (0, u32::MAX.into()),
+            IntWidth::U64 => (0, u64::MAX.into()),
+        }
+    }
+
+    /// The type's name in Rust.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            IntWidth::I8 => "i8",
+            IntWidth::I16 => "i16",
+            IntWidth::I32 => "i32",
+            IntWidth::I64 => "i64",
+            IntWidth::I128 => "i128",
+            IntWidth::U8 => "u8",
+            IntWidth::U16 => "u16",
+            IntWidth::U32 => "u32",
+            IntWidth::U64 => "u64",
+        }
+    }
+
+    /// The type a `format` names, if it names an integer type.
+    pub fn of_format(format: &str) -> Option<IntWidth> {
+        Some(match format {
+            "int8" => IntWidth::I8,
+            "int16" => IntWidth::I16,
+            "int32" => IntWidth::I32,
+            "int64" => IntWidth::I64,
+            "uint8" => IntWidth::U8,
+            "uint16" => IntWidth::U16,
+            "uint32" => IntWidth::U32,
+            "uint64" | "uint" => IntWidth::U64,
+            _ => return None,
+        })
+    }
 }
 
 /// A message that can travel on a channel (AsyncAPI).

@@ -12,6 +12,8 @@
 //!   never fails a whole message and re-encodes unchanged.
 //! - [`one_of!`]: an enum with a variant per schema of a `oneOf`/`anyOf`, chosen by a tag or
 //!   by looking at the value once ([`one_of::choose`]), never by trying variants in turn.
+//! - [`tuple!`]: a tuple struct for an array with a type per position, keeping the items
+//!   after the last position unless the schema allows none.
 //! - [`Unknowns`]: lists, as JSON pointers, every value a decoded payload holds only in
 //!   catch-alls: what the sender sent that the spec does not describe.
 //! - [`Secret`]: a password, token or webhook secret that `Debug` never shows.
@@ -40,6 +42,7 @@ pub mod serve;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 mod timestamp;
+mod tuple;
 mod unknown_fields;
 mod unknowns;
 pub mod webhook;
@@ -93,6 +96,7 @@ macro_rules! require_version {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::object::{fill_optional, fill_required, push_segment, required, Key};
+    pub use crate::tuple::{next_position, no_more_items};
     pub use serde;
     pub use serde_json;
 }

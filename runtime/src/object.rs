@@ -39,12 +39,16 @@ use crate::UnknownFields;
 /// assert_eq!(serde_json::to_string(&contact).unwrap(), json);
 /// ```
 ///
+/// Attributes written before the type's name (`#[allow(clippy::disallowed_names)]` where the
+/// spec names a field `foo`) go on each impl, where the fields become local variables.
+///
 /// A `required` field missing from the input is an error naming it; an `optional` one becomes
 /// `None` and is omitted when encoding. An explicit `null` for an optional field is kept (in
 /// the unknown-fields map) so that it, too, re-encodes unchanged.
 #[macro_export]
 macro_rules! object {
-    ($ty:ident { $($wire:literal => $field:ident : $kind:ident),* $(,)? } unknown $unknown:ident) => {
+    ($(#[$attr:meta])* $ty:ident { $($wire:literal => $field:ident : $kind:ident),* $(,)? } unknown $unknown:ident) => {
+        $(#[$attr])*
         impl $crate::__private::serde::Serialize for $ty {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
@@ -66,6 +70,7 @@ macro_rules! object {
             }
         }
 
+        $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $ty {
             fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
             where
@@ -105,6 +110,7 @@ macro_rules! object {
             }
         }
 
+        $(#[$attr])*
         impl $crate::Unknowns for $ty {
             fn collect_unknowns(
                 &self,

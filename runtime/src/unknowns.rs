@@ -33,7 +33,7 @@ macro_rules! fully_typed {
 }
 
 // Untyped values (`Value`, free-form objects) are what the spec asks for, not unknowns.
-fully_typed!(String, bool, i32, i64, u32, u64, f32, f64, Timestamp, Secret, Value, Map<String, Value>);
+fully_typed!(String, bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, f32, f64, Timestamp, Secret, Value, Map<String, Value>);
 
 impl<T: Unknowns + ?Sized> Unknowns for Box<T> {
     fn collect_unknowns(&self, at: &mut String, out: &mut Vec<String>) {

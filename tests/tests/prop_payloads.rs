@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use hookwright::ir::{Api, Constraints, IntWidth, Ty, TypeId, TypeKind};
+use hookwright::ir::{integer_bound, Api, Constraints, IntWidth, Ty, TypeId, TypeKind};
 use hookwright::naming::Names;
 use hookwright_runtime::webhook::{Callback, Decode, Receiver, Verifier};
 use hookwright_runtime::Timestamp;
@@ -169,6 +169,24 @@ impl<'a> Builder<'a> {
                 choices.push((1, json_any()));
                 prop::strategy::Union::new_weighted(choices).boxed()
             }
+            TypeKind::Tuple { items, rest } => {
+                let (items, rest) = (items.clone(), rest.clone());
+                let positions: Vec<_> =
+                    items.iter().map(|ty| self.ty(ty, &Constraints::default(), depth.saturating_sub(1))).collect();
+                let extra = match (&rest, depth) {
+                    (Some(ty), 1..) => {
+                        let item = self.ty(ty, &Constraints::default(), depth - 1);
+                        prop::collection::vec(item, 0..=2).boxed()
+                    }
+                    _ => Just(Vec::new()).boxed(),
+                };
+                (positions, extra)
+                    .prop_map(|(mut positions, extra)| {
+                        positions.extend(extra);
+                        Value::Array(positions)
+                    })
+                    .boxed()
+            }
             TypeKind::Struct { fields } => {
                 let fields = fields.clone();
                 let wires: HashSet<String> = fields.iter().map(|f| f.wire.clone()).collect();
@@ -229,13 +247,13 @@ fn key() -> BoxedStrategy<String> {
 }
 
 fn integer(width: IntWidth, constraints: &Constraints) -> BoxedStrategy<Value> {
-    let (min, max) = match width {
-        IntWidth::I32 => (i64::from(i32::MIN), i64::from(i32::MAX)),
-        IntWidth::I64 => (i64::MIN, i64::MAX),
-    };
+    // A JSON number decoded as a `Value` holds at most a `u64` or an `i64`.
+    let (min, max) = width.range();
+    let (min, max) = (min.max(i64::MIN.into()), max.min(u64::MAX.into()));
     // Bounds beyond the width's range are clamped to it.
-    let low = constraints.minimum.map_or(min, |m| (m.ceil() as i64).clamp(min, max));
-    let high = constraints.maximum.map_or(max, |m| (m.floor() as i64).clamp(min, max));
+    let bound = |n: &Option<serde_json::Number>, up: bool| n.as_ref().and_then(|n| integer_bound(n, up));
+    let low = bound(&constraints.minimum, true).map_or(min, |m| m.clamp(min, max));
+    let high = bound(&constraints.maximum, false).map_or(max, |m| m.clamp(min, max));
     assert!(low <= high, "empty integer range {constraints:?}");
     let small = (low.max(-1000))..=(high.min(1000).max(low.max(-1000)));
     prop_oneof![
@@ -243,13 +261,18 @@ fn integer(width: IntWidth, constraints: &Constraints) -> BoxedStrategy<Value> {
         3 => small,
         1 => select(vec![low, high]),
     ]
-    .prop_map(Value::from)
+    .prop_map(|n| match i64::try_from(n) {
+        Ok(n) => Value::from(n),
+        Err(_) => Value::from(u64::try_from(n).expect("within u64")),
+    })
     .boxed()
 }
 
 fn number(constraints: &Constraints) -> BoxedStrategy<Value> {
     use prop::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
-    let (low, high) = (constraints.minimum.unwrap_or(f64::MIN), constraints.maximum.unwrap_or(f64::MAX));
+    let bound = |n: &Option<serde_json::Number>| n.as_ref().and_then(serde_json::Number::as_f64);
+    let (low, high) =
+        (bound(&constraints.minimum).unwrap_or(f64::MIN), bound(&constraints.maximum).unwrap_or(f64::MAX));
     prop_oneof![
         3 => (POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO).prop_map(Value::from),
         2 => (-1_000_000i64..1_000_000).prop_map(Value::from),
@@ -337,6 +360,16 @@ fn compare(api: &Api, ty: &Ty, expected: &Value, actual: &Value, at: &mut String
             TypeKind::Union { variants, .. } => {
                 expected == actual || variants.iter().any(|v| differences(api, &v.ty, expected, actual).is_empty())
             }
+            TypeKind::Tuple { items, rest } => match (expected, actual) {
+                (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
+                    for (index, (e, a)) in e.iter().zip(a).enumerate() {
+                        let ty = items.get(index).or(rest.as_ref()).unwrap_or(&Ty::Any);
+                        member(api, ty, &index.to_string(), Some(e), Some(a), at, out);
+                    }
+                    true
+                }
+                _ => false,
+            },
             TypeKind::Struct { fields } => match (expected, actual) {
                 (Value::Object(e), Value::Object(a)) => {
                     for key in e.keys().chain(a.keys().filter(|k| !e.contains_key(*k))) {
@@ -498,6 +531,7 @@ fn assert_covered(file: &str, covered: &[&str]) {
                 TypeKind::Struct { fields } => pending.extend(fields.iter().map(|f| f.ty.clone())),
                 TypeKind::Alias(inner) => pending.push(inner.clone()),
                 TypeKind::Union { variants, .. } => pending.extend(variants.iter().map(|v| v.ty.clone())),
+                TypeKind::Tuple { items, rest } => pending.extend(items.iter().chain(rest).cloned()),
                 TypeKind::Enum { .. } => {}
             },
             _ => {}

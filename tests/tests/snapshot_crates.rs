@@ -18,6 +18,9 @@ pub mod snapshot_names;
 #[path = "../snapshots/nesting/lib.rs"]
 pub mod snapshot_nesting;
 #[rustfmt::skip]
+#[path = "../snapshots/numbers/lib.rs"]
+pub mod snapshot_numbers;
+#[rustfmt::skip]
 #[path = "../snapshots/openapi/lib.rs"]
 pub mod snapshot_openapi;
 #[rustfmt::skip]
@@ -32,6 +35,9 @@ pub mod snapshot_shadowing;
 #[rustfmt::skip]
 #[path = "../snapshots/shadowing_events/lib.rs"]
 pub mod snapshot_shadowing_events;
+#[rustfmt::skip]
+#[path = "../snapshots/tuples/lib.rs"]
+pub mod snapshot_tuples;
 #[rustfmt::skip]
 #[path = "../snapshots/unions/lib.rs"]
 pub mod snapshot_unions;
@@ -250,4 +256,66 @@ fn messages_named_like_webhook_items_decode_into_their_models() {
     assert_eq!(model.dispatcher.as_ref().and_then(|d| d.name.as_deref()), Some("d"));
     let receiver = Webhooks::decode(br#"{"receiver":"r"}"#).unwrap();
     assert!(matches!(&receiver, Event::Receiver2(model) if model.receiver == "r"), "{receiver:?}");
+}
+
+#[test]
+fn tuple_arrays_round_trip_keeping_extra_items_unless_the_schema_allows_none() {
+    use crate::snapshot_tuples::{Point, Shape, Tagged, ZonesValue};
+    use hookwright_runtime::Unknowns;
+    let shape: Shape =
+        round_trip(r#"{"point":[1.5,-2.0],"tagged":["a",7,true,{"x":1}],"zones":{"door":[1,2,3,4]},"foo":"bar"}"#);
+    assert_eq!(shape.point, Some(Point(1.5, -2.0)));
+    let Some(Tagged(name, count, rest)) = &shape.tagged else { panic!("{shape:?}") };
+    assert_eq!((name.as_str(), *count, rest.len()), ("a", 7, 2));
+    assert_eq!(shape.zones.as_ref().unwrap()["door"], ZonesValue(1, 2, 3, 4));
+    assert!(shape.unknowns().is_empty(), "{:?}", shape.unknowns());
+
+    // `additionalItems: false`, and `maxItems` as long as the positions: no more items.
+    assert!(serde_json::from_str::<Point>("[1, 2, 3]").is_err());
+    assert!(serde_json::from_str::<ZonesValue>("[1, 2, 3, 4, 5]").is_err());
+    assert!(serde_json::from_str::<Point>("[1]").is_err(), "every position is required");
+    // A `uint8` position holds 255 and no more.
+    assert!(serde_json::from_str::<Tagged>(r#"["a", 255]"#).is_ok());
+    assert!(serde_json::from_str::<Tagged>(r#"["a", 256]"#).is_err());
+}
+
+#[test]
+fn integers_take_the_type_of_their_format_and_range_and_are_checked_exactly() {
+    use crate::snapshot_numbers::operations::put_counters;
+    use crate::snapshot_numbers::{Counters, Location, Pair};
+    use hookwright_runtime::api::client::RequestError;
+    // Compared as text: a `Value` cannot hold an integer beyond 64 bits.
+    let json = concat!(
+        r#"{"tiny":-128,"byte":255,"short":-32768,"word":65535,"int":-2147483648,"dword":4294967295,"#,
+        r#""long":-9223372036854775808,"qword":18446744073709551615,"size":18446744073709551615,"#,
+        r#""wide":18446744073709551615,"signed_wide":18446744073709551616,"pair":[1,"x"],"#,
+        r#""location":{"street":"Main"}}"#
+    );
+    let counters: Counters = serde_json::from_str(json).unwrap();
+    assert_eq!(serde_json::to_string(&counters).unwrap(), json);
+    assert_eq!((counters.qword, counters.signed_wide), (Some(u64::MAX), Some(1 << 64)));
+    assert_eq!(counters.pair, Some(Pair(1, "x".into())));
+    assert!(matches!(&counters.location, Some(Location::LocationPhysical(place)) if place.street == "Main"));
+    assert!(serde_json::from_str::<Counters>(r#"{"byte":256}"#).is_err());
+
+    let mut body = Counters::new();
+    body.safe = Some(9_007_199_254_740_992);
+    body.qword = Some(0);
+    let Err(RequestError::Invalid(violations)) = put_counters::Request::new(body).to_http("http://h") else {
+        panic!("a value one past maximum, and one below minimum, were sent");
+    };
+    let found: Vec<String> = violations.0.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        ["body.qword: must be at least 1 (is 0)", "body.safe: must be at most 9007199254740991 (is 9007199254740992)"]
+    );
+}
+
+#[test]
+fn a_much_larger_union_variant_is_boxed_and_the_small_one_is_not() {
+    use crate::snapshot_numbers::{Location, LocationOnline, LocationPhysical};
+    let online = Location::LocationOnline(LocationOnline::new("https://example.com".into()));
+    let physical = Location::LocationPhysical(Box::new(LocationPhysical::new("Main".into())));
+    assert!(std::mem::size_of::<Location>() < std::mem::size_of::<LocationPhysical>());
+    assert_ne!(online, physical);
 }

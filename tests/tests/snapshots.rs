@@ -721,3 +721,148 @@ components:
         )],
     );
 }
+
+/// Tuple arrays in both spellings, open and closed; names clippy reserves for placeholders;
+/// and AsyncAPI 3 security schemes given inline or by a `$ref` outside `securitySchemes`.
+#[test]
+fn tuple_arrays_placeholder_names_and_inline_security() {
+    snapshot(
+        "tuples",
+        &[(
+            "shapes.asyncapi.yaml",
+            r#"
+asyncapi: 3.0.0
+info: {title: Shapes, version: '1'}
+servers:
+  production:
+    host: broker.example.com
+    protocol: mqtt
+    security:
+      - $ref: '#/components/securitySchemes/user'
+      - type: oauth2
+        description: Tokens from the example authorization server.
+        flows:
+          clientCredentials:
+            tokenUrl: https://auth.example.com/token
+            availableScopes: {shapes:read: Read shapes}
+      - $ref: '#/components/x-schemes/openId'
+channels:
+  shapes:
+    address: shapes
+    messages:
+      shape:
+        name: Shape
+        payload: {$ref: '#/components/schemas/Shape'}
+        examples:
+          - name: full
+            payload: {point: [1.5, -2], tagged: [a, 7, true, {x: 1}], zones: {door: [1, 2, 3, 4]}, foo: bar}
+operations:
+  receiveShape:
+    action: receive
+    channel: {$ref: '#/channels/shapes'}
+components:
+  x-schemes:
+    openId: {type: openIdConnect, openIdConnectUrl: https://auth.example.com/.well-known/openid-configuration}
+  securitySchemes:
+    user: {type: userPassword}
+  schemas:
+    Shape:
+      type: object
+      properties:
+        point:
+          description: Exactly two coordinates.
+          type: array
+          items: [{type: number}, {type: number}]
+          additionalItems: false
+        tagged:
+          type: array
+          items: [{type: string}, {type: integer, format: uint8}]
+        zones:
+          type: object
+          additionalProperties:
+            type: array
+            prefixItems: [{type: integer}, {type: integer}, {type: integer}, {type: integer}]
+            minItems: 4
+            maxItems: 4
+        foo: {type: string, description: A property the spec calls foo.}
+    Placeholder:
+      type: object
+      required: [baz]
+      properties:
+        baz: {type: integer}
+"#,
+        )],
+    );
+}
+
+/// Integer formats and ranges beyond `i64`, checked exactly; a tuple that allows no more
+/// items; and a union whose one large variant is boxed.
+#[test]
+fn integer_formats_wide_ranges_and_a_union_with_a_large_variant() {
+    snapshot(
+        "numbers",
+        &[(
+            "numbers.openapi.yaml",
+            r#"
+openapi: 3.1.0
+info: {title: Numbers, version: '1'}
+paths:
+  /counters:
+    put:
+      operationId: putCounters
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Counters'}
+            example: {tiny: -128, byte: 255, short: -32768, word: 65535, int: -2147483648, dword: 4294967295, long: -9223372036854775808, qword: 18446744073709551615, size: 18446744073709551615, wide: 18446744073709551615, signed_wide: -1, pair: [1, x], location: {street: Main}}
+      responses:
+        '204': {description: Stored.}
+components:
+  schemas:
+    Counters:
+      type: object
+      properties:
+        tiny: {type: integer, format: int8}
+        byte: {type: integer, format: uint8}
+        short: {type: integer, format: int16}
+        word: {type: integer, format: uint16}
+        int: {type: integer, format: int32}
+        dword: {type: integer, format: uint32}
+        long: {type: integer, format: int64}
+        qword: {type: integer, format: uint64, minimum: 1}
+        size: {type: integer, format: uint, minimum: 0}
+        wide: {type: integer, minimum: 0, maximum: 18446744073709551615}
+        signed_wide: {type: integer, minimum: -1, maximum: 18446744073709551616}
+        safe: {type: integer, maximum: 9007199254740991}
+        pair:
+          type: array
+          prefixItems: [{type: integer}, {type: string}]
+          items: false
+        location: {$ref: '#/components/schemas/Location'}
+    Location:
+      oneOf:
+        - {$ref: '#/components/schemas/LocationOnline'}
+        - {$ref: '#/components/schemas/LocationPhysical'}
+    LocationOnline:
+      type: object
+      required: [url]
+      properties:
+        url: {type: string}
+    LocationPhysical:
+      type: object
+      required: [street]
+      properties:
+        street: {type: string}
+        city: {type: string}
+        region: {type: string}
+        postcode: {type: string}
+        country: {type: string}
+        lines: {type: array, items: {type: string}}
+        opening: {type: object, additionalProperties: {type: string}}
+        extra: {type: object}
+        notes: {}
+"#,
+        )],
+    );
+}

@@ -184,11 +184,11 @@ pub fn constraint_text(c: &Constraints) -> Vec<String> {
         (None, Some(max)) => Some(format!("{what} at most {max}")),
         (Some(min), Some(max)) => Some(format!("{what} {min}..={max}")),
     };
-    let number = |n: Option<f64>| n.map(|n| n.to_string());
+    let number = |n: &Option<serde_json::Number>| n.as_ref().map(number_text);
     let count = |n: Option<u64>| n.map(|n| n.to_string());
     [
         range("length", count(c.min_length), count(c.max_length)),
-        range("value", number(c.minimum), number(c.maximum)),
+        range("value", number(&c.minimum), number(&c.maximum)),
         range("items", count(c.min_items), count(c.max_items)),
         c.unique_items.then(|| "unique items".to_owned()),
         c.format.as_ref().map(|f| format!("format `{f}`")),
@@ -199,9 +199,31 @@ pub fn constraint_text(c: &Constraints) -> Vec<String> {
     .collect()
 }
 
+/// A bound as written: an integer in full (one beyond `u64` was read as an `f64`, which holds
+/// it exactly when it is a power of two such as 2^64, and otherwise to 16 digits), a fraction
+/// as Rust prints an `f64`.
+fn number_text(number: &serde_json::Number) -> String {
+    match number.as_f64() {
+        Some(float) if number.is_f64() && float.fract() == 0.0 && float.abs() < 2f64.powi(127) => {
+            (float as i128).to_string()
+        }
+        Some(float) if number.is_f64() => float.to_string(),
+        _ => number.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{attrs, lines, pad};
+    use super::{attrs, lines, number_text, pad};
+
+    #[test]
+    fn bounds_are_written_in_full() {
+        let text = |json: &str| number_text(&serde_json::from_str(json).unwrap());
+        assert_eq!(text("18446744073709551615"), "18446744073709551615");
+        assert_eq!(text("-9223372036854775808"), "-9223372036854775808");
+        assert_eq!(text("18446744073709551616"), "18446744073709551616");
+        assert_eq!((text("1.0"), text("0.5")), ("1".to_owned(), "0.5".to_owned()));
+    }
 
     #[test]
     fn urls_brackets_and_tags_are_made_safe() {

@@ -21,7 +21,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::analysis;
-use crate::ir::{Api, IntWidth, Ty, TypeId, TypeKind};
+use crate::ir::{Api, Ty, TypeId, TypeKind};
 use crate::naming::Names;
 use crate::routing::Routing;
 use crate::GeneratedFile;
@@ -160,12 +160,16 @@ struct Space<'a> {
     names: &'a Names,
     /// Types reachable from themselves through direct (unboxed) fields.
     cyclic: Vec<usize>,
+    /// By union, which variants are boxed for their size.
+    boxed_variants: Vec<Vec<bool>>,
     derives_default: Vec<bool>,
 }
 
 impl<'a> Space<'a> {
     fn new(api: &'a Api, names: &'a Names) -> Self {
-        Space { api, names, cyclic: analysis::components(api), derives_default: analysis::derives_default(api) }
+        let cyclic = analysis::components(api);
+        let boxed_variants = analysis::boxed_variants(api, &cyclic);
+        Space { api, names, cyclic, boxed_variants, derives_default: analysis::derives_default(api) }
     }
 
     fn name(&self, id: TypeId) -> Ident {
@@ -187,8 +191,10 @@ impl<'a> Space<'a> {
     fn type_tokens(&self, ty: &Ty, owner: Option<TypeId>, by_path: bool) -> TokenStream {
         match ty {
             Ty::String => quote!(String),
-            Ty::Integer(IntWidth::I32) => quote!(i32),
-            Ty::Integer(IntWidth::I64) => quote!(i64),
+            Ty::Integer(width) => {
+                let name = ident(width.rust_name());
+                quote!(#name)
+            }
             Ty::Number => quote!(f64),
             Ty::Boolean => quote!(bool),
             Ty::DateTime => quote!(Timestamp),

@@ -28,6 +28,7 @@ pub fn models_rs(space: &Space, header: &str) -> String {
                 imports.insert("Value");
                 variants.iter().map(|v| &v.ty).collect()
             }
+            TypeKind::Tuple { items, rest } => items.iter().chain(rest).collect(),
             TypeKind::Enum { .. } => Vec::new(),
         };
         runtime_imports(&tys, &mut imports);
@@ -68,8 +69,42 @@ fn item(space: &Space, id: TypeId) -> String {
             out
         }
         TypeKind::Union { variants, tag } => union_item(space, id, variants, tag.as_deref()),
+        TypeKind::Tuple { items, rest } => tuple_item(space, id, items, rest.as_ref()),
         TypeKind::Enum { .. } => String::new(),
     }
+}
+
+/// A tuple struct with a field per position of a tuple array, then (unless the schema allows
+/// no more items) a `Vec` of the items after them, and the runtime's `tuple!`.
+fn tuple_item(space: &Space, id: TypeId, items: &[Ty], rest: Option<&Ty>) -> String {
+    let name = space.name(id);
+    let mut doc = docs::type_doc(space, id);
+    doc.push_str(match rest {
+        Some(_) => {
+            "\n\nAn array with a type per position; the items after the last position are kept in the last field."
+        }
+        None => "\n\nAn array with a type per position, and no more items than positions.",
+    });
+    let doc = docs::attrs(&doc);
+    let positions = items.iter().map(|ty| space.rust_type(ty, Some(id)));
+    let rest_field = rest.map(|ty| {
+        let ty = space.rust_type(ty, None);
+        quote!(pub Vec<#ty>)
+    });
+    let indices = (0..items.len()).map(Literal::usize_unsuffixed);
+    let tail = match rest {
+        Some(_) => {
+            let index = Literal::usize_unsuffixed(items.len());
+            quote!(rest #index)
+        }
+        None => quote!(closed),
+    };
+    format_items(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name(#(pub #positions,)* #rest_field);
+        hookwright_runtime::tuple!(#name(#(#indices),*) #tail);
+    })
 }
 
 /// An enum with a variant per schema of a `oneOf`/`anyOf`, and the runtime's `one_of!`.
@@ -86,8 +121,10 @@ fn union_item(space: &Space, id: TypeId, variants: &[Variant], tag: Option<&str>
     let doc = docs::attrs(&doc);
     let variant_names: Vec<Ident> = space.names.types[id.0].variants.iter().map(|n| ident(n)).collect();
     let unknown = ident(&space.names.types[id.0].unknown_variant);
-    let declarations = variants.iter().zip(&variant_names).map(|(variant, name)| {
+    let boxed = &space.boxed_variants[id.0];
+    let declarations = variants.iter().zip(&variant_names).zip(boxed).map(|((variant, name), &boxed)| {
         let ty = space.rust_type(&variant.ty, Some(id));
+        let ty = if boxed { quote!(Box<#ty>) } else { ty };
         let doc = variant.name.as_ref().map(|n| docs::attrs(&format!("`{n}` in the spec.")));
         quote!(#doc #name(#ty),)
     });
@@ -310,6 +347,9 @@ impl StructDeclaration {
         if arguments.len() > MAX_ARGUMENTS {
             out.push_str("    #[allow(clippy::too_many_arguments)]\n");
         }
+        if self.arguments().any(|field| is_placeholder(&field.name.to_string())) {
+            out.push_str("    #[allow(clippy::disallowed_names)]\n");
+        }
         let one_line = format!("    pub fn new({}) -> Self {{", arguments.join(", "));
         if one_line.len() <= SIGNATURE_WIDTH {
             out.push_str(&one_line);
@@ -352,6 +392,10 @@ impl StructDeclaration {
         let arguments: Vec<TokenStream> =
             self.arguments().map(|FieldDeclaration { name, ty, .. }| quote!(#name: #ty)).collect();
         let allow = (arguments.len() > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let placeholder = self
+            .arguments()
+            .any(|field| is_placeholder(&field.name.to_string()))
+            .then(|| quote!(#[allow(clippy::disallowed_names)]));
         let new_doc = NEW_DOC;
         let inits = self.fields.iter().map(|FieldDeclaration { name, init, .. }| match init {
             Init::Argument => quote!(#name),
@@ -367,12 +411,25 @@ impl StructDeclaration {
             impl #name {
                 #(#[doc = #new_doc])*
                 #allow
+                #placeholder
                 pub fn new(#(#arguments),*) -> Self {
                     Self { #(#inits),* }
                 }
             }
         })
     }
+}
+
+/// The names clippy's `disallowed_names` reserves for placeholders (its default list).
+const PLACEHOLDER_NAMES: [&str; 3] = ["foo", "baz", "quux"];
+
+/// Whether clippy's `disallowed_names` lints a variable named `name` (a field of `new` or of
+/// `object!`'s decoder). Such a name is the spec's, not a placeholder, so the lint is allowed
+/// where it occurs: renaming the field would set it apart from its wire name for no reader's
+/// gain, and silencing the lint crate-wide would hide real placeholders in hand-written code
+/// that includes the module.
+fn is_placeholder(name: &str) -> bool {
+    PLACEHOLDER_NAMES.contains(&name)
 }
 
 /// A signature no longer than this is printed by prettyplease on one line.
@@ -401,7 +458,17 @@ fn type_text(tokens: &TokenStream) -> String {
 
 /// `hookwright_runtime::object!(...)`, one field per line.
 fn object_macro(name: &str, fields: &[Field], field_names: &[String], unknown: &str) -> String {
-    let mut out = format!("hookwright_runtime::object!({name} {{\n");
+    let placeholders: Vec<String> =
+        field_names.iter().filter(|n| is_placeholder(n)).map(|n| format!("`{n}`")).collect();
+    let mut out = if placeholders.is_empty() {
+        format!("hookwright_runtime::object!({name} {{\n")
+    } else {
+        format!(
+            "// {} is the spec's name for a field, not a placeholder.\n\
+             hookwright_runtime::object!(#[allow(clippy::disallowed_names)] {name} {{\n",
+            placeholders.join(", ")
+        )
+    };
     for (field, field_name) in fields.iter().zip(field_names) {
         let kind = if field.required { "required" } else { "optional" };
         let wire = Literal::string(&field.wire);

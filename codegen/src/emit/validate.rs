@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{format_spaced, ident, source_file, Space};
-use crate::ir::{Api, Constraints, Ty, TypeId, TypeKind};
+use crate::ir::{integer_bound, Api, Constraints, IntWidth, Ty, TypeId, TypeKind};
 
 pub fn validate_rs(space: &Space, header: &str) -> String {
     let checks = Checks::new(space.api);
@@ -28,7 +28,7 @@ pub fn validate_rs(space: &Space, header: &str) -> String {
     let (enums, models) = kinds.fold((false, false), |(e, m), kind| {
         (
             e || matches!(kind, TypeKind::Enum { .. }),
-            m || matches!(kind, TypeKind::Struct { .. } | TypeKind::Union { .. }),
+            m || matches!(kind, TypeKind::Struct { .. } | TypeKind::Union { .. } | TypeKind::Tuple { .. }),
         )
     });
     let traits = (enums || models).then(|| {
@@ -74,6 +74,7 @@ impl<'a> Checks<'a> {
                     TypeKind::Struct { fields } => fields.iter().any(|f| needs_check(&f.ty, &f.constraints, &checked)),
                     TypeKind::Alias(ty) => needs_check(ty, &Constraints::default(), &checked),
                     TypeKind::Union { variants, .. } => variants.iter().any(|v| holds_checked(&v.ty, &checked)),
+                    TypeKind::Tuple { items, rest } => items.iter().chain(rest).any(|ty| holds_checked(ty, &checked)),
                     TypeKind::Enum { .. } => false,
                 };
                 if now && !checked[index] {
@@ -148,7 +149,23 @@ fn validate_impl(space: &Space, checks: &Checks, id: TypeId) -> Option<TokenStre
             let unknown = ident(&space.names.types[id.0].unknown_variant);
             quote!(match self { #(#arms)* Self::#unknown(_) => {} })
         }
-        TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Union { .. } => {
+        TypeKind::Tuple { items, rest } if checks.checked[id.0] => {
+            let positions =
+                items.iter().enumerate().filter(|(_, ty)| holds_checked(ty, &checks.checked)).map(|(index, _)| {
+                    let (wire, index) = (index.to_string(), syn::Index::from(index));
+                    quote!(validate::field(at, #wire, |at| self.#index.validate_into(at, out));)
+                });
+            let rest = rest.as_ref().filter(|ty| holds_checked(ty, &checks.checked)).map(|_| {
+                let (first, index) = (items.len(), syn::Index::from(items.len()));
+                quote! {
+                    for (offset, item) in self.#index.iter().enumerate() {
+                        validate::field(at, &(#first + offset).to_string(), |at| item.validate_into(at, out));
+                    }
+                }
+            });
+            quote!(#(#positions)* #rest)
+        }
+        TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Union { .. } | TypeKind::Tuple { .. } => {
             return Some(
                 quote!(impl Validate for #name { fn validate_into(&self, _: &mut String, _: &mut Vec<Violation>) {} }),
             )
@@ -191,22 +208,43 @@ fn value_check(ty: &Ty, c: &Constraints, checks: &Checks, value: TokenStream) ->
         Ty::Secret => quote!(validate::check_str(at, #value.expose(), &#rules, out);),
         Ty::String => quote!(validate::check_str(at, #value, &#rules, out);),
         Ty::Number => quote!(validate::check_number(at, *#value, &#rules, out);),
-        Ty::Integer(_) => quote!(validate::check_number(at, *#value as f64, &#rules, out);),
+        Ty::Integer(width) => match integer_bounds(c) {
+            Some((minimum, maximum)) => {
+                let value = match width {
+                    IntWidth::I128 => quote!(*#value),
+                    _ => quote!(i128::from(*#value)),
+                };
+                quote!(validate::check_integer(at, #value, #minimum, #maximum, out);)
+            }
+            None => quote!(validate::check_number(at, *#value as f64, &#rules, out);),
+        },
         _ => quote!(validate::check_items(at, #value, &#rules, out);),
     });
     let nested = holds_checked(ty, &checks.checked).then(|| quote!(#value.validate_into(at, out);));
     (own.is_some() || nested.is_some()).then(|| quote!(#own #nested))
 }
 
+/// `minimum` and `maximum` as `Option<i128>` expressions, compared exactly (an `f64` holds
+/// neither every `i64` nor every `u64`); `None` when a bound lies beyond `i128`.
+fn integer_bounds(c: &Constraints) -> Option<(TokenStream, TokenStream)> {
+    let bound = |n: &Option<serde_json::Number>, up: bool| match n {
+        None => Some(quote!(None)),
+        Some(n) => integer_bound(n, up).map(Literal::i128_unsuffixed).map(|n| quote!(Some(#n))),
+    };
+    Some((bound(&c.minimum, true)?, bound(&c.maximum, false)?))
+}
+
 /// `Rules { .. }` with the constraints given, the rest from `Rules::NONE`.
 fn rules(c: &Constraints) -> TokenStream {
     let count = |n: Option<u64>| n.map(Literal::u64_unsuffixed).map(|n| quote!(Some(#n)));
-    let number = |n: Option<f64>| n.map(Literal::f64_unsuffixed).map(|n| quote!(Some(#n)));
+    let number = |n: &Option<serde_json::Number>| {
+        n.as_ref().and_then(serde_json::Number::as_f64).map(Literal::f64_unsuffixed).map(|n| quote!(Some(#n)))
+    };
     let entries = [
         ("min_length", count(c.min_length)),
         ("max_length", count(c.max_length)),
-        ("minimum", number(c.minimum)),
-        ("maximum", number(c.maximum)),
+        ("minimum", number(&c.minimum)),
+        ("maximum", number(&c.maximum)),
         ("min_items", count(c.min_items)),
         ("max_items", count(c.max_items)),
         ("unique_items", c.unique_items.then(|| quote!(true))),

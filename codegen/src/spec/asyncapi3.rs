@@ -11,7 +11,9 @@
 //!   it): a `$ref` to the same message object as one of the channel's `messages`.
 //! - `security` (of an operation or its traits, or else the union of the servers') is a list
 //!   of security schemes, any one of which suffices: each, a `$ref` to
-//!   `components/securitySchemes/K`, becomes the alternative `[K]`.
+//!   `components/securitySchemes/K`, becomes the alternative `[K]`; a scheme given inline or
+//!   by a `$ref` to elsewhere becomes a scheme of the API too, keyed by where it is
+//!   (`production_security_1`) or by the name it is referred to by.
 //! - `reply` → a second IR operation `<X>Reply`: the opposite action, on the reply's
 //!   `channel` (default: the operation's own), with the reply's `messages` (default: all of
 //!   that channel's) and the operation's security. A reply's dynamic `address` is not read.
@@ -21,13 +23,17 @@
 //!   `{schemaFormat, schema}`: a JSON Schema format is converted, any other (Avro, Protobuf,
 //!   RAML...) is typed as `Any` with a warning.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::asyncapi::{server_security, Major, Merged, Reader};
 use super::documents::{Documents, Loc};
 use super::{keys_at, object_at, text, IdOrigin};
 use crate::diagnostic::Result;
-use crate::ir::{Api, Constraints, MessageId, Operation, Parameter, Ty};
+use crate::ir::{Api, Constraints, MessageId, Operation, Parameter, SecurityScheme, Ty};
+use crate::naming;
 
 pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     let info = super::read_info(docs, root)?;
@@ -40,32 +46,40 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
             reader.message(&loc, &key)?;
         }
     }
-    let servers = server_security(docs, root, |loc| read_security(docs, root, loc))?;
+    let security = SecurityReader::new(docs, root);
+    let servers = server_security(docs, root, |loc| security.read(loc))?;
     let mut operations = Vec::new();
     let mut origins = Vec::new();
     let operations_loc = root.join("operations");
     for id in keys_at(docs, &operations_loc)? {
         let loc = docs.follow(&operations_loc.join(&id))?;
         // The operation's key is its id; its reply's (`{id}Reply`) is made up.
-        for (index, operation) in operation(&mut reader, root, &servers, &loc, &id)?.into_iter().enumerate() {
+        for (index, operation) in operation(&mut reader, &security, &servers, &loc, &id)?.into_iter().enumerate() {
             origins.push(IdOrigin { loc: loc.clone(), declared: index == 0 });
             operations.push(operation);
         }
     }
     let warnings = super::make_operation_ids_unique(docs, &mut operations, &origins);
     let mut api = reader.finish(root, info, version, operations)?;
+    api.security_schemes.extend(security.finish()?);
     api.warnings.extend(warnings);
     Ok(api)
 }
 
 /// The operation `id` at `loc` (followed), then its reply when it has one.
-fn operation(reader: &mut Reader, root: &Loc, servers: &[Vec<String>], loc: &Loc, id: &str) -> Result<Vec<Operation>> {
+fn operation(
+    reader: &mut Reader,
+    security: &SecurityReader,
+    servers: &[Vec<String>],
+    loc: &Loc,
+    id: &str,
+) -> Result<Vec<Operation>> {
     let docs = reader.docs;
     let op = Merged::read(docs, loc, Major::Three)?;
     let action = action(docs, loc)?;
     let channel = Channel::read(docs, loc)?;
     let security = match op.provider("security") {
-        Some((source, _)) => read_security(docs, root, &source.join("security"))?.unwrap_or_default(),
+        Some((source, _)) => security.read(&source.join("security"))?.unwrap_or_default(),
         None => servers.to_vec(),
     };
     let mut operation = on_channel(reader, &channel, &loc.join("messages"), id, action, security.clone())?;
@@ -241,30 +255,79 @@ fn example_ref(channel: &Channel, available: &[(String, Loc)]) -> String {
     }
 }
 
-/// A 3.0 `security` list → alternatives of one scheme key each; `None` when there is none.
-fn read_security(docs: &Documents, root: &Loc, loc: &Loc) -> Result<Option<Vec<Vec<String>>>> {
-    let help = "refer to schemes under `components/securitySchemes`, e.g. \
-         `security: [{$ref: '#/components/securitySchemes/apiKey'}]`";
-    let count = match docs.find(loc) {
-        None => return Ok(None),
-        Some(Value::Array(items)) => items.len(),
-        Some(_) => return Err(docs.error(loc, "`security` must be a list of security schemes").with_help(help)),
-    };
-    let schemes = root.join("components").join("securitySchemes");
-    let mut alternatives = Vec::new();
-    for index in 0..count {
-        let item = loc.join(&index.to_string());
-        let target = docs.follow(&item)?;
-        let declared = |key: &String| docs.follow(&schemes.join(key)).is_ok_and(|t| t == target);
-        let Some(key) = target.last_segment().filter(declared) else {
-            let message = "this security scheme is not one of `components/securitySchemes`";
-            return Err(docs.error(&item, message).with_help(help));
-        };
-        if !alternatives.contains(&vec![key.clone()]) {
-            alternatives.push(vec![key]);
-        }
+/// Reads 3.0 `security` lists, which name schemes by `$ref` or give them inline, and keeps
+/// the schemes that are not under `components/securitySchemes` to add to the API's.
+struct SecurityReader<'d> {
+    docs: &'d Documents,
+    components: Loc,
+    /// Schemes met outside `components/securitySchemes`: where each is, and its key.
+    others: RefCell<Vec<(Loc, String)>>,
+}
+
+impl<'d> SecurityReader<'d> {
+    fn new(docs: &'d Documents, root: &Loc) -> Self {
+        SecurityReader { docs, components: root.join("components").join("securitySchemes"), others: RefCell::default() }
     }
-    Ok(Some(alternatives))
+
+    /// A `security` list → alternatives of one scheme key each; `None` when there is none.
+    fn read(&self, loc: &Loc) -> Result<Option<Vec<Vec<String>>>> {
+        let docs = self.docs;
+        let count = match docs.find(loc) {
+            None => return Ok(None),
+            Some(Value::Array(items)) => items.len(),
+            Some(_) => {
+                return Err(docs.error(loc, "`security` must be a list of security schemes").with_help(
+                    "list security scheme objects or `$ref`s to them, e.g. \
+                     `security: [{$ref: '#/components/securitySchemes/apiKey'}]`",
+                ))
+            }
+        };
+        let mut alternatives = Vec::new();
+        for index in 0..count {
+            let key = self.key(&docs.follow(&loc.join(&index.to_string()))?);
+            if !alternatives.contains(&vec![key.clone()]) {
+                alternatives.push(vec![key]);
+            }
+        }
+        Ok(Some(alternatives))
+    }
+
+    /// The key of the scheme at `target`: its key under `components/securitySchemes`, else
+    /// (inline, or elsewhere) one made from where it is, unique among the scheme keys.
+    fn key(&self, target: &Loc) -> String {
+        let declared = |key: &String| self.docs.follow(&self.components.join(key)).is_ok_and(|t| t == *target);
+        if let Some(key) = target.last_segment().filter(declared) {
+            return key;
+        }
+        let mut others = self.others.borrow_mut();
+        if let Some((_, key)) = others.iter().find(|(loc, _)| loc == target) {
+            return key.clone();
+        }
+        // An inline scheme's last segment is its index in the list; a referenced one's, its name.
+        let segments: Vec<&str> = target.pointer.split('/').filter(|s| !s.is_empty()).collect();
+        let named = segments.last().filter(|last| !last.chars().all(|c| c.is_ascii_digit()));
+        let wanted = match named {
+            Some(name) => (*name).to_owned(),
+            None => segments
+                .iter()
+                .filter(|s| !matches!(**s, "servers" | "operations"))
+                .copied()
+                .collect::<Vec<_>>()
+                .join("_"),
+        };
+        let wanted = if wanted.is_empty() { "security".to_owned() } else { wanted };
+        let mut taken: HashSet<String> = others.iter().map(|(_, key)| key.clone()).collect();
+        taken.extend(keys_at(self.docs, &self.components).unwrap_or_default());
+        let key = naming::unique(wanted, &mut taken, "_");
+        others.push((target.clone(), key.clone()));
+        key
+    }
+
+    /// The schemes met outside `components/securitySchemes`, read.
+    fn finish(self) -> Result<Vec<SecurityScheme>> {
+        let others = self.others.into_inner();
+        others.into_iter().map(|(loc, key)| super::read_security_scheme(self.docs, &loc, key)).collect()
+    }
 }
 
 #[cfg(test)]
@@ -382,9 +445,34 @@ components:
         let api = read(LIGHTS).expect("the spec is read");
         let security: Vec<String> = api.operations.iter().map(|op| format!("{:?}", op.security)).collect();
         assert_eq!(security, [r#"[["basic"]]"#, r#"[["key"]]"#, r#"[["key"]]"#]);
-        let inline =
-            LIGHTS.replace("security: [{$ref: '#/components/securitySchemes/key'}]", "security: [{type: X509}]");
-        assert!(error(&inline).message.contains("not one of `components/securitySchemes`"));
+    }
+
+    #[test]
+    fn schemes_given_inline_or_referred_to_elsewhere_are_schemes_of_the_api() {
+        let spec = LIGHTS
+            .replace(
+                "security: [{$ref: '#/components/securitySchemes/basic'}]",
+                "security: [{$ref: '#/components/securitySchemes/basic'}, {type: oauth2, flows: {}}]",
+            )
+            .replace(
+                "security: [{$ref: '#/components/securitySchemes/key'}]",
+                "security: [{$ref: '#/components/elsewhere/oidc'}, {$ref: '#/components/elsewhere/oidc'}]",
+            )
+            .replace("  securitySchemes:", "  elsewhere:\n    oidc: {type: openIdConnect}\n  securitySchemes:");
+        let api = read(&spec).expect("the spec is read");
+        let security: Vec<String> = api.operations.iter().map(|op| format!("{:?}", op.security)).collect();
+        let servers = r#"[["basic"], ["prod_security_1"]]"#;
+        assert_eq!(security, [servers, r#"[["oidc"]]"#, r#"[["oidc"]]"#]);
+        let kinds: Vec<String> = api.security_schemes.iter().map(|s| format!("{} {:?}", s.key, s.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                "basic HttpBasic",
+                "key ApiKey { location: \"user\", name: \"key\" }",
+                "prod_security_1 Other(\"oauth2\")",
+                "oidc Other(\"openIdConnect\")"
+            ]
+        );
     }
 
     #[test]

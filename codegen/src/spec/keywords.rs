@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::ir::{Constraints, Example};
+use crate::ir::{Constraints, Example, IntWidth};
 
 /// The value of each keyword the schema has.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +23,8 @@ pub struct Keywords<'v> {
     pub r#type: Option<&'v Value>,
     pub format: Option<&'v Value>,
     pub items: Option<&'v Value>,
+    pub prefix_items: Option<&'v Value>,
+    pub additional_items: Option<&'v Value>,
     pub properties: Option<&'v Value>,
     pub additional_properties: Option<&'v Value>,
     pub pattern_properties: Option<&'v Value>,
@@ -58,6 +60,8 @@ impl<'v> Keywords<'v> {
                 "type" => &mut keywords.r#type,
                 "format" => &mut keywords.format,
                 "items" => &mut keywords.items,
+                "prefixItems" => &mut keywords.prefix_items,
+                "additionalItems" => &mut keywords.additional_items,
                 "properties" => &mut keywords.properties,
                 "additionalProperties" => &mut keywords.additional_properties,
                 "patternProperties" => &mut keywords.pattern_properties,
@@ -108,19 +112,22 @@ impl<'v> Keywords<'v> {
 
     pub fn constraints(&self) -> Constraints {
         let unsigned = |value: Option<&Value>| value.and_then(Value::as_u64);
-        let float = |value: Option<&Value>| value.and_then(Value::as_f64);
+        let number = |value: Option<&Value>| match value {
+            Some(Value::Number(n)) => Some(n.clone()),
+            _ => None,
+        };
         Constraints {
             min_length: unsigned(self.min_length),
             max_length: unsigned(self.max_length),
-            minimum: float(self.minimum),
-            maximum: float(self.maximum),
+            minimum: number(self.minimum),
+            maximum: number(self.maximum),
             min_items: unsigned(self.min_items),
             max_items: unsigned(self.max_items),
             unique_items: self.unique_items.and_then(Value::as_bool).unwrap_or(false),
             pattern: self.pattern.and_then(Value::as_str).map(str::to_owned),
             format: self
                 .format()
-                .filter(|f| !matches!(*f, "date-time" | "password" | "int32" | "int64"))
+                .filter(|f| !matches!(*f, "date-time" | "password") && IntWidth::of_format(f).is_none())
                 .map(str::to_owned),
         }
     }

@@ -159,22 +159,27 @@ fn read_security_schemes(docs: &Documents, root: &Loc) -> Result<Vec<SecuritySch
     let schemes = root.join("components").join("securitySchemes");
     let mut out = Vec::new();
     for key in keys_at(docs, &schemes)? {
-        let scheme = object_at(docs, &schemes.join(&key))?;
-        let kind_name = text(scheme, "type").unwrap_or_default();
-        let scheme_name = text(scheme, "scheme").map(|s| s.to_ascii_lowercase());
-        let kind = match (kind_name.as_str(), scheme_name.as_deref()) {
-            ("httpBasicAuth" | "userPassword", _) | ("http", Some("basic")) => SecurityKind::HttpBasic,
-            ("http", Some("bearer")) => SecurityKind::HttpBearer { format: text(scheme, "bearerFormat") },
-            ("apiKey" | "httpApiKey", _) => SecurityKind::ApiKey {
-                location: text(scheme, "in").unwrap_or_default(),
-                name: text(scheme, "name").unwrap_or_default(),
-            },
-            (other, _) => SecurityKind::Other(other.to_owned()),
-        };
-        let signature = extensions::signature(docs, &schemes.join(&key), scheme)?;
-        out.push(SecurityScheme { key, kind, description: text(scheme, "description"), signature });
+        out.push(read_security_scheme(docs, &schemes.join(&key), key)?);
     }
     Ok(out)
+}
+
+/// The security scheme object at `loc`, known as `key`.
+fn read_security_scheme(docs: &Documents, loc: &Loc, key: String) -> Result<SecurityScheme> {
+    let scheme = object_at(docs, loc)?;
+    let kind_name = text(scheme, "type").unwrap_or_default();
+    let scheme_name = text(scheme, "scheme").map(|s| s.to_ascii_lowercase());
+    let kind = match (kind_name.as_str(), scheme_name.as_deref()) {
+        ("httpBasicAuth" | "userPassword", _) | ("http", Some("basic")) => SecurityKind::HttpBasic,
+        ("http", Some("bearer")) => SecurityKind::HttpBearer { format: text(scheme, "bearerFormat") },
+        ("apiKey" | "httpApiKey", _) => SecurityKind::ApiKey {
+            location: text(scheme, "in").unwrap_or_default(),
+            name: text(scheme, "name").unwrap_or_default(),
+        },
+        (other, _) => SecurityKind::Other(other.to_owned()),
+    };
+    let signature = extensions::signature(docs, loc, scheme)?;
+    Ok(SecurityScheme { key, kind, description: text(scheme, "description"), signature })
 }
 
 /// A list of security requirement objects → alternatives of scheme keys.

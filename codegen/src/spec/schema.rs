@@ -15,7 +15,7 @@ use super::documents::{Documents, Loc, Place};
 use super::keywords::Keywords;
 use super::text;
 use crate::diagnostic::Result;
-use crate::ir::{Constraints, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
+use crate::ir::{integer_bound, Constraints, Field, IntWidth, NameHint, Ty, TypeDef, TypeId, TypeKind, Variant};
 
 pub struct TypeSpace<'a> {
     docs: &'a Documents,
@@ -167,22 +167,13 @@ impl<'a> TypeSpace<'a> {
         }
         match self.single_type(at, keywords)? {
             Some("object") => self.convert_object(at, keywords, path),
-            Some("array") => {
-                let items = match keywords.items {
-                    Some(items) => self.convert_value(&at.child("items"), items, &NamePath::Item(path))?,
-                    None => Ty::Any,
-                };
-                Ok(Shape::Ty(Ty::Array(Box::new(items))))
-            }
+            Some("array") => self.convert_array(at, keywords, path),
             Some("string") => Ok(Shape::Ty(match keywords.format() {
                 Some("date-time") => Ty::DateTime,
                 Some("password") => Ty::Secret,
                 _ => Ty::String,
             })),
-            Some("integer") => Ok(Shape::Ty(Ty::Integer(match keywords.format() {
-                Some("int32") => IntWidth::I32,
-                _ => IntWidth::I64,
-            }))),
+            Some("integer") => Ok(Shape::Ty(self.integer(at, keywords))),
             Some("number") => Ok(Shape::Ty(Ty::Number)),
             Some("boolean") => Ok(Shape::Ty(Ty::Boolean)),
             Some("null") | None => Ok(Shape::Ty(Ty::Any)),
@@ -191,6 +182,71 @@ impl<'a> TypeSpace<'a> {
                 .error(&at.child("type").loc(), format!("unknown type {other:?}"))
                 .with_help("use one of object, array, string, integer, number, boolean, null")),
         }
+    }
+
+    /// An array: a `Vec` of its `items`, or a tuple when positions have types of their own
+    /// (`prefixItems`, or draft 4-7's `items: [A, B]`, whose extra items `additionalItems`
+    /// describes). A tuple takes no more items when the schema says so (`false`) or when
+    /// `maxItems` leaves no room beyond its positions.
+    fn convert_array(&mut self, at: &Place, keywords: &Keywords<'a>, path: &NamePath) -> Result<Shape> {
+        let (positions, keyword, rest, rest_keyword) = match (keywords.prefix_items, keywords.items) {
+            (Some(Value::Array(positions)), rest) => (positions, "prefixItems", rest, "items"),
+            (None, Some(Value::Array(positions))) => (positions, "items", keywords.additional_items, "additionalItems"),
+            (Some(other), _) => {
+                return Err(self
+                    .docs
+                    .error(
+                        &at.child("prefixItems").loc(),
+                        format!("`prefixItems` must be a list of schemas, found {}", kind_of(other)),
+                    )
+                    .with_help("write `prefixItems: [{type: string}, {type: integer}]`"))
+            }
+            (None, items) => {
+                let items = match items {
+                    Some(items) => self.convert_value(&at.child("items"), items, &NamePath::Item(path))?,
+                    None => Ty::Any,
+                };
+                return Ok(Shape::Ty(Ty::Array(Box::new(items))));
+            }
+        };
+        let at_most = keywords.max_items.and_then(Value::as_u64);
+        let rest = match rest {
+            Some(Value::Bool(false)) => None,
+            _ if at_most.is_some_and(|max| max <= positions.len() as u64) => None,
+            Some(schema) => Some(self.convert_value(&at.child(rest_keyword), schema, &path.child("rest"))?),
+            None => Some(Ty::Any),
+        };
+        if positions.is_empty() {
+            return Ok(Shape::Ty(Ty::Array(Box::new(rest.unwrap_or(Ty::Any)))));
+        }
+        let positions_at = at.child(keyword);
+        let mut items = Vec::with_capacity(positions.len());
+        for (index, schema) in positions.iter().enumerate() {
+            let segment = format!("item{}", index + 1);
+            items.push(self.convert_value(&positions_at.child(&index.to_string()), schema, &path.child(&segment))?);
+        }
+        Ok(Shape::Kind(TypeKind::Tuple { items, rest }))
+    }
+
+    /// The type of an `integer` schema: the one its `format` names (else `i64`), widened to
+    /// `i64`, `u64` or `i128`, the first that holds its `minimum`..`maximum`. A range beyond
+    /// 128 bits is typed `f64`, with a warning.
+    fn integer(&mut self, at: &Place, keywords: &Keywords<'a>) -> Ty {
+        let named = keywords.format().and_then(IntWidth::of_format).unwrap_or(IntWidth::I64);
+        let bound = |value: Option<&Value>, up: bool| match value {
+            Some(Value::Number(n)) => integer_bound(n, up).map(Some).ok_or(()),
+            _ => Ok(None),
+        };
+        let (Ok(min), Ok(max)) = (bound(keywords.minimum, true), bound(keywords.maximum, false)) else {
+            self.warn(&at.loc(), "an integer range beyond 128 bits is typed f64");
+            return Ty::Number;
+        };
+        let holds = |width: IntWidth| {
+            let (low, high) = width.range();
+            min.is_none_or(|min| min >= low) && max.is_none_or(|max| max <= high)
+        };
+        let width = [named, IntWidth::I64, IntWidth::U64, IntWidth::I128].into_iter().find(|w| holds(*w));
+        Ty::Integer(width.unwrap_or(IntWidth::I128))
     }
 
     /// The schema's one non-null `type`, inferred from `properties`/`items` when absent.
@@ -214,7 +270,7 @@ impl<'a> TypeSpace<'a> {
             }
             Some(_) => Err(self.type_error(at)),
             None if keywords.properties.is_some() || keywords.additional_properties.is_some() => Ok(Some("object")),
-            None if keywords.items.is_some() => Ok(Some("array")),
+            None if keywords.items.is_some() || keywords.prefix_items.is_some() => Ok(Some("array")),
             None => Ok(None),
         }
     }
@@ -598,6 +654,7 @@ fn shape_hash(kind: &TypeKind, doc: &Option<String>) -> u64 {
         }
         TypeKind::Enum { values } => values.hash(&mut hasher),
         TypeKind::Alias(ty) => ty.hash(&mut hasher),
+        TypeKind::Tuple { items, rest } => (items, rest).hash(&mut hasher),
         TypeKind::Union { variants, tag } => {
             for variant in variants {
                 (&variant.name, &variant.ty, &variant.tags).hash(&mut hasher);
@@ -616,7 +673,7 @@ fn is_definition(def: &TypeDef, kind: &TypeKind, doc: &Option<String>) -> bool {
     let equal = def.kind == *kind && def.doc == *doc;
     match kind {
         TypeKind::Struct { .. } => equal && format!("{:?}", def.kind) == format!("{kind:?}"),
-        TypeKind::Enum { .. } | TypeKind::Alias(_) | TypeKind::Union { .. } => equal,
+        TypeKind::Enum { .. } | TypeKind::Alias(_) | TypeKind::Union { .. } | TypeKind::Tuple { .. } => equal,
     }
 }
 
@@ -684,6 +741,44 @@ mod tests {
         .unwrap();
         assert!(api.warnings.iter().any(|w| w.contains("contains itself")), "{:?}", api.warnings);
         assert!(api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct { fields } if fields[0].ty == Ty::Any)));
+    }
+
+    #[test]
+    fn integers_get_the_type_their_format_names_widened_to_hold_their_range() {
+        let api = read_text(&format!(
+            "{HEAD}    N:\n      properties:\n        a: {{type: integer, format: uint8}}\n        b: {{type: integer, format: int16}}\n        c: {{type: integer, format: uint}}\n        d: {{type: integer, minimum: 0, maximum: 18446744073709551615}}\n        e: {{type: integer, minimum: -1, maximum: 9223372036854775808}}\n        f: {{type: integer, format: int32, maximum: 4294967295}}\n        g: {{type: integer, maximum: 1.0e+40}}\n        h: {{type: integer}}\n"
+        ))
+        .unwrap();
+        let TypeKind::Struct { fields } = &api.types[0].kind else { panic!("N is a struct") };
+        let types: Vec<&Ty> = fields.iter().map(|f| &f.ty).collect();
+        use crate::ir::IntWidth::*;
+        let expected = [U8, I16, U64, U64, I128, I64].map(Ty::Integer);
+        assert_eq!(types[..6], expected.iter().collect::<Vec<_>>()[..]);
+        assert_eq!((types[6], types[7]), (&Ty::Number, &Ty::Integer(I64)));
+        assert!(api.warnings.iter().any(|w| w.contains("beyond 128 bits")), "{:?}", api.warnings);
+    }
+
+    #[test]
+    fn tuple_arrays_keep_their_extra_items_unless_the_schema_allows_none() {
+        let api = read_text(&format!(
+            "{HEAD}    T:\n      properties:\n        draft: {{type: array, items: [{{type: string}}, {{type: integer}}]}}\n        closed: {{items: [{{type: string}}], additionalItems: false}}\n        typed: {{prefixItems: [{{type: boolean}}], items: {{type: string}}}}\n        none: {{prefixItems: [{{type: boolean}}], items: false}}\n        full: {{prefixItems: [{{type: string}}], maxItems: 1}}\n"
+        ))
+        .unwrap();
+        let TypeKind::Struct { fields } = &api.types[0].kind else { panic!("T is a struct") };
+        let tuples: Vec<&TypeKind> = fields
+            .iter()
+            .map(|f| match &f.ty {
+                Ty::Named(id) => &api.types[id.0].kind,
+                other => panic!("{other:?} is not a tuple"),
+            })
+            .collect();
+        let tuple = |items: Vec<Ty>, rest: Option<Ty>| TypeKind::Tuple { items, rest };
+        let integer = Ty::Integer(crate::ir::IntWidth::I64);
+        assert_eq!(tuples[0], &tuple(vec![Ty::String, integer], Some(Ty::Any)));
+        assert_eq!(tuples[1], &tuple(vec![Ty::String], None));
+        assert_eq!(tuples[2], &tuple(vec![Ty::Boolean], Some(Ty::String)));
+        assert_eq!(tuples[3], &tuple(vec![Ty::Boolean], None));
+        assert_eq!(tuples[4], &tuple(vec![Ty::String], None), "maxItems leaves no room");
     }
 
     /// Found by `prop_specs`: looking for the tags of a union's variants followed the cycle

@@ -98,14 +98,11 @@ pub mod list_webhooks {
                 "query.pageSize",
                 |at| {
                     let Some(value) = &self.page_size else { return };
-                    validate::check_number(
+                    validate::check_integer(
                         at,
-                        *value as f64,
-                        &validate::Rules {
-                            minimum: Some(1.0),
-                            maximum: Some(15.0),
-                            ..validate::Rules::NONE
-                        },
+                        i128::from(*value),
+                        Some(1),
+                        Some(15),
                         out,
                     );
                 },

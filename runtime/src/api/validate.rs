@@ -2,7 +2,7 @@
 //! `format`, ...), collecting every violation instead of stopping at the first.
 //!
 //! Generated code implements [`Validate`] for each schema type by calling [`check_str`],
-//! [`check_number`] and [`check_items`] with a `const` [`Rules`] per constrained field, and
+//! [`check_number`] (or [`check_integer`]) and [`check_items`] with a `const` [`Rules`] per constrained field, and
 //! [`field`] to name the field it descends into. Both sides use it: a server refuses an invalid
 //! request with every problem listed at once, and a client refuses to send one, or to trust a
 //! response that breaks the API's own contract.
@@ -221,6 +221,17 @@ pub fn check_number(field: &str, value: f64, rules: &Rules, out: &mut Vec<Violat
     }
 }
 
+/// Checks an integer against `minimum` and `maximum`, both inclusive, exactly: every Rust
+/// integer type the generator uses converts into `i128` without loss, which `f64` does not.
+pub fn check_integer(field: &str, value: i128, minimum: Option<i128>, maximum: Option<i128>, out: &mut Vec<Violation>) {
+    if let Some(min) = minimum.filter(|&min| value < min) {
+        out.push(Violation::new(field, format!("must be at least {min} (is {value})")));
+    }
+    if let Some(max) = maximum.filter(|&max| value > max) {
+        out.push(Violation::new(field, format!("must be at most {max} (is {value})")));
+    }
+}
+
 /// Checks an array's `minItems`, `maxItems` and `uniqueItems`; its items are validated apart.
 pub fn check_items<T: PartialEq>(field: &str, items: &[T], rules: &Rules, out: &mut Vec<Violation>) {
     let length = items.len() as u64;
@@ -310,6 +321,22 @@ mod tests {
         let mut out = Vec::new();
         check_items("body.triggers", items, &rules, &mut out);
         out.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn integers_beyond_what_an_f64_holds_are_compared_exactly() {
+        let check = |value: i128, min: Option<i128>, max: Option<i128>| {
+            let mut out = Vec::new();
+            check_integer("body.size", value, min, max, &mut out);
+            out.iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        let safe = 9_007_199_254_740_992;
+        assert_eq!(
+            check(safe + 1, None, Some(safe)),
+            ["body.size: must be at most 9007199254740992 (is 9007199254740993)"]
+        );
+        assert!(check(u64::MAX.into(), Some(0), Some(u64::MAX.into())).is_empty());
+        assert_eq!(check(-1, Some(0), None), ["body.size: must be at least 0 (is -1)"]);
     }
 
     const LENGTH: Rules = Rules { min_length: Some(1), max_length: Some(128), ..Rules::NONE };

@@ -66,16 +66,7 @@ impl Validate for PutPetRequest {
             "age",
             |at| {
                 let Some(value) = &self.age else { return };
-                validate::check_number(
-                    at,
-                    *value as f64,
-                    &validate::Rules {
-                        minimum: Some(0.0),
-                        maximum: Some(40.0),
-                        ..validate::Rules::NONE
-                    },
-                    out,
-                );
+                validate::check_integer(at, i128::from(*value), Some(0), Some(40), out);
             },
         );
         validate::field(
