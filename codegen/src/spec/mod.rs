@@ -23,6 +23,7 @@ use serde_json::{Map, Value};
 
 pub use documents::MAX_DOCUMENT_BYTES;
 use documents::{Documents, Loc};
+pub(crate) use schema::kind_of;
 
 use crate::diagnostic::Result;
 use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
