@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 
 pub use diagnostic::Diagnostic;
 pub use emit::{CrateOptions, Runtime, RUNTIME_VERSION, RUST_VERSION};
+pub use spec::Fetch;
 
 /// A crate generated in memory.
 #[derive(Debug, Clone)]
@@ -124,7 +125,7 @@ pub fn generate(spec: &Path, options: &CrateOptions) -> Result<GeneratedCrate, D
         return Err(Diagnostic::new(spec, reason)
             .with_help("name the crate with ASCII letters, digits, `-` and `_`, e.g. `orders-webhooks`"));
     }
-    let mut api = spec::read_within(spec, options.root.as_deref())?;
+    let mut api = spec::read_within(spec, options.root.as_deref(), options.fetch_remote.clone())?;
     let skipped_examples = conformance::drop_contradicting(&mut api);
     let names = naming::resolve(&api);
     let routing = (!api.messages.is_empty()).then(|| routing::analyse(&api));
