@@ -67,8 +67,7 @@ impl Cache {
     /// fetcher was given.
     pub fn text(&self, url: &Url, root: &Root) -> Result<String, Refusal> {
         check_url(url)?;
-        let cached = self.index(root)?.get(url.as_str()).cloned();
-        let bytes = match cached {
+        let bytes = match self.entry(url, root)? {
             Some(entry) => self.read_cached(url, &entry, root)?,
             None => self.fetch_and_keep(url)?,
         };
@@ -80,12 +79,13 @@ impl Cache {
         })
     }
 
-    fn index(&self, root: &Root) -> Result<std::cell::RefMut<'_, BTreeMap<String, Entry>>, Refusal> {
+    /// The index entry of `url`, reading `index.json` the first time.
+    fn entry(&self, url: &Url, root: &Root) -> Result<Option<Entry>, Refusal> {
         let mut index = self.index.borrow_mut();
         if index.is_none() {
             *index = Some(self.read_index(root)?);
         }
-        Ok(std::cell::RefMut::map(index, |index| index.get_or_insert_with(BTreeMap::new)))
+        Ok(index.as_ref().and_then(|index| index.get(url.as_str()).cloned()))
     }
 
     fn read_index(&self, root: &Root) -> Result<BTreeMap<String, Entry>, Refusal> {
