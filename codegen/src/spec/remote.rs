@@ -261,6 +261,43 @@ fn sha256(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{generate, CrateOptions};
+
+    /// Serves fixed documents by URL and records what was asked.
+    #[derive(Debug, Default)]
+    struct Documents {
+        served: Vec<(&'static str, &'static str)>,
+        asked: std::sync::Mutex<Vec<String>>,
+    }
+
+    impl Fetch for Documents {
+        fn fetch(&self, url: &str, _limit: u64) -> Result<Vec<u8>, String> {
+            self.asked.lock().unwrap().push(url.to_owned());
+            let found = self.served.iter().find(|(served, _)| *served == url);
+            found.map(|(_, text)| text.as_bytes().to_vec()).ok_or_else(|| "404 Not Found".to_owned())
+        }
+    }
+
+    #[test]
+    fn a_relative_ref_in_a_remote_document_stays_remote() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("secret.yaml"), "X: {type: string}").unwrap();
+        let spec = dir.path().join("spec.yaml");
+        let text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {$ref: 'https://example.com/a/b.yaml#/B'}\n";
+        std::fs::write(&spec, text).unwrap();
+        let fetch = Arc::new(Documents {
+            served: vec![("https://example.com/a/b.yaml", "B: {$ref: '../../../secret.yaml#/X'}")],
+            ..Documents::default()
+        });
+        let options = CrateOptions { fetch_remote: Some(fetch.clone()), ..CrateOptions::new("t", "spec.yaml") };
+        let error = generate(&spec, &options).unwrap_err();
+        assert!(error.to_string().contains("cannot fetch https://example.com/secret.yaml: 404"), "{error}");
+        let asked = fetch.asked.lock().unwrap().clone();
+        assert_eq!(asked, ["https://example.com/a/b.yaml", "https://example.com/secret.yaml"]);
+        let cached = std::fs::read_dir(dir.path().join("spec.yaml.refs")).unwrap().count();
+        assert_eq!(cached, 2, "the fetched document and the index");
+    }
 
     #[test]
     fn file_names_stay_in_the_folder() {
