@@ -174,10 +174,21 @@ impl Checker<'_> {
                 return self.child(pointer, tag, |pointer| Err(mismatch(pointer, one_of(&tags), &tagged.into())));
             }
         }
-        if variants.iter().any(|variant| self.value(&variant.ty, value, &mut pointer.clone()).is_ok()) {
-            return Ok(());
+        // None fits: the variant that fits deepest into the value says best what is wrong.
+        let mut closest: Option<Mismatch> = None;
+        for variant in variants {
+            match self.value(&variant.ty, value, &mut pointer.clone()) {
+                Ok(()) => return Ok(()),
+                Err(mismatch) if closest.as_ref().is_none_or(|c| depth(&mismatch.pointer) > depth(&c.pointer)) => {
+                    closest = Some(mismatch)
+                }
+                Err(_) => {}
+            }
         }
-        Err(mismatch(pointer, format!("a value that fits one of its {} schemas", variants.len()), value))
+        match closest {
+            Some(closest) if depth(&closest.pointer) > depth(pointer) => Err(closest),
+            _ => Err(mismatch(pointer, format!("a value that fits one of its {} schemas", variants.len()), value)),
+        }
     }
 
     /// Runs `check` with `segment` appended to `pointer`, and removes it again.
@@ -194,6 +205,11 @@ impl Checker<'_> {
         pointer.truncate(length);
         result
     }
+}
+
+/// How many segments a JSON pointer has.
+fn depth(pointer: &str) -> usize {
+    pointer.matches('/').count()
 }
 
 fn fits_integer(width: IntWidth, value: &Value) -> bool {
@@ -343,16 +359,22 @@ components:
       properties: {kind: {type: string}, barks: {type: boolean}}
       example: {kind: dog, barks: true}
     Stamp: {type: string, format: date-time, examples: ['2024-01-01T00:00:00Z', 7]}
+    Shape:
+      oneOf:
+        - {type: object, required: [circle], properties: {circle: {type: object, properties: {radius: {type: number}}}}}
+        - {type: string}
+      examples: [{circle: {radius: big}}]
 "#,
         );
         assert_eq!(tests_of(&krate), ["add_pet_request_cat", "dog_example", "stamp_example"]);
-        assert_eq!(krate.skipped_examples, 5, "{:#?}", krate.warnings);
+        assert_eq!(krate.skipped_examples, 6, "{:#?}", krate.warnings);
         let joined = krate.warnings.join("\n");
         for expected in [
             "spec.yaml#/paths/~1pets/post/requestBody/content/application~1json/examples/fish/value: the example contradicts its schema (at /kind expected one of \"cat\", \"dog\", found \"fish\")",
             "spec.yaml#/paths/~1pets/post/requestBody/content/application~1json/examples/untagged/value: the example contradicts its schema (at / expected a value that fits one of its 2 schemas, found a mapping)",
             "spec.yaml#/components/examples/BadDog/value: the example contradicts its schema (at /barks expected a boolean, found \"loud\")",
             "spec.yaml#/paths/~1pets/post/responses/200/content/application~1json/example: the example contradicts its schema (at /b expected an integer (64 bits), found \"two\")",
+            "spec.yaml#/components/schemas/Shape/examples/0: the example contradicts its schema (at /circle/radius expected a number, found \"big\")",
             "spec.yaml#/components/schemas/Stamp/examples/1: the example contradicts its schema (at / expected a date-time string, found 7)",
         ] {
             assert!(joined.contains(expected), "missing {expected:?} in\n{joined}");
