@@ -62,10 +62,14 @@ fn retain_fitting(types: &[TypeDef], ty: &Ty, examples: &mut Vec<Example>, warni
     examples.retain(|example| match check(types, ty, &example.payload) {
         Ok(()) => true,
         Err(mismatch) => {
-            warnings.push(format!(
+            let warning = format!(
                 "{}: the example contradicts its schema ({mismatch}); it gets no round-trip test",
                 example.location
-            ));
+            );
+            // An example shared by several bodies (a `$ref` to `components/examples`) is told once.
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
             false
         }
     });
@@ -336,6 +340,16 @@ paths:
               untagged: {value: {lives: 9}}
               shared: {$ref: '#/components/examples/BadDog'}
       responses:
+        '204': {description: Added.}
+    put:
+      operationId: replacePet
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Animal'}
+            examples:
+              shared: {$ref: '#/components/examples/BadDog'}
+      responses:
         '200':
           description: Counts.
           content:
@@ -367,13 +381,14 @@ components:
 "#,
         );
         assert_eq!(tests_of(&krate), ["add_pet_request_cat", "dog_example", "stamp_example"]);
-        assert_eq!(krate.skipped_examples, 6, "{:#?}", krate.warnings);
+        assert_eq!(krate.skipped_examples, 7, "{:#?}", krate.warnings);
         let joined = krate.warnings.join("\n");
+        assert_eq!(joined.matches("BadDog").count(), 1, "an example shared by two bodies is told once:\n{joined}");
         for expected in [
             "spec.yaml#/paths/~1pets/post/requestBody/content/application~1json/examples/fish/value: the example contradicts its schema (at /kind expected one of \"cat\", \"dog\", found \"fish\")",
             "spec.yaml#/paths/~1pets/post/requestBody/content/application~1json/examples/untagged/value: the example contradicts its schema (at / expected a value that fits one of its 2 schemas, found a mapping)",
             "spec.yaml#/components/examples/BadDog/value: the example contradicts its schema (at /barks expected a boolean, found \"loud\")",
-            "spec.yaml#/paths/~1pets/post/responses/200/content/application~1json/example: the example contradicts its schema (at /b expected an integer (64 bits), found \"two\")",
+            "spec.yaml#/paths/~1pets/put/responses/200/content/application~1json/example: the example contradicts its schema (at /b expected an integer (64 bits), found \"two\")",
             "spec.yaml#/components/schemas/Shape/examples/0: the example contradicts its schema (at /circle/radius expected a number, found \"big\")",
             "spec.yaml#/components/schemas/Stamp/examples/1: the example contradicts its schema (at / expected a date-time string, found 7)",
         ] {
