@@ -1,8 +1,11 @@
 //! The `generate` command, shared by `cargo hookwright generate` and this repository's
 //! `cargo xtask generate`.
 
+pub mod fetch;
+
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
 use hookwright::output::{self, WriteError};
@@ -53,6 +56,12 @@ pub struct Generate {
     /// not a regular file, is refused.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Fetch what remote `$ref`s (`https://...`) name when the spec's cache folder,
+    /// `<spec file name>.refs/` beside it, has no copy yet, and keep the copy there. Commit
+    /// that folder like a lock file: later runs, `--check` and CI then need no network and
+    /// no flag. Without it, a remote `$ref` with no cached copy is refused.
+    #[arg(long)]
+    pub fetch_remote: bool,
 }
 
 /// The value of `--runtime`.
@@ -122,9 +131,18 @@ impl Generate {
             license: self.license.clone(),
             repository: self.repository.clone(),
             root: self.root.clone(),
+            fetch_remote: fetcher(self.fetch_remote)?,
             ..CrateOptions::new(name, self.spec.display().to_string().replace('\\', "/"))
         })
     }
+}
+
+/// The fetcher `--fetch-remote` asks for, if it does.
+pub fn fetcher(fetch_remote: bool) -> Result<Option<Arc<dyn hookwright::Fetch>>, String> {
+    Ok(match fetch_remote {
+        true => Some(Arc::new(fetch::HttpFetch::new()?)),
+        false => None,
+    })
 }
 
 /// `target` as a path from inside `dir`, with `/` separators: what a `Cargo.toml` in `dir`

@@ -293,6 +293,8 @@ pub struct Message {
 pub struct Example {
     pub name: Option<String>,
     pub payload: serde_json::Value,
+    /// Where the spec gives it, `file#/json/pointer`: warnings about the example name it.
+    pub location: String,
 }
 
 /// Index of a message in [`Api::messages`].

@@ -16,6 +16,7 @@
 mod analysis;
 mod bidi;
 mod case;
+mod conformance;
 pub mod diagnostic;
 mod emit;
 pub mod ir;
@@ -31,6 +32,7 @@ use std::time::{Duration, Instant};
 
 pub use diagnostic::Diagnostic;
 pub use emit::{CrateOptions, Runtime, RUNTIME_VERSION, RUST_VERSION};
+pub use spec::Fetch;
 
 /// A crate generated in memory.
 #[derive(Debug, Clone)]
@@ -44,8 +46,10 @@ pub struct GeneratedCrate {
     /// Operations the spec declares: AsyncAPI channel operations, OpenAPI HTTP operations.
     pub operations: usize,
     /// Tests in `tests/examples.rs`, one per example the spec gives of a typed payload or
-    /// body; 0 when it gives none, and the crate then has no such file.
+    /// body that fits its schema; 0 when there is none, and the crate then has no such file.
     pub example_tests: usize,
+    /// Examples left without a test because they contradict their schema (each has a warning).
+    pub skipped_examples: usize,
     /// Parts of the spec that were typed more loosely than written.
     pub warnings: Vec<String>,
     /// What the generated receiver cannot tell apart by payload (see [`routing`]).
@@ -121,7 +125,8 @@ pub fn generate(spec: &Path, options: &CrateOptions) -> Result<GeneratedCrate, D
         return Err(Diagnostic::new(spec, reason)
             .with_help("name the crate with ASCII letters, digits, `-` and `_`, e.g. `orders-webhooks`"));
     }
-    let api = spec::read_within(spec, options.root.as_deref())?;
+    let mut api = spec::read_within(spec, options.root.as_deref(), options.fetch_remote.clone())?;
+    let skipped_examples = conformance::drop_contradicting(&mut api);
     let names = naming::resolve(&api);
     let routing = (!api.messages.is_empty()).then(|| routing::analyse(&api));
     let emitted = emit::emit(&api, &names, routing.as_ref(), options);
@@ -132,6 +137,7 @@ pub fn generate(spec: &Path, options: &CrateOptions) -> Result<GeneratedCrate, D
         messages: api.messages.len(),
         operations: api.operations.len(),
         example_tests: emitted.example_tests,
+        skipped_examples,
         warnings: api.warnings,
         notes: routing.map(|r| r.notes).unwrap_or_default(),
         duration: started.elapsed(),

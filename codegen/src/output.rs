@@ -291,6 +291,7 @@ mod tests {
             messages: 0,
             operations: 0,
             example_tests: 0,
+            skipped_examples: 0,
             warnings: Vec::new(),
             notes: Vec::new(),
             duration: std::time::Duration::ZERO,

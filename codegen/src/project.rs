@@ -2,8 +2,9 @@
 //! `generated/<name>/`, a member of the repository's workspace.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::{generate, CrateOptions, Diagnostic, GeneratedCrate, Runtime};
+use crate::{generate, CrateOptions, Diagnostic, Fetch, GeneratedCrate, Runtime};
 
 /// The command that regenerates a repository's crates, named in every generated file.
 pub const COMMAND: &str = "cargo xtask codegen";
@@ -15,11 +16,14 @@ const LICENSE: &str = "MIT OR Apache-2.0";
 #[derive(Debug, Clone)]
 pub struct Project {
     pub root: PathBuf,
+    /// Fetches what remote `$ref`s name into each spec's cache folder (see
+    /// [`CrateOptions::fetch_remote`]); `None`: only cached copies are read.
+    pub fetch_remote: Option<Arc<dyn Fetch>>,
 }
 
 impl Project {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Project { root: root.into() }
+        Project { root: root.into(), fetch_remote: None }
     }
 
     pub fn specs_dir(&self) -> PathBuf {
@@ -76,6 +80,7 @@ impl Project {
             workspace_member: true,
             license: Some(LICENSE.to_owned()),
             root: Some(self.root.clone()),
+            fetch_remote: self.fetch_remote.clone(),
             ..CrateOptions::new(crate_name(spec), relative.to_string_lossy().replace('\\', "/"))
         }
     }

@@ -99,7 +99,10 @@ fn a_ref_into_a_broken_file_names_the_referring_place() {
 #[test]
 fn a_remote_ref_is_reported_clearly() {
     let spec = format!("{HEAD}components:\n  schemas:\n    A: {{$ref: 'https://example.com/a.yaml'}}\n");
-    assert_contains(&error_of(&spec, &[]), &["remote `$ref`", "not supported"]);
+    assert_contains(
+        &error_of(&spec, &[]),
+        &["remote `$ref`", "has no cached copy in", "broken.yaml.refs", "--fetch-remote"],
+    );
 }
 
 #[test]

@@ -59,6 +59,8 @@ struct Generated {
     warnings: usize,
     /// Tests in `tests/examples.rs` (0: the crate has no such file).
     example_tests: usize,
+    /// Examples given no test because they contradict their schema.
+    skipped_examples: usize,
 }
 
 #[derive(Default)]
@@ -164,9 +166,10 @@ pub fn run(root: &Path, target: &Path, options: &Options) -> Result<bool, String
     print_table(&rows, &dir);
     print_failures(&rows, &dir);
     let passed = rows.iter().filter(|r| r.passed()).count();
+    let skipped: usize = rows.iter().filter_map(|r| r.generated.as_ref().ok()).map(|g| g.skipped_examples).sum();
     println!();
     println!(
-        "{passed}/{} specs pass; workspace {}; {:.0} s",
+        "{passed}/{} specs pass; {skipped} examples skipped as contradicting their schema; workspace {}; {:.0} s",
         rows.len(),
         workspace.display(),
         started.elapsed().as_secs_f64()
@@ -301,6 +304,7 @@ fn generate(dir: &Path, path: &str, options: &CrateOptions) -> Result<(Generated
         operations: krate.operations,
         warnings: krate.warnings.len(),
         example_tests: krate.example_tests,
+        skipped_examples: krate.skipped_examples,
     };
     Ok((generated, krate))
 }
@@ -621,6 +625,10 @@ fn print_table(rows: &[Row], dir: &Path) {
             Examples::None => "—".to_owned(),
             Examples::Passed(n) => format!("{n}/{n}"),
             Examples::Failed(passed, total, ..) => format!("FAILED {passed}/{total}"),
+        };
+        let examples = match row.generated.as_ref().map_or(0, |g| g.skipped_examples) {
+            0 => examples,
+            skipped => format!("{examples} ({skipped} skipped: contradict their schema)"),
         };
         let error = match (&row.generated, &row.compile, &row.examples) {
             (Err(error), ..) => first_line(error),

@@ -29,6 +29,10 @@ enum Command {
         /// Write nothing; exit 1 listing every stale file with a unified diff.
         #[arg(long)]
         check: bool,
+        /// Fetch what remote `$ref`s (`https://...`) name when a spec's cache folder,
+        /// `specs/<spec file name>.refs/`, has no copy yet, and keep the copy there to commit.
+        #[arg(long)]
+        fetch_remote: bool,
     },
     /// Turn any spec file into a crate: the same command as `cargo hookwright generate`.
     Generate(hookwright_cli::Generate),
@@ -73,13 +77,16 @@ enum Command {
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
     match Cli::parse().command {
-        Command::Codegen { check } => {
+        Command::Codegen { check, fetch_remote } => {
             // Work from the repository root so that messages show short, relative paths.
             if let Err(e) = std::env::set_current_dir(root) {
                 eprintln!("error: cannot enter {}: {e}", root.display());
                 return ExitCode::FAILURE;
             }
-            codegen(&Project::new("."), check)
+            match hookwright_cli::fetcher(fetch_remote) {
+                Ok(fetch_remote) => codegen(&Project { fetch_remote, ..Project::new(".") }, check),
+                Err(error) => report_failure(Err(error)),
+            }
         }
         Command::Generate(mut generate) => {
             // Specs of this repository may refer to any file in it, and to nothing outside.

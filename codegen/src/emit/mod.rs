@@ -47,6 +47,9 @@ pub struct CrateOptions {
     /// `None`: the nearest folder above the spec holding `.git`, else the spec's folder.
     /// Specs are untrusted input: a `$ref` to `/etc/passwd` would otherwise land in the code.
     pub root: Option<std::path::PathBuf>,
+    /// Fetches what a remote `$ref` names when the spec's cache folder (`<spec file
+    /// name>.refs/`) has no copy yet; the copy is kept there. `None`: such a `$ref` is refused.
+    pub fetch_remote: Option<std::sync::Arc<dyn crate::Fetch>>,
 }
 
 impl CrateOptions {
@@ -62,6 +65,7 @@ impl CrateOptions {
             license: None,
             repository: None,
             root: None,
+            fetch_remote: None,
         }
     }
 }

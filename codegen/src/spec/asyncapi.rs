@@ -201,7 +201,7 @@ impl<'a> Reader<'a> {
             description: message.provider("description").and_then(|(_, map)| describe(map)),
             content_type: message.text("contentType"),
             payload,
-            examples: examples(message.provider("examples").map(|(_, map)| &map["examples"])),
+            examples: examples(self.docs, message.provider("examples")),
             dedup_key,
         });
         self.message_locs.push(dedup_loc);
@@ -300,16 +300,20 @@ impl<'d> Merged<'d> {
     }
 }
 
-fn examples(examples: Option<&Value>) -> Vec<Example> {
-    let Some(Value::Array(examples)) = examples else {
+/// The examples of a message, from the object that provides them (the message or a trait).
+fn examples(docs: &Documents, provider: Option<(&Loc, &Map<String, Value>)>) -> Vec<Example> {
+    let Some((loc, Value::Array(examples))) = provider.map(|(loc, map)| (loc, &map["examples"])) else {
         return Vec::new();
     };
+    let examples_loc = loc.join("examples");
     examples
         .iter()
-        .filter_map(|example| {
+        .enumerate()
+        .filter_map(|(index, example)| {
             Some(Example {
                 name: example.get("name").and_then(Value::as_str).map(str::to_owned),
                 payload: example.get("payload")?.clone(),
+                location: docs.describe(&examples_loc.join(&index.to_string()).join("payload")),
             })
         })
         .collect()

@@ -8,11 +8,14 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use elsa::FrozenVec;
 use serde_json::Value;
 use serde_saphyr::budget::BudgetBreach;
+use url::Url;
 
+use super::remote::{Cache, Fetch};
 use super::root::{read_limited, Refusal, Root};
 use super::spans;
 use crate::diagnostic::{Diagnostic, Result};
@@ -88,8 +91,10 @@ impl Place<'_> {
 pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
 
 struct Document {
-    /// The path as the user (or the referring document) named it.
+    /// The path as the user (or the referring document) named it; a remote document's URL.
     path: PathBuf,
+    /// Where a remote document came from: its relative `$ref`s are relative to this.
+    url: Option<Url>,
     source: String,
     value: Value,
 }
@@ -101,16 +106,27 @@ struct Document {
 pub struct Documents {
     files: FrozenVec<Box<Document>>,
     by_path: RefCell<HashMap<PathBuf, FileId>>,
+    /// Remote documents by URL (without fragment).
+    by_url: RefCell<HashMap<String, FileId>>,
     /// Where every file read must lie (see [`Root`]).
     root: Root,
+    /// Copies of remote documents beside the spec, and what fetches missing ones.
+    cache: Cache,
 }
 
 impl Documents {
     /// Loads the root document; it and every file it refers to must lie inside `root` (by
-    /// default, see [`Root::find`]).
-    pub fn open(path: &Path, root: Option<&Path>) -> Result<(Documents, Loc)> {
+    /// default, see [`Root::find`]). Remote documents are read from the spec's cache, and
+    /// fetched into it with `fetch` when it lacks them.
+    pub fn open(path: &Path, root: Option<&Path>, fetch: Option<Arc<dyn Fetch>>) -> Result<(Documents, Loc)> {
         let root = Root::find(path, root).map_err(|refusal| refused(path, refusal))?;
-        let documents = Documents { files: FrozenVec::new(), by_path: RefCell::new(HashMap::new()), root };
+        let documents = Documents {
+            files: FrozenVec::new(),
+            by_path: RefCell::new(HashMap::new()),
+            by_url: RefCell::new(HashMap::new()),
+            root,
+            cache: Cache::beside(path, fetch),
+        };
         let file = documents.load(path)?;
         Ok((documents, Loc { file, pointer: String::new() }))
     }
@@ -199,13 +215,19 @@ impl Documents {
     /// [`resolve`](Self::resolve), with the value the reference leads to.
     fn target(&self, at: &Loc, reference: &str) -> Result<(Loc, &Value)> {
         let (file_part, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-        if file_part.contains("://") {
-            return Err(self
-                .error(at, format!("remote `$ref` {reference:?} is not supported"))
-                .with_help("download the document next to the spec and refer to it by a relative path"));
-        }
         let file = if file_part.is_empty() {
             at.file
+        } else if let Some(url) = self.remote_url(at.file, file_part) {
+            let url = url.map_err(|why| {
+                self.error(at, format!("remote `$ref` {reference:?} is not a URL: {why}"))
+                    .with_help("write the URL in full, e.g. https://example.com/pet.yaml#/Pet")
+            })?;
+            self.load_remote(url).map_err(|cause| {
+                let mut diagnostic =
+                    self.error(at, format!("remote `$ref` {reference:?} cannot be loaded: {}", cause.message));
+                diagnostic.help = cause.help;
+                diagnostic
+            })?
         } else {
             let base = self.path(at.file);
             let target = base.parent().unwrap_or(Path::new("")).join(file_part);
@@ -237,9 +259,39 @@ impl Documents {
         format!("{}#{}", self.path(loc.file).display(), loc.pointer)
     }
 
+    /// The URL a `$ref`'s file part names in the document `from`, when it names a remote
+    /// document: any reference in a remote document, or one with a scheme (`https:`).
+    fn remote_url(&self, from: FileId, file_part: &str) -> Option<Result<Url, url::ParseError>> {
+        match &self.document(from).url {
+            Some(base) => Some(base.join(file_part)),
+            None => has_scheme(file_part).then(|| Url::parse(file_part)),
+        }
+    }
+
+    /// The remote document at `url`, from the cache or fetched into it.
+    fn load_remote(&self, url: Url) -> Result<FileId> {
+        let shown = PathBuf::from(url.as_str());
+        if let Some(id) = self.by_url.borrow().get(url.as_str()) {
+            return Ok(*id);
+        }
+        let source = self.cache.text(&url, &self.root).map_err(|refusal| refused(&shown, refusal))?;
+        let value = parse(&shown, &source)?;
+        let id = FileId(self.files.len());
+        self.by_url.borrow_mut().insert(url.as_str().to_owned(), id);
+        self.files.push(Box::new(Document { path: shown, url: Some(url), source, value }));
+        Ok(id)
+    }
+
     /// The text of a file named by `relative` in the document `file`, relative to that
     /// document's folder: confined to the root and the size limit like every document.
     pub fn read_beside(&self, file: FileId, relative: &str) -> Result<String> {
+        if let Some(url) = &self.document(file).url {
+            return Err(Diagnostic::new(
+                self.path(file),
+                format!("{url} is a remote document: it cannot name local files"),
+            )
+            .with_help("name example programs in the spec itself"));
+        }
         let path = self.path(file).parent().unwrap_or(Path::new("")).join(relative);
         let canonical = self.root.confine(&path).map_err(|refusal| refused(&path, refusal))?;
         read_source(&path, &canonical)
@@ -253,10 +305,19 @@ impl Documents {
         let source = read_source(path, &key)?;
         let value = parse(path, &source)?;
         let id = FileId(self.files.len());
-        self.files.push(Box::new(Document { path: path.to_path_buf(), source, value }));
+        self.files.push(Box::new(Document { path: path.to_path_buf(), url: None, source, value }));
         self.by_path.borrow_mut().insert(key, id);
         Ok(id)
     }
+}
+
+/// Whether a reference starts with a URL scheme (`https:`), RFC 3986: a letter, then letters,
+/// digits, `+`, `-` or `.`, then `:`. A Windows drive (`C:`) is one letter, so a path.
+fn has_scheme(reference: &str) -> bool {
+    let Some((scheme, _)) = reference.split_once(':') else { return false };
+    scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// A file's problem as a diagnostic about the file; a caller that follows a `$ref` locates it.

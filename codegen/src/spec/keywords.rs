@@ -133,11 +133,22 @@ impl<'v> Keywords<'v> {
     }
 
     /// The schema's examples: OpenAPI's single `example`, then JSON Schema's `examples` list.
-    pub fn examples(&self) -> Vec<Example> {
+    /// `at` spells out the schema's location (`file#/pointer`), asked only when there are any.
+    pub fn examples(&self, at: impl FnOnce() -> String) -> Vec<Example> {
         let listed = match self.examples {
             Some(Value::Array(values)) => values.as_slice(),
             _ => &[],
         };
-        self.example.into_iter().chain(listed).map(|payload| Example { name: None, payload: payload.clone() }).collect()
+        if self.example.is_none() && listed.is_empty() {
+            return Vec::new();
+        }
+        let at = at();
+        let single = self.example.map(|payload| (payload, format!("{at}/example")));
+        let listed = listed.iter().enumerate().map(|(index, payload)| (payload, format!("{at}/examples/{index}")));
+        single
+            .into_iter()
+            .chain(listed)
+            .map(|(payload, location)| Example { name: None, payload: payload.clone(), location })
+            .collect()
     }
 }

@@ -12,17 +12,21 @@ mod documents;
 mod extensions;
 mod keywords;
 mod openapi;
+mod remote;
 mod root;
 mod schema;
 mod spans;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 pub use documents::MAX_DOCUMENT_BYTES;
 use documents::{Documents, Loc};
+pub use remote::Fetch;
+pub(crate) use schema::kind_of;
 
 use crate::diagnostic::Result;
 use crate::ir::{Api, Operation, SecurityKind, SecurityScheme};
@@ -31,15 +35,16 @@ use crate::naming;
 /// Reads the spec at `path` (and every file it refers to) into the IR; the files must lie
 /// in the spec's default root (see [`read_within`]).
 pub fn read(path: &Path) -> Result<Api> {
-    read_within(path, None)
+    read_within(path, None, None)
 }
 
 /// Reads the spec at `path` into the IR, refusing to read any file (the spec, a `$ref`
 /// target, an example) that is not a regular file inside `root`, after resolving `..` and
 /// symlinks. Without a `root`: the nearest folder above the spec that holds `.git`, else
-/// the spec's own folder.
-pub fn read_within(path: &Path, root: Option<&Path>) -> Result<Api> {
-    let (docs, root) = Documents::open(path, root)?;
+/// the spec's own folder. Remote `$ref`s are read from the spec's cache folder
+/// (`<spec file name>.refs/`), and what it lacks is fetched into it with `fetch`, if given.
+pub fn read_within(path: &Path, root: Option<&Path>, fetch: Option<Arc<dyn Fetch>>) -> Result<Api> {
+    let (docs, root) = Documents::open(path, root, fetch)?;
     let document = docs.root(root.file);
     let Some(top) = document.as_object() else {
         return Err(docs

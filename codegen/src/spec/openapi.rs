@@ -228,13 +228,16 @@ fn media_examples(docs: &Documents, media_loc: &Loc) -> Result<Vec<Example>> {
     let media = object_at(docs, media_loc)?;
     let mut out = Vec::new();
     if let Some(value) = media.get("example") {
-        out.push(Example { name: None, payload: value.clone() });
+        let location = docs.describe(&media_loc.join("example"));
+        out.push(Example { name: None, payload: value.clone(), location });
     }
     let examples_loc = media_loc.join("examples");
     for name in super::keys_at(docs, &examples_loc)? {
-        let example = object_at(docs, &examples_loc.join(&name))?;
+        let example_loc = docs.follow(&examples_loc.join(&name))?;
+        let example = object_at(docs, &example_loc)?;
         if let Some(value) = example.get("value") {
-            out.push(Example { name: Some(name), payload: value.clone() });
+            let location = docs.describe(&example_loc.join("value"));
+            out.push(Example { name: Some(name), payload: value.clone(), location });
         }
     }
     Ok(out)

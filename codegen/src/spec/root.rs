@@ -31,7 +31,7 @@ const CHECK_THE_PATH: &str =
     "check the path: a relative path is relative to the spec's folder (or to the file that names it)";
 
 impl Refusal {
-    fn new(message: String, help: impl Into<String>) -> Self {
+    pub(super) fn new(message: String, help: impl Into<String>) -> Self {
         Refusal { message, help: help.into() }
     }
 

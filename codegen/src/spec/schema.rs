@@ -71,7 +71,8 @@ impl<'a> TypeSpace<'a> {
                 Shape::Ty(ty) => TypeKind::Alias(ty),
             }
         };
-        self.types[id.0] = TypeDef { name: hint, doc: keywords.doc(), kind, examples: keywords.examples() };
+        let examples = keywords.examples(|| self.docs.describe(loc));
+        self.types[id.0] = TypeDef { name: hint, doc: keywords.doc(), kind, examples };
         Ok(id)
     }
 
@@ -92,7 +93,7 @@ impl<'a> TypeSpace<'a> {
             Some(reference) => Ty::Named(self.declare_target(at, reference)?),
             None => match self.convert_body(at, keywords, path)? {
                 Shape::Ty(ty) => ty,
-                Shape::Kind(kind) => Ty::Named(self.intern(kind, keywords, path)),
+                Shape::Kind(kind) => Ty::Named(self.intern(at, kind, keywords, path)),
             },
         };
         Ok(if keywords.is_nullable() { nullable(ty) } else { ty })
@@ -114,7 +115,7 @@ impl<'a> TypeSpace<'a> {
 
     /// A type for an inline schema: the one already made for an identical definition (same
     /// kind and doc), or a new one named by `path`.
-    fn intern(&mut self, kind: TypeKind, keywords: &Keywords, path: &NamePath) -> TypeId {
+    fn intern(&mut self, at: &Place, kind: TypeKind, keywords: &Keywords, path: &NamePath) -> TypeId {
         let doc = keywords.doc();
         let made = self.interned.entry(shape_hash(&kind, &doc)).or_default();
         if let Some(id) = made.iter().find(|id| is_definition(&self.types[id.0], &kind, &doc)) {
@@ -126,7 +127,7 @@ impl<'a> TypeSpace<'a> {
             name: NameHint { path: path.to_vec(), declared: false },
             doc,
             kind,
-            examples: keywords.examples(),
+            examples: keywords.examples(|| self.docs.describe(&at.loc())),
         });
         id
     }
@@ -381,7 +382,7 @@ impl<'a> TypeSpace<'a> {
         let union = TypeKind::Union { variants, tag };
         Ok(match null {
             false => Shape::Kind(union),
-            true => Shape::Ty(nullable(Ty::Named(self.intern(union, keywords, path)))),
+            true => Shape::Ty(nullable(Ty::Named(self.intern(at, union, keywords, path)))),
         })
     }
 
