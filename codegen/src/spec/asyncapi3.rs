@@ -27,7 +27,7 @@ use super::asyncapi::{server_security, Major, Merged, Reader};
 use super::documents::{Documents, Loc};
 use super::{keys_at, object_at, text, IdOrigin};
 use crate::diagnostic::Result;
-use crate::ir::{Api, Constraints, MessageId, Operation, Parameter, Ty};
+use crate::ir::{Action, Api, Constraints, MessageId, Operation, Parameter, ParameterLocation, Ty};
 
 pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     let info = super::read_info(docs, root)?;
@@ -84,7 +84,7 @@ fn reply(
     reader: &mut Reader,
     loc: &Loc,
     id: &str,
-    action: &str,
+    action: Action,
     channel: Channel,
     security: Vec<Vec<String>>,
 ) -> Result<Operation> {
@@ -95,7 +95,7 @@ fn reply(
         Some(_) => Channel::read(docs, &reply)?,
         None => channel,
     };
-    let opposite = if action == "send" { "receive" } else { "send" };
+    let opposite = if action == Action::Send { Action::Receive } else { Action::Send };
     let reply_id = format!("{id}Reply");
     let mut operation = on_channel(reader, &channel, &reply.join("messages"), &reply_id, opposite, security)?;
     operation.summary = Some(format!("The reply to `{id}`."));
@@ -109,12 +109,12 @@ fn on_channel(
     channel: &Channel,
     messages: &Loc,
     id: &str,
-    action: &str,
+    action: Action,
     security: Vec<Vec<String>>,
 ) -> Result<Operation> {
     Ok(Operation {
         id: id.to_owned(),
-        action: action.to_owned(),
+        action,
         address: channel.address.clone(),
         summary: None,
         description: channel.description.clone(),
@@ -129,10 +129,10 @@ fn on_channel(
 const ACTION_HELP: &str = "write `action: send` (the application sends the messages) or `action: receive`";
 
 /// The operation's `action`: `send` or `receive`.
-fn action(docs: &Documents, loc: &Loc) -> Result<&'static str> {
+fn action(docs: &Documents, loc: &Loc) -> Result<Action> {
     match docs.find(&loc.join("action")) {
-        Some(Value::String(action)) if action == "send" => Ok("send"),
-        Some(Value::String(action)) if action == "receive" => Ok("receive"),
+        Some(Value::String(action)) if action == "send" => Ok(Action::Send),
+        Some(Value::String(action)) if action == "receive" => Ok(Action::Receive),
         None => Err(docs.error(loc, "the operation has no `action`").with_help(ACTION_HELP)),
         Some(other) => Err(docs.error(&loc.join("action"), format!("unknown action {other}")).with_help(ACTION_HELP)),
     }
@@ -179,7 +179,7 @@ impl Channel {
             out.push(Parameter {
                 doc: text(parameter, "description"),
                 name,
-                location: "path".to_owned(),
+                location: ParameterLocation::Path,
                 required: true,
                 ty: Ty::String,
                 constraints: Constraints::default(),
