@@ -62,10 +62,19 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
 
 /// A warning per operation whose security the generated server cannot check by itself:
 /// OAuth2 and OpenID Connect tokens are only accepted once the server is given a validator
-/// (`Server::authorize`), and a scheme it does not know at all is refused.
+/// (`Server::authorize`), a scheme it does not know at all is refused, and schemes required
+/// together are checked as alternatives.
 fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecurityScheme]) -> Vec<String> {
     let mut out = Vec::new();
     for op in operations.iter().filter(|op| op.address.starts_with('/')) {
+        if let Some(together) = op.security.iter().find(|alternative| alternative.len() > 1) {
+            out.push(format!(
+                "operation `{}` requires the schemes `{}` together: the generated server accepts \
+                 credentials of any one of them, so check the others in `Server::authorize` or the service",
+                op.id,
+                together.join("`, `")
+            ));
+        }
         for key in op.security.iter().flatten() {
             let message = match schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind) {
                 Some(SecurityKind::Other(kind)) if kind == "oauth2" || kind == "openIdConnect" => format!(
@@ -410,5 +419,56 @@ paths:
         assert!(first.contains("spec.yaml#/paths/~1archive/get:"), "{first}");
         assert!(first.contains("first used at") && first.contains("spec.yaml#/paths/~1orders/get"), "{first}");
         assert!(first.contains("`getOrder_2`"), "{first}");
+    }
+
+    #[test]
+    fn parameters_statuses_bodies_and_security_say_what_they_mean() {
+        use crate::ir::{Action, HttpMethod, ParameterLocation, Status};
+        let api = read_text(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    post:
+      security: [{oauth: []}, {digest: []}, {key: []}, {key: [], oauth: []}]
+      parameters:
+        - {name: X-Id, in: header, required: true}
+        - {name: s, in: cookie}
+        - {name: content-TYPE, in: header}
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+      responses:
+        '200': {description: ok}
+        4xx: {description: no}
+        default: {description: other}
+        x-note: {description: not a status}
+components:
+  securitySchemes:
+    oauth: {type: oauth2, flows: {}}
+    digest: {type: http, scheme: digest}
+    key: {type: apiKey, in: header, name: X-Key}
+",
+        )
+        .unwrap();
+        let op = &api.operations[0];
+        assert_eq!(op.action, Action::Http(HttpMethod::Post));
+        let params: Vec<(&str, ParameterLocation, bool)> =
+            op.parameters.iter().map(|p| (p.name.as_str(), p.location, p.required)).collect();
+        assert_eq!(params, [("X-Id", ParameterLocation::Header, true), ("s", ParameterLocation::Cookie, false)]);
+        assert_eq!(op.request_body.as_ref().map(|body| body.required), Some(false));
+        let statuses: Vec<Status> = op.responses.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [Status::Code(200), Status::Range(4), Status::Default]);
+        assert_eq!(statuses.iter().map(Status::to_string).collect::<Vec<_>>(), ["200", "4XX", "default"]);
+        let warnings = api.warnings.join("\n");
+        assert!(warnings.contains("the header parameter `content-TYPE` of `PostA` is ignored"), "{warnings}");
+        assert!(warnings.contains("requires the oauth2 scheme `oauth`"), "{warnings}");
+        assert!(warnings.contains("requires the scheme `digest` of type `http`"), "{warnings}");
+        assert!(warnings.contains("requires the schemes `key`, `oauth` together"), "{warnings}");
+        assert!(!warnings.contains("API key `key`"), "{warnings}");
+
+        let junk = read_text("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        ok: {description: x}\n");
+        assert!(junk.unwrap_err().to_string().contains("`ok` is not a response status"));
     }
 }
