@@ -44,7 +44,7 @@ pub fn drop_contradicting(api: &mut Api) -> usize {
     }
     for operation in &mut api.operations {
         let responses = operation.responses.iter_mut().filter_map(|response| response.body.as_mut());
-        for body in operation.request_body.iter_mut().chain(responses) {
+        for body in operation.request_body.iter_mut().map(|request| &mut request.body).chain(responses) {
             dropped += retain_fitting(types, &body.ty, &mut body.examples, warnings);
         }
     }

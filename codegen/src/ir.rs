@@ -306,35 +306,160 @@ pub struct MessageId(pub usize);
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     pub id: String,
-    /// `publish`/`subscribe` (AsyncAPI) or the HTTP method in upper case (OpenAPI).
-    pub action: String,
+    pub action: Action,
     /// The channel address or the path template.
     pub address: String,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub messages: Vec<MessageId>,
     pub parameters: Vec<Parameter>,
-    pub request_body: Option<Body>,
+    pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
     /// Alternatives, each a list of scheme keys that must all be satisfied.
     pub security: Vec<Vec<String>>,
 }
 
+/// What an operation does: an AsyncAPI action or an HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// AsyncAPI 2: the application receives the messages (`publish` is what others do to it).
+    Publish,
+    /// AsyncAPI 2: the application sends the messages.
+    Subscribe,
+    /// AsyncAPI 3: the application sends the messages.
+    Send,
+    /// AsyncAPI 3: the application receives the messages.
+    Receive,
+    /// OpenAPI: the HTTP method of a path operation.
+    Http(HttpMethod),
+}
+
+impl Action {
+    /// As the spec writes it: `publish`, `send`, or the method in upper case (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Publish => "publish",
+            Action::Subscribe => "subscribe",
+            Action::Send => "send",
+            Action::Receive => "receive",
+            Action::Http(method) => method.as_str(),
+        }
+    }
+}
+
+/// The methods an OpenAPI path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// In upper case, as `http::Method`'s constants are named.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
     pub name: String,
-    /// `path`, `query`, `header` or `cookie`.
-    pub location: String,
+    pub location: ParameterLocation,
     pub required: bool,
     pub doc: Option<String>,
     pub ty: Ty,
     pub constraints: Constraints,
 }
 
+/// Where a parameter travels (OpenAPI `in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    /// An HTTP header; `Accept`, `Content-Type` and `Authorization` never are parameters
+    /// (OpenAPI ignores them: the body and the security schemes say what they hold).
+    Header,
+    /// One `name=value` pair of the `Cookie` header.
+    Cookie,
+}
+
+impl ParameterLocation {
+    /// As the spec writes it (`in: header`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+            ParameterLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// The status a response is declared for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// One status, like `404`.
+    Code(u16),
+    /// A class, like `4XX`: the digit (`4`).
+    Range(u16),
+    /// `default`: any status not declared otherwise.
+    Default,
+}
+
+impl Status {
+    /// A `responses` key: `200`, `4XX` (any case) or `default`; `None` for anything else.
+    pub fn parse(key: &str) -> Option<Status> {
+        let bytes = key.as_bytes();
+        match bytes {
+            b"default" => Some(Status::Default),
+            [class @ b'1'..=b'5', x, y] if x.eq_ignore_ascii_case(&b'x') && y.eq_ignore_ascii_case(&b'x') => {
+                Some(Status::Range(u16::from(class - b'0')))
+            }
+            [b'1'..=b'5', b'0'..=b'9', b'0'..=b'9'] => key.parse().ok().map(Status::Code),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
-    /// `200`, `4XX` or `default`.
-    pub status: String,
+    pub status: Status,
     pub doc: Option<String>,
     pub body: Option<Body>,
 }
@@ -349,6 +474,14 @@ pub struct Body {
     pub ty: Ty,
     /// The media type's `example` (unnamed) and `examples` (named by their keys), in that order.
     pub examples: Vec<Example>,
+}
+
+/// An operation's request body (OpenAPI `requestBody`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub body: Body,
+    /// Whether a request must carry it: `requestBody.required`, which is `false` when absent.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -102,7 +102,8 @@ pub const OPERATIONS_SCOPE: [&str; 14] = [
 
 /// The arguments and locals of an operation's `Request::from_parts`, which its parameters'
 /// bindings may not hide.
-pub const FROM_PARTS_LOCALS: [&str; 8] = ["_body", "_path", "_query", "body", "out", "path", "query", "request"];
+pub const FROM_PARTS_LOCALS: [&str; 10] =
+    ["_body", "_headers", "_path", "_query", "body", "headers", "out", "path", "query", "request"];
 
 /// What `webhooks.rs` defines or imports in `UpperCamelCase`, beside the `Event` variants and
 /// message enums it names from the spec.

@@ -128,6 +128,8 @@ impl StandIn {
             Credentials::Bearer { token } => {
                 bearer.as_ref().is_some_and(|expected| same(token.expose(), expected.expose()))
             }
+            // The spec declares no API key scheme.
+            Credentials::ApiKey { .. } => false,
         })
     }
 

@@ -515,7 +515,7 @@ fn assert_covered(file: &str, covered: &[&str]) {
     };
     let bodies = spec.api.messages.iter().filter_map(|m| named(m.payload.as_ref())).chain(
         spec.api.operations.iter().flat_map(|op| {
-            let request = named(op.request_body.as_ref().map(|body| &body.ty));
+            let request = named(op.request_body.as_ref().map(|request| &request.body.ty));
             request.into_iter().chain(op.responses.iter().filter_map(|r| named(r.body.as_ref().map(|body| &body.ty))))
         }),
     );

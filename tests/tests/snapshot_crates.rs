@@ -24,6 +24,9 @@ pub mod snapshot_numbers;
 #[path = "../snapshots/openapi/lib.rs"]
 pub mod snapshot_openapi;
 #[rustfmt::skip]
+#[path = "../snapshots/params/lib.rs"]
+pub mod snapshot_params;
+#[rustfmt::skip]
 #[path = "../snapshots/refs/lib.rs"]
 pub mod snapshot_refs;
 #[rustfmt::skip]
@@ -143,14 +146,16 @@ mod openapi_operations {
     use crate::snapshot_openapi::{PutPetRequest, View};
     use hookwright_runtime::api::client::RequestError;
     use hookwright_runtime::api::server::{PathParams, Query};
-    use hookwright_runtime::http::{Method, Response, StatusCode};
+    use hookwright_runtime::http::{HeaderMap, Method, Response, StatusCode};
     use hookwright_runtime::Secret;
 
     fn put(age: Option<i32>, password: &str) -> put_pet::Request {
         let mut body = PutPetRequest::new("Rex".into());
         body.age = age;
         body.password = Some(Secret::new(password));
-        put_pet::Request::new("a b/c".into(), body)
+        let mut request = put_pet::Request::new("a b/c".into());
+        request.body = Some(body);
+        request
     }
 
     #[test]
@@ -181,12 +186,17 @@ mod openapi_operations {
     #[test]
     fn a_server_parses_and_checks_what_it_receives() {
         let path = PathParams::new([("petId", "p1".to_owned())]);
-        let request = put_pet::Request::from_parts(&path, &Query::parse(None), br#"{"name":"Rex","age":2}"#).unwrap();
-        assert_eq!((request.pet_id.as_str(), request.body.age), ("p1", Some(2)));
+        let none = HeaderMap::new();
+        let request =
+            put_pet::Request::from_parts(&path, &Query::parse(None), &none, br#"{"name":"Rex","age":2}"#).unwrap();
+        assert_eq!((request.pet_id.as_str(), request.body.and_then(|body| body.age)), ("p1", Some(2)));
+        // The spec does not say `required: true`: a request without a body is one.
+        let request = put_pet::Request::from_parts(&path, &Query::parse(None), &none, b"").unwrap();
+        assert_eq!(request.body, None);
 
-        let error = put_pet::Request::from_parts(&path, &Query::parse(None), br#"{"age":99}"#).unwrap_err();
+        let error = put_pet::Request::from_parts(&path, &Query::parse(None), &none, br#"{"age":99}"#).unwrap_err();
         assert!(error.0.iter().any(|v| v.field.starts_with("body")), "{error}");
-        let error = get_pet::Request::from_parts(&PathParams::new([]), &Query::parse(None), b"").unwrap_err();
+        let error = get_pet::Request::from_parts(&PathParams::new([]), &Query::parse(None), &none, b"").unwrap_err();
         assert_eq!(error.0[0].field, "path.petId");
     }
 
@@ -209,6 +219,145 @@ mod openapi_operations {
     }
 }
 
+/// Header and cookie parameters, an optional body and API keys, over real HTTP on 127.0.0.1:
+/// the generated client against the generated server.
+mod params_http {
+    use std::sync::{Arc, Mutex};
+
+    use crate::snapshot_params::operations::{create_note, purge_notes, replace_note, router, Client, Server, Service};
+    use crate::snapshot_params::Note;
+    use hookwright_runtime::api::reqwest::HttpClient;
+    use hookwright_runtime::api::Credentials;
+    use hookwright_runtime::http::StatusCode;
+    use hookwright_runtime::serve;
+
+    const KEY: &str = "k3y-zz-7f3a";
+
+    /// Keeps the requests it is given, answers each with its body's note (or an empty one).
+    #[derive(Default)]
+    struct Notes {
+        created: Mutex<Vec<create_note::Request>>,
+        replaced: Mutex<Vec<replace_note::Request>>,
+    }
+
+    /// Serves `server` on a free port: its base URL.
+    async fn start(server: Server<Arc<Notes>>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { serve::run(listener, router(server), &serve::Limits::default()).await });
+        format!("http://{address}")
+    }
+
+    /// Shared, so that a test can look at what the server it started was given.
+    impl Service for Arc<Notes> {
+        async fn create_note(&self, request: create_note::Request) -> create_note::Response {
+            let note = request.body.clone().unwrap_or_else(|| Note::new("(empty)".into()));
+            self.created.lock().unwrap().push(request);
+            create_note::Response::Created(note)
+        }
+
+        async fn replace_note(&self, request: replace_note::Request) -> replace_note::Response {
+            self.replaced.lock().unwrap().push(request);
+            replace_note::Response::NoContent
+        }
+
+        async fn purge_notes(&self, _: purge_notes::Request) -> purge_notes::Response {
+            purge_notes::Response::NoContent
+        }
+    }
+
+    /// A server letting in only `KEY`, and a client sending `key`.
+    async fn pair(key: &str) -> (Arc<Notes>, Client, String) {
+        let notes = Arc::new(Notes::default());
+        let server =
+            Server::new(notes.clone()).authorize(|credentials| credentials.matches(&Credentials::api_key(KEY)));
+        let base = start(server).await;
+        let client = Client::new(HttpClient::new(base.clone()).with_credentials(Credentials::api_key(key)));
+        (notes, client, base)
+    }
+
+    #[tokio::test]
+    async fn headers_cookies_and_an_absent_optional_body_reach_the_service() {
+        let (notes, client, _) = pair(KEY).await;
+        let mut request = create_note::Request::new("req-1".into());
+        request.x_retry_count = Some(2);
+        request.session = Some("s1".into());
+        let response = client.create_note(&request).await.unwrap();
+        assert_eq!(response, create_note::Response::Created(Note::new("(empty)".into())));
+        assert_eq!(notes.created.lock().unwrap().as_slice(), [request]);
+
+        let replace = replace_note::Request::new("n1".into(), "acme".into(), Note::new("hi".into()));
+        assert_eq!(client.replace_note(&replace).await.unwrap(), replace_note::Response::NoContent);
+        assert_eq!(notes.replaced.lock().unwrap().as_slice(), [replace]);
+    }
+
+    #[tokio::test]
+    async fn a_missing_required_header_or_cookie_is_400() {
+        let (notes, _, base) = pair(KEY).await;
+        let http = reqwest::Client::new();
+        let response = http.post(format!("{base}/notes")).header("X-Api-Key", KEY).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(
+            body["invalid-params"],
+            serde_json::json!([{"name": "header.X-Request-Id", "reason": "is required"}])
+        );
+        let response = http
+            .put(format!("{base}/notes/n1"))
+            .header("Cookie", format!("key={KEY}"))
+            .header("Content-Type", "application/json")
+            .body(r#"{"text":"hi"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(body["invalid-params"], serde_json::json!([{"name": "cookie.tenant", "reason": "is required"}]));
+        let response = http
+            .post(format!("{base}/notes?api_key={KEY}"))
+            .header("X-Request-Id", "r")
+            .header("X-Retry-Count", "-1")
+            .send()
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(
+            body["invalid-params"],
+            serde_json::json!([{"name": "header.X-Retry-Count", "reason": "must be at least 0 (is -1)"}])
+        );
+        assert!(notes.created.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn api_keys_are_accepted_or_refused() {
+        let (notes, stranger, base) = pair("wrong-key").await;
+        let request = create_note::Request::new("req-1".into());
+        let refused = stranger.create_note(&request).await.unwrap();
+        assert_eq!(refused, create_note::Response::Status4xx { status: StatusCode::UNAUTHORIZED });
+        let http = reqwest::Client::new();
+        for (url, header, value) in [
+            (format!("{base}/notes"), "X-Api-Key", KEY.to_owned()),
+            (format!("{base}/notes?api_key={KEY}"), "X-Other", String::new()),
+            (format!("{base}/notes"), "Cookie", format!("key={KEY}")),
+        ] {
+            let response =
+                http.post(&url).header("X-Request-Id", "r").header(header, value.as_str()).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED, "{url} {header}");
+        }
+        assert_eq!(notes.created.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn an_oauth2_operation_is_refused_without_a_validator() {
+        let base = start(Server::new(Arc::new(Notes::default()))).await;
+        let client = Client::new(HttpClient::new(base).with_credentials(Credentials::bearer("any-token")));
+        let response = client.purge_notes(&purge_notes::Request::new()).await.unwrap();
+        let purge_notes::Response::Undeclared { status, body } = response else { panic!("{response:?}") };
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(String::from_utf8_lossy(&body).contains("OAuth2 tokens are refused"));
+    }
+}
+
 /// Parameters named like `from_parts`'s arguments and locals (`path`, `query`, `out`, `body`)
 /// are read from the request, not from the locals they would have hidden, and models named
 /// like the module's own items (`Service`, `Response`, `StatusCode`) are the models.
@@ -221,7 +370,8 @@ mod shadowing {
     fn parameters_named_like_locals_are_read_from_the_request() {
         let path = PathParams::new([("path", "p".to_owned())]);
         let query = Query::parse(Some("query=q&out=3&body=b&_path=x&_body=y&request=POST"));
-        let request = service::Request::from_parts(&path, &query, br#"{"method":"GET"}"#).unwrap();
+        let none = hookwright_runtime::http::HeaderMap::new();
+        let request = service::Request::from_parts(&path, &query, &none, br#"{"method":"GET"}"#).unwrap();
         assert_eq!((request.path.as_str(), request.query.as_str(), request.out), ("p", "q", Some(3)));
         assert_eq!(
             (request.body_2.as_deref(), request.path_2.as_deref(), request.body_3.as_deref()),

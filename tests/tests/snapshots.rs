@@ -554,6 +554,84 @@ components:
     );
 }
 
+/// Header and cookie parameters (an `Accept` parameter is ignored, as OpenAPI says), an
+/// optional and a required body, and security the server checks (API keys in a header, query
+/// or cookie) or needs a validator for (OAuth2).
+#[test]
+fn header_and_cookie_parameters_optional_bodies_and_api_keys() {
+    snapshot(
+        "params",
+        &[(
+            "notes.openapi.yaml",
+            r#"
+openapi: 3.0.3
+info: {title: Notes, version: '1'}
+security:
+  - headerKey: []
+  - queryKey: []
+  - cookieKey: []
+paths:
+  /notes:
+    post:
+      operationId: createNote
+      parameters:
+        - {name: X-Request-Id, in: header, required: true, schema: {type: string, maxLength: 36}}
+        - {name: X-Retry-Count, in: header, schema: {type: integer, format: int32, minimum: 0}}
+        - {name: session, in: cookie, schema: {type: string}}
+        - {name: Accept, in: header, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Note'}
+      responses:
+        '201':
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Note'}
+        4XX: {description: Refused.}
+  /notes/{id}:
+    put:
+      operationId: replaceNote
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: tenant, in: cookie, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Note'}
+      responses:
+        '204': {description: Replaced.}
+  /admin/notes:
+    delete:
+      operationId: purgeNotes
+      security:
+        - oauth: [notes:admin]
+      responses:
+        '204': {description: Purged.}
+components:
+  securitySchemes:
+    headerKey: {type: apiKey, in: header, name: X-Api-Key}
+    queryKey: {type: apiKey, in: query, name: api_key}
+    cookieKey: {type: apiKey, in: cookie, name: key}
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://auth.example.com/token
+          scopes: {notes:admin: Delete every note.}
+  schemas:
+    Note:
+      type: object
+      required: [text]
+      properties:
+        text: {type: string, minLength: 1}
+"#,
+        )],
+    );
+}
+
 /// Schemas, parameters and operations named like what the generated modules define or import
 /// (`Service`, `Response`, `StatusCode`, a query parameter `query`, an operation `models`):
 /// each keeps its name or gets a suffix from its module's scope, and nothing is shadowed.

@@ -78,8 +78,8 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
     }
     for (op, name) in api.operations.iter().zip(space.names.operations.iter().map(|names| &names.module)) {
         let name = name.trim_start_matches("r#");
-        if let Some(body) = &op.request_body {
-            groups.push((format!("{name}_request"), body.ty.clone(), &body.examples));
+        if let Some(request) = &op.request_body {
+            groups.push((format!("{name}_request"), request.body.ty.clone(), &request.body.examples));
         }
         for response in &op.responses {
             if let Some(body) = &response.body {

@@ -298,15 +298,16 @@ fn operations_table(space: &Space, doc: &mut String) {
         doc.push_str("| Operation | Action | Channel | Messages |\n|---|---|---|---|\n");
     }
     for op in &api.operations {
-        let _ = write!(doc, "| `{}` | {} | `{}` | ", op.id, op.action, op.address);
+        let _ = write!(doc, "| `{}` | {} | `{}` | ", op.id, op.action.as_str(), op.address);
         if is_http {
-            let request = op.request_body.as_ref().map(|body| type_link(space, &body.ty)).unwrap_or_default();
+            let request =
+                op.request_body.as_ref().map(|request| type_link(space, &request.body.ty)).unwrap_or_default();
             let responses: Vec<String> = op
                 .responses
                 .iter()
                 .map(|r| match &r.body {
                     Some(body) => format!("{}: {}", r.status, type_link(space, &body.ty)),
-                    None => r.status.clone(),
+                    None => r.status.to_string(),
                 })
                 .collect();
             let _ = writeln!(doc, "{request} | {} |", responses.join(", "));

@@ -1,5 +1,5 @@
-//! `operations.rs`: for every HTTP operation a module with its `Request` (path and query
-//! parameters, body) and `Response` (one variant per declared status, the rest kept with
+//! `operations.rs`: for every HTTP operation a module with its `Request` (path, query, header
+//! and cookie parameters, body: optional unless `requestBody.required`) and `Response` (one variant per declared status, the rest kept with
 //! status and body); then the `Service` trait a server implements, its `Routes`, and, with
 //! the `reqwest` feature, a `Client`.
 //!
@@ -16,7 +16,7 @@ use quote::quote;
 
 use super::validate::{field_check, Checks};
 use super::{docs, format_spaced, ident, runtime_imports, source_file, Space};
-use crate::ir::{Constraints, Operation, Parameter, SecurityKind, Ty, TypeKind};
+use crate::ir::{Constraints, Operation, Parameter, ParameterLocation, SecurityKind, Status, Ty, TypeKind};
 
 /// The HTTP operations of an API: those at a path (OpenAPI `webhooks` are received, not called).
 pub fn http_operations(space: &Space) -> Vec<usize> {
@@ -38,6 +38,9 @@ struct Op<'a> {
     /// Per parameter in `params`: its local in `from_parts`.
     bindings: Vec<Ident>,
     body: Option<&'a Ty>,
+    /// Whether the body must be sent (`requestBody.required`); `Request::body` is an `Option`
+    /// otherwise.
+    body_required: bool,
     responses: Vec<Reply<'a>>,
     paging: Option<Paging>,
 }
@@ -48,14 +51,6 @@ struct Reply<'a> {
     variant: Ident,
     body: Option<&'a Ty>,
     doc: String,
-}
-
-#[derive(Clone, Copy)]
-enum Status {
-    Code(u16),
-    /// `2XX`: any status of the class.
-    Class(u16),
-    Default,
 }
 
 /// An AIP-158 style paged list: a `pageToken` query parameter and a `nextPageToken` field.
@@ -74,7 +69,7 @@ pub fn operations_rs(space: &Space, header: &str) -> String {
     let ops: Vec<Op> = http_operations(space).into_iter().map(|index| plan(space, index)).collect();
     let operations: Vec<TokenStream> = ops.iter().map(|op| operation_module(space, &checks, op)).collect();
     let service = service_trait(&ops);
-    let routes = routes_impl(space, &ops);
+    let routes = routes_impl(&ops);
     let client = client(&ops);
     let doc = " The API's operations: typed requests and responses, a `Service` trait for servers and, with the `reqwest` feature, a `Client`.";
     // The models' own imports are private to `models`: what a parameter or body spells with a
@@ -112,7 +107,6 @@ fn plan<'a>(space: &'a Space, index: usize) -> Op<'a> {
     let op = &space.api.operations[index];
     let names = &space.names.operations[index];
     let (params, bindings): (Vec<_>, Vec<_>) = (op.parameters.iter().enumerate())
-        .filter(|(_, p)| p.location == "path" || p.location == "query")
         .map(|(i, p)| ((p, ident(&names.fields[i])), ident(&names.bindings[i])))
         .unzip();
     let responses: Vec<Reply> = op.responses.iter().map(reply).collect();
@@ -123,26 +117,21 @@ fn plan<'a>(space: &'a Space, index: usize) -> Op<'a> {
         pages: ident(&names.pages),
         params,
         bindings,
-        body: op.request_body.as_ref().map(|body| &body.ty),
+        body: op.request_body.as_ref().map(|request| &request.body.ty),
+        body_required: op.request_body.as_ref().is_some_and(|request| request.required),
         responses,
         paging,
     }
 }
 
 fn reply(response: &crate::ir::Response) -> Reply<'_> {
-    let status = match response.status.as_str() {
-        "default" => Status::Default,
-        code => match code.parse::<u16>() {
-            Ok(code) => Status::Code(code),
-            Err(_) => Status::Class(code.chars().next().and_then(|c| c.to_digit(10)).unwrap_or(5) as u16),
-        },
-    };
+    let status = response.status;
     let variant = match status {
         Status::Code(code) => match http::StatusCode::from_u16(code).ok().and_then(|s| s.canonical_reason()) {
             Some(reason) => reason.replace('\'', "").to_upper_camel_case(),
             None => format!("Status{code}"),
         },
-        Status::Class(class) => format!("Status{class}xx"),
+        Status::Range(class) => format!("Status{class}xx"),
         Status::Default => "Default".to_owned(),
     };
     let mut doc = format!("`{}`", response.status);
@@ -153,8 +142,9 @@ fn reply(response: &crate::ir::Response) -> Reply<'_> {
 }
 
 fn paging(space: &Space, params: &[(&Parameter, Ident)], responses: &[Reply]) -> Option<Paging> {
-    let (token, token_param) =
-        params.iter().find(|(p, _)| p.location == "query" && p.name.to_snake_case() == "page_token")?;
+    let (token, token_param) = params
+        .iter()
+        .find(|(p, _)| p.location == ParameterLocation::Query && p.name.to_snake_case() == "page_token")?;
     let ok = responses.iter().find(|r| matches!(r.status, Status::Code(200..=299)))?;
     let Some(Ty::Named(id)) = ok.body else { return None };
     let TypeKind::Struct { fields } = &space.api.types[id.0].kind else { return None };
@@ -206,7 +196,7 @@ fn operation_module(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
 }
 
 fn operation_doc(op: &Operation) -> String {
-    let mut doc = format!("`{}`: `{} {}`", op.id, op.action, op.address);
+    let mut doc = format!("`{}`: `{} {}`", op.id, op.action.as_str(), op.address);
     if let Some(summary) = &op.summary {
         let _ = write!(doc, ", {}", docs::one_line(summary));
     }
@@ -224,9 +214,14 @@ fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
     });
     let body_field = op.body.map(|ty| {
         let ty = space.path_type(ty);
-        quote!(#[doc = " The request body."] pub body: #ty,)
+        if op.body_required {
+            quote!(#[doc = " The request body."] pub body: #ty,)
+        } else {
+            quote!(#[doc = " The request body, which may be left out."] pub body: Option<#ty>,)
+        }
     });
-    let method = ident(&op.op.action.to_ascii_uppercase());
+    let method = ident(op.op.action.as_str());
+    let schemes = schemes(space, op.op);
     let path = &op.op.address;
     let validate = request_validate(space, checks, op);
     let (new, arguments) = request_new(space, op);
@@ -252,6 +247,8 @@ fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
             pub const METHOD: Method = Method::#method;
             /// The path, with `{name}` for each path parameter.
             pub const PATH: &'static str = #path;
+            /// The schemes a caller may authenticate with; empty when the operation needs none.
+            pub const SCHEMES: &'static [client::Scheme] = &[#(#schemes),*];
 
             #new
             #to_http
@@ -272,14 +269,14 @@ fn request_new(space: &Space, op: &Op) -> (TokenStream, usize) {
             quote!(#name: #ty)
         })
         .collect();
-    arguments.extend(op.body.map(|ty| {
+    arguments.extend(op.body.filter(|_| op.body_required).map(|ty| {
         let ty = space.path_type(ty);
         quote!(body: #ty)
     }));
     let inits = op.params.iter().map(|(param, name)| if param.required { quote!(#name) } else { quote!(#name: None) });
-    let body = op.body.map(|_| quote!(body));
+    let body = op.body.map(|_| if op.body_required { quote!(body) } else { quote!(body: None) });
     let allow = (arguments.len() > super::models::MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let takes = if op.body.is_some() {
+    let takes = if op.body.is_some() && op.body_required {
         "the required parameters, in the spec's order, then the body"
     } else {
         "the required parameters, in the spec's order"
@@ -299,7 +296,7 @@ fn request_new(space: &Space, op: &Op) -> (TokenStream, usize) {
 }
 
 fn param_doc(param: &Parameter) -> String {
-    let mut doc = format!("`{}` ({}).", param.name, param.location);
+    let mut doc = format!("`{}` ({}).", param.name, param.location.as_str());
     if let Some(text) = &param.doc {
         let _ = write!(doc, " {text}");
     }
@@ -312,13 +309,15 @@ fn param_doc(param: &Parameter) -> String {
 
 fn request_validate(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
     let params = op.params.iter().filter_map(|(param, name)| {
-        let wire = format!("{}.{}", param.location, param.name);
+        let wire = format!("{}.{}", param.location.as_str(), param.name);
         // A parameter held as text is not checked against the constraints of what it encodes.
         let ty = param_ty(space, param);
         let constraints = if *ty == param.ty { param.constraints.clone() } else { Constraints::default() };
         field_check(&wire, name, ty, &constraints, param.required, checks)
     });
-    let body = op.body.and_then(|ty| field_check("body", &ident("body"), ty, &Constraints::default(), true, checks));
+    let body = op
+        .body
+        .and_then(|ty| field_check("body", &ident("body"), ty, &Constraints::default(), op.body_required, checks));
     let statements: Vec<TokenStream> = params.chain(body).collect();
     if statements.is_empty() {
         return quote! {
@@ -339,13 +338,21 @@ fn request_validate(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
 fn request_to_http(op: &Op) -> TokenStream {
     let steps = op.params.iter().map(|(param, name)| {
         let wire = &param.name;
-        match (param.location.as_str(), param.required) {
-            ("path", _) => quote!(.path_param(#wire, &self.#name)),
-            (_, true) => quote!(.query(#wire, &self.#name)),
-            (_, false) => quote!(.query_opt(#wire, self.#name.as_ref())),
+        let (required, optional) = match param.location {
+            ParameterLocation::Path => return quote!(.path_param(#wire, &self.#name)),
+            ParameterLocation::Query => (quote!(query), quote!(query_opt)),
+            ParameterLocation::Header => (quote!(header), quote!(header_opt)),
+            ParameterLocation::Cookie => (quote!(cookie), quote!(cookie_opt)),
+        };
+        if param.required {
+            quote!(.#required(#wire, &self.#name))
+        } else {
+            quote!(.#optional(#wire, self.#name.as_ref()))
         }
     });
-    let body = op.body.map(|_| quote!(.json(&self.body)));
+    let body =
+        op.body
+            .map(|_| if op.body_required { quote!(.json(&self.body)) } else { quote!(.json_opt(self.body.as_ref())) });
     quote! {
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
@@ -364,16 +371,22 @@ fn request_to_http(op: &Op) -> TokenStream {
 fn request_from_parts(op: &Op) -> TokenStream {
     let reads = op.params.iter().zip(&op.bindings).map(|((param, _), binding)| {
         let wire = &param.name;
-        let field = format!("{}.{}", param.location, param.name);
-        let source = if param.location == "path" { quote!(path) } else { quote!(query) };
+        let field = format!("{}.{}", param.location.as_str(), param.name);
+        let value = match param.location {
+            ParameterLocation::Path => quote!(path.get(#wire)),
+            ParameterLocation::Query => quote!(query.get(#wire)),
+            ParameterLocation::Header => quote!(server::header(headers, #wire).as_deref()),
+            ParameterLocation::Cookie => quote!(server::cookie(headers, #wire)),
+        };
         let read = if param.required { quote!(required_param) } else { quote!(optional_param) };
-        quote!(let #binding = server::#read(#source.get(#wire), #field, &mut out);)
+        quote!(let #binding = server::#read(#value, #field, &mut out);)
     });
-    let body_read = op.body.map(|_| quote!(let body = server::json_body(body, &mut out);));
+    let read_body = if op.body_required { quote!(json_body) } else { quote!(optional_json_body) };
+    let body_read = op.body.map(|_| quote!(let body = server::#read_body(body, &mut out);));
     let body_ident = ident("body");
     let params = op.params.iter().zip(&op.bindings);
     let required = params.clone().filter(|((p, _), _)| p.required).map(|(_, binding)| binding);
-    let required: Vec<&Ident> = required.chain(op.body.map(|_| &body_ident)).collect();
+    let required: Vec<&Ident> = required.chain(op.body.filter(|_| op.body_required).map(|_| &body_ident)).collect();
     let unwrap = match required.as_slice() {
         [] => quote!(),
         [one] => quote!(let Some(#one) = #one else { return Err(validate::Violations(out)) };),
@@ -383,8 +396,11 @@ fn request_from_parts(op: &Op) -> TokenStream {
         params.map(|((_, field), binding)| if field == binding { quote!(#field) } else { quote!(#field: #binding) });
     let fields = fields.chain(op.body.map(|_| quote!(body)));
     let body_param = if op.body.is_some() { quote!(body) } else { quote!(_body) };
-    let path_param = if op.params.iter().any(|(p, _)| p.location == "path") { quote!(path) } else { quote!(_path) };
-    let query_param = if op.params.iter().any(|(p, _)| p.location == "query") { quote!(query) } else { quote!(_query) };
+    let uses = |locations: &[ParameterLocation]| op.params.iter().any(|(p, _)| locations.contains(&p.location));
+    let path_param = if uses(&[ParameterLocation::Path]) { quote!(path) } else { quote!(_path) };
+    let query_param = if uses(&[ParameterLocation::Query]) { quote!(query) } else { quote!(_query) };
+    let headers_param =
+        if uses(&[ParameterLocation::Header, ParameterLocation::Cookie]) { quote!(headers) } else { quote!(_headers) };
     // Problems are only collected while something is read.
     let read = (!op.params.is_empty() || op.body.is_some()).then(|| {
         quote! {
@@ -400,7 +416,7 @@ fn request_from_parts(op: &Op) -> TokenStream {
     quote! {
         /// The request a server received, parsed and checked against the spec: every
         /// problem found, each naming its field.
-        pub fn from_parts(#path_param: &server::PathParams, #query_param: &server::Query, #body_param: &[u8]) -> Result<Self, validate::Violations> {
+        pub fn from_parts(#path_param: &server::PathParams, #query_param: &server::Query, #headers_param: &http::HeaderMap, #body_param: &[u8]) -> Result<Self, validate::Violations> {
             #read
             let request = Self { #(#fields),* };
             request.validate("")?;
@@ -433,7 +449,7 @@ fn response_enum(space: &Space, op: &Op) -> TokenStream {
     let mut replies: Vec<&Reply> = op.responses.iter().collect();
     replies.sort_by_key(|reply| match reply.status {
         Status::Code(_) => 0,
-        Status::Class(_) => 1,
+        Status::Range(_) => 1,
         Status::Default => 2,
     });
     let mut arms: Vec<(TokenStream, TokenStream)> = replies.into_iter().map(from_http_arm).collect();
@@ -523,7 +539,7 @@ fn from_http_arm(reply: &Reply) -> (TokenStream, TokenStream) {
             let code = Literal::u16_unsuffixed(code);
             quote!(#code)
         }
-        Status::Class(class) => {
+        Status::Range(class) => {
             let (low, high) = (Literal::u16_unsuffixed(class * 100), Literal::u16_unsuffixed(class * 100 + 99));
             quote!(#low..=#high)
         }
@@ -587,20 +603,18 @@ fn service_trait(ops: &[Op]) -> TokenStream {
     }
 }
 
-fn routes_impl(space: &Space, ops: &[Op]) -> TokenStream {
+fn routes_impl(ops: &[Op]) -> TokenStream {
     let routes = ops.iter().map(|op| {
-        let method = ident(&op.op.action.to_ascii_uppercase());
-        let template = &op.op.address;
+        let module = &op.module;
         let id = &op.op.id;
-        let schemes = schemes(space, op.op);
-        quote!(server::Route { method: Method::#method, template: #template, operation: #id, schemes: &[#(#schemes),*] },)
+        quote!(server::Route { method: #module::Request::METHOD, template: #module::Request::PATH, operation: #id, schemes: #module::Request::SCHEMES },)
     });
     let arms = ops.iter().enumerate().map(|(index, op)| {
         let module = &op.module;
         let index = Literal::usize_unsuffixed(index);
         quote! {
             #index => {
-                let request = #module::Request::from_parts(&path, &query, body)?;
+                let request = #module::Request::from_parts(&path, &query, headers, body)?;
                 Ok(service.#module(request).await.into_http())
             }
         }
@@ -612,7 +626,7 @@ fn routes_impl(space: &Space, ops: &[Op]) -> TokenStream {
         impl<S: Service> server::Routes<S> for Routes {
             const ROUTES: &'static [server::Route] = &[#(#routes)*];
 
-            async fn call(service: &S, route: usize, path: server::PathParams, query: server::Query, body: &[u8]) -> Result<http::Response<Vec<u8>>, validate::Violations> {
+            async fn call(service: &S, route: usize, path: server::PathParams, query: server::Query, headers: &http::HeaderMap, body: &[u8]) -> Result<http::Response<Vec<u8>>, validate::Violations> {
                 match route {
                     #(#arms)*
                     _ => unreachable!("route {route} is not in Routes::ROUTES"),
@@ -632,26 +646,33 @@ fn routes_impl(space: &Space, ops: &[Op]) -> TokenStream {
     }
 }
 
-/// The schemes a route accepts: Basic and Bearer of any alternative the operation lists.
+/// The schemes a route accepts: those of every alternative the operation lists. A scheme the
+/// runtime cannot read is listed as `Unsupported`, so that the operation is never served
+/// without its declared security (the reader warns about it).
 fn schemes(space: &Space, op: &Operation) -> Vec<TokenStream> {
-    let mut out: Vec<&str> = Vec::new();
+    let mut out: Vec<TokenStream> = Vec::new();
     for key in op.security.iter().flatten() {
         let scheme = space.api.security_schemes.iter().find(|s| &s.key == key);
-        let name = match scheme.map(|s| &s.kind) {
-            Some(SecurityKind::HttpBasic) => "Basic",
-            Some(SecurityKind::HttpBearer { .. }) => "Bearer",
-            _ => continue,
+        let tokens = match scheme.map(|s| &s.kind) {
+            Some(SecurityKind::HttpBasic) => quote!(client::Scheme::Basic),
+            Some(SecurityKind::HttpBearer { .. }) => quote!(client::Scheme::Bearer),
+            Some(SecurityKind::ApiKey { location, name }) => match location.as_str() {
+                "header" => quote!(client::Scheme::ApiKey { location: client::KeyLocation::Header, name: #name }),
+                "query" => quote!(client::Scheme::ApiKey { location: client::KeyLocation::Query, name: #name }),
+                "cookie" => quote!(client::Scheme::ApiKey { location: client::KeyLocation::Cookie, name: #name }),
+                _ => quote!(client::Scheme::Unsupported { name: #key }),
+            },
+            Some(SecurityKind::Other(kind)) if kind == "oauth2" || kind == "openIdConnect" => {
+                quote!(client::Scheme::OAuth2)
+            }
+            // Another type, or a requirement naming no declared scheme.
+            Some(SecurityKind::Other(_)) | None => quote!(client::Scheme::Unsupported { name: #key }),
         };
-        if !out.contains(&name) {
-            out.push(name);
+        if !out.iter().any(|seen| seen.to_string() == tokens.to_string()) {
+            out.push(tokens);
         }
     }
-    out.into_iter()
-        .map(|name| {
-            let name = ident(name);
-            quote!(client::Scheme::#name)
-        })
-        .collect()
+    out
 }
 
 fn client(ops: &[Op]) -> TokenStream {
@@ -662,7 +683,7 @@ fn client(ops: &[Op]) -> TokenStream {
         quote! {
             #doc
             pub async fn #module(&self, request: &#module::Request) -> Result<#module::Response, client::ClientError> {
-                let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+                let response = self.http.send_as(request.to_http(self.http.base_url())?, #module::Request::SCHEMES).await?;
                 Ok(#module::Response::from_http(response)?)
             }
 

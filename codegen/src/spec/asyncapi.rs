@@ -21,7 +21,7 @@ use super::documents::{Documents, Loc};
 use super::schema::{describe, TypeSpace};
 use super::{object_at, text, IdOrigin, Info};
 use crate::diagnostic::Result;
-use crate::ir::{Api, Example, Message, MessageId, Operation, Ty};
+use crate::ir::{Action, Api, Example, Message, MessageId, Operation, Ty};
 
 /// Schema formats whose payload is a JSON Schema (or OpenAPI schema) this generator reads.
 const JSON_SCHEMA_FORMATS: [&str; 4] = [
@@ -41,9 +41,9 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     for address in super::keys_at(docs, &channels)? {
         let channel_loc = docs.follow(&channels.join(&address))?;
         let channel = object_at(docs, &channel_loc)?;
-        for action in ["publish", "subscribe"] {
-            if channel.contains_key(action) {
-                let loc = channel_loc.join(action);
+        for action in [Action::Publish, Action::Subscribe] {
+            if channel.contains_key(action.as_str()) {
+                let loc = channel_loc.join(action.as_str());
                 let (operation, declared) = reader.operation(&loc, &address, action, channel, &security)?;
                 origins.push(IdOrigin { loc, declared });
                 operations.push(operation);
@@ -128,14 +128,14 @@ impl<'a> Reader<'a> {
         &mut self,
         loc: &Loc,
         address: &str,
-        action: &str,
+        action: Action,
         channel: &Map<String, Value>,
         security: &[Vec<String>],
     ) -> Result<(Operation, bool)> {
         let op = Merged::read(self.docs, loc, Major::Two)?;
         let declared = op.text("operationId");
         let is_declared = declared.is_some();
-        let id = declared.unwrap_or_else(|| format!("{action} {address}").to_upper_camel_case());
+        let id = declared.unwrap_or_else(|| format!("{} {address}", action.as_str()).to_upper_camel_case());
         let messages = if object_at(self.docs, loc)?.contains_key("message") {
             self.operation_messages(&loc.join("message"), &id)?
         } else {
@@ -143,7 +143,7 @@ impl<'a> Reader<'a> {
         };
         let operation = Operation {
             id,
-            action: action.to_owned(),
+            action,
             address: address.to_owned(),
             summary: op.text("summary"),
             description: op.text("description").or_else(|| text(channel, "description")),

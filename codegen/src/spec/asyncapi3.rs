@@ -32,7 +32,7 @@ use super::asyncapi::{server_security, Major, Merged, Reader};
 use super::documents::{Documents, Loc};
 use super::{keys_at, object_at, text, IdOrigin};
 use crate::diagnostic::Result;
-use crate::ir::{Api, Constraints, MessageId, Operation, Parameter, SecurityScheme, Ty};
+use crate::ir::{Action, Api, Constraints, MessageId, Operation, Parameter, ParameterLocation, SecurityScheme, Ty};
 use crate::naming;
 
 pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
@@ -98,7 +98,7 @@ fn reply(
     reader: &mut Reader,
     loc: &Loc,
     id: &str,
-    action: &str,
+    action: Action,
     channel: Channel,
     security: Vec<Vec<String>>,
 ) -> Result<Operation> {
@@ -109,7 +109,7 @@ fn reply(
         Some(_) => Channel::read(docs, &reply)?,
         None => channel,
     };
-    let opposite = if action == "send" { "receive" } else { "send" };
+    let opposite = if action == Action::Send { Action::Receive } else { Action::Send };
     let reply_id = format!("{id}Reply");
     let mut operation = on_channel(reader, &channel, &reply.join("messages"), &reply_id, opposite, security)?;
     operation.summary = Some(format!("The reply to `{id}`."));
@@ -123,12 +123,12 @@ fn on_channel(
     channel: &Channel,
     messages: &Loc,
     id: &str,
-    action: &str,
+    action: Action,
     security: Vec<Vec<String>>,
 ) -> Result<Operation> {
     Ok(Operation {
         id: id.to_owned(),
-        action: action.to_owned(),
+        action,
         address: channel.address.clone(),
         summary: None,
         description: channel.description.clone(),
@@ -143,10 +143,10 @@ fn on_channel(
 const ACTION_HELP: &str = "write `action: send` (the application sends the messages) or `action: receive`";
 
 /// The operation's `action`: `send` or `receive`.
-fn action(docs: &Documents, loc: &Loc) -> Result<&'static str> {
+fn action(docs: &Documents, loc: &Loc) -> Result<Action> {
     match docs.find(&loc.join("action")) {
-        Some(Value::String(action)) if action == "send" => Ok("send"),
-        Some(Value::String(action)) if action == "receive" => Ok("receive"),
+        Some(Value::String(action)) if action == "send" => Ok(Action::Send),
+        Some(Value::String(action)) if action == "receive" => Ok(Action::Receive),
         None => Err(docs.error(loc, "the operation has no `action`").with_help(ACTION_HELP)),
         Some(other) => Err(docs.error(&loc.join("action"), format!("unknown action {other}")).with_help(ACTION_HELP)),
     }
@@ -193,7 +193,7 @@ impl Channel {
             out.push(Parameter {
                 doc: text(parameter, "description"),
                 name,
-                location: "path".to_owned(),
+                location: ParameterLocation::Path,
                 required: true,
                 ty: Ty::String,
                 constraints: Constraints::default(),

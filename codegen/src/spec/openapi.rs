@@ -7,12 +7,17 @@ use super::documents::{Documents, Loc};
 use super::schema::{constraints, describe, TypeSpace};
 use super::{object_at, text, IdOrigin};
 use crate::diagnostic::Result;
-use crate::ir::{Api, Body, Example, Operation, Parameter, Response, Ty};
+use crate::ir::{
+    Action, Api, Body, Example, HttpMethod, Operation, Parameter, ParameterLocation, RequestBody, Response,
+    SecurityKind, Status, Ty,
+};
 
 /// Callbacks of callbacks are legal; this many levels is far more than any real API uses.
 const MAX_CALLBACK_DEPTH: usize = 8;
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+/// Headers OpenAPI says a parameter cannot declare: the body's media type and the security
+/// schemes say what they hold.
+const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
 
 pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     let info = super::read_info(docs, root)?;
@@ -21,6 +26,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     let default_security = super::read_security_requirements(docs, &root.join("security"))?.unwrap_or_default();
     let mut operations = Vec::new();
     let mut origins = Vec::new();
+    let mut warnings = Vec::new();
     for section in ["paths", "webhooks"] {
         let items = root.join(section);
         for address in super::keys_at(docs, &items)? {
@@ -30,12 +36,16 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
                 default_security: &default_security,
                 operations: &mut operations,
                 origins: &mut origins,
+                warnings: &mut warnings,
             };
             paths.read(&address, &items.join(&address), None, 0)?;
         }
     }
-    let (types, mut warnings) = space.finish();
+    let (types, type_warnings) = space.finish();
+    warnings.extend(type_warnings);
     warnings.extend(super::make_operation_ids_unique(docs, &mut operations, &origins));
+    let security_schemes = super::read_security_schemes(docs, root)?;
+    warnings.extend(unchecked_security(&operations, &security_schemes));
     Ok(Api {
         format: format!("OpenAPI {version}"),
         title: info.title,
@@ -44,10 +54,56 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         types,
         messages: Vec::new(),
         operations,
-        security_schemes: super::read_security_schemes(docs, root)?,
+        security_schemes,
         warnings,
         crate_examples: super::extensions::crate_examples(docs, root)?,
     })
+}
+
+/// A warning per operation whose security the generated server cannot check by itself:
+/// OAuth2 and OpenID Connect tokens are only accepted once the server is given a validator
+/// (`Server::authorize`), a scheme it does not know at all is refused, and schemes required
+/// together are checked as alternatives.
+fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecurityScheme]) -> Vec<String> {
+    let mut out = Vec::new();
+    for op in operations.iter().filter(|op| op.address.starts_with('/')) {
+        if let Some(together) = op.security.iter().find(|alternative| alternative.len() > 1) {
+            out.push(format!(
+                "operation `{}` requires the schemes `{}` together: the generated server accepts \
+                 credentials of any one of them, so check the others in `Server::authorize` or the service",
+                op.id,
+                together.join("`, `")
+            ));
+        }
+        for key in op.security.iter().flatten() {
+            let message = match schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind) {
+                Some(SecurityKind::Other(kind)) if kind == "oauth2" || kind == "openIdConnect" => format!(
+                    "operation `{}` requires the {kind} scheme `{key}`: the generated server reads its bearer \
+                     token but refuses every request until `Server::authorize` is given a validator for it",
+                    op.id
+                ),
+                Some(SecurityKind::Other(kind)) => format!(
+                    "operation `{}` requires the scheme `{key}` of type `{kind}`, which the generated server \
+                     cannot check: it refuses requests relying on it",
+                    op.id
+                ),
+                Some(SecurityKind::ApiKey { location, .. })
+                    if !matches!(location.as_str(), "header" | "query" | "cookie") =>
+                {
+                    format!(
+                        "operation `{}` requires the API key `{key}` in `{location}`, which HTTP cannot \
+                         carry: the generated server refuses requests relying on it",
+                        op.id
+                    )
+                }
+                _ => continue,
+            };
+            if !out.contains(&message) {
+                out.push(message);
+            }
+        }
+    }
+    out
 }
 
 /// Reads path items (under `paths`, `webhooks`, or an operation's `callbacks`) into
@@ -58,6 +114,7 @@ struct PathItems<'a, 'b> {
     default_security: &'b [Vec<String>],
     operations: &'b mut Vec<Operation>,
     origins: &'b mut Vec<IdOrigin>,
+    warnings: &'b mut Vec<String>,
 }
 
 impl PathItems<'_, '_> {
@@ -73,14 +130,17 @@ impl PathItems<'_, '_> {
         }
         let item_loc = self.docs.follow(loc)?;
         let item = object_at(self.docs, &item_loc)?;
-        let methods: Vec<&str> = METHODS.into_iter().filter(|m| item.contains_key(*m)).collect();
-        for method in &methods {
-            let loc = item_loc.join(method);
+        let methods: Vec<(HttpMethod, String)> = (HttpMethod::ALL.into_iter())
+            .map(|method| (method, method.as_str().to_ascii_lowercase()))
+            .filter(|(_, key)| item.contains_key(key))
+            .collect();
+        for (method, key) in &methods {
+            let loc = item_loc.join(key);
             let declared = text(object_at(self.docs, &loc)?, "operationId");
             self.origins.push(IdOrigin { loc: loc.clone(), declared: declared.is_some() });
-            let id = declared.unwrap_or_else(|| made_up_id(method, address, callback, methods.len()));
-            let mut reader = OperationReader { docs: self.docs, space: self.space, loc: &loc };
-            let operation = reader.read(id, address, method, &item_loc, self.default_security)?;
+            let id = declared.unwrap_or_else(|| made_up_id(key, address, callback, methods.len()));
+            let mut reader = OperationReader { docs: self.docs, space: self.space, loc: &loc, warnings: self.warnings };
+            let operation = reader.read(id, address, *method, &item_loc, self.default_security)?;
             self.operations.push(operation);
             let callbacks = loc.join("callbacks");
             for name in super::keys_at(self.docs, &callbacks)? {
@@ -110,6 +170,7 @@ struct OperationReader<'a, 'b> {
     docs: &'a Documents,
     space: &'b mut TypeSpace<'a>,
     loc: &'b Loc,
+    warnings: &'b mut Vec<String>,
 }
 
 impl OperationReader<'_, '_> {
@@ -117,7 +178,7 @@ impl OperationReader<'_, '_> {
         &mut self,
         id: String,
         address: &str,
-        method: &str,
+        method: HttpMethod,
         item_loc: &Loc,
         default_security: &[Vec<String>],
     ) -> Result<Operation> {
@@ -128,7 +189,7 @@ impl OperationReader<'_, '_> {
             parameters.push(parameter);
         }
         let request_body = match op.get("requestBody") {
-            Some(_) => self.body(&self.loc.join("requestBody"), &format!("{id}Request"))?,
+            Some(_) => self.request_body(&id)?,
             None => None,
         };
         let security = super::read_security_requirements(self.docs, &self.loc.join("security"))?
@@ -136,7 +197,7 @@ impl OperationReader<'_, '_> {
         Ok(Operation {
             responses: self.responses(&id)?,
             id,
-            action: method.to_ascii_uppercase(),
+            action: Action::Http(method),
             address: address.to_owned(),
             summary: text(op, "summary"),
             description: text(op, "description"),
@@ -168,6 +229,26 @@ impl OperationReader<'_, '_> {
                     .error(&param_loc, "a parameter needs `name` and `in`")
                     .with_help("write e.g. `name: pageSize` and `in: query`"));
             };
+            let location = match location.as_str() {
+                "path" => ParameterLocation::Path,
+                "query" => ParameterLocation::Query,
+                "header" => ParameterLocation::Header,
+                "cookie" => ParameterLocation::Cookie,
+                _ => {
+                    return Err(self
+                        .docs
+                        .error(&param_loc.join("in"), format!("`in: {location}` is not a parameter location"))
+                        .with_help("write `in: path`, `in: query`, `in: header` or `in: cookie`"))
+                }
+            };
+            if location == ParameterLocation::Header && IGNORED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                self.warnings.push(format!(
+                    "{}: the header parameter `{name}` of `{operation_id}` is ignored, as OpenAPI says: the body's \
+                     media type and the security schemes say what `Accept`, `Content-Type` and `Authorization` hold",
+                    self.docs.describe(&param_loc)
+                ));
+                continue;
+            }
             let (ty, constraints) = match param.get("schema") {
                 Some(Value::Object(schema)) => {
                     let path = [operation_id.to_owned(), name.clone()];
@@ -176,7 +257,7 @@ impl OperationReader<'_, '_> {
                 _ => (Ty::String, Default::default()),
             };
             out.push(Parameter {
-                required: param.get("required").and_then(Value::as_bool).unwrap_or(location == "path"),
+                required: param.get("required").and_then(Value::as_bool).unwrap_or(location == ParameterLocation::Path),
                 doc: text(param, "description"),
                 name,
                 location,
@@ -190,17 +271,34 @@ impl OperationReader<'_, '_> {
     fn responses(&mut self, operation_id: &str) -> Result<Vec<Response>> {
         let responses_loc = self.loc.join("responses");
         let mut out = Vec::new();
-        for status in super::keys_at(self.docs, &responses_loc)? {
-            let loc = self.docs.follow(&responses_loc.join(&status))?;
+        for key in super::keys_at(self.docs, &responses_loc)? {
+            if key.starts_with("x-") {
+                continue;
+            }
+            let Some(status) = Status::parse(&key) else {
+                return Err(self
+                    .docs
+                    .error(&responses_loc.join(&key), format!("`{key}` is not a response status"))
+                    .with_help("key a response by its status (`200`), a range (`4XX`) or `default`"));
+            };
+            let loc = self.docs.follow(&responses_loc.join(&key))?;
             let response = object_at(self.docs, &loc)?;
             let name = if out.is_empty() {
                 format!("{operation_id}Response")
             } else {
-                format!("{operation_id}{}Response", status.to_upper_camel_case())
+                format!("{operation_id}{}Response", key.to_upper_camel_case())
             };
             out.push(Response { body: self.body(&loc, &name)?, doc: describe(response), status });
         }
         Ok(out)
+    }
+
+    /// The operation's `requestBody`, if it has a JSON schema, and whether it is required.
+    fn request_body(&mut self, id: &str) -> Result<Option<RequestBody>> {
+        let loc = self.docs.follow(&self.loc.join("requestBody"))?;
+        let required = object_at(self.docs, &loc)?.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let body = self.body(&loc, &format!("{id}Request"))?;
+        Ok(body.map(|body| RequestBody { body, required }))
     }
 
     /// The JSON schema of a request body or response, if it has one, with its examples.
@@ -324,5 +422,56 @@ paths:
         assert!(first.contains("spec.yaml#/paths/~1archive/get:"), "{first}");
         assert!(first.contains("first used at") && first.contains("spec.yaml#/paths/~1orders/get"), "{first}");
         assert!(first.contains("`getOrder_2`"), "{first}");
+    }
+
+    #[test]
+    fn parameters_statuses_bodies_and_security_say_what_they_mean() {
+        use crate::ir::{Action, HttpMethod, ParameterLocation, Status};
+        let api = read_text(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    post:
+      security: [{oauth: []}, {digest: []}, {key: []}, {key: [], oauth: []}]
+      parameters:
+        - {name: X-Id, in: header, required: true}
+        - {name: s, in: cookie}
+        - {name: content-TYPE, in: header}
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+      responses:
+        '200': {description: ok}
+        4xx: {description: no}
+        default: {description: other}
+        x-note: {description: not a status}
+components:
+  securitySchemes:
+    oauth: {type: oauth2, flows: {}}
+    digest: {type: http, scheme: digest}
+    key: {type: apiKey, in: header, name: X-Key}
+",
+        )
+        .unwrap();
+        let op = &api.operations[0];
+        assert_eq!(op.action, Action::Http(HttpMethod::Post));
+        let params: Vec<(&str, ParameterLocation, bool)> =
+            op.parameters.iter().map(|p| (p.name.as_str(), p.location, p.required)).collect();
+        assert_eq!(params, [("X-Id", ParameterLocation::Header, true), ("s", ParameterLocation::Cookie, false)]);
+        assert_eq!(op.request_body.as_ref().map(|body| body.required), Some(false));
+        let statuses: Vec<Status> = op.responses.iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [Status::Code(200), Status::Range(4), Status::Default]);
+        assert_eq!(statuses.iter().map(Status::to_string).collect::<Vec<_>>(), ["200", "4XX", "default"]);
+        let warnings = api.warnings.join("\n");
+        assert!(warnings.contains("the header parameter `content-TYPE` of `PostA` is ignored"), "{warnings}");
+        assert!(warnings.contains("requires the oauth2 scheme `oauth`"), "{warnings}");
+        assert!(warnings.contains("requires the scheme `digest` of type `http`"), "{warnings}");
+        assert!(warnings.contains("requires the schemes `key`, `oauth` together"), "{warnings}");
+        assert!(!warnings.contains("API key `key`"), "{warnings}");
+
+        let junk = read_text("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        ok: {description: x}\n");
+        assert!(junk.unwrap_err().to_string().contains("`ok` is not a response status"));
     }
 }

@@ -29,6 +29,11 @@ pub mod list_webhooks {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[
+            client::Scheme::Basic,
+            client::Scheme::Bearer,
+        ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -58,6 +63,7 @@ pub mod list_webhooks {
         pub fn from_parts(
             path: &server::PathParams,
             query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -189,6 +195,11 @@ pub mod create_webhook {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[
+            client::Scheme::Basic,
+            client::Scheme::Bearer,
+        ];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -213,6 +224,7 @@ pub mod create_webhook {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -339,6 +351,11 @@ pub mod get_webhook {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[
+            client::Scheme::Basic,
+            client::Scheme::Bearer,
+        ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -363,6 +380,7 @@ pub mod get_webhook {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -479,6 +497,11 @@ pub mod replace_webhook {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[
+            client::Scheme::Basic,
+            client::Scheme::Bearer,
+        ];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -512,6 +535,7 @@ pub mod replace_webhook {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -649,6 +673,11 @@ pub mod delete_webhook {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[
+            client::Scheme::Basic,
+            client::Scheme::Bearer,
+        ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -673,6 +702,7 @@ pub mod delete_webhook {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -789,6 +819,11 @@ pub mod update_webhook {
         pub const METHOD: Method = Method::PATCH;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[
+            client::Scheme::Basic,
+            client::Scheme::Bearer,
+        ];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -822,6 +857,7 @@ pub mod update_webhook {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -986,40 +1022,40 @@ pub struct Routes;
 impl<S: Service> server::Routes<S> for Routes {
     const ROUTES: &'static [server::Route] = &[
         server::Route {
-            method: Method::GET,
-            template: "/v1/projects/{projectId}/webhooks",
+            method: list_webhooks::Request::METHOD,
+            template: list_webhooks::Request::PATH,
             operation: "WebhookService_ListWebhooks",
-            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+            schemes: list_webhooks::Request::SCHEMES,
         },
         server::Route {
-            method: Method::POST,
-            template: "/v1/projects/{projectId}/webhooks",
+            method: create_webhook::Request::METHOD,
+            template: create_webhook::Request::PATH,
             operation: "WebhookService_CreateWebhook",
-            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+            schemes: create_webhook::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+            method: get_webhook::Request::METHOD,
+            template: get_webhook::Request::PATH,
             operation: "WebhookService_GetWebhook",
-            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+            schemes: get_webhook::Request::SCHEMES,
         },
         server::Route {
-            method: Method::PUT,
-            template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+            method: replace_webhook::Request::METHOD,
+            template: replace_webhook::Request::PATH,
             operation: "WebhookService_ReplaceWebhook",
-            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+            schemes: replace_webhook::Request::SCHEMES,
         },
         server::Route {
-            method: Method::DELETE,
-            template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+            method: delete_webhook::Request::METHOD,
+            template: delete_webhook::Request::PATH,
             operation: "WebhookService_DeleteWebhook",
-            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+            schemes: delete_webhook::Request::SCHEMES,
         },
         server::Route {
-            method: Method::PATCH,
-            template: "/v1/projects/{projectId}/webhooks/{webhookId}",
+            method: update_webhook::Request::METHOD,
+            template: update_webhook::Request::PATH,
             operation: "WebhookService_UpdateWebhook",
-            schemes: &[client::Scheme::Basic, client::Scheme::Bearer],
+            schemes: update_webhook::Request::SCHEMES,
         },
     ];
     async fn call(
@@ -1027,31 +1063,62 @@ impl<S: Service> server::Routes<S> for Routes {
         route: usize,
         path: server::PathParams,
         query: server::Query,
+        headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, validate::Violations> {
         match route {
             0 => {
-                let request = list_webhooks::Request::from_parts(&path, &query, body)?;
+                let request = list_webhooks::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.list_webhooks(request).await.into_http())
             }
             1 => {
-                let request = create_webhook::Request::from_parts(&path, &query, body)?;
+                let request = create_webhook::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.create_webhook(request).await.into_http())
             }
             2 => {
-                let request = get_webhook::Request::from_parts(&path, &query, body)?;
+                let request = get_webhook::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.get_webhook(request).await.into_http())
             }
             3 => {
-                let request = replace_webhook::Request::from_parts(&path, &query, body)?;
+                let request = replace_webhook::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.replace_webhook(request).await.into_http())
             }
             4 => {
-                let request = delete_webhook::Request::from_parts(&path, &query, body)?;
+                let request = delete_webhook::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.delete_webhook(request).await.into_http())
             }
             5 => {
-                let request = update_webhook::Request::from_parts(&path, &query, body)?;
+                let request = update_webhook::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.update_webhook(request).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
@@ -1090,7 +1157,13 @@ impl Client {
         &self,
         request: &list_webhooks::Request,
     ) -> Result<list_webhooks::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                list_webhooks::Request::SCHEMES,
+            )
+            .await?;
         Ok(list_webhooks::Response::from_http(response)?)
     }
     /// Every page of [`Client::list_webhooks`], from `request`'s on, following each page's next-page token.
@@ -1132,7 +1205,13 @@ impl Client {
         &self,
         request: &create_webhook::Request,
     ) -> Result<create_webhook::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                create_webhook::Request::SCHEMES,
+            )
+            .await?;
         Ok(create_webhook::Response::from_http(response)?)
     }
     /// `WebhookService_GetWebhook`: `GET /v1/projects/{projectId}/webhooks/{webhookId}`, Get a webhook
@@ -1142,7 +1221,13 @@ impl Client {
         &self,
         request: &get_webhook::Request,
     ) -> Result<get_webhook::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                get_webhook::Request::SCHEMES,
+            )
+            .await?;
         Ok(get_webhook::Response::from_http(response)?)
     }
     /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
@@ -1152,7 +1237,13 @@ impl Client {
         &self,
         request: &replace_webhook::Request,
     ) -> Result<replace_webhook::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                replace_webhook::Request::SCHEMES,
+            )
+            .await?;
         Ok(replace_webhook::Response::from_http(response)?)
     }
     /// `WebhookService_DeleteWebhook`: `DELETE /v1/projects/{projectId}/webhooks/{webhookId}`, Delete a webhook
@@ -1162,7 +1253,13 @@ impl Client {
         &self,
         request: &delete_webhook::Request,
     ) -> Result<delete_webhook::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                delete_webhook::Request::SCHEMES,
+            )
+            .await?;
         Ok(delete_webhook::Response::from_http(response)?)
     }
     /// `WebhookService_UpdateWebhook`: `PATCH /v1/projects/{projectId}/webhooks/{webhookId}`, Update a webhook
@@ -1172,7 +1269,13 @@ impl Client {
         &self,
         request: &update_webhook::Request,
     ) -> Result<update_webhook::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                update_webhook::Request::SCHEMES,
+            )
+            .await?;
         Ok(update_webhook::Response::from_http(response)?)
     }
 }

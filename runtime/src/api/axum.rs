@@ -31,7 +31,7 @@ async fn answer<R: Routes<S>, S: Send + Sync + 'static>(
         Err(refusal) => return refusal.into_response().map(Body::from),
     };
     let response = match read_body(&parts, body, server.body_limit()).await {
-        Ok(bytes) => server.respond(admitted, query, &bytes).await,
+        Ok(bytes) => server.respond(admitted, query, &parts.headers, &bytes).await,
         Err(error) => closing(match error {
             BodyError::TooLarge => server.too_large(&admitted),
             BodyError::TimedOut => server.timed_out(&admitted),
@@ -75,6 +75,7 @@ mod tests {
             route: usize,
             params: PathParams,
             _: Query,
+            _: &http::HeaderMap,
             body: &[u8],
         ) -> Result<http::Response<Vec<u8>>, Violations> {
             let mut out = Vec::new();

@@ -13,11 +13,12 @@ use std::fmt;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use http::{HeaderMap, Method, StatusCode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use subtle::ConstantTimeEq;
 
 use super::json;
 use super::validate::{Validate, Violation, Violations};
@@ -31,36 +32,65 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 
 /// HTTP credentials for an API: what a client sends and what a server reads back.
 ///
-/// `Debug` shows the username but never the password or token (they are [`Secret`]s).
+/// `Debug` shows the username but never the password, token or key (they are [`Secret`]s).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credentials {
     /// HTTP Basic (RFC 7617). A username cannot contain `:`; the password may.
     Basic { username: String, password: Secret },
-    /// A bearer token (RFC 6750).
+    /// A bearer token (RFC 6750); OAuth2 and OpenID Connect access tokens travel as one.
     Bearer { token: Secret },
+    /// An API key (OpenAPI `apiKey`): sent in the header, query parameter or cookie the
+    /// operation's [`Scheme::ApiKey`] names.
+    ApiKey { key: Secret },
 }
 
-/// The HTTP authentication schemes a route may accept.
+/// The authentication schemes a route may accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scheme {
     Basic,
     Bearer,
+    /// An API key in the header, query parameter or cookie `name`.
+    ApiKey {
+        location: KeyLocation,
+        name: &'static str,
+    },
+    /// An OAuth2 or OpenID Connect access token, sent as a bearer token. Only the issuer can
+    /// say whether one is valid, so a server refuses every token until it is given a
+    /// validator ([`Server::authorize`](super::server::Server::authorize)).
+    OAuth2,
+    /// A scheme the server cannot check (HTTP Digest, mutual TLS, an API key outside HTTP,
+    /// ...), by its key in the spec: no request gets in by it.
+    Unsupported {
+        name: &'static str,
+    },
+}
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
 }
 
 impl Scheme {
-    /// The scheme's name as the `Authorization` header writes it.
+    /// The scheme's name, for messages: as the `Authorization` header writes it, or `API key`.
     pub const fn name(self) -> &'static str {
         match self {
             Scheme::Basic => "Basic",
-            Scheme::Bearer => "Bearer",
+            Scheme::Bearer | Scheme::OAuth2 => "Bearer",
+            Scheme::ApiKey { .. } => "API key",
+            Scheme::Unsupported { name } => name,
         }
     }
 
-    /// The challenge a 401 answers with in `WWW-Authenticate`; Basic requires a realm.
-    pub const fn challenge(self) -> &'static str {
+    /// The challenge a 401 answers with in `WWW-Authenticate` (Basic requires a realm); an
+    /// API key has none.
+    pub const fn challenge(self) -> Option<&'static str> {
         match self {
-            Scheme::Basic => "Basic realm=\"api\"",
-            Scheme::Bearer => "Bearer",
+            Scheme::Basic => Some("Basic realm=\"api\""),
+            Scheme::Bearer | Scheme::OAuth2 => Some("Bearer"),
+            Scheme::ApiKey { .. } | Scheme::Unsupported { .. } => None,
         }
     }
 }
@@ -74,14 +104,40 @@ impl Credentials {
         Credentials::Bearer { token: token.into() }
     }
 
-    pub fn scheme(&self) -> Scheme {
+    pub fn api_key(key: impl Into<Secret>) -> Self {
+        Credentials::ApiKey { key: key.into() }
+    }
+
+    /// `Basic`, `Bearer` or `API key`, for messages.
+    pub fn name(&self) -> &'static str {
         match self {
-            Credentials::Basic { .. } => Scheme::Basic,
-            Credentials::Bearer { .. } => Scheme::Bearer,
+            Credentials::Basic { .. } => "Basic",
+            Credentials::Bearer { .. } => "Bearer",
+            Credentials::ApiKey { .. } => "API key",
         }
     }
 
-    /// The `Authorization` value: `Basic base64(user:pass)` or `Bearer token`, marked sensitive
+    /// Whether these are the `expected` credentials, comparing every secret byte in constant
+    /// time: what a server's [`authorize`](super::server::Server::authorize) check needs.
+    pub fn matches(&self, expected: &Credentials) -> bool {
+        let same = |a: &str, b: &str| bool::from(a.as_bytes().ct_eq(b.as_bytes()));
+        match (self, expected) {
+            (Credentials::Basic { username, password }, Credentials::Basic { username: u, password: p }) => {
+                // Both compared, whatever the first gives, so timing tells nothing.
+                same(username, u) & same(password.expose(), p.expose())
+            }
+            (Credentials::Bearer { token }, Credentials::Bearer { token: expected }) => {
+                same(token.expose(), expected.expose())
+            }
+            (Credentials::ApiKey { key }, Credentials::ApiKey { key: expected }) => {
+                same(key.expose(), expected.expose())
+            }
+            _ => false,
+        }
+    }
+
+    /// The header value these credentials travel as: `Basic base64(user:pass)` or `Bearer
+    /// token` for `Authorization`, the key itself for an API key's header. Marked sensitive
     /// so that `http`'s own `Debug` and HTTP/2 header compression leave it out.
     ///
     /// Control characters, which no header can carry, are dropped rather than panicking: a
@@ -92,12 +148,9 @@ impl Credentials {
                 format!("Basic {}", STANDARD.encode(format!("{username}:{}", password.expose())))
             }
             Credentials::Bearer { token } => format!("Bearer {}", token.expose()),
+            Credentials::ApiKey { key } => key.expose().to_owned(),
         };
-        let bytes: Vec<u8> =
-            text.into_bytes().into_iter().filter(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)).collect();
-        let mut value = HeaderValue::from_bytes(&bytes).unwrap_or_else(|_| HeaderValue::from_static(""));
-        value.set_sensitive(true);
-        value
+        sensitive(text)
     }
 
     /// Reads the `Authorization` header (scheme name in any case); `None` when it is absent or
@@ -112,6 +165,59 @@ impl Credentials {
             Some(Credentials::bearer(rest))
         } else {
             None
+        }
+    }
+
+    /// Adds these credentials to `request` as the first of `schemes` they fit says: Basic and
+    /// Bearer in `Authorization` (unless the request has one), an API key in its header, query
+    /// parameter or cookie. Credentials that fit none of `schemes` are not sent.
+    pub fn apply(&self, schemes: &[Scheme], request: &mut http::Request<Vec<u8>>) {
+        let key_scheme = schemes.iter().find_map(|scheme| match scheme {
+            Scheme::ApiKey { location, name } => Some((*location, *name)),
+            _ => None,
+        });
+        match (self, key_scheme) {
+            (Credentials::ApiKey { key }, Some((location, name))) => add_api_key(request, location, name, key),
+            (Credentials::ApiKey { .. }, None) => {}
+            (_, _) => {
+                request.headers_mut().entry(AUTHORIZATION).or_insert_with(|| self.header_value());
+            }
+        }
+    }
+}
+
+/// A header value holding a secret, marked sensitive, control characters dropped.
+fn sensitive(text: String) -> HeaderValue {
+    let bytes: Vec<u8> = text.into_bytes().into_iter().filter(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f)).collect();
+    let mut value = HeaderValue::from_bytes(&bytes).unwrap_or_else(|_| HeaderValue::from_static(""));
+    value.set_sensitive(true);
+    value
+}
+
+/// Puts `key` where an API key scheme says: a header, a query parameter (appended to the
+/// URI) or a cookie (appended to the request's `Cookie` header).
+fn add_api_key(request: &mut http::Request<Vec<u8>>, location: KeyLocation, name: &'static str, key: &Secret) {
+    match location {
+        KeyLocation::Header => {
+            if let Ok(header) = HeaderName::from_bytes(name.as_bytes()) {
+                request.headers_mut().insert(header, sensitive(key.expose().to_owned()));
+            }
+        }
+        KeyLocation::Query => {
+            let pair = form_urlencoded::Serializer::new(String::new()).append_pair(name, key.expose()).finish();
+            let uri = request.uri().to_string();
+            let separator = if request.uri().query().is_some() { '&' } else { '?' };
+            if let Ok(uri) = format!("{uri}{separator}{pair}").parse() {
+                *request.uri_mut() = uri;
+            }
+        }
+        KeyLocation::Cookie => {
+            let pair = format!("{name}={}", key.expose());
+            let cookie = match request.headers().get(COOKIE).and_then(|value| value.to_str().ok()) {
+                Some(existing) => format!("{existing}; {pair}"),
+                None => pair,
+            };
+            request.headers_mut().insert(COOKIE, sensitive(cookie));
         }
     }
 }
@@ -133,6 +239,8 @@ pub struct RequestBuilder {
     template: &'static str,
     path: String,
     query: Vec<(String, String)>,
+    headers: HeaderMap,
+    cookies: Vec<String>,
     body: Option<Vec<u8>>,
     violations: Vec<Violation>,
     error: Option<RequestError>,
@@ -148,6 +256,8 @@ impl RequestBuilder {
             template,
             path: template.to_owned(),
             query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
             body: None,
             violations: Vec::new(),
             error: None,
@@ -183,6 +293,63 @@ impl RequestBuilder {
         }
     }
 
+    /// Adds the header `name: value`. A value a header cannot carry (anything but visible
+    /// ASCII, spaces and tabs) is a violation on `header.<name>`, never sent.
+    pub fn header(mut self, name: &str, value: &dyn fmt::Display) -> Self {
+        let field = format!("header.{name}");
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.violations.push(Violation::new(field, "is not a valid HTTP header name"));
+            return self;
+        };
+        match HeaderValue::from_str(&value.to_string()) {
+            Ok(value) => {
+                self.headers.append(header, value);
+            }
+            Err(_) => self.violations.push(Violation::new(field, "must be visible ASCII, spaces and tabs")),
+        }
+        self
+    }
+
+    /// Adds the header when there is a value; an absent optional parameter is left out.
+    pub fn header_opt<T: fmt::Display>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// Adds `name=value` to the request's one `Cookie` header. A value a cookie cannot carry
+    /// (RFC 6265: no spaces, controls, `"`, `,`, `;` or `\\`) is a violation on `cookie.<name>`.
+    pub fn cookie(mut self, name: &str, value: &dyn fmt::Display) -> Self {
+        let value = value.to_string();
+        let octet = |b: u8| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\');
+        if value.bytes().all(octet) {
+            self.cookies.push(format!("{name}={value}"));
+        } else {
+            self.violations.push(Violation::new(
+                format!("cookie.{name}"),
+                "must be visible ASCII without spaces, `\"`, `,`, `;` or `\\`",
+            ));
+        }
+        self
+    }
+
+    /// Adds the cookie when there is a value; an absent optional parameter is left out.
+    pub fn cookie_opt<T: fmt::Display>(self, name: &str, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.cookie(name, value),
+            None => self,
+        }
+    }
+
+    /// Sets a JSON body when there is one: an optional body left out sends none.
+    pub fn json_opt<T: Serialize>(self, body: Option<&T>) -> Self {
+        match body {
+            Some(body) => self.json(body),
+            None => self,
+        }
+    }
+
     /// Sets a JSON body and `content-type: application/json`. An encoding error is reported by
     /// [`build`](RequestBuilder::build).
     pub fn json<T: Serialize>(mut self, body: &T) -> Self {
@@ -211,6 +378,15 @@ impl RequestBuilder {
         let mut builder = http::Request::builder().method(self.method).uri(uri).header(ACCEPT, JSON);
         if self.body.is_some() {
             builder = builder.header(CONTENT_TYPE, JSON);
+        }
+        if let Some(headers) = builder.headers_mut() {
+            headers.extend(std::mem::take(&mut self.headers));
+            if !self.cookies.is_empty() {
+                // Checked by `cookie`: only visible ASCII, `=` and `; `.
+                if let Ok(cookie) = HeaderValue::from_str(&self.cookies.join("; ")) {
+                    headers.insert(COOKIE, cookie);
+                }
+            }
         }
         builder.body(self.body.unwrap_or_default()).map_err(|error| RequestError::Uri(error.to_string()))
     }
@@ -465,7 +641,7 @@ mod tests {
     fn bearer_round_trips_through_the_header() {
         let credentials = Credentials::bearer(SECRET);
         assert_eq!(credentials.header_value().to_str().unwrap(), format!("Bearer {SECRET}"));
-        assert_eq!(credentials.scheme(), Scheme::Bearer);
+        assert_eq!(credentials.name(), "Bearer");
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, credentials.header_value());
         assert_eq!(Credentials::from_headers(&headers), Some(credentials));
@@ -513,10 +689,75 @@ mod tests {
 
     #[test]
     fn schemes_and_challenges() {
-        assert_eq!(Credentials::basic("u", "p").scheme(), Scheme::Basic);
+        assert_eq!(Credentials::basic("u", "p").name(), "Basic");
         assert_eq!(Scheme::Basic.name(), "Basic");
-        assert_eq!(Scheme::Basic.challenge(), "Basic realm=\"api\"");
-        assert_eq!(Scheme::Bearer.challenge(), "Bearer");
+        assert_eq!(Scheme::Basic.challenge(), Some("Basic realm=\"api\""));
+        assert_eq!(Scheme::Bearer.challenge(), Some("Bearer"));
+        assert_eq!(Scheme::OAuth2.challenge(), Some("Bearer"));
+        assert_eq!(Scheme::ApiKey { location: KeyLocation::Header, name: "X-Key" }.challenge(), None);
+    }
+
+    #[test]
+    fn matches_compares_like_for_like() {
+        let key = Credentials::api_key(SECRET);
+        assert!(key.matches(&Credentials::api_key(SECRET)));
+        assert!(!key.matches(&Credentials::api_key("zz-very-secret-7f3b")));
+        assert!(!key.matches(&Credentials::bearer(SECRET)));
+        assert!(Credentials::basic("ann", SECRET).matches(&Credentials::basic("ann", SECRET)));
+        assert!(!Credentials::basic("ann", SECRET).matches(&Credentials::basic("bob", SECRET)));
+        assert!(!Credentials::basic("ann", "x").matches(&Credentials::basic("ann", SECRET)));
+    }
+
+    #[test]
+    fn credentials_are_applied_where_the_scheme_says() {
+        let request = || RequestBuilder::new(Method::GET, "https://host/", "/a").query("q", &1).build().unwrap();
+        let header = [Scheme::ApiKey { location: KeyLocation::Header, name: "X-Api-Key" }];
+        let query = [Scheme::Bearer, Scheme::ApiKey { location: KeyLocation::Query, name: "api key" }];
+        let cookie = [Scheme::ApiKey { location: KeyLocation::Cookie, name: "key" }];
+        let key = Credentials::api_key(SECRET);
+        let mut sent = request();
+        key.apply(&header, &mut sent);
+        assert_eq!(sent.headers()["x-api-key"], SECRET);
+        assert!(sent.headers()["x-api-key"].is_sensitive());
+        let mut sent = request();
+        key.apply(&query, &mut sent);
+        assert_eq!(sent.uri().query(), Some(format!("q=1&api+key={SECRET}").as_str()));
+        let mut sent = RequestBuilder::new(Method::GET, "https://host", "/a").cookie("a", &"b").build().unwrap();
+        key.apply(&cookie, &mut sent);
+        assert_eq!(sent.headers()[COOKIE], format!("a=b; key={SECRET}").as_str());
+        // A key with no scheme to say where it goes is not sent; Basic and Bearer always are.
+        let mut sent = request();
+        key.apply(&[Scheme::Bearer], &mut sent);
+        assert_eq!(sent.headers().len(), 1, "{:?}", sent.headers());
+        let mut sent = request();
+        Credentials::bearer(SECRET).apply(&cookie, &mut sent);
+        assert_eq!(sent.headers()[AUTHORIZATION], format!("Bearer {SECRET}").as_str());
+    }
+
+    #[test]
+    fn headers_and_cookies_are_sent_or_refused() {
+        let request = RequestBuilder::new(Method::GET, "https://host", "/a")
+            .header("X-Request-Id", &"r 1")
+            .header_opt::<i64>("X-Absent", None)
+            .cookie("session", &"abc")
+            .cookie_opt("theme", Some(&"dark"))
+            .json_opt::<i64>(None)
+            .build()
+            .unwrap();
+        assert_eq!(request.headers()["x-request-id"], "r 1");
+        assert_eq!(request.headers()[COOKIE], "session=abc; theme=dark");
+        assert!(!request.headers().contains_key("x-absent") && !request.headers().contains_key(CONTENT_TYPE));
+        let error = RequestBuilder::new(Method::GET, "https://host", "/a")
+            .header("X-Id", &"a\nb")
+            .cookie("session", &"a;b")
+            .header("bad name", &1)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the request is invalid: header.X-Id: must be visible ASCII, spaces and tabs; cookie.session: must be \
+             visible ASCII without spaces, `\"`, `,`, `;` or `\\`; header.bad name: is not a valid HTTP header name"
+        );
     }
 
     #[test]

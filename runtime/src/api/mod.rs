@@ -9,7 +9,7 @@
 //! - [`validate`]: schema constraints (`minLength`, `maximum`, `uniqueItems`, `format`, ...),
 //!   collecting every [`Violation`] with its field and rule, never the value.
 //! - [`client`]: [`RequestBuilder`] (path templates, percent-encoding, query, JSON body),
-//!   [`Credentials`] for Basic and Bearer, [`decode_body`], and the error types. No I/O.
+//!   headers and cookies, [`Credentials`] for Basic, Bearer and API keys, [`decode_body`], and the error types. No I/O.
 //! - [`server`]: [`Server`] routes a request to its operation, checks credentials and size,
 //!   and answers refusals (404, 405, 401, 413, 400) with RFC 9457 problem details. No I/O.
 //! - With the `axum` feature, `axum::router` serves a [`Server`] over HTTP.
@@ -28,8 +28,11 @@ pub mod server;
 pub mod validate;
 
 pub use client::{
-    decode_body, empty_response, json_response, raw_response, ClientError, Credentials, RequestBuilder, RequestError,
-    ResponseError, Scheme,
+    decode_body, empty_response, json_response, raw_response, ClientError, Credentials, KeyLocation, RequestBuilder,
+    RequestError, ResponseError, Scheme,
 };
-pub use server::{json_body, optional_param, required_param, PathParams, Query, Refusal, Route, Routes, Server};
+pub use server::{
+    cookie, header, json_body, optional_json_body, optional_param, required_param, PathParams, Query, Refusal, Route,
+    Routes, Server,
+};
 pub use validate::{Rules, Validate, Violation, Violations};

@@ -8,11 +8,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 
+use super::client::{ClientError, Credentials, Scheme};
 use futures_util::stream;
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
-use http::header::AUTHORIZATION;
-
-use super::client::{ClientError, Credentials};
 
 /// An HTTP client bound to one API's base URL and credentials. Cheap to clone (reqwest's
 /// client shares its connection pool between clones).
@@ -28,7 +26,7 @@ impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpClient")
             .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials.as_ref().map(Credentials::scheme))
+            .field("credentials", &self.credentials.as_ref().map(Credentials::name))
             .finish_non_exhaustive()
     }
 }
@@ -41,7 +39,8 @@ impl HttpClient {
         HttpClient { base_url: base_url.into(), credentials: None, client: ::reqwest::Client::new() }
     }
 
-    /// Sends `credentials` in the `Authorization` header of every request.
+    /// Sends `credentials` with every request: Basic and Bearer in the `Authorization` header,
+    /// an API key where the operation's scheme says (see [`send_as`](HttpClient::send_as)).
     pub fn with_credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -57,12 +56,22 @@ impl HttpClient {
         &self.base_url
     }
 
-    /// Sends `request`, adding `Authorization` from the credentials unless it already has one,
-    /// and reads the whole response. Any status is a response; only a failure to send or read
-    /// is an error ([`ClientError::Transport`]).
-    pub async fn send(&self, mut request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, ClientError> {
+    /// Sends `request`, adding `Authorization` from Basic or Bearer credentials unless it
+    /// already has one, and reads the whole response. Any status is a response; only a failure
+    /// to send or read is an error ([`ClientError::Transport`]).
+    pub async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, ClientError> {
+        self.send_as(request, &[]).await
+    }
+
+    /// Sends a request of an operation that accepts `schemes`: like [`send`](HttpClient::send),
+    /// and an API key goes in the header, query parameter or cookie its scheme names.
+    pub async fn send_as(
+        &self,
+        mut request: http::Request<Vec<u8>>,
+        schemes: &[Scheme],
+    ) -> Result<http::Response<Vec<u8>>, ClientError> {
         if let Some(credentials) = &self.credentials {
-            request.headers_mut().entry(AUTHORIZATION).or_insert_with(|| credentials.header_value());
+            credentials.apply(schemes, &mut request);
         }
         let request = ::reqwest::Request::try_from(request).map_err(transport)?;
         let response = self.client.execute(request).await.map_err(transport)?;
@@ -282,7 +291,7 @@ mod tests {
     fn debug_shows_no_credentials() {
         let client = HttpClient::new("https://host").with_credentials(Credentials::basic("ann", SECRET));
         let text = format!("{client:?}");
-        assert_eq!(text, "HttpClient { base_url: \"https://host\", credentials: Some(Basic), .. }");
+        assert_eq!(text, "HttpClient { base_url: \"https://host\", credentials: Some(\"Basic\"), .. }");
         assert_eq!(client.base_url(), "https://host");
     }
 

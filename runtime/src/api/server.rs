@@ -3,7 +3,8 @@
 //!
 //! A generated crate implements [`Routes`] for its `Service` trait: a table of [`Route`]s and a
 //! `call` that parses one operation's parameters and body (with [`required_param`],
-//! [`optional_param`], [`json_body`] and [`Validate`](super::validate::Validate)), calls the
+//! [`optional_param`], [`header`], [`cookie`], [`json_body`] and
+//! [`Validate`](super::validate::Validate)), calls the
 //! service and encodes its response. [`Server`] does the rest, the same for every API:
 //!
 //! | the request | the answer |
@@ -12,7 +13,7 @@
 //! | no path template matches | 404 |
 //! | a template matches, not the method | 405 with `Allow` |
 //! | a path parameter that is `.` or `..`, or holds `/`, `\`, a control character (NUL included) or invalid UTF-8, once percent-decoded | 400 |
-//! | no, malformed or refused credentials for a route that has schemes | 401 with `WWW-Authenticate` |
+//! | no, malformed or refused credentials for a route that has schemes (an OAuth2 token while the server has no [`authorize`](Server::authorize) check: refused) | 401 with `WWW-Authenticate` |
 //! | a body whose `Content-Type` is not JSON (`application/json` or `…+json`) | 415 |
 //! | a body over the limit (1 MiB by default) | 413 |
 //! | a body not sent in time, or broken off (HTTP glue: see `api::axum`) | 408, 400 |
@@ -27,20 +28,21 @@
 //! mistakes (404, 405, 400, 414, 415) at debug, 401, 408 and 413 (a misconfigured client, or
 //! someone probing) at warn. Credentials and bodies are never logged.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
 use http::header::{
-    HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING, WWW_AUTHENTICATE,
+    HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, TRANSFER_ENCODING, WWW_AUTHENTICATE,
 };
 use http::{HeaderMap, Method, StatusCode};
 use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use super::client::{raw_response, with_content_type, Credentials, Scheme};
+use super::client::{raw_response, with_content_type, Credentials, KeyLocation, Scheme};
 use super::json;
 use super::validate::{Violation, Violations};
 
@@ -123,6 +125,19 @@ pub fn optional_param<T: FromStr>(value: Option<&str>, field: &str, out: &mut Ve
     parsed
 }
 
+/// The value of the header `name`, for a header parameter: the first, if repeated. Bytes that
+/// are not UTF-8 become U+FFFD, so a typed parameter fails to parse rather than vanish.
+pub fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<Cow<'h, str>> {
+    headers.get(name).map(|value| String::from_utf8_lossy(value.as_bytes()))
+}
+
+/// The value of the cookie `name` in the request's `Cookie` headers (`a=1; b=2`), for a
+/// cookie parameter: the first, if repeated.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    let pairs = headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok()).flat_map(|text| text.split(';'));
+    pairs.filter_map(|pair| pair.trim().split_once('=')).find(|(key, _)| *key == name).map(|(_, value)| value)
+}
+
 /// What a value of `T` must be, in words, from `T`'s name (the value itself is never quoted).
 fn expected<T>() -> String {
     let name = std::any::type_name::<T>();
@@ -166,18 +181,28 @@ pub fn json_body<T: DeserializeOwned>(body: &[u8], out: &mut Vec<Violation>) -> 
     }
 }
 
+/// Decodes an optional JSON request body: `None`, and no violation, when none was sent.
+pub fn optional_json_body<T: DeserializeOwned>(body: &[u8], out: &mut Vec<Violation>) -> Option<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    json_body(body, out)
+}
+
 /// The operations of an API served by `S`: implemented by generated code for its `Service`
 /// trait (`impl<S: Service> Routes<S> for Api`).
 pub trait Routes<S>: Send + Sync + 'static {
     const ROUTES: &'static [Route];
 
-    /// Parses and validates the request for `ROUTES[route]`, calls the service, encodes its
-    /// response. `Err` lists every violation of the parameters and body; the server answers 400.
+    /// Parses and validates the request for `ROUTES[route]` (its header and cookie parameters
+    /// from `headers`), calls the service, encodes its response. `Err` lists every violation of
+    /// the parameters and body; the server answers 400.
     fn call(
         service: &S,
         route: usize,
         params: PathParams,
         query: Query,
+        headers: &HeaderMap,
         body: &[u8],
     ) -> impl Future<Output = Result<http::Response<Vec<u8>>, Violations>> + Send;
 }
@@ -253,8 +278,10 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
     /// paths and queries are a few hundred bytes.
     pub const DEFAULT_MAX_URI_BYTES: usize = 8 << 10;
 
-    /// A server that lets in any well-formed Basic or Bearer credentials of a scheme the route
-    /// accepts: only the format is checked until [`authorize`](Server::authorize) says who.
+    /// A server that lets in any well-formed Basic or Bearer credentials or API key of a scheme
+    /// the route accepts: only the format is checked until [`authorize`](Server::authorize)
+    /// says who. An OAuth2 token is refused until then: only a validator can tell one apart
+    /// from any string.
     pub fn new(service: S) -> Self {
         Server {
             service,
@@ -269,7 +296,8 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
 
     /// Narrows who is let in: `check` sees the credentials of every request to a route with
     /// schemes (after the scheme is checked) and answers whether to serve it. Compare secrets
-    /// in constant time (e.g. with `subtle`).
+    /// in constant time ([`Credentials::matches`]); an OAuth2 or OpenID Connect access token
+    /// arrives as [`Credentials::Bearer`], for `check` to validate with its issuer.
     pub fn authorize(mut self, check: impl Fn(&Credentials) -> bool + Send + Sync + 'static) -> Self {
         self.authorize = Some(Box::new(check));
         self
@@ -340,7 +368,7 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
         body: &[u8],
     ) -> Response {
         match self.admit(method, path, query, headers) {
-            Ok(admitted) => self.respond(admitted, query, body).await,
+            Ok(admitted) => self.respond(admitted, query, headers, body).await,
             Err(refusal) => refusal.into_response(),
         }
     }
@@ -364,18 +392,18 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
             return Err(refuse(problem(StatusCode::URI_TOO_LONG, &detail).into()));
         }
         let admitted = find_route::<R, S>(method, path).map_err(refuse)?;
-        self.check_credentials(admitted.route, path, headers).map_err(refuse)?;
+        self.check_credentials(admitted.route, path, query, headers).map_err(refuse)?;
         check_content_type(admitted.route, path, headers).map_err(refuse)?;
         Ok(admitted)
     }
 
     /// Runs an admitted request's operation, refusing a body over the limit first.
-    pub async fn respond(&self, admitted: Admitted, query: Option<&str>, body: &[u8]) -> Response {
+    pub async fn respond(&self, admitted: Admitted, query: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Response {
         if body.len() > self.max_body_bytes {
             return self.too_large(&admitted);
         }
         let route = admitted.route;
-        match R::call(&self.service, admitted.index, admitted.params, Query::parse(query), body).await {
+        match R::call(&self.service, admitted.index, admitted.params, Query::parse(query), headers, body).await {
             Ok(response) => {
                 tracing::debug!(operation = route.operation, status = response.status().as_u16(), "served a request");
                 response
@@ -413,25 +441,73 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
     }
 
     /// 401 unless the route needs no credentials, or the request's are of an accepted scheme
-    /// and pass [`authorize`](Server::authorize).
-    fn check_credentials(&self, route: &Route, path: &str, headers: &HeaderMap) -> Result<(), Refusal> {
+    /// and pass [`authorize`](Server::authorize) (which an OAuth2 token must have).
+    fn check_credentials(
+        &self,
+        route: &Route,
+        path: &str,
+        query: Option<&str>,
+        headers: &HeaderMap,
+    ) -> Result<(), Refusal> {
         if route.schemes.is_empty() {
             return Ok(());
         }
-        let reason = match Credentials::from_headers(headers) {
-            None if headers.contains_key(AUTHORIZATION) => {
-                "the Authorization header does not hold well-formed credentials".to_owned()
+        let reason = match presented(route.schemes, query, headers) {
+            Err(reason) => reason,
+            Ok((Scheme::OAuth2, _)) if self.authorize.is_none() => {
+                "OAuth2 tokens are refused: the server was built without an `authorize` check to validate them"
+                    .to_owned()
             }
-            None => "the request has no Authorization header".to_owned(),
-            Some(credentials) if !route.schemes.contains(&credentials.scheme()) => {
-                format!("{} credentials are not accepted here", credentials.scheme().name())
-            }
-            Some(credentials) if !self.authorize.as_ref().is_none_or(|check| check(&credentials)) => {
+            Ok((_, credentials)) if !self.authorize.as_ref().is_none_or(|check| check(&credentials)) => {
                 "the credentials are not accepted".to_owned()
             }
-            Some(_) => return Ok(()),
+            Ok(_) => return Ok(()),
         };
         Err(Refusal(Box::new(unauthorized(route, path, &reason))))
+    }
+}
+
+/// The credentials a request presents for one of `schemes`, with that scheme: an API key where
+/// its scheme puts it, else the `Authorization` header's. `Err` says what is missing or wrong.
+fn presented(schemes: &[Scheme], query: Option<&str>, headers: &HeaderMap) -> Result<(Scheme, Credentials), String> {
+    for scheme in schemes {
+        if let Scheme::ApiKey { location, name } = *scheme {
+            if let Some(key) = api_key(location, name, query, headers).filter(|key| !key.is_empty()) {
+                return Ok((*scheme, Credentials::api_key(key)));
+            }
+        }
+    }
+    if !schemes.iter().any(|scheme| scheme.challenge().is_some()) {
+        return Err(match schemes.iter().any(|scheme| matches!(scheme, Scheme::ApiKey { .. })) {
+            true => "the request has no API key".to_owned(),
+            false => "this server cannot check the credentials the operation requires".to_owned(),
+        });
+    }
+    let credentials = match Credentials::from_headers(headers) {
+        None if headers.contains_key(AUTHORIZATION) => {
+            return Err("the Authorization header does not hold well-formed credentials".to_owned())
+        }
+        None => return Err("the request has no Authorization header".to_owned()),
+        Some(credentials) => credentials,
+    };
+    // An OAuth2 access token is a bearer token, accepted as one where plain Bearer is not.
+    let scheme = match credentials {
+        Credentials::Basic { .. } => Scheme::Basic,
+        _ if schemes.contains(&Scheme::Bearer) => Scheme::Bearer,
+        _ => Scheme::OAuth2,
+    };
+    if !schemes.contains(&scheme) {
+        return Err(format!("{} credentials are not accepted here", credentials.name()));
+    }
+    Ok((scheme, credentials))
+}
+
+/// The API key named `name` in the request's headers, query or cookies.
+fn api_key(location: KeyLocation, name: &str, query: Option<&str>, headers: &HeaderMap) -> Option<String> {
+    match location {
+        KeyLocation::Header => headers.get(name)?.to_str().ok().map(str::to_owned),
+        KeyLocation::Query => Query::parse(query).get(name).map(str::to_owned),
+        KeyLocation::Cookie => cookie(headers, name).map(str::to_owned),
     }
 }
 
@@ -570,16 +646,28 @@ fn method_not_allowed<'a>(method: &Method, path: &str, allowed: impl Iterator<It
 
 /// A 401 naming every accepted scheme in `WWW-Authenticate`, logged at warn.
 fn unauthorized(route: &Route, path: &str, reason: &str) -> Response {
-    let names: Vec<&str> = route.schemes.iter().map(|scheme| scheme.name()).collect();
+    let names = unique(route.schemes.iter().map(|scheme| scheme.name()));
     let detail = format!("{}; {} requires {} credentials", reason, route.operation, names.join(" or "));
     tracing::warn!(operation = route.operation, path, status = 401, "refused a request: {detail}");
-    let challenges: Vec<&str> = route.schemes.iter().map(|scheme| scheme.challenge()).collect();
+    let challenges = unique(route.schemes.iter().filter_map(|scheme| scheme.challenge()));
     let mut response = problem(StatusCode::UNAUTHORIZED, &detail);
-    response.headers_mut().insert(
-        WWW_AUTHENTICATE,
-        HeaderValue::from_str(&challenges.join(", ")).unwrap_or(HeaderValue::from_static("Basic")),
-    );
+    // An API key has no challenge of its own; a 401 still needs one.
+    let challenges = if challenges.is_empty() { "ApiKey".to_owned() } else { challenges.join(", ") };
+    if let Ok(value) = HeaderValue::from_str(&challenges) {
+        response.headers_mut().insert(WWW_AUTHENTICATE, value);
+    }
     response
+}
+
+/// Each of `items` once, in order: OAuth2 and Bearer share a name and a challenge.
+fn unique(items: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -592,6 +680,11 @@ mod tests {
 
     const SECRET: &str = "zz-very-secret-7f3a";
     const BOTH: &[Scheme] = &[Scheme::Basic, Scheme::Bearer];
+    const KEYS: &[Scheme] = &[
+        Scheme::ApiKey { location: KeyLocation::Header, name: "X-Api-Key" },
+        Scheme::ApiKey { location: KeyLocation::Query, name: "api_key" },
+        Scheme::ApiKey { location: KeyLocation::Cookie, name: "key" },
+    ];
 
     /// A hand-written stand-in for a generated API: five operations, three paths.
     struct Api;
@@ -633,6 +726,14 @@ mod tests {
                 operation: "Special",
                 schemes: &[],
             },
+            Route { method: Method::GET, template: "/v1/keys", operation: "Keys", schemes: KEYS },
+            Route { method: Method::GET, template: "/v1/oauth", operation: "OAuth", schemes: &[Scheme::OAuth2] },
+            Route {
+                method: Method::GET,
+                template: "/v1/digest",
+                operation: "Digest",
+                schemes: &[Scheme::Unsupported { name: "digestAuth" }],
+            },
         ];
 
         async fn call(
@@ -640,9 +741,13 @@ mod tests {
             route: usize,
             params: PathParams,
             query: Query,
+            _: &HeaderMap,
             body: &[u8],
         ) -> Result<Response, Violations> {
             service.calls.fetch_add(1, Ordering::Relaxed);
+            if route >= 5 {
+                return Ok(json_response(StatusCode::OK, &json!({"operation": Self::ROUTES[route].operation})));
+            }
             let mut out = Vec::new();
             let project: Option<String> = required_param(params.get("projectId"), "path.projectId", &mut out);
             let echo = match route {
@@ -925,6 +1030,7 @@ mod tests {
         let server = server().authorize(|credentials| match credentials {
             Credentials::Basic { username, password } => username == "ann" && password.expose() == SECRET,
             Credentials::Bearer { token } => token.expose() == SECRET,
+            Credentials::ApiKey { .. } => false,
         });
         let path = "/v1/projects/p/webhooks";
         assert_eq!(send(&server, Method::GET, path, None, &basic("ann", SECRET), b"").0, StatusCode::OK);
@@ -938,6 +1044,77 @@ mod tests {
             send(&server, Method::GET, "/v1/projects/p/webhooks/special", None, &HeaderMap::new(), b"").0,
             StatusCode::OK
         );
+    }
+
+    fn one_header(name: http::HeaderName, value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn api_keys_are_read_where_their_scheme_says_and_checked() {
+        let server = server().authorize(|credentials| credentials.matches(&Credentials::api_key(SECRET)));
+        let cookie = one_header(http::header::COOKIE, &format!("other=1; key={SECRET}"));
+        let header = one_header(http::HeaderName::from_static("x-api-key"), SECRET);
+        let query = format!("api_key={SECRET}");
+        for (query, headers) in [(None, &header), (Some(query.as_str()), &HeaderMap::new()), (None, &cookie)] {
+            let (status, body, _) = send(&server, Method::GET, "/v1/keys", query, headers, b"");
+            assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Keys")), "{query:?} {headers:?}");
+        }
+        let wrong = one_header(http::HeaderName::from_static("x-api-key"), "zz-very-secret-7f3b");
+        let (status, body, response) = send(&server, Method::GET, "/v1/keys", None, &wrong, b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["detail"], "the credentials are not accepted; Keys requires API key credentials");
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "ApiKey");
+        let (status, body, _) = send(&server, Method::GET, "/v1/keys", Some("api_key="), &bearer(SECRET), b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["detail"], "the request has no API key; Keys requires API key credentials");
+        // Without an `authorize` check, any key is let in, as any Basic or Bearer credentials are.
+        assert_eq!(send(&self::server(), Method::GET, "/v1/keys", None, &wrong, b"").0, StatusCode::OK);
+    }
+
+    #[test]
+    fn oauth2_tokens_need_a_validator() {
+        let (status, body, response) = send(&server(), Method::GET, "/v1/oauth", None, &bearer(SECRET), b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer");
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.starts_with("OAuth2 tokens are refused: the server was built without"), "{detail}");
+        let validated = server().authorize(|credentials| credentials.matches(&Credentials::bearer(SECRET)));
+        assert_eq!(send(&validated, Method::GET, "/v1/oauth", None, &bearer(SECRET), b"").0, StatusCode::OK);
+        assert_eq!(send(&validated, Method::GET, "/v1/oauth", None, &bearer("t"), b"").0, StatusCode::UNAUTHORIZED);
+        let (status, body, _) = send(&validated, Method::GET, "/v1/oauth", None, &basic("ann", SECRET), b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["detail"], "Basic credentials are not accepted here; OAuth requires Bearer credentials");
+    }
+
+    #[test]
+    fn a_scheme_the_server_cannot_check_lets_nobody_in() {
+        let server = server().authorize(|_| true);
+        let (status, body, _) = send(&server, Method::GET, "/v1/digest", None, &bearer(SECRET), b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            body["detail"],
+            "this server cannot check the credentials the operation requires; Digest requires digestAuth credentials"
+        );
+    }
+
+    #[test]
+    fn header_and_cookie_parameters_are_read() {
+        let mut headers = one_header(http::header::COOKIE, "a=1; session=x=y");
+        headers.append(http::header::COOKIE, HeaderValue::from_static("b=2"));
+        headers.insert("x-request-id", HeaderValue::from_bytes(b"r\xff1").unwrap());
+        assert_eq!(cookie(&headers, "session"), Some("x=y"));
+        assert_eq!(cookie(&headers, "b"), Some("2"));
+        assert_eq!(cookie(&headers, "c"), None);
+        assert_eq!(header(&headers, "X-Request-Id").as_deref(), Some("r\u{fffd}1"));
+        assert_eq!(header(&headers, "x-other"), None);
+        let mut out = Vec::new();
+        assert_eq!(optional_json_body::<Value>(b" ", &mut out), None);
+        assert_eq!(optional_json_body::<Value>(b"[1]", &mut out), Some(json!([1])));
+        assert_eq!(optional_json_body::<Value>(b"[", &mut out), None);
+        assert_eq!(out.len(), 1, "{out:?}");
     }
 
     #[test]

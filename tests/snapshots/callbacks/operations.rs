@@ -21,6 +21,8 @@ pub mod watch_files {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/watches";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -44,6 +46,7 @@ pub mod watch_files {
         pub fn from_parts(
             _path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -114,6 +117,8 @@ pub mod get_file {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/files/{id}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -137,6 +142,7 @@ pub mod get_file {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -208,6 +214,8 @@ pub mod get_file_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/archive/files/{id}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -231,6 +239,7 @@ pub mod get_file_2 {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -312,22 +321,22 @@ pub struct Routes;
 impl<S: Service> server::Routes<S> for Routes {
     const ROUTES: &'static [server::Route] = &[
         server::Route {
-            method: Method::POST,
-            template: "/watches",
+            method: watch_files::Request::METHOD,
+            template: watch_files::Request::PATH,
             operation: "watchFiles",
-            schemes: &[],
+            schemes: watch_files::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/files/{id}",
+            method: get_file::Request::METHOD,
+            template: get_file::Request::PATH,
             operation: "getFile",
-            schemes: &[],
+            schemes: get_file::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/archive/files/{id}",
+            method: get_file_2::Request::METHOD,
+            template: get_file_2::Request::PATH,
             operation: "getFile_2",
-            schemes: &[],
+            schemes: get_file_2::Request::SCHEMES,
         },
     ];
     async fn call(
@@ -335,19 +344,35 @@ impl<S: Service> server::Routes<S> for Routes {
         route: usize,
         path: server::PathParams,
         query: server::Query,
+        headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, validate::Violations> {
         match route {
             0 => {
-                let request = watch_files::Request::from_parts(&path, &query, body)?;
+                let request = watch_files::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.watch_files(request).await.into_http())
             }
             1 => {
-                let request = get_file::Request::from_parts(&path, &query, body)?;
+                let request = get_file::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.get_file(request).await.into_http())
             }
             2 => {
-                let request = get_file_2::Request::from_parts(&path, &query, body)?;
+                let request = get_file_2::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.get_file_2(request).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
@@ -384,7 +409,13 @@ impl Client {
         &self,
         request: &watch_files::Request,
     ) -> Result<watch_files::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                watch_files::Request::SCHEMES,
+            )
+            .await?;
         Ok(watch_files::Response::from_http(response)?)
     }
     /// `getFile`: `GET /files/{id}`
@@ -392,7 +423,10 @@ impl Client {
         &self,
         request: &get_file::Request,
     ) -> Result<get_file::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, get_file::Request::SCHEMES)
+            .await?;
         Ok(get_file::Response::from_http(response)?)
     }
     /// `getFile_2`: `GET /archive/files/{id}`
@@ -400,7 +434,13 @@ impl Client {
         &self,
         request: &get_file_2::Request,
     ) -> Result<get_file_2::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                get_file_2::Request::SCHEMES,
+            )
+            .await?;
         Ok(get_file_2::Response::from_http(response)?)
     }
 }

@@ -21,6 +21,8 @@ pub mod put_counters {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/counters";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -44,6 +46,7 @@ pub mod put_counters {
         pub fn from_parts(
             _path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -124,10 +127,10 @@ pub struct Routes;
 impl<S: Service> server::Routes<S> for Routes {
     const ROUTES: &'static [server::Route] = &[
         server::Route {
-            method: Method::PUT,
-            template: "/counters",
+            method: put_counters::Request::METHOD,
+            template: put_counters::Request::PATH,
             operation: "putCounters",
-            schemes: &[],
+            schemes: put_counters::Request::SCHEMES,
         },
     ];
     async fn call(
@@ -135,11 +138,17 @@ impl<S: Service> server::Routes<S> for Routes {
         route: usize,
         path: server::PathParams,
         query: server::Query,
+        headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, validate::Violations> {
         match route {
             0 => {
-                let request = put_counters::Request::from_parts(&path, &query, body)?;
+                let request = put_counters::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.put_counters(request).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
@@ -176,7 +185,13 @@ impl Client {
         &self,
         request: &put_counters::Request,
     ) -> Result<put_counters::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                put_counters::Request::SCHEMES,
+            )
+            .await?;
         Ok(put_counters::Response::from_http(response)?)
     }
 }

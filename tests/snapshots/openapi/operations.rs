@@ -24,6 +24,8 @@ pub mod get_pet {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -48,6 +50,7 @@ pub mod get_pet {
         pub fn from_parts(
             path: &server::PathParams,
             query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -123,20 +126,22 @@ pub mod put_pet {
     pub struct Request {
         /// `petId` (path).
         pub pet_id: String,
-        /// The request body.
-        pub body: models::PutPetRequest,
+        /// The request body, which may be left out.
+        pub body: Option<models::PutPetRequest>,
     }
     impl Request {
         /// The HTTP method.
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
-        /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
         /// breaking change.
-        pub fn new(pet_id: String, body: models::PutPetRequest) -> Self {
-            Self { pet_id, body }
+        pub fn new(pet_id: String) -> Self {
+            Self { pet_id, body: None }
         }
         /// The HTTP request to send to the server at `base_url`, after checking the
         /// spec's constraints.
@@ -147,7 +152,7 @@ pub mod put_pet {
             self.validate("").map_err(client::RequestError::Invalid)?;
             client::RequestBuilder::new(Self::METHOD, base_url, Self::PATH)
                 .path_param("petId", &self.pet_id)
-                .json(&self.body)
+                .json_opt(self.body.as_ref())
                 .build()
         }
         /// The request a server received, parsed and checked against the spec: every
@@ -155,6 +160,7 @@ pub mod put_pet {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -163,10 +169,8 @@ pub mod put_pet {
                 "path.petId",
                 &mut out,
             );
-            let body = server::json_body(body, &mut out);
-            let (Some(pet_id), Some(body)) = (pet_id, body) else {
-                return Err(validate::Violations(out))
-            };
+            let body = server::optional_json_body(body, &mut out);
+            let Some(pet_id) = pet_id else { return Err(validate::Violations(out)) };
             if !out.is_empty() {
                 return Err(validate::Violations(out));
             }
@@ -181,7 +185,7 @@ pub mod put_pet {
                 at,
                 "body",
                 |at| {
-                    let value = &self.body;
+                    let Some(value) = &self.body else { return };
                     value.validate_into(at, out);
                 },
             );
@@ -241,6 +245,8 @@ pub mod delete_pets_pet_id {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -264,6 +270,7 @@ pub mod delete_pets_pet_id {
         pub fn from_parts(
             path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -348,6 +355,8 @@ pub mod list_pets {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -372,6 +381,7 @@ pub mod list_pets {
         pub fn from_parts(
             _path: &server::PathParams,
             query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -444,6 +454,8 @@ pub mod get_inventory {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/inventory";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -465,6 +477,7 @@ pub mod get_inventory {
         pub fn from_parts(
             _path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let request = Self {};
@@ -527,6 +540,8 @@ pub mod get_health {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/health";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -548,6 +563,7 @@ pub mod get_health {
         pub fn from_parts(
             _path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let request = Self {};
@@ -618,6 +634,8 @@ pub mod record_visit {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/clinics/{clinic}/visits";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -669,6 +687,7 @@ pub mod record_visit {
         pub fn from_parts(
             path: &server::PathParams,
             query: &server::Query,
+            _headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -816,46 +835,46 @@ pub struct Routes;
 impl<S: Service> server::Routes<S> for Routes {
     const ROUTES: &'static [server::Route] = &[
         server::Route {
-            method: Method::GET,
-            template: "/pets/{petId}",
+            method: get_pet::Request::METHOD,
+            template: get_pet::Request::PATH,
             operation: "getPet",
-            schemes: &[],
+            schemes: get_pet::Request::SCHEMES,
         },
         server::Route {
-            method: Method::PUT,
-            template: "/pets/{petId}",
+            method: put_pet::Request::METHOD,
+            template: put_pet::Request::PATH,
             operation: "putPet",
-            schemes: &[],
+            schemes: put_pet::Request::SCHEMES,
         },
         server::Route {
-            method: Method::DELETE,
-            template: "/pets/{petId}",
+            method: delete_pets_pet_id::Request::METHOD,
+            template: delete_pets_pet_id::Request::PATH,
             operation: "DeletePetsPetId",
-            schemes: &[],
+            schemes: delete_pets_pet_id::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/pets",
+            method: list_pets::Request::METHOD,
+            template: list_pets::Request::PATH,
             operation: "listPets",
-            schemes: &[],
+            schemes: list_pets::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/inventory",
+            method: get_inventory::Request::METHOD,
+            template: get_inventory::Request::PATH,
             operation: "getInventory",
-            schemes: &[],
+            schemes: get_inventory::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/health",
+            method: get_health::Request::METHOD,
+            template: get_health::Request::PATH,
             operation: "getHealth",
-            schemes: &[],
+            schemes: get_health::Request::SCHEMES,
         },
         server::Route {
-            method: Method::POST,
-            template: "/clinics/{clinic}/visits",
+            method: record_visit::Request::METHOD,
+            template: record_visit::Request::PATH,
             operation: "recordVisit",
-            schemes: &[],
+            schemes: record_visit::Request::SCHEMES,
         },
     ];
     async fn call(
@@ -863,39 +882,71 @@ impl<S: Service> server::Routes<S> for Routes {
         route: usize,
         path: server::PathParams,
         query: server::Query,
+        headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, validate::Violations> {
         match route {
             0 => {
-                let request = get_pet::Request::from_parts(&path, &query, body)?;
+                let request = get_pet::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.get_pet(request).await.into_http())
             }
             1 => {
-                let request = put_pet::Request::from_parts(&path, &query, body)?;
+                let request = put_pet::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.put_pet(request).await.into_http())
             }
             2 => {
                 let request = delete_pets_pet_id::Request::from_parts(
                     &path,
                     &query,
+                    headers,
                     body,
                 )?;
                 Ok(service.delete_pets_pet_id(request).await.into_http())
             }
             3 => {
-                let request = list_pets::Request::from_parts(&path, &query, body)?;
+                let request = list_pets::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.list_pets(request).await.into_http())
             }
             4 => {
-                let request = get_inventory::Request::from_parts(&path, &query, body)?;
+                let request = get_inventory::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.get_inventory(request).await.into_http())
             }
             5 => {
-                let request = get_health::Request::from_parts(&path, &query, body)?;
+                let request = get_health::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.get_health(request).await.into_http())
             }
             6 => {
-                let request = record_visit::Request::from_parts(&path, &query, body)?;
+                let request = record_visit::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.record_visit(request).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
@@ -932,7 +983,10 @@ impl Client {
         &self,
         request: &get_pet::Request,
     ) -> Result<get_pet::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, get_pet::Request::SCHEMES)
+            .await?;
         Ok(get_pet::Response::from_http(response)?)
     }
     /// `putPet`: `PUT /pets/{petId}`
@@ -940,7 +994,10 @@ impl Client {
         &self,
         request: &put_pet::Request,
     ) -> Result<put_pet::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, put_pet::Request::SCHEMES)
+            .await?;
         Ok(put_pet::Response::from_http(response)?)
     }
     /// `DeletePetsPetId`: `DELETE /pets/{petId}`
@@ -948,7 +1005,13 @@ impl Client {
         &self,
         request: &delete_pets_pet_id::Request,
     ) -> Result<delete_pets_pet_id::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                delete_pets_pet_id::Request::SCHEMES,
+            )
+            .await?;
         Ok(delete_pets_pet_id::Response::from_http(response)?)
     }
     /// `listPets`: `GET /pets`
@@ -956,7 +1019,10 @@ impl Client {
         &self,
         request: &list_pets::Request,
     ) -> Result<list_pets::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, list_pets::Request::SCHEMES)
+            .await?;
         Ok(list_pets::Response::from_http(response)?)
     }
     /// `getInventory`: `GET /inventory`
@@ -964,7 +1030,13 @@ impl Client {
         &self,
         request: &get_inventory::Request,
     ) -> Result<get_inventory::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                get_inventory::Request::SCHEMES,
+            )
+            .await?;
         Ok(get_inventory::Response::from_http(response)?)
     }
     /// `getHealth`: `GET /health`
@@ -972,7 +1044,13 @@ impl Client {
         &self,
         request: &get_health::Request,
     ) -> Result<get_health::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                get_health::Request::SCHEMES,
+            )
+            .await?;
         Ok(get_health::Response::from_http(response)?)
     }
     /// `recordVisit`: `POST /clinics/{clinic}/visits`, More required parameters, and a body with more required fields, than clippy lets a function take.
@@ -980,7 +1058,13 @@ impl Client {
         &self,
         request: &record_visit::Request,
     ) -> Result<record_visit::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                record_visit::Request::SCHEMES,
+            )
+            .await?;
         Ok(record_visit::Response::from_http(response)?)
     }
 }

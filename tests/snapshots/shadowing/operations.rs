@@ -27,6 +27,8 @@ pub mod service {
         pub body_3: Option<String>,
         /// `request` (query).
         pub request: Option<enums::Method>,
+        /// `body` (header).
+        pub body_4: Option<String>,
         /// The request body.
         pub body: models::Request,
     }
@@ -35,6 +37,8 @@ pub mod service {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/services/{path}";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -48,6 +52,7 @@ pub mod service {
                 path_2: None,
                 body_3: None,
                 request: None,
+                body_4: None,
                 body,
             }
         }
@@ -66,6 +71,7 @@ pub mod service {
                 .query_opt("_path", self.path_2.as_ref())
                 .query_opt("_body", self.body_3.as_ref())
                 .query_opt("request", self.request.as_ref())
+                .header_opt("body", self.body_4.as_ref())
                 .json(&self.body)
                 .build()
         }
@@ -74,6 +80,7 @@ pub mod service {
         pub fn from_parts(
             path: &server::PathParams,
             query: &server::Query,
+            headers: &http::HeaderMap,
             body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -104,6 +111,11 @@ pub mod service {
                 "query.request",
                 &mut out,
             );
+            let body_4 = server::optional_param(
+                server::header(headers, "body").as_deref(),
+                "header.body",
+                &mut out,
+            );
             let body = server::json_body(body, &mut out);
             let (Some(path_2), Some(query_2), Some(body)) = (path_2, query_2, body) else {
                 return Err(validate::Violations(out))
@@ -119,6 +131,7 @@ pub mod service {
                 path_2: path_2_2,
                 body_3,
                 request: request_2,
+                body_4,
                 body,
             };
             request.validate("")?;
@@ -195,6 +208,8 @@ pub mod models_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/models";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -218,6 +233,7 @@ pub mod models_2 {
         pub fn from_parts(
             _path: &server::PathParams,
             query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let mut out = Vec::new();
@@ -289,6 +305,8 @@ pub mod models_pages {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/models/pages";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -310,6 +328,7 @@ pub mod models_pages {
         pub fn from_parts(
             _path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let request = Self {};
@@ -372,6 +391,8 @@ pub mod http_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/http";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -393,6 +414,7 @@ pub mod http_2 {
         pub fn from_parts(
             _path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let request = Self {};
@@ -454,6 +476,8 @@ pub mod new_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/new";
+        /// The schemes a caller may authenticate with; empty when the operation needs none.
+        pub const SCHEMES: &'static [client::Scheme] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -475,6 +499,7 @@ pub mod new_2 {
         pub fn from_parts(
             _path: &server::PathParams,
             _query: &server::Query,
+            _headers: &http::HeaderMap,
             _body: &[u8],
         ) -> Result<Self, validate::Violations> {
             let request = Self {};
@@ -560,34 +585,34 @@ pub struct Routes;
 impl<S: Service> server::Routes<S> for Routes {
     const ROUTES: &'static [server::Route] = &[
         server::Route {
-            method: Method::POST,
-            template: "/services/{path}",
+            method: service::Request::METHOD,
+            template: service::Request::PATH,
             operation: "service",
-            schemes: &[],
+            schemes: service::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/models",
+            method: models_2::Request::METHOD,
+            template: models_2::Request::PATH,
             operation: "models",
-            schemes: &[],
+            schemes: models_2::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/models/pages",
+            method: models_pages::Request::METHOD,
+            template: models_pages::Request::PATH,
             operation: "models_pages",
-            schemes: &[],
+            schemes: models_pages::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/http",
+            method: http_2::Request::METHOD,
+            template: http_2::Request::PATH,
             operation: "http",
-            schemes: &[],
+            schemes: http_2::Request::SCHEMES,
         },
         server::Route {
-            method: Method::GET,
-            template: "/new",
+            method: new_2::Request::METHOD,
+            template: new_2::Request::PATH,
             operation: "new",
-            schemes: &[],
+            schemes: new_2::Request::SCHEMES,
         },
     ];
     async fn call(
@@ -595,27 +620,43 @@ impl<S: Service> server::Routes<S> for Routes {
         route: usize,
         path: server::PathParams,
         query: server::Query,
+        headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<http::Response<Vec<u8>>, validate::Violations> {
         match route {
             0 => {
-                let request = service::Request::from_parts(&path, &query, body)?;
+                let request = service::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.service(request).await.into_http())
             }
             1 => {
-                let request = models_2::Request::from_parts(&path, &query, body)?;
+                let request = models_2::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.models_2(request).await.into_http())
             }
             2 => {
-                let request = models_pages::Request::from_parts(&path, &query, body)?;
+                let request = models_pages::Request::from_parts(
+                    &path,
+                    &query,
+                    headers,
+                    body,
+                )?;
                 Ok(service.models_pages(request).await.into_http())
             }
             3 => {
-                let request = http_2::Request::from_parts(&path, &query, body)?;
+                let request = http_2::Request::from_parts(&path, &query, headers, body)?;
                 Ok(service.http_2(request).await.into_http())
             }
             4 => {
-                let request = new_2::Request::from_parts(&path, &query, body)?;
+                let request = new_2::Request::from_parts(&path, &query, headers, body)?;
                 Ok(service.new_2(request).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
@@ -652,7 +693,10 @@ impl Client {
         &self,
         request: &service::Request,
     ) -> Result<service::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, service::Request::SCHEMES)
+            .await?;
         Ok(service::Response::from_http(response)?)
     }
     /// `models`: `GET /models`
@@ -660,7 +704,10 @@ impl Client {
         &self,
         request: &models_2::Request,
     ) -> Result<models_2::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, models_2::Request::SCHEMES)
+            .await?;
         Ok(models_2::Response::from_http(response)?)
     }
     /// Every page of [`Client::models_2`], from `request`'s on, following each page's next-page token.
@@ -700,7 +747,13 @@ impl Client {
         &self,
         request: &models_pages::Request,
     ) -> Result<models_pages::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                models_pages::Request::SCHEMES,
+            )
+            .await?;
         Ok(models_pages::Response::from_http(response)?)
     }
     /// `http`: `GET /http`
@@ -708,7 +761,10 @@ impl Client {
         &self,
         request: &http_2::Request,
     ) -> Result<http_2::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, http_2::Request::SCHEMES)
+            .await?;
         Ok(http_2::Response::from_http(response)?)
     }
     /// `new`: `GET /new`
@@ -716,7 +772,10 @@ impl Client {
         &self,
         request: &new_2::Request,
     ) -> Result<new_2::Response, client::ClientError> {
-        let response = self.http.send(request.to_http(self.http.base_url())?).await?;
+        let response = self
+            .http
+            .send_as(request.to_http(self.http.base_url())?, new_2::Request::SCHEMES)
+            .await?;
         Ok(new_2::Response::from_http(response)?)
     }
 }
