@@ -54,29 +54,20 @@ impl SchemeHeader {
 
 /// The headers a scheme names for a [`Role`], looked up together.
 pub(super) struct RoleHeaders {
-    /// Each header the scheme names, once, with the roles it fills (a name can fill several).
-    named: Vec<(HeaderName, Vec<Role>)>,
+    /// Each role's header; a name can fill several roles.
+    named: Vec<(HeaderName, Role)>,
 }
 
 impl RoleHeaders {
     pub(super) fn new(scheme: &HmacScheme) -> Self {
-        let mut named: Vec<(HeaderName, Vec<Role>)> = Vec::new();
-        for role in Role::ALL {
-            let Some(name) = role.name_in(scheme).and_then(|name| HeaderName::from_bytes(name.as_bytes()).ok()) else {
-                continue;
-            };
-            match named.iter_mut().find(|(known, _)| *known == name) {
-                Some((_, roles)) => roles.push(role),
-                None => named.push((name, vec![role])),
-            }
-        }
-        Self { named }
+        let parsed = |role: Role| HeaderName::from_bytes(role.name_in(scheme)?.as_bytes()).ok();
+        Self { named: Role::ALL.into_iter().filter_map(|role| Some((parsed(role)?, role))).collect() }
     }
 
     /// The role whose header is named `name` (as the scheme may spell it in another case).
     pub(super) fn role_of(&self, name: &SchemeHeader) -> Option<Role> {
         let parsed = name.parsed.as_ref()?;
-        self.named.iter().find(|(named, _)| named == parsed).map(|(_, roles)| roles[0])
+        self.named.iter().find(|(named, _)| named == parsed).map(|&(_, role)| role)
     }
 
     /// The first value of each role's header in `headers`.
@@ -84,13 +75,11 @@ impl RoleHeaders {
     /// Fast path, kept because the signature bench shows it (over 10% of the cost, issue 16):
     /// `HeaderMap::get` hashes a name byte by byte, and a lookup per role and signed part was
     /// 40% of verifying a 64-byte callback (3.0x the raw HMAC, against 1.5x with this pass).
-    /// Each request header is compared with each distinct name until one matches: the names'
-    /// comparisons (`memcmp`) were 15% of a 64-byte verification.
     pub(super) fn find<'h>(&self, headers: &'h HeaderMap) -> Found<'h> {
         let mut found = Found([None; Role::ALL.len()]);
         for (name, value) in headers {
-            if let Some((_, roles)) = self.named.iter().find(|(named, _)| named == name) {
-                for role in roles {
+            for (named, role) in &self.named {
+                if named == name {
                     found.0[*role as usize].get_or_insert(value);
                 }
             }
