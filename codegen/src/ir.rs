@@ -499,6 +499,63 @@ pub struct SecurityScheme {
 pub struct Signature {
     /// The header carrying the signature.
     pub header: String,
+    pub rule: SignatureRule,
+}
+
+/// How a signature is made: a scheme the runtime knows by name, or one the spec spells out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureRule {
+    /// `x-signature: github`: the runtime's `HmacScheme::GITHUB`.
+    Preset(SignaturePreset),
+    Custom(CustomSignature),
+}
+
+/// The signature schemes the runtime has constants for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignaturePreset {
+    Sinch,
+    StandardWebhooks,
+    Github,
+    Line,
+}
+
+impl SignaturePreset {
+    pub const ALL: [SignaturePreset; 4] = [Self::Sinch, Self::StandardWebhooks, Self::Github, Self::Line];
+
+    /// How a spec names it in `x-signature`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sinch => "sinch",
+            Self::StandardWebhooks => "standard-webhooks",
+            Self::Github => "github",
+            Self::Line => "line",
+        }
+    }
+
+    /// The runtime's `HmacScheme` constant for it.
+    pub fn constant(self) -> &'static str {
+        match self {
+            Self::Sinch => "SINCH",
+            Self::StandardWebhooks => "STANDARD_WEBHOOKS",
+            Self::Github => "GITHUB",
+            Self::Line => "LINE",
+        }
+    }
+
+    /// The header the scheme carries its signature in.
+    pub fn header(self) -> &'static str {
+        match self {
+            Self::Sinch => "x-sinch-webhook-signature",
+            Self::StandardWebhooks => "webhook-signature",
+            Self::Github => "X-Hub-Signature-256",
+            Self::Line => "x-line-signature",
+        }
+    }
+}
+
+/// A signature scheme spelled out in `x-signature`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomSignature {
     /// The algorithm's name as senders put it in `algorithm_header` (`HmacSHA256`).
     pub algorithm: String,
     pub algorithm_header: Option<String>,

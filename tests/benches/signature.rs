@@ -19,8 +19,9 @@
 //! that per-request work weighs most. Measured with
 //! `cargo bench -p spec-tests --bench signature -- --warm-up-time 1 --measurement-time 3`,
 //! lowest median of five runs on a shared machine: 64 B 1.52x, 1 KiB 1.17x, 64 KiB 1.00x
-//! (the fast paths this replaced: 1.19x, 1.08x, 0.99x in the same runs). BENCHMARKS.md says
-//! where the rest goes.
+//! (the fast paths this replaced: 1.19x, 1.08x, 0.99x in the same runs). Re-run for issue 18
+//! on a machine at load 6–11, where even 64 KiB read 0.95–1.43x: not conclusive either way.
+//! BENCHMARKS.md says where the rest goes.
 
 use std::hint::black_box;
 use std::time::{Duration, UNIX_EPOCH};

@@ -10,7 +10,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{docs, format_spaced, ident, source_file, Space};
-use crate::ir::{Operation, SignatureEncoding, SignedPart, Ty, TypeKind};
+use crate::ir::{Operation, SignatureEncoding, SignatureRule, SignedPart, Ty, TypeKind};
 use crate::naming;
 use crate::routing::{operation_list, Choice, Routing};
 
@@ -331,6 +331,13 @@ fn security_consts(plan: &Plan) -> TokenStream {
             scheme.description.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
         ));
         let header = &signature.header;
+        let signature = match &signature.rule {
+            SignatureRule::Preset(preset) => {
+                let preset = ident(preset.constant());
+                return Some(quote!(#doc pub const #name: webhook::HmacScheme = webhook::HmacScheme::#preset;));
+            }
+            SignatureRule::Custom(custom) => custom,
+        };
         let algorithm = &signature.algorithm;
         let option = |value: &Option<String>| match value {
             Some(value) => quote!(Some(#value)),
@@ -353,6 +360,9 @@ fn security_consts(plan: &Plan) -> TokenStream {
             pub const #name: webhook::HmacScheme = webhook::HmacScheme {
                 signature_header: #header,
                 encoding: webhook::Encoding::#encoding,
+                signature_prefix: "",
+                several_signatures: false,
+                secret: webhook::SecretFormat::Utf8,
                 algorithm_header: #algorithm_header,
                 algorithm: #algorithm,
                 nonce_header: #nonce_header,

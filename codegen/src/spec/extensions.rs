@@ -1,7 +1,8 @@
 //! The spec extensions this generator reads, for what AsyncAPI and OpenAPI cannot say:
 //!
 //! - `x-signature` on an `httpApiKey`/`apiKey` security scheme in a header: the header
-//!   carries an HMAC-SHA256 signature of the request, and this says over what.
+//!   carries an HMAC-SHA256 signature of the request, and this says over what, by naming a
+//!   preset of the runtime (`sinch`, `standard-webhooks`, `github`, `line`) or spelling it out.
 //! - `x-dedup-key` on a message: JSON pointers into the payload whose values together
 //!   identify one callback, so that receivers can drop the sender's retries.
 //! - `x-codegen.examples` at the top: hand-written example programs (relative paths) that
@@ -13,22 +14,23 @@ use serde_json::{Map, Value};
 use super::documents::{Documents, Loc};
 use super::text;
 use crate::diagnostic::Result;
-use crate::ir::{Api, CrateExample, Signature, SignatureEncoding, SignedPart, Ty};
+use crate::ir::{
+    Api, CrateExample, CustomSignature, Signature, SignatureEncoding, SignaturePreset, SignatureRule, SignedPart, Ty,
+};
 use crate::project::validate_crate_name;
 use crate::toml_text;
 
-const SIGNATURE_HELP: &str = "write e.g. `x-signature: {digest: hmac-sha256, encoding: base64, \
+const SIGNATURE_HELP: &str = "write a preset, e.g. `x-signature: standard-webhooks` (or `sinch`, `github`, `line`), \
+     or spell the scheme out, e.g. `x-signature: {digest: hmac-sha256, encoding: base64, \
      timestampHeader: x-timestamp, signedData: '{body}.{header:x-timestamp}'}`";
 
-/// Reads `x-signature` of the scheme at `loc`, whose signature travels in header `header`.
+/// Reads `x-signature` of the scheme at `loc`, whose signature travels in header `header`:
+/// a preset's name (`github`, or `{preset: github}`), or the scheme spelled out.
 pub fn signature(docs: &Documents, loc: &Loc, scheme: &Map<String, Value>) -> Result<Option<Signature>> {
     let Some(value) = scheme.get("x-signature") else {
         return Ok(None);
     };
     let loc = loc.join("x-signature");
-    let Value::Object(spec) = value else {
-        return Err(docs.error(&loc, "`x-signature` must be a mapping").with_help(SIGNATURE_HELP));
-    };
     let header = match (text(scheme, "in").as_deref(), text(scheme, "name")) {
         (Some("header"), Some(name)) => name,
         _ => {
@@ -40,6 +42,59 @@ pub fn signature(docs: &Documents, loc: &Loc, scheme: &Map<String, Value>) -> Re
                 .with_help("the scheme's `name` is the header that carries the signature"))
         }
     };
+    let rule = match value {
+        Value::String(name) => SignatureRule::Preset(preset(docs, &loc, name)?),
+        Value::Object(spec) => match spec.get("preset") {
+            Some(name) => SignatureRule::Preset(preset_entry(docs, &loc, spec, name)?),
+            None => SignatureRule::Custom(custom_signature(docs, &loc, spec)?),
+        },
+        _ => {
+            return Err(docs
+                .error(&loc, "`x-signature` must be a preset's name or a mapping")
+                .with_help(SIGNATURE_HELP))
+        }
+    };
+    if let SignatureRule::Preset(preset) = rule {
+        if !header.eq_ignore_ascii_case(preset.header()) {
+            return Err(docs
+                .error(
+                    &loc,
+                    format!(
+                        "the `{}` preset signs in the `{}` header, but this scheme's `name` is `{header}`",
+                        preset.name(),
+                        preset.header()
+                    ),
+                )
+                .with_help(format!("set the scheme's `name: {}`, or spell the scheme out", preset.header())));
+        }
+    }
+    Ok(Some(Signature { header, rule }))
+}
+
+/// The preset `name` names.
+fn preset(docs: &Documents, loc: &Loc, name: &str) -> Result<SignaturePreset> {
+    SignaturePreset::ALL.into_iter().find(|preset| preset.name() == name).ok_or_else(|| {
+        let names: Vec<&str> = SignaturePreset::ALL.iter().map(|preset| preset.name()).collect();
+        docs.error(loc, format!("unknown signature preset `{name}`"))
+            .with_help(format!("the presets are {}; or spell the scheme out", names.join(", ")))
+    })
+}
+
+/// `{preset: NAME}`, which takes no other key.
+fn preset_entry(docs: &Documents, loc: &Loc, spec: &Map<String, Value>, name: &Value) -> Result<SignaturePreset> {
+    let Value::String(name) = name else {
+        return Err(docs.error(&loc.join("preset"), "`preset` must be a string").with_help(SIGNATURE_HELP));
+    };
+    if let Some(other) = spec.keys().find(|key| *key != "preset") {
+        return Err(docs
+            .error(&loc.join(other), format!("`{other}` cannot be combined with `preset`"))
+            .with_help("a preset is the whole scheme: drop the other keys, or drop `preset` and spell it out"));
+    }
+    preset(docs, &loc.join("preset"), name)
+}
+
+/// `x-signature` spelled out: digest, encoding, signed data and the headers it reads.
+fn custom_signature(docs: &Documents, loc: &Loc, spec: &Map<String, Value>) -> Result<CustomSignature> {
     let field = |key: &str| -> Result<Option<String>> {
         match spec.get(key) {
             None => Ok(None),
@@ -65,21 +120,20 @@ pub fn signature(docs: &Documents, loc: &Loc, scheme: &Map<String, Value>) -> Re
         }
     };
     let Some(template) = field("signedData")? else {
-        return Err(docs.error(&loc, "`x-signature` has no `signedData`").with_help(SIGNATURE_HELP));
+        return Err(docs.error(loc, "`x-signature` has no `signedData`").with_help(SIGNATURE_HELP));
     };
     let signed = signed_parts(&template).map_err(|message| {
         docs.error(&loc.join("signedData"), message)
             .with_help("write literal text with `{body}` and `{header:NAME}` placeholders")
     })?;
-    Ok(Some(Signature {
-        header,
+    Ok(CustomSignature {
         algorithm: field("algorithm")?.unwrap_or_else(|| "HmacSHA256".to_owned()),
         algorithm_header: field("algorithmHeader")?,
         nonce_header: field("nonceHeader")?,
         timestamp_header: field("timestampHeader")?,
         encoding,
         signed,
-    }))
+    })
 }
 
 /// `{body}.{header:x-nonce}` → body, ".", header x-nonce.
@@ -232,4 +286,73 @@ fn dev_dependencies(docs: &Documents, loc: &Loc, value: Option<&Value>) -> Resul
             Ok((name.clone(), written))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{SignaturePreset, SignatureRule};
+
+    /// A spec with one channel and a signed security scheme named `name` carrying `x-signature`.
+    fn spec(name: &str, x_signature: &str) -> String {
+        format!(
+            "asyncapi: 2.6.0\ninfo: {{title: T, version: '1'}}
+channels:
+  events:
+    subscribe:
+      message: {{payload: {{type: object, properties: {{id: {{type: string}}}}}}}}
+components:
+  securitySchemes:
+    signed:
+      type: httpApiKey
+      in: header
+      name: {name}
+      x-signature: {x_signature}
+"
+        )
+    }
+
+    fn rule(name: &str, x_signature: &str) -> Result<SignatureRule, String> {
+        let api = crate::spec::read_text(&spec(name, x_signature)).map_err(|error| error.to_string())?;
+        Ok(api.security_schemes[0].signature.clone().expect("a signature").rule)
+    }
+
+    #[test]
+    fn presets_are_named_in_one_line_or_as_a_mapping() {
+        for preset in SignaturePreset::ALL {
+            assert_eq!(rule(preset.header(), preset.name()), Ok(SignatureRule::Preset(preset)));
+            let mapping = format!("{{preset: {}}}", preset.name());
+            assert_eq!(rule(&preset.header().to_uppercase(), &mapping), Ok(SignatureRule::Preset(preset)));
+        }
+    }
+
+    #[test]
+    fn the_long_form_still_reads() {
+        let long = "{digest: hmac-sha256, encoding: hex, timestampHeader: x-t, signedData: '{header:x-t}.{body}'}";
+        assert!(matches!(rule("x-sig", long), Ok(SignatureRule::Custom(_))));
+    }
+
+    #[test]
+    fn wrong_presets_are_refused_with_the_fix() {
+        let unknown = rule("x-sig", "stripe").unwrap_err();
+        assert!(
+            unknown.contains("unknown signature preset `stripe`") && unknown.contains("standard-webhooks"),
+            "{unknown}"
+        );
+        let header = rule("x-sig", "github").unwrap_err();
+        assert!(header.contains("`X-Hub-Signature-256`") && header.contains("`x-sig`"), "{header}");
+        let mixed = rule("webhook-signature", "{preset: standard-webhooks, encoding: hex}").unwrap_err();
+        assert!(mixed.contains("`encoding` cannot be combined with `preset`"), "{mixed}");
+        let number = rule("x-sig", "12").unwrap_err();
+        assert!(number.contains("a preset's name or a mapping"), "{number}");
+    }
+
+    #[test]
+    fn a_preset_is_emitted_as_the_runtime_constant() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("events.yaml");
+        std::fs::write(&path, spec("webhook-signature", "standard-webhooks")).expect("the spec is written");
+        let module = crate::generate_module(&path).unwrap_or_else(|error| panic!("{error}"));
+        let constant = "pub const SIGNED: webhook::HmacScheme = webhook::HmacScheme::STANDARD_WEBHOOKS;";
+        assert!(module.contains(constant), "{module}");
+    }
 }

@@ -48,6 +48,9 @@ pub use hookwright_runtime::webhook::Context;
 pub const HMAC_AUTH: webhook::HmacScheme = webhook::HmacScheme {
     signature_header: "x-sinch-webhook-signature",
     encoding: webhook::Encoding::Base64,
+    signature_prefix: "",
+    several_signatures: false,
+    secret: webhook::SecretFormat::Utf8,
     algorithm_header: Some("x-sinch-webhook-signature-algorithm"),
     algorithm: "HmacSHA256",
     nonce_header: Some("x-sinch-webhook-signature-nonce"),

@@ -21,9 +21,9 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Verify the HMAC signature of every request with this secret; unsigned or wrongly
-    /// signed requests get 401.
+    /// signed requests get 401. Repeat it to accept any of several (a rotation, several apps).
     #[arg(long, conflicts_with = "basic")]
-    secret: Option<String>,
+    secret: Vec<String>,
     /// Tolerance for the signature timestamp, in seconds; 0 for none (to replay recordings).
     #[arg(long, default_value_t = 300)]
     max_age: u64,
@@ -61,9 +61,9 @@ where
 
 fn verifier<D: super::Decode>(args: &Args) -> Result<Verifier, String> {
     let max_age = (args.max_age > 0).then(|| Duration::from_secs(args.max_age));
-    if let Some(secret) = &args.secret {
+    if !args.secret.is_empty() {
         let scheme = D::HMAC.ok_or("--secret: this API's spec declares no HMAC signature scheme")?;
-        return Ok(Verifier::hmac(scheme, secret.as_str()).max_age(max_age));
+        return Ok(Verifier::hmac_any(scheme, args.secret.iter().map(String::as_str)).max_age(max_age));
     }
     if let Some(credentials) = &args.basic {
         let (user, password) = credentials.split_once(':').ok_or("--basic: expected USER:PASS")?;

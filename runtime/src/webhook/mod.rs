@@ -26,7 +26,7 @@ mod replay;
 
 /// The crate's [`Secret`], named here too because verifiers are built from one.
 pub use crate::Secret;
-pub use auth::{AuthError, Encoding, HmacScheme, Signed, Verifier};
+pub use auth::{AuthError, Encoding, HmacScheme, SecretFormat, Signed, Verifier};
 pub use payload::{decode, dedup_key, Discriminator, MalformedBody, Messages, UnknownEvent};
 pub use receiver::{Callback, Context, Decode, Deliver, Dispatcher, Disposition, Outcome, Receiver, Record, Rejection};
 pub use replay::{Claim, MemoryStore, ReplayStore, StoreError, DEFAULT_WINDOW};

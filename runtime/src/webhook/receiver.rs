@@ -544,6 +544,9 @@ mod tests {
     const SCHEME: HmacScheme = HmacScheme {
         signature_header: "x-signature",
         encoding: crate::webhook::Encoding::Hex,
+        signature_prefix: "",
+        several_signatures: false,
+        secret: crate::webhook::SecretFormat::Utf8,
         algorithm_header: None,
         algorithm: "HmacSHA256",
         nonce_header: Some("x-nonce"),

@@ -3,10 +3,10 @@
 //! Nothing here is specific to one sender. A generated crate describes its spec's signing
 //! scheme as a [`HmacScheme`] constant (which headers carry the signature, nonce, timestamp and
 //! algorithm, how the signature is encoded, and what is signed in which order) and the receiver
-//! builds a [`Verifier`] from it and the shared secret.
+//! builds a [`Verifier`] from it and the shared secrets.
 //!
 //! One file per way of authenticating (`hmac.rs`, `basic.rs`), each a [`Method`] of the
-//! verifier; a sender's preset is another sibling and another variant. The work is done by
+//! verifier; the schemes senders use are presets, one file each in `presets/`. The work is done by
 //! well-kept libraries: `hmac` and `sha2` for the MAC and its constant-time check, `base64` to
 //! decode, `subtle` to compare credentials, `http`'s `HeaderMap` to find headers. The key
 //! schedule is computed once, when the verifier is built, and the body is never copied.
@@ -17,6 +17,7 @@ mod basic;
 mod error;
 mod headers;
 mod hmac;
+mod presets;
 mod scheme;
 mod timestamp;
 #[cfg(test)]
@@ -34,7 +35,7 @@ use self::timestamp::Freshness;
 use crate::Secret;
 
 pub use self::error::AuthError;
-pub use self::scheme::{Encoding, HmacScheme, Signed};
+pub use self::scheme::{Encoding, HmacScheme, SecretFormat, Signed};
 
 /// Checks that a callback comes from the sender: an HMAC signature, Basic credentials, or nothing.
 ///
@@ -63,7 +64,18 @@ impl Verifier {
     /// A verifier for HMAC signatures made with `scheme` and `secret`; the timestamp (when the
     /// scheme has one) may be at most 5 minutes away from the receiver's clock.
     pub fn hmac(scheme: HmacScheme, secret: impl Into<Secret>) -> Self {
-        Self::with_method(Method::Hmac(Arc::new(HmacVerifier::new(&scheme, &secret.into()))))
+        Self::hmac_any(scheme, [secret])
+    }
+
+    /// Like [`Verifier::hmac`], accepting a signature made with any of `secrets`: the old and
+    /// the new secret during a rotation, or each app's secret when one receiver serves several.
+    ///
+    /// Each secret costs one more HMAC over the request when the earlier ones do not match, so
+    /// a request signed with the last of n secrets costs n times one signed with the first.
+    /// With no secret at all, every request is refused as a mismatch.
+    pub fn hmac_any<S: Into<Secret>>(scheme: HmacScheme, secrets: impl IntoIterator<Item = S>) -> Self {
+        let secrets: Vec<Secret> = secrets.into_iter().map(Into::into).collect();
+        Self::with_method(Method::Hmac(Arc::new(HmacVerifier::new(&scheme, &secrets))))
     }
 
     /// A verifier for HTTP Basic credentials in the `authorization` header.
@@ -120,10 +132,12 @@ impl fmt::Debug for Verifier {
             Method::Hmac(_) => "hmac",
             Method::Basic(_) => "basic",
         };
-        f.debug_struct("Verifier")
-            .field("kind", &kind)
-            .field("max_age", &self.freshness.max_age)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("Verifier");
+        debug.field("kind", &kind);
+        if let Method::Hmac(hmac) = &self.method {
+            debug.field("secrets", &hmac.secret_count());
+        }
+        debug.field("max_age", &self.freshness.max_age).finish_non_exhaustive()
     }
 }
 
@@ -146,7 +160,7 @@ mod tests {
         assert!(!format!("{:?}", Secret::new(VECTOR_SECRET)).contains(VECTOR_SECRET));
         let hmac = format!("{:?}", vector_verifier());
         assert!(!hmac.contains(VECTOR_SECRET), "{hmac}");
-        assert!(hmac.contains("hmac") && hmac.contains("300s"), "{hmac}");
+        assert!(hmac.contains("hmac") && hmac.contains("300s") && hmac.contains("secrets: 1"), "{hmac}");
         let basic = format!("{:?}", basic_verifier());
         assert!(!basic.contains(PASSWORD), "{basic}");
         assert!(basic.contains("basic"), "{basic}");

@@ -1,5 +1,6 @@
 //! How a spec's HMAC scheme signs a callback, and signing one (for tests and senders).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use base64::engine::general_purpose::STANDARD;
@@ -14,16 +15,26 @@ use crate::Secret;
 
 pub(super) type HmacSha256 = Hmac<Sha256>;
 
-/// How a spec's HMAC scheme signs a callback. Generated crates declare one as a `const`.
+/// How a spec's HMAC scheme signs a callback. Generated crates declare one as a `const`,
+/// spelled out or naming a preset: [`HmacScheme::SINCH`], [`HmacScheme::STANDARD_WEBHOOKS`],
+/// [`HmacScheme::GITHUB`], [`HmacScheme::LINE`].
 ///
-/// The digest is always HMAC-SHA256, keyed with the UTF-8 bytes of the secret. Header names are
-/// matched case-insensitively.
+/// The digest is always HMAC-SHA256, keyed with the secret as [`SecretFormat`] says. Header
+/// names are matched case-insensitively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HmacScheme {
     /// Header carrying the signature.
     pub signature_header: &'static str,
     /// How the signature is written in `signature_header`.
     pub encoding: Encoding,
+    /// Text written before each signature in its header, e.g. `sha256=` or `v1,`; may be empty.
+    pub signature_prefix: &'static str,
+    /// Whether `signature_header` may carry several signatures separated by spaces, of which one
+    /// matching is enough (a sender rotating its secret signs with both). Entries without
+    /// `signature_prefix` (another version of the scheme) are skipped.
+    pub several_signatures: bool,
+    /// How the secret a receiver is given becomes the HMAC key.
+    pub secret: SecretFormat,
     /// Header naming the algorithm; when a request carries it, its value must equal `algorithm`
     /// (ASCII case-insensitive), else UnsupportedAlgorithm.
     ///
@@ -53,6 +64,32 @@ pub enum Signed {
     Header(&'static str),
 }
 
+/// How the secret a receiver is given becomes the HMAC key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretFormat {
+    /// The secret's UTF-8 bytes are the key.
+    Utf8,
+    /// As Standard Webhooks writes secrets: `whsec_` and the key in standard Base64. A secret
+    /// without that prefix, or whose rest is not Base64, is used as its UTF-8 bytes, so a raw
+    /// secret works too (a Base64 key must therefore keep its `whsec_` prefix).
+    StandardWebhooks,
+}
+
+impl SecretFormat {
+    /// The HMAC key `secret` stands for.
+    fn key(self, secret: &Secret) -> Cow<'_, [u8]> {
+        let text = secret.expose();
+        let encoded = match self {
+            Self::Utf8 => None,
+            Self::StandardWebhooks => text.strip_prefix("whsec_"),
+        };
+        match encoded.map(|encoded| STANDARD.decode(encoded)) {
+            Some(Ok(key)) => Cow::Owned(key),
+            _ => Cow::Borrowed(text.as_bytes()),
+        }
+    }
+}
+
 /// How a signature is written in its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
@@ -63,21 +100,23 @@ pub enum Encoding {
 }
 
 impl HmacScheme {
-    /// The signature of `body` with the given header values (used by tests and by senders).
+    /// The signature of `body` with the given header values, as the signature header carries it
+    /// (with its prefix), for tests and senders.
     ///
     /// Fails with [`AuthError::MissingHeader`] when a header that is signed is not in `headers`.
     pub fn sign(&self, secret: &Secret, body: &[u8], headers: &HeaderMap) -> Result<String, AuthError> {
-        let mut mac = keyed_mac(secret);
+        let mut mac = keyed_mac(self.secret, secret);
         let roles = RoleHeaders::new(self);
         SignedParts::new(self.signed, &roles).feed(&mut mac, body, headers, &roles.find(headers))?;
         let tag = mac.finalize().into_bytes();
-        Ok(match self.encoding {
-            Encoding::Base64 => STANDARD.encode(tag),
-            Encoding::Hex => tag.iter().fold(String::new(), |mut hex, byte| {
-                let _ = write!(hex, "{byte:02x}");
-                hex
+        let mut signature = self.signature_prefix.to_owned();
+        match self.encoding {
+            Encoding::Base64 => STANDARD.encode_string(tag, &mut signature),
+            Encoding::Hex => tag.iter().for_each(|byte| {
+                let _ = write!(signature, "{byte:02x}");
             }),
-        })
+        }
+        Ok(signature)
     }
 
     /// Headers for a signed request: nonce, timestamp, algorithm (when the scheme names those
@@ -104,10 +143,10 @@ impl HmacScheme {
     }
 }
 
-/// An HMAC-SHA256 keyed with the UTF-8 bytes of `secret`.
-pub(super) fn keyed_mac(secret: &Secret) -> HmacSha256 {
+/// An HMAC-SHA256 keyed with `secret`, read as `format` says.
+pub(super) fn keyed_mac(format: SecretFormat, secret: &Secret) -> HmacSha256 {
     // HMAC takes keys of any length (longer ones are hashed first), so this cannot fail.
-    HmacSha256::new_from_slice(secret.expose().as_bytes()).expect("HMAC accepts keys of any length")
+    HmacSha256::new_from_slice(&format.key(secret)).expect("HMAC accepts keys of any length")
 }
 
 /// A scheme's [`Signed`] parts with their header names parsed, ready to feed a request to a MAC.

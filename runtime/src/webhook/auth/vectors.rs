@@ -7,28 +7,18 @@ use base64::Engine as _;
 use http::header::{HeaderName, HeaderValue};
 use http::HeaderMap;
 
-use super::{Encoding, HmacScheme, Signed, Verifier};
+use super::{AuthError, Encoding, HmacScheme, SecretFormat, Signed, Verifier};
+use crate::Secret;
 
-pub(super) const SINCH: HmacScheme = HmacScheme {
-    signature_header: "x-sinch-webhook-signature",
-    encoding: Encoding::Base64,
-    algorithm_header: Some("x-sinch-webhook-signature-algorithm"),
-    algorithm: "HmacSHA256",
-    nonce_header: Some("x-sinch-webhook-signature-nonce"),
-    timestamp_header: Some("x-sinch-webhook-signature-timestamp"),
-    signed: &[
-        Signed::Body,
-        Signed::Literal("."),
-        Signed::Header("x-sinch-webhook-signature-nonce"),
-        Signed::Literal("."),
-        Signed::Header("x-sinch-webhook-signature-timestamp"),
-    ],
-};
+pub(super) const SINCH: HmacScheme = HmacScheme::SINCH;
 
 /// A scheme unlike Sinch's: hex, no nonce, no algorithm header, the body signed last.
 pub(super) const HEX: HmacScheme = HmacScheme {
     signature_header: "x-signature",
     encoding: Encoding::Hex,
+    signature_prefix: "",
+    several_signatures: false,
+    secret: SecretFormat::Utf8,
     algorithm_header: None,
     algorithm: "HmacSHA256",
     nonce_header: None,
@@ -104,4 +94,15 @@ pub(super) fn authorization(value: &str) -> HeaderMap {
 /// An `authorization` header carrying `credentials` (`username:password`) the Basic way.
 pub(super) fn basic_credentials(credentials: &str) -> HeaderMap {
     authorization(&format!("Basic {}", STANDARD.encode(credentials)))
+}
+
+/// Checks that a verifier given two secrets (a rotation, or two apps) accepts a request signed
+/// with either, and refuses one signed with a third.
+pub(super) fn assert_rotation(scheme: HmacScheme, body: &[u8]) {
+    let [old, new, third] = ["the-old-secret", "the-new-secret", "another-apps-secret"];
+    let verifier = Verifier::hmac_any(scheme, [old, new]).clock(at(TEST_TIMESTAMP));
+    for (secret, expected) in [(old, Ok(())), (new, Ok(())), (third, Err(AuthError::SignatureMismatch))] {
+        let headers = scheme.signed_headers(&Secret::new(secret), body, "nonce-rotation", TEST_TIMESTAMP);
+        assert_eq!(verifier.verify(&headers, body), expected, "{scheme:?} signed with {secret}");
+    }
 }

@@ -424,3 +424,18 @@ fn a_signed_header_named_for_no_role_is_looked_up_by_name() {
     let result = verifier.verify(&without(map, "x-request-id"), b"{}");
     assert_eq!(result, Err(AuthError::MissingHeader("X-Request-Id")));
 }
+
+#[test]
+fn a_verifier_without_secrets_refuses_everything() {
+    let verifier = Verifier::hmac_any(SINCH, Vec::<Secret>::new()).clock(at(VECTOR_TIMESTAMP));
+    assert_eq!(verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()), Err(AuthError::SignatureMismatch));
+}
+
+#[test]
+fn the_matching_secret_may_be_any_of_several() {
+    let secrets = ["app-one-secret", VECTOR_SECRET, "app-three-secret"];
+    let verifier = Verifier::hmac_any(SINCH, secrets).clock(at(VECTOR_TIMESTAMP));
+    assert_eq!(verifier.verify(&vector_headers(), VECTOR_BODY.as_bytes()), Ok(()));
+    let others = Verifier::hmac_any(SINCH, ["app-one-secret", "app-three-secret"]).clock(at(VECTOR_TIMESTAMP));
+    assert_eq!(others.verify(&vector_headers(), VECTOR_BODY.as_bytes()), Err(AuthError::SignatureMismatch));
+}
