@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ApiChange, Class, CrateReview, Delta};
+use super::{ApiChange, Class, CrateReview, Delta, Element};
 
 pub fn render(review: &CrateReview) -> String {
     let mut out = format!("### `{}`\n\n", review.name);
@@ -17,9 +17,16 @@ pub fn render(review: &CrateReview) -> String {
         let mut heading = class.label().to_owned();
         heading[..1].make_ascii_uppercase();
         let _ = write!(out, "**{heading}** ({})\n\n| change | spec | Rust |\n|---|---|---|\n", changes.len());
-        for change in changes {
+        // New types are many in a large update and say little on their own: one row names them.
+        let (new_types, rows): (Vec<&ApiChange>, Vec<&ApiChange>) =
+            changes.into_iter().partition(|c| c.element == Element::Type && c.delta == Delta::Added);
+        for change in rows {
             let _ =
                 writeln!(out, "| {} | `{}` | {} |", describe(change), cell(&change.location), rust_items(&change.rust));
+        }
+        if !new_types.is_empty() {
+            let items: Vec<String> = new_types.iter().flat_map(|c| c.rust.iter().cloned()).collect();
+            let _ = writeln!(out, "| {} new types | `components/schemas` | {} |", new_types.len(), rust_items(&items));
         }
         out.push('\n');
     }

@@ -80,7 +80,7 @@ pub enum Delta {
 pub struct ApiChange {
     pub element: Element,
     pub delta: Delta,
-    /// The element as the spec names it: `Status.code`, `receiveOrder`, `GET /webhooks` `201`.
+    /// The element as the spec names it: `Status.code`, `receiveOrder`, `createWebhook 201`.
     pub subject: String,
     /// What changed, when "added" or "removed" does not say it all: `became required`.
     pub detail: String,

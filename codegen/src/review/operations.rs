@@ -149,7 +149,7 @@ fn parameter_site(names: &RustNames, operation: usize, parameter: &Parameter) ->
     let op = &names.api.operations[operation];
     Site {
         element: Element::Parameter,
-        subject: format!("{} {} `{}`", op.id, parameter.location, parameter.name),
+        subject: format!("{} {} {}", op.id, parameter.location, parameter.name),
         location: format!("{}/parameters/{}", operation_location(names, op), escape(&parameter.name)),
         rust: vec![names.parameter_path(operation, &parameter.name)],
     }
@@ -195,7 +195,7 @@ fn response_site(names: &RustNames, operation: usize, response: &Response) -> Si
     let op = &names.api.operations[operation];
     Site {
         element: Element::Response,
-        subject: format!("{} `{}`", op.id, response.status),
+        subject: format!("{} {}", op.id, response.status),
         location: format!("{}/responses/{}", operation_location(names, op), escape(&response.status)),
         rust: vec![names.response_path(operation)],
     }

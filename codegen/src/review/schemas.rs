@@ -56,11 +56,9 @@ impl Side<'_, '_> {
         }
     }
 
+    /// A property or enum value of the schema: `components/schemas/X/properties/y`.
     fn member_location(&self, keyword: &str, member: &str) -> String {
-        match self.def().name.declared {
-            true => format!("{}/{keyword}/{}", self.location(), member.replace('~', "~0").replace('/', "~1")),
-            false => format!("{}.{member}", self.location()),
-        }
+        format!("{}/{keyword}/{}", self.location(), member.replace('~', "~0").replace('/', "~1"))
     }
 }
 
