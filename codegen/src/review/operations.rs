@@ -81,34 +81,35 @@ fn operation_site(names: &RustNames, index: usize) -> Site {
 /// `Service` trait that servers implement.
 fn operations(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
     let (before, after) = (&old.api.operations, &new.api.operations);
-    let same_place = |a: &Operation, b: &Operation| a.action == b.action && a.address == b.address;
+    let position = |operations: &[Operation], id: &str| operations.iter().position(|o| o.id == id);
+    let removed: Vec<usize> = (0..before.len()).filter(|&i| position(after, &before[i].id).is_none()).collect();
+    let added: Vec<usize> = (0..after.len()).filter(|&i| position(before, &after[i].id).is_none()).collect();
+    let mut renames: Vec<(usize, usize)> = Vec::new();
+    for &o in &removed {
+        let same_place = |n: &usize| after[*n].action == before[o].action && after[*n].address == before[o].address;
+        if let Some(&n) = added.iter().filter(|n| !renames.iter().any(|(_, m)| m == *n)).find(|n| same_place(n)) {
+            renames.push((o, n));
+        }
+    }
     let mut changes = Vec::new();
     for (index, operation) in before.iter().enumerate() {
-        if let Some(new_index) = after.iter().position(|o| o.id == operation.id) {
+        if let Some(new_index) = position(after, &operation.id) {
             changes.extend(compare_operation(old, index, new, new_index));
-            continue;
         }
-        let renamed = after.iter().position(|o| same_place(o, operation) && !before.iter().any(|b| b.id == o.id));
-        let change = match renamed {
-            Some(new_index) => {
-                let detail = format!("renamed from `{}`", operation.id);
-                operation_site(new, new_index).change(Delta::Changed, detail, Class::Breaking)
-            }
-            None => operation_site(old, index).change(Delta::Removed, "", Class::Breaking),
-        };
-        changes.push(change);
     }
-    for (index, operation) in after.iter().enumerate() {
-        let known = before
-            .iter()
-            .any(|o| o.id == operation.id || (same_place(o, operation) && !after.iter().any(|a| a.id == o.id)));
-        if !known {
-            let (class, detail) = match new.is_http_api() {
-                true => (Class::Breaking, "a new required method of `Service`".to_owned()),
-                false => (Class::Additive, String::new()),
-            };
-            changes.push(operation_site(new, index).change(Delta::Added, detail, class));
-        }
+    for &(o, n) in &renames {
+        let detail = format!("renamed from `{}`", before[o].id);
+        changes.push(operation_site(new, n).change(Delta::Changed, detail, Class::Breaking));
+    }
+    for o in removed.into_iter().filter(|o| !renames.iter().any(|(r, _)| r == o)) {
+        changes.push(operation_site(old, o).change(Delta::Removed, "", Class::Breaking));
+    }
+    for n in added.into_iter().filter(|n| !renames.iter().any(|(_, r)| r == n)) {
+        let (class, detail) = match new.is_http_api() {
+            true => (Class::Breaking, "a new required method of `Service`"),
+            false => (Class::Additive, ""),
+        };
+        changes.push(operation_site(new, n).change(Delta::Added, detail, class));
     }
     changes
 }
