@@ -159,7 +159,8 @@ fn review_command(project: &Project, base: &str, scratch: &Path) -> Result<(), S
 }
 
 fn codegen(mut project: Project, check: bool, scratch: &Path) -> ExitCode {
-    // The review needs every spec to read; a broken one is reported by generation below.
+    // The review needs every spec to read: with a broken one it is skipped with a note, and
+    // generation below reports the error in full.
     let reviews = match review::since(&project, "HEAD", scratch) {
         Ok(reviews) => Some(reviews),
         Err(note) => {

@@ -113,6 +113,11 @@ impl Site {
     }
 }
 
+/// `segment` escaped for a JSON pointer (`/v1/orders` → `~1v1~1orders`).
+fn pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
 /// Every change from `old` to `new`, breaking ones first, then additive, then the rest; in
 /// each class, in the order types, messages, operations and security schemes are compared.
 pub fn compare(old: &Api, new: &Api) -> Vec<ApiChange> {

@@ -2,7 +2,7 @@
 //! and security schemes.
 
 use super::rust::RustNames;
-use super::{ApiChange, Class, Delta, Element, Site};
+use super::{pointer_segment, ApiChange, Class, Delta, Element, Site};
 use crate::ir::{Message, Operation, Parameter, Response, SecurityKind, SecurityScheme};
 
 pub fn compare(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
@@ -12,16 +12,11 @@ pub fn compare(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
     changes
 }
 
-/// A JSON pointer segment.
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
 fn message_site(names: &RustNames, message: &Message) -> Site {
     Site {
         element: Element::Message,
         subject: message.key.clone(),
-        location: format!("components/messages/{}", escape(&message.key)),
+        location: format!("components/messages/{}", pointer_segment(&message.key)),
         rust: message.payload.iter().map(|ty| names.ty_item(ty)).collect(),
     }
 }
@@ -60,8 +55,8 @@ fn messages(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
 /// Where an operation is: its path item (OpenAPI) or channel (AsyncAPI).
 fn operation_location(names: &RustNames, operation: &Operation) -> String {
     match names.is_http_api() {
-        true => format!("paths/{}/{}", escape(&operation.address), operation.action.to_ascii_lowercase()),
-        false => format!("channels/{}/{}", escape(&operation.address), operation.action),
+        true => format!("paths/{}/{}", pointer_segment(&operation.address), operation.action.to_ascii_lowercase()),
+        false => format!("channels/{}/{}", pointer_segment(&operation.address), operation.action),
     }
 }
 
@@ -151,7 +146,7 @@ fn parameter_site(names: &RustNames, operation: usize, parameter: &Parameter) ->
     Site {
         element: Element::Parameter,
         subject: format!("{} {} {}", op.id, parameter.location, parameter.name),
-        location: format!("{}/parameters/{}", operation_location(names, op), escape(&parameter.name)),
+        location: format!("{}/parameters/{}", operation_location(names, op), pointer_segment(&parameter.name)),
         rust: vec![names.parameter_path(operation, &parameter.name)],
     }
 }
@@ -197,7 +192,7 @@ fn response_site(names: &RustNames, operation: usize, response: &Response) -> Si
     Site {
         element: Element::Response,
         subject: format!("{} {}", op.id, response.status),
-        location: format!("{}/responses/{}", operation_location(names, op), escape(&response.status)),
+        location: format!("{}/responses/{}", operation_location(names, op), pointer_segment(&response.status)),
         rust: vec![names.response_path(operation)],
     }
 }
@@ -237,7 +232,7 @@ fn scheme_site(names: &RustNames, index: usize) -> Site {
     Site {
         element: Element::SecurityScheme,
         subject: scheme.key.clone(),
-        location: format!("components/securitySchemes/{}", escape(&scheme.key)),
+        location: format!("components/securitySchemes/{}", pointer_segment(&scheme.key)),
         rust: names.security_items(index),
     }
 }

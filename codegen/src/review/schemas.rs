@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::rust::RustNames;
-use super::{ApiChange, Class, Delta, Element, Site};
+use super::{pointer_segment, ApiChange, Class, Delta, Element, Site};
 use crate::ir::{Field, TypeDef, TypeId, TypeKind};
 
 pub fn compare(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
@@ -58,7 +58,7 @@ impl Side<'_, '_> {
 
     /// A property or enum value of the schema: `components/schemas/X/properties/y`.
     fn member_location(&self, keyword: &str, member: &str) -> String {
-        format!("{}/{keyword}/{}", self.location(), member.replace('~', "~0").replace('/', "~1"))
+        format!("{}/{keyword}/{}", self.location(), pointer_segment(member))
     }
 }
 
