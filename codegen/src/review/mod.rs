@@ -154,3 +154,53 @@ impl CrateReview {
         markdown::render(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const API: &str = r#"openapi: 3.1.0
+info: {title: Orders, version: '1'}
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        '200':
+          description: The orders.
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+"#;
+
+    fn classes(edited: &str) -> Vec<(Element, Delta, Class)> {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            crate::spec::read_within(&path, Some(dir.path())).unwrap()
+        };
+        let changes = compare(&read("old.yaml", API), &read("new.yaml", edited));
+        changes.iter().map(|change| (change.element, change.delta, change.class)).collect()
+    }
+
+    #[test]
+    fn http_operations_are_classed_by_what_servers_and_clients_write() {
+        let optional = API.replace(
+            "        - {name: limit",
+            "        - {name: after, in: query, schema: {type: string}}\n        - {name: limit",
+        );
+        assert_eq!(classes(&optional), [(Element::Parameter, Delta::Added, Class::Additive)]);
+        let required = API.replace("{name: limit, in: query,", "{name: limit, in: query, required: true,");
+        assert_eq!(classes(&required), [(Element::Parameter, Delta::Changed, Class::Breaking)]);
+        let status =
+            API.replace("      responses:\n", "      responses:\n        '404': {description: No such page.}\n");
+        assert_eq!(classes(&status), [(Element::Response, Delta::Added, Class::Breaking)]);
+        let operation = format!("{API}    post:\n      operationId: placeOrder\n      responses:\n        '201': {{description: Placed.}}\n");
+        assert_eq!(classes(&operation), [(Element::Operation, Delta::Added, Class::Breaking)]);
+        assert_eq!(
+            classes(&API.replace("The orders.", "Every order.")),
+            [(Element::Response, Delta::Changed, Class::None)]
+        );
+    }
+}
