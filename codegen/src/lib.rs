@@ -23,6 +23,7 @@ pub mod ir;
 pub mod naming;
 pub mod output;
 pub mod project;
+pub mod review;
 pub mod routing;
 pub mod spec;
 mod toml_text;

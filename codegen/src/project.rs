@@ -1,9 +1,11 @@
 //! A repository that commits its generated crates: every `specs/<name>.<kind>.yaml` becomes
 //! `generated/<name>/`, a member of the repository's workspace.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::review::Version;
 use crate::{generate, CrateOptions, Diagnostic, Fetch, GeneratedCrate, Runtime};
 
 /// The command that regenerates a repository's crates, named in every generated file.
@@ -19,11 +21,15 @@ pub struct Project {
     /// Fetches what remote `$ref`s name into each spec's cache folder (see
     /// [`CrateOptions::fetch_remote`]); `None`: only cached copies are read.
     pub fetch_remote: Option<Arc<dyn Fetch>>,
+    /// Crate versions decided by the caller (by crate name), e.g. bumped for a breaking spec
+    /// change; any other crate keeps the version its `generated/<name>/Cargo.toml` has, so
+    /// the committed version is the authority and regenerating never changes it by itself.
+    pub versions: BTreeMap<String, Version>,
 }
 
 impl Project {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Project { root: root.into(), fetch_remote: None }
+        Project { root: root.into(), fetch_remote: None, versions: BTreeMap::new() }
     }
 
     pub fn specs_dir(&self) -> PathBuf {
@@ -32,6 +38,17 @@ impl Project {
 
     pub fn generated_dir(&self) -> PathBuf {
         self.root.join("generated")
+    }
+
+    /// The version in the crate's `Cargo.toml` under `generated/`; `None` for a crate not
+    /// generated yet.
+    pub fn committed_version(&self, name: &str) -> Result<Option<Version>, String> {
+        let manifest = self.generated_dir().join(name).join("Cargo.toml");
+        match std::fs::read_to_string(&manifest) {
+            Ok(text) => manifest_version(&text).map(Some).map_err(|e| format!("{}: {e}", manifest.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read {}: {e}", manifest.display())),
+        }
     }
 
     /// Every spec file, sorted by name.
@@ -74,6 +91,11 @@ impl Project {
     /// How the crate of `spec` is named and wired inside the repository.
     pub fn options(&self, spec: &Path) -> CrateOptions {
         let relative = spec.strip_prefix(&self.root).unwrap_or(spec);
+        let name = crate_name(spec);
+        // An unreadable committed version is regenerated as the initial one, which `--check`
+        // then shows as a diff of the `Cargo.toml`.
+        let committed = || self.committed_version(&name).ok().flatten();
+        let version = self.versions.get(&name).copied().or_else(committed).unwrap_or(Version::INITIAL);
         CrateOptions {
             command: COMMAND.to_owned(),
             runtime: Runtime::Path("../../runtime".to_owned()),
@@ -81,7 +103,8 @@ impl Project {
             license: Some(LICENSE.to_owned()),
             root: Some(self.root.clone()),
             fetch_remote: self.fetch_remote.clone(),
-            ..CrateOptions::new(crate_name(spec), relative.to_string_lossy().replace('\\', "/"))
+            version,
+            ..CrateOptions::new(name, relative.to_string_lossy().replace('\\', "/"))
         }
     }
 }
@@ -93,6 +116,13 @@ pub enum Failure {
     Specs(Vec<Diagnostic>),
     /// Writing failed or was refused; crates already swapped in are complete, the rest untouched.
     Write(crate::output::WriteError),
+}
+
+/// The `[package] version` of a `Cargo.toml`.
+pub fn manifest_version(text: &str) -> Result<Version, String> {
+    let manifest: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| e.message().to_owned())?;
+    let version = manifest.get("package").and_then(|package| package.get("version")).and_then(|v| v.as_str());
+    version.ok_or_else(|| "no `[package] version` string".to_owned())?.parse()
 }
 
 /// `specs/sinch-sms-webhooks.asyncapi.yaml` → `sinch-sms-webhooks`.

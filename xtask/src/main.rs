@@ -3,6 +3,9 @@
 mod bench_report;
 mod compile_times;
 mod corpus;
+mod review;
+mod review_cases;
+mod semver_agreement;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,6 +28,10 @@ enum Command {
     ///
     /// Prints one line per crate: name, types emitted, lines, milliseconds. Nothing is written
     /// unless every spec generates; each crate is written in full, then swapped in.
+    ///
+    /// Then prints what the specs' changes since HEAD do to the crates' users (see `review`),
+    /// and raises a crate's version where the changes need it. With `--check`, a version
+    /// lower than the changes need is an error.
     Codegen {
         /// Write nothing; exit 1 listing every stale file with a unified diff.
         #[arg(long)]
@@ -34,6 +41,19 @@ enum Command {
         #[arg(long)]
         fetch_remote: bool,
     },
+    /// Print, as Markdown for a pull request, what the specs' changes since a revision do to
+    /// users of the generated crates: types, fields, enum values, messages, operations and
+    /// security schemes added, removed or changed, each breaking, additive or neither, and the
+    /// version each crate needs. Exit 1 if a crate's version under generated/ is lower.
+    Review {
+        /// The git revision to compare with [default: origin/main if it exists, else HEAD].
+        #[arg(long)]
+        base: Option<String>,
+    },
+    /// Check the review's verdict (breaking or not) on small spec pairs, one per kind of change,
+    /// against cargo-semver-checks run on the crates generated from them. Needs
+    /// cargo-semver-checks installed (`.ci/semver` installs it); builds in <target>/.
+    SemverAgreement,
     /// Turn any spec file into a crate: the same command as `cargo hookwright generate`.
     Generate(hookwright_cli::Generate),
     /// Time `cargo build` of each generated crate from a warm dependency cache.
@@ -84,10 +104,22 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
             match hookwright_cli::fetcher(fetch_remote) {
-                Ok(fetch_remote) => codegen(&Project { fetch_remote, ..Project::new(".") }, check),
+                Ok(fetch_remote) => {
+                    codegen(Project { fetch_remote, ..Project::new(".") }, check, &target_dir(root).join("review-base"))
+                }
                 Err(error) => report_failure(Err(error)),
             }
         }
+        Command::Review { base } => {
+            let scratch = target_dir(root).join("review-base");
+            if let Err(e) = std::env::set_current_dir(root) {
+                eprintln!("error: cannot enter {}: {e}", root.display());
+                return ExitCode::FAILURE;
+            }
+            let base = base.unwrap_or_else(|| review::default_base(Path::new(".")));
+            report_failure(review_command(&Project::new("."), &base, &scratch))
+        }
+        Command::SemverAgreement => report_failure(semver_agreement::run(root, &target_dir(root))),
         Command::Generate(mut generate) => {
             // Specs of this repository may refer to any file in it, and to nothing outside.
             generate.root.get_or_insert_with(|| root.to_path_buf());
@@ -121,16 +153,63 @@ fn report_failure(result: Result<(), String>) -> ExitCode {
     }
 }
 
-fn codegen(project: &Project, check: bool) -> ExitCode {
+fn review_command(project: &Project, base: &str, scratch: &Path) -> Result<(), String> {
+    let reviews = review::since(project, base, scratch)?;
+    print!("{}", review::markdown(&reviews));
+    let low = review::too_low(project, &reviews)?;
+    for (name, versions) in &low {
+        eprintln!("error: {}", review::too_low_message(name, *versions, base));
+    }
+    if low.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} crate version(s) too low", low.len()))
+    }
+}
+
+fn codegen(mut project: Project, check: bool, scratch: &Path) -> ExitCode {
+    // The review needs every spec to read: with a broken one it is skipped with a note, and
+    // generation below reports the error in full.
+    let reviews = match review::since(&project, "HEAD", scratch) {
+        Ok(reviews) => Some(reviews),
+        Err(note) => {
+            eprintln!("note: no API review: {note}");
+            None
+        }
+    };
+    if let Some(reviews) = &reviews {
+        match review::too_low(&project, reviews) {
+            Ok(low) if check && !low.is_empty() => {
+                for (name, versions) in low {
+                    eprintln!("error: {}", review::too_low_message(&name, versions, "HEAD"));
+                }
+                return ExitCode::FAILURE;
+            }
+            Ok(low) => project.versions = low.into_iter().map(|(name, (_, required))| (name, required)).collect(),
+            Err(e) => eprintln!("note: {e}"),
+        }
+    }
+    let print_review = || {
+        if let Some(reviews) = reviews.as_ref().filter(|r| r.crates.iter().any(|k| !k.changes.is_empty())) {
+            print!("\n{}", review::markdown(reviews));
+        }
+    };
     if check {
         return match project.generate_all() {
-            Ok(crates) => check_stale(&project.generated_dir(), &crates),
+            Ok(crates) => {
+                print_review();
+                check_stale(&project.generated_dir(), &crates)
+            }
             Err(errors) => report_spec_errors(&errors),
         };
     }
     match project.regenerate() {
         Ok(crates) => {
             print_summary(&crates);
+            for (name, version) in &project.versions {
+                println!("{name}: version raised to {version}");
+            }
+            print_review();
             ExitCode::SUCCESS
         }
         Err(Failure::Specs(errors)) => report_spec_errors(&errors),

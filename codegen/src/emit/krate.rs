@@ -18,20 +18,18 @@ pub const RUNTIME_VERSION: &str = "0.1";
 /// newest `rust-version` among the runtime's locked dependencies (a test keeps them equal).
 pub const RUST_VERSION: &str = "1.88";
 
-/// The version of a generated crate; its quick start asks for its `major.minor`.
-const CRATE_VERSION: &str = "0.1.0";
-
 pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &str) -> String {
     let description = format!("{} {}: models generated from {}", api.title, api.version, options.spec);
     let mut out = format!(
         "# {header}\n\
          [package]\n\
          name = {name}\n\
-         version = \"{CRATE_VERSION}\"\n\
+         version = \"{version}\"\n\
          edition = \"2021\"\n\
          rust-version = \"{RUST_VERSION}\"\n\
          description = {description}\n",
         name = toml_string(&options.name),
+        version = options.version,
         description = toml_string(&description),
     );
     for (key, value) in [("license", &options.license), ("repository", &options.repository)] {
@@ -229,7 +227,7 @@ pub fn lib_rs(
 fn quick_start(options: &CrateOptions, modules: Modules, handler: QuickStartHandler, doc: &mut String) {
     let name = &options.name;
     let krate = name.replace('-', "_");
-    let version = CRATE_VERSION.rsplit_once('.').map_or(CRATE_VERSION, |(major_minor, _)| major_minor);
+    let version = options.version.requirement();
     let (feature, code) = if modules.webhooks {
         ("axum", webhooks_quick_start(&krate, handler))
     } else if modules.operations {

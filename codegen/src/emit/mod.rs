@@ -34,6 +34,8 @@ pub struct CrateOptions {
     pub spec: String,
     /// The command that regenerates the crate.
     pub command: String,
+    /// The crate's version: its `Cargo.toml`'s, and what its quick start asks for.
+    pub version: crate::review::Version,
     /// Where the crate takes `hookwright-runtime` from.
     pub runtime: Runtime,
     /// Whether the crate is a member of an enclosing workspace; when not, its `Cargo.toml`
@@ -60,6 +62,7 @@ impl CrateOptions {
             name: name.into(),
             spec: spec.into(),
             command: "cargo hookwright generate".to_owned(),
+            version: crate::review::Version::INITIAL,
             runtime: Runtime::Registry,
             workspace_member: false,
             license: None,
