@@ -1,19 +1,67 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Timelike, Utc};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
 
-/// A `date-time` value: an instant together with the UTC offset it was written in.
+/// A `date-time` value: an instant, the UTC offset it was written in, and how it was written.
 ///
 /// Accepts RFC 3339 (`2021-10-18T17:49:13.813615Z`, `2022-08-30T10:16:08+02:00`) and also the
 /// zone-less form some senders emit (`2022-08-30T08:16:08.930`), which is read as UTC.
-/// Fractions of up to nine digits are kept. Encoding writes RFC 3339 with `Z` for UTC and the
-/// shortest of 0, 3, 6 or 9 fractional digits that holds the value, so a re-encoded value
-/// denotes the same instant as the one received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Timestamp(DateTime<FixedOffset>);
+/// Encoding writes a received value as it came: the same number of fractional digits (up to
+/// nine; `.000000` stays), and `Z`, an offset or no zone as received, so a callback re-encodes
+/// to the text it arrived as. A value built from a `chrono` date-time is written with `Z` for
+/// UTC and the shortest of 0, 3, 6 or 9 fractional digits that holds it.
+///
+/// Equality, ordering and hashing are the instant's: `…08:16:08Z` equals `…10:16:08+02:00`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timestamp {
+    instant: DateTime<FixedOffset>,
+    written: Written,
+}
+
+/// How a timestamp's text was written, beyond its instant and offset.
+#[derive(Debug, Clone, Copy)]
+struct Written {
+    /// Digits after the seconds' point, 0 to 9.
+    fraction_digits: usize,
+    zone: Zone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    /// `Z` (or `z`).
+    Utc,
+    /// `+02:00`, `+00:00`.
+    Offset,
+    /// `-00:00`: UTC, with the local offset unknown (RFC 3339, section 4.3).
+    UnknownLocal,
+    /// No zone: read as UTC.
+    Absent,
+}
+
+impl Written {
+    /// The shortest of 0, 3, 6 or 9 digits that holds `instant`'s fraction; `Z` when in UTC.
+    fn shortest(instant: &DateTime<FixedOffset>) -> Self {
+        let fraction_digits = match instant.nanosecond() % 1_000_000_000 {
+            0 => 0,
+            nanos if nanos % 1_000_000 == 0 => 3,
+            nanos if nanos % 1_000 == 0 => 6,
+            _ => 9,
+        };
+        let zone = if instant.offset().local_minus_utc() == 0 { Zone::Utc } else { Zone::Offset };
+        Written { fraction_digits, zone }
+    }
+
+    /// How `text`, which parsed with `zone`, writes its fraction.
+    fn of(text: &str, zone: Zone) -> Self {
+        // `YYYY-MM-DDTHH:MM:SS` is 19 bytes; a fraction follows as `.` and digits.
+        let fraction = text.get(19..).and_then(|rest| rest.strip_prefix('.')).unwrap_or_default();
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        Written { fraction_digits: digits.min(9), zone }
+    }
+}
 
 /// Why a string is not a [`Timestamp`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,12 +80,38 @@ impl std::error::Error for TimestampError {}
 impl Timestamp {
     /// The instant in UTC.
     pub fn to_utc(&self) -> DateTime<Utc> {
-        self.0.with_timezone(&Utc)
+        self.instant.with_timezone(&Utc)
     }
 
     /// The instant with the offset it was written in.
     pub fn as_fixed_offset(&self) -> &DateTime<FixedOffset> {
-        &self.0
+        &self.instant
+    }
+}
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.instant == other.instant
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.instant.hash(state);
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.instant.cmp(&other.instant)
     }
 }
 
@@ -45,30 +119,49 @@ impl FromStr for Timestamp {
     type Err = TimestampError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if let Ok(with_zone) = DateTime::parse_from_rfc3339(s) {
-            return Ok(Timestamp(with_zone));
+        if let Ok(instant) = DateTime::parse_from_rfc3339(s) {
+            let zone = if s.ends_with(['Z', 'z']) {
+                Zone::Utc
+            } else if s.ends_with("-00:00") {
+                Zone::UnknownLocal
+            } else {
+                Zone::Offset
+            };
+            return Ok(Timestamp { instant, written: Written::of(s, zone) });
         }
         NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-            .map(|naive| Timestamp(naive.and_utc().fixed_offset()))
+            .map(|naive| Timestamp { instant: naive.and_utc().fixed_offset(), written: Written::of(s, Zone::Absent) })
             .map_err(|_| TimestampError { input: s.to_owned() })
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+        let Written { fraction_digits, zone } = self.written;
+        write!(f, "{}", self.instant.format("%Y-%m-%dT%H:%M:%S"))?;
+        if fraction_digits > 0 {
+            // A leap second's nanoseconds run past 10^9; its fraction is what is left.
+            let nanos = format!("{:09}", self.instant.nanosecond() % 1_000_000_000);
+            write!(f, ".{}", &nanos[..fraction_digits])?;
+        }
+        match zone {
+            Zone::Utc => f.write_str("Z"),
+            Zone::Offset => write!(f, "{}", self.instant.format("%:z")),
+            Zone::UnknownLocal => f.write_str("-00:00"),
+            Zone::Absent => Ok(()),
+        }
     }
 }
 
 impl From<DateTime<Utc>> for Timestamp {
     fn from(instant: DateTime<Utc>) -> Self {
-        Timestamp(instant.fixed_offset())
+        Timestamp::from(instant.fixed_offset())
     }
 }
 
 impl From<DateTime<FixedOffset>> for Timestamp {
     fn from(instant: DateTime<FixedOffset>) -> Self {
-        Timestamp(instant)
+        Timestamp { instant, written: Written::shortest(&instant) }
     }
 }
 
@@ -125,7 +218,43 @@ mod tests {
         let naive: Timestamp = "2022-08-30T08:16:08.930".parse().unwrap();
         let utc: Timestamp = "2022-08-30T08:16:08.930Z".parse().unwrap();
         assert_eq!(naive.to_utc(), utc.to_utc());
-        assert_eq!(roundtrip("2022-08-30T08:16:08.930"), "2022-08-30T08:16:08.930Z");
+        assert_eq!(naive, utc);
+    }
+
+    #[test]
+    fn re_encodes_the_text_received() {
+        for exact in [
+            "2025-06-15T10:30:00.000000Z",
+            "2026-08-02T06:15:00.000Z",
+            "2026-08-02T06:15:00.1Z",
+            "2022-08-30T08:16:08.930",
+            "2022-08-30T08:16:08",
+            "2022-08-30T10:16:08.50+02:00",
+            "2022-08-30T08:16:08+00:00",
+            "2022-08-30T08:16:08-00:00",
+            "1985-04-12T23:20:50.52Z",
+        ] {
+            assert_eq!(roundtrip(exact), exact);
+        }
+    }
+
+    #[test]
+    fn built_values_take_the_shortest_fraction_and_z_for_utc() {
+        let at = |nanos| Timestamp::from(DateTime::from_timestamp(1_600_000_000, nanos).unwrap()).to_string();
+        assert_eq!(at(0), "2020-09-13T12:26:40Z");
+        assert_eq!(at(500_000_000), "2020-09-13T12:26:40.500Z");
+        assert_eq!(at(123_456_000), "2020-09-13T12:26:40.123456Z");
+        assert_eq!(at(123_456_789), "2020-09-13T12:26:40.123456789Z");
+    }
+
+    #[test]
+    fn equal_instants_are_equal_however_written() {
+        use std::collections::HashSet;
+        let written = ["2022-08-30T08:16:08Z", "2022-08-30T08:16:08.000Z", "2022-08-30T10:16:08+02:00"];
+        let parsed: Vec<Timestamp> = written.iter().map(|text| text.parse().unwrap()).collect();
+        assert!(parsed.windows(2).all(|pair| pair[0] == pair[1]));
+        assert_eq!(parsed.iter().collect::<HashSet<_>>().len(), 1);
+        assert!(parsed[0] < "2022-08-30T08:16:09Z".parse().unwrap());
     }
 
     #[test]
