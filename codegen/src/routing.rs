@@ -80,7 +80,8 @@ pub fn analyse(api: &Api) -> Routing {
     let mut notes = Vec::new();
     let by_payload = choose(api, &groups, &all);
     let mut channels: Vec<Channel> = Vec::new();
-    for (index, operation) in api.operations.iter().enumerate() {
+    // An operation without messages receives nothing (an OpenAPI path operation, say).
+    for (index, operation) in api.operations.iter().enumerate().filter(|(_, op)| !op.messages.is_empty()) {
         match channels.iter_mut().find(|c| c.address == operation.address) {
             Some(channel) => channel.operations.push(index),
             None => channels.push(Channel {
