@@ -324,8 +324,9 @@ fn a_much_larger_union_variant_is_boxed_and_the_small_one_is_not() {
 }
 
 /// OpenAPI 3.1 webhooks: a body decodes by the address of its webhook, the `oneOf` body by its
-/// discriminator, and by payload alone where a key tells the webhook; the examples the spec
-/// gives are accepted as their webhook's message by the generated test's assertion.
+/// discriminator, and by payload alone by a key only one webhook's payload (or the variants of
+/// its `oneOf`) has; an example is accepted as its webhook's message by the assertion the
+/// generated `tests/examples.rs` uses.
 #[test]
 fn openapi_webhooks_decode_by_address_and_by_payload() {
     use crate::snapshot_rail::webhooks::{Event, Operation, Webhooks};
@@ -339,6 +340,8 @@ fn openapi_webhooks_decode_by_address_and_by_payload() {
     assert_eq!(reason.reason, "card declined");
     let original: serde_json::Value = serde_json::from_str(failed).unwrap();
     assert_eq!(serde_json::to_value(&event).unwrap(), original, "the unknown field survives");
+    let by_payload = Webhooks::decode(failed.as_bytes()).unwrap();
+    assert_eq!(by_payload, event, "the properties of the `oneOf`'s variants name its webhook");
     let booking = Webhooks::decode(br#"{"id":"b1","has_dog":true}"#).unwrap();
     assert_eq!(booking.operation(), Some(Operation::NewBooking));
     assert_eq!(booking.dedup_key(), hookwright_runtime::webhook::dedup_key("new-booking", &[Some("b1".to_owned())]));

@@ -123,7 +123,7 @@ struct PathItems<'a, 'b> {
 impl PathItems<'_, '_> {
     /// The operations of the path item at `loc` and, after each, those of its `callbacks`
     /// (requests the API sends back, keyed by a runtime expression such as
-    /// `{$request.query.callbackUrl}/data`: their bodies become types like any other).
+    /// `{$request.query.callbackUrl}/data`: received, as webhooks are).
     /// `received` is the name of the webhook or callback the path item belongs to, if it
     /// does: its operations are received.
     fn read(&mut self, address: &str, loc: &Loc, received: Option<&str>, depth: usize) -> Result<()> {
@@ -141,17 +141,22 @@ impl PathItems<'_, '_> {
             let id = declared.clone().unwrap_or_else(|| made_up_id(method, address, received, methods.len()));
             let mut reader = OperationReader { docs: self.docs, space: self.space, loc: &loc };
             let mut operation = reader.read(id, address, method, &item_loc, self.default_security)?;
-            if let Some(name) = received {
-                match self.receive(&loc, name)? {
+            // A received operation without a JSON body is left out; its callbacks are not.
+            let keep = match received {
+                Some(name) => match self.receive(&loc, name)? {
                     Some(receive) => {
                         operation.address = format!("/{name}");
                         self.received.push(receive);
+                        true
                     }
-                    None => continue,
-                }
+                    None => false,
+                },
+                None => true,
+            };
+            if keep {
+                self.origins.push(IdOrigin { loc: loc.clone(), declared: declared.is_some() });
+                self.operations.push(operation);
             }
-            self.origins.push(IdOrigin { loc: loc.clone(), declared: declared.is_some() });
-            self.operations.push(operation);
             let callbacks = loc.join("callbacks");
             for name in super::keys_at(self.docs, &callbacks)? {
                 let callback = self.docs.follow(&callbacks.join(&name))?;

@@ -6,12 +6,8 @@
 //! ## Decoding
 //!
 //! - **By channel**: a body posted to a channel address is decoded as that channel's messages.
-//! - **By payload** (one URL for everything): a property only one message has names it: `id` or `passenger_name` or `has_dog` → `new-booking`. Without any of those, a body whose keys all belong to `PaymentEvent` is that message.
+//! - **By payload** (one URL for everything): a property only one message has names it: `id` or `passenger_name` or `has_dog` → `new-booking`; `type` or `amount` or `reason` → `PaymentEvent`.
 //! - A body that fits no message is not an error: it becomes [`Event::Unknown`], which keeps the body as received and is answered 200. Only a body that is not JSON is refused.
-//!
-//! ### What the payload cannot tell
-//!
-//! - PaymentEvent has no property that other messages lack: decoded by payload, it is recognised only when it is the one message that declares every key received
 //!
 //! ## Answers
 //!
@@ -252,8 +248,11 @@ const BY_PAYLOAD: webhook::Discriminator = {
             ("id", message::NEW_BOOKING),
             ("passenger_name", message::NEW_BOOKING),
             ("has_dog", message::NEW_BOOKING),
+            ("type", message::PAYMENT_EVENT),
+            ("amount", message::PAYMENT_EVENT),
+            ("reason", message::PAYMENT_EVENT),
         ],
-        fallback: &[(message::PAYMENT_EVENT, &[])],
+        fallback: &[],
     }
 };
 
