@@ -185,38 +185,12 @@ pub fn webhooks_rs(plan: &Plan, header: &str) -> String {
 /// message and operation the routing gives that route. `None` when no such message has an
 /// example; else a `mod received` and how many tests it holds.
 pub fn received_examples(plan: &Plan, krate: &str) -> Option<(String, usize)> {
-    let api = plan.space.api;
-    let routing = plan.routing;
+    let (api, routing) = (plan.space.api, plan.routing);
     let mut scope = naming::Scope::new(&naming::RECEIVED_TESTS_SCOPE, "_");
     let mut tests = Vec::new();
     for (operation, groups) in &plan.operations {
         for &group in groups {
-            let channel = routing.channels.iter().find(|c| c.operations.contains(operation))?;
-            let mut routes = vec![(
-                Some(api.operations[*operation].address.as_str()),
-                plan.channel_route(&channel.operations, group),
-            )];
-            if routing.notes.is_empty() {
-                routes.push((None, plan.payload_route(group)));
-            }
-            let checks: Vec<TokenStream> = routes
-                .into_iter()
-                .map(|(address, route)| {
-                    let address = match address {
-                        Some(address) => quote!(Some(#address)),
-                        None => quote!(None),
-                    };
-                    let message = routing.label(api, group);
-                    let operation = match route {
-                        Route::Operation { operation, .. } => {
-                            let id = &api.operations[operation].id;
-                            quote!(Some(#id))
-                        }
-                        Route::Shared(_) => quote!(None),
-                    };
-                    quote!(received(#address, json, #message, #operation);)
-                })
-                .collect();
+            let checks = received_checks(plan, *operation, group);
             for &message in &routing.groups[group].messages {
                 let message = &api.messages[message.0];
                 for (index, example) in message.examples.iter().enumerate() {
@@ -260,6 +234,41 @@ pub fn received_examples(plan: &Plan, krate: &str) -> Option<(String, usize)> {
         }
     };
     Some((format_spaced(module), count))
+}
+
+/// The `received(..)` calls of a test of `group`'s examples as `operation` receives them: at
+/// the operation's address and, without routing notes, at the single URL; each expecting the
+/// group's label and the operation its route gives (none for a shared one).
+fn received_checks(plan: &Plan, operation: usize, group: usize) -> Vec<TokenStream> {
+    let (api, routing) = (plan.space.api, plan.routing);
+    let channel = routing.channels.iter().find(|c| c.operations.contains(&operation));
+    let mut routes: Vec<(Option<&str>, Route)> = channel
+        .map(|channel| {
+            (Some(api.operations[operation].address.as_str()), plan.channel_route(&channel.operations, group))
+        })
+        .into_iter()
+        .collect();
+    if routing.notes.is_empty() {
+        routes.push((None, plan.payload_route(group)));
+    }
+    let message = routing.label(api, group);
+    routes
+        .into_iter()
+        .map(|(address, route)| {
+            let address = match address {
+                Some(address) => quote!(Some(#address)),
+                None => quote!(None),
+            };
+            let operation = match route {
+                Route::Operation { operation, .. } => {
+                    let id = &api.operations[operation].id;
+                    quote!(Some(#id))
+                }
+                Route::Shared(_) => quote!(None),
+            };
+            quote!(received(#address, json, #message, #operation);)
+        })
+        .collect()
 }
 
 /// The first `Handler` method, its parameter and the parameter's type as named from the
