@@ -42,7 +42,8 @@
 //!   `webhooks.rs`, beside [`RESERVED_CONSTANTS`] (`ORDER_SIGNATURE`, `ORDER_SIGNATURE_2`).
 //! - **`tests/examples.rs`**: one test per example, named for its owner and the example,
 //!   from [`EXAMPLE_TESTS_SCOPE`] (`emit::examples`); the types it imports from the crate root
-//!   are from [`TYPE_SCOPE`].
+//!   are from [`TYPE_SCOPE`]. Its `mod received` (a crate that receives callbacks) holds one
+//!   test per example of a received message, from [`RECEIVED_TESTS_SCOPE`].
 //!
 //! Any spelling gives a valid identifier: non-ASCII is transliterated, keywords become raw
 //! identifiers or get a suffix, and leading digits get a prefix.
@@ -136,6 +137,10 @@ pub const ROUTE_CONSTANTS_SCOPE: [&str; 1] = ["NAMES"];
 
 /// What `tests/examples.rs` defines or imports in snake case beside its tests.
 pub const EXAMPLE_TESTS_SCOPE: [&str; 2] = ["assert_round_trip", "main"];
+
+/// What `tests/examples.rs`'s `mod received` (the examples handed to the receiver, one test
+/// each, from `emit::webhooks`) defines or imports beside its tests.
+pub const RECEIVED_TESTS_SCOPE: [&str; 3] = ["assert_received", "received", "Webhooks"];
 
 /// Constants `webhooks.rs` defines beside the security schemes' constants.
 pub const RESERVED_CONSTANTS: [&str; 2] = ["BY_PAYLOAD", "BY_CHANNEL"];

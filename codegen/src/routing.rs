@@ -80,7 +80,8 @@ pub fn analyse(api: &Api) -> Routing {
     let mut notes = Vec::new();
     let by_payload = choose(api, &groups, &all);
     let mut channels: Vec<Channel> = Vec::new();
-    for (index, operation) in api.operations.iter().enumerate() {
+    // An operation without messages receives nothing (an OpenAPI path operation, say).
+    for (index, operation) in api.operations.iter().enumerate().filter(|(_, op)| !op.messages.is_empty()) {
         match channels.iter_mut().find(|c| c.address == operation.address) {
             Some(channel) => channel.operations.push(index),
             None => channels.push(Channel {
@@ -134,29 +135,43 @@ fn groups(api: &Api) -> Vec<Group> {
 /// A payload property's wire name, with the values it can take when typed by an enum.
 type Property<'a> = (&'a str, Option<&'a [String]>);
 
-/// The properties of a group's payload.
+/// The properties of a group's payload: an object's, or those of every object a `oneOf`
+/// payload can be (a key only one message's variants have still names that message; no such
+/// property is a tag, since which variant holds it is not known).
 fn properties<'a>(api: &'a Api, group: &Group) -> Option<Vec<Property<'a>>> {
     let Ty::Named(id) = &group.payload else {
         return None;
     };
-    let TypeKind::Struct { fields } = &api.types[id.0].kind else {
-        return None;
-    };
-    Some(
-        fields
-            .iter()
-            .map(|field| {
-                let values = match &field.ty {
-                    Ty::Named(id) => match &api.types[id.0].kind {
-                        TypeKind::Enum { values } => Some(values.as_slice()),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                (field.wire.as_str(), values)
-            })
-            .collect(),
-    )
+    match &api.types[id.0].kind {
+        TypeKind::Struct { fields } => {
+            Some(fields.iter().map(|field| (field.wire.as_str(), enum_values(api, &field.ty))).collect())
+        }
+        TypeKind::Union { variants, .. } => {
+            let mut out: Vec<Property> = Vec::new();
+            for variant in variants {
+                let Ty::Named(id) = &variant.ty else { continue };
+                let TypeKind::Struct { fields } = &api.types[id.0].kind else { continue };
+                for field in fields {
+                    if out.iter().all(|(name, _)| *name != field.wire) {
+                        out.push((field.wire.as_str(), None));
+                    }
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// The values a property can take when an enum types it.
+fn enum_values<'a>(api: &'a Api, ty: &Ty) -> Option<&'a [String]> {
+    match ty {
+        Ty::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Enum { values } => Some(values.as_slice()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn choose(api: &Api, groups: &[Group], candidates: &[usize]) -> Choice {

@@ -1,11 +1,15 @@
 //! Assertions for the tests generated crates ship: each example of the spec decodes into its
-//! generated type and encodes back to the same JSON (`tests/examples.rs`).
+//! generated type and encodes back to the same JSON, and each example of a received message
+//! is accepted by the crate's receiver as that message (`tests/examples.rs`).
 
 use std::any::type_name;
 
+use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Number, Value};
+
+use crate::webhook::{Callback, Decode, Receiver, Verifier};
 
 /// Decodes `json` as a `T`, encodes the value again, and panics unless the result is the same
 /// JSON document: the same keys (in any order) with the same values, numbers compared by value
@@ -47,14 +51,47 @@ pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
         Ok(actual) => actual,
         Err(error) => panic!("{} decoded from the example does not encode: {error}", type_name::<T>()),
     };
-    if let Some(pointer) = first_difference(&expected, &actual) {
+    assert_same(&expected, &actual, type_name::<T>());
+}
+
+/// Hands `json` to a receiver of `D` (verifying nothing) as a callback posted to `address`, or
+/// to the single URL (`None`: decoded by payload alone), and panics unless it is accepted as
+/// the message `message` of the operation `operation` (when the address or payload tells
+/// it; `None` where it cannot) and re-encodes to the same JSON, as
+/// [`assert_round_trip`] compares.
+#[track_caller]
+pub fn assert_received<D: Decode>(address: Option<&str>, json: &str, message: &str, operation: Option<&str>) {
+    let expected: Value = match serde_json::from_str(json) {
+        Ok(expected) => expected,
+        Err(error) => panic!("the example is not JSON: {error}\n{json}"),
+    };
+    let to = address.unwrap_or("the single URL");
+    let receiver = Receiver::<D>::new(Verifier::none());
+    let callback = match receiver.receive(address, &HeaderMap::new(), json.as_bytes()) {
+        Ok(callback) => callback,
+        Err(rejection) => panic!("the receiver refused the example posted to {to}: {rejection}\n{}", pretty(&expected)),
+    };
+    if let Some(reason) = callback.unknown_reason() {
+        panic!("the example posted to {to} fits no message: {reason}\n{}", pretty(&expected));
+    }
+    assert_eq!(callback.message(), Some(message), "the message of the example posted to {to}");
+    assert_eq!(callback.operation(), operation, "the operation of the example posted to {to}");
+    match serde_json::to_value(&callback) {
+        Ok(actual) => assert_same(&expected, &actual, message),
+        Err(error) => panic!("`{message}` received from the example does not encode: {error}"),
+    }
+}
+
+/// Panics unless `actual`, re-encoded from `what`, is the same JSON document as `expected`.
+#[track_caller]
+fn assert_same(expected: &Value, actual: &Value, what: &str) {
+    if let Some(pointer) = first_difference(expected, actual) {
         let at = if pointer.is_empty() { "the root".to_owned() } else { format!("`{pointer}`") };
         panic!(
-            "the example does not survive a round trip through {}: they first differ at {at}\n\
+            "the example does not survive a round trip through {what}: they first differ at {at}\n\
              example:    {}\nre-encoded: {}",
-            type_name::<T>(),
-            pretty(&expected),
-            pretty(&actual)
+            pretty(expected),
+            pretty(actual)
         );
     }
 }

@@ -29,6 +29,7 @@ use serde_json::Value;
 use sinch_conversation_webhooks::models;
 use sinch_conversation_webhooks::webhooks as conversation;
 use sinch_sms_webhooks::webhooks as sms;
+use snapshot_rail::{self as rail_models, webhooks as rail};
 use snapshot_shared::{self as shared_models, webhooks as shared};
 use spec_tests::{differences, json_files, repository};
 use tokio::net::TcpListener;
@@ -38,6 +39,11 @@ use tokio::sync::Semaphore;
 #[rustfmt::skip]
 #[path = "../snapshots/shared/lib.rs"]
 pub mod snapshot_shared;
+
+/// A crate the snapshot tests generate from an OpenAPI 3.1 spec with `webhooks`, signed.
+#[rustfmt::skip]
+#[path = "../snapshots/rail/lib.rs"]
+pub mod snapshot_rail;
 
 const SMS: &str = "sinch-sms-webhooks";
 const CONVERSATION: &str = "sinch-conversation-webhooks";
@@ -156,6 +162,17 @@ impl sms::Handler for Recorder {
     recording! {
         receive_delivery_report(sms::ReceiveDeliveryReportMessage),
         receive_incoming_sms(sms::ReceiveIncomingSmsMessage),
+    }
+
+    async fn unknown(&self, event: UnknownEvent, context: Context<'_>) -> Outcome {
+        self.unknown_event(&event, &context).await
+    }
+}
+
+impl rail::Handler for Recorder {
+    recording! {
+        new_booking(rail_models::Booking),
+        payment_event(rail_models::PaymentEventRequest),
     }
 
     async fn unknown(&self, event: UnknownEvent, context: Context<'_>) -> Outcome {
@@ -1453,4 +1470,49 @@ fn assert_same_keys(what: &str, counted: &BTreeMap<String, usize>, expected: &BT
         "{what}: missing {missing:?}, unexpected {unexpected:?}, not once {twice:?} (of {} keys)",
         counted.len()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13: OpenAPI webhooks
+// ---------------------------------------------------------------------------------------------
+
+/// The `X-Signature` the `rail` spec's `x-signature` asks for: hex HMAC-SHA256 of the body,
+/// computed here without the runtime.
+fn rail_signature(secret: &str, body: &[u8]) -> HeaderMap {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(body);
+    let hex: String = mac.finalize().into_bytes().iter().map(|byte| format!("{byte:02x}")).collect();
+    let mut headers = HeaderMap::new();
+    headers.insert(HeaderName::from_static("x-signature"), HeaderValue::from_str(&hex).unwrap());
+    headers
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openapi_webhook_examples_are_received_typed_by_address_and_payload_and_verified() {
+    let server = serve(rail::Receiver::new(Verifier::hmac(rail::SIGNATURE, "rail-secret")), Outcome::Accept).await;
+    // The examples of the `rail` snapshot's spec (tests/snapshots.rs), each with its webhook.
+    let examples = [
+        ("/newBooking", "new-booking", "new_booking", r#"{"id":"b1","passenger_name":"John Doe","has_dog":true}"#),
+        ("/paymentEvent", "PaymentEvent", "payment_event", r#"{"type":"payment.succeeded","amount":12.5}"#),
+        ("/paymentEvent", "PaymentEvent", "payment_event", r#"{"type":"payment.failed","reason":"card declined"}"#),
+    ];
+    for (path, operation, method, body) in examples {
+        let context = format!("{body} to {path}");
+        let seen =
+            server.expect(&context, path, &rail_signature("rail-secret", body.as_bytes()), body.as_bytes(), 200).await;
+        assert_eq!((seen.message, seen.operation), (Some(operation), Some(operation)), "{context}");
+        let call = server.single_call(&context);
+        assert_eq!(call.method, method, "{context}: handler method");
+        let (expected, actual): (Value, Value) =
+            (serde_json::from_str(body).unwrap(), serde_json::from_str(&call.json).unwrap());
+        assert_eq!(differences(&expected, &actual), Vec::<String>::new(), "{context}: re-encoded");
+    }
+    let booking = br#"{"id":"b2","passenger_name":"Ann"}"#;
+    let seen = server.expect("a booking to /", "/", &rail_signature("rail-secret", booking), booking, 200).await;
+    assert_eq!(seen.operation, Some("new-booking"), "by payload: its own keys tell the booking");
+    assert_eq!(seen.dedup_key.as_deref().map(|key| key.contains("b2")), Some(true), "x-dedup-key [/id]: {seen:?}");
+    assert_eq!(server.single_call("a booking to /").method, "new_booking");
+    server.expect_unauthorized("unsigned", "/newBooking", &no_headers(), booking).await;
+    server.expect_unauthorized("another secret", "/newBooking", &rail_signature("other", booking), booking).await;
 }

@@ -27,6 +27,9 @@ pub mod snapshot_openapi;
 #[path = "../snapshots/params/lib.rs"]
 pub mod snapshot_params;
 #[rustfmt::skip]
+#[path = "../snapshots/rail/lib.rs"]
+pub mod snapshot_rail;
+#[rustfmt::skip]
 #[path = "../snapshots/refs/lib.rs"]
 pub mod snapshot_refs;
 #[rustfmt::skip]
@@ -468,4 +471,34 @@ fn a_much_larger_union_variant_is_boxed_and_the_small_one_is_not() {
     let physical = Location::LocationPhysical(Box::new(LocationPhysical::new("Main".into())));
     assert!(std::mem::size_of::<Location>() < std::mem::size_of::<LocationPhysical>());
     assert_ne!(online, physical);
+}
+
+/// OpenAPI 3.1 webhooks: a body decodes by the address of its webhook, the `oneOf` body by its
+/// discriminator, and by payload alone by a key only one webhook's payload (or the variants of
+/// its `oneOf`) has; an example is accepted as its webhook's message by the assertion the
+/// generated `tests/examples.rs` uses.
+#[test]
+fn openapi_webhooks_decode_by_address_and_by_payload() {
+    use crate::snapshot_rail::webhooks::{Event, Operation, Webhooks};
+    use crate::snapshot_rail::PaymentEventRequest;
+    use hookwright_runtime::webhook::Decode;
+    let failed = r#"{"type":"payment.failed","reason":"card declined","retry":false}"#;
+    let channel = Webhooks::CHANNELS.iter().position(|c| *c == Operation::PaymentEvent.address()).unwrap();
+    let event = Webhooks::decode_channel(channel, failed.as_bytes()).unwrap();
+    let Event::PaymentEvent(payment) = &event else { panic!("{event:?}") };
+    let PaymentEventRequest::PaymentFailed(reason) = payment.as_ref() else { panic!("{payment:?}") };
+    assert_eq!(reason.reason, "card declined");
+    let original: serde_json::Value = serde_json::from_str(failed).unwrap();
+    assert_eq!(serde_json::to_value(&event).unwrap(), original, "the unknown field survives");
+    let by_payload = Webhooks::decode(failed.as_bytes()).unwrap();
+    assert_eq!(by_payload, event, "the properties of the `oneOf`'s variants name its webhook");
+    let booking = Webhooks::decode(br#"{"id":"b1","has_dog":true}"#).unwrap();
+    assert_eq!(booking.operation(), Some(Operation::NewBooking));
+    assert_eq!(booking.dedup_key(), hookwright_runtime::webhook::dedup_key("new-booking", &[Some("b1".to_owned())]));
+    hookwright_runtime::testing::assert_received::<Webhooks>(
+        Some("/paymentEvent"),
+        r#"{"type":"payment.succeeded","amount":12.5}"#,
+        "PaymentEvent",
+        Some("PaymentEvent"),
+    );
 }

@@ -477,6 +477,101 @@ components:
     );
 }
 
+/// OpenAPI 3.1 `webhooks` beside a path: each webhook is received (a message per webhook,
+/// its address `/<name>`), one of them a `oneOf` with a discriminator; the path stays an
+/// operation; the webhooks' security scheme carries an `x-signature`, which the receiver
+/// verifies.
+#[test]
+fn openapi_webhooks_are_received_beside_the_paths() {
+    snapshot(
+        "rail",
+        &[(
+            "rail.openapi.yaml",
+            r#"
+openapi: 3.1.0
+info: {title: Rail, version: '1'}
+paths:
+  /bookings/{id}:
+    get:
+      operationId: getBooking
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The booking.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Booking'}
+webhooks:
+  newBooking:
+    post:
+      operationId: new-booking
+      summary: New Booking
+      description: A booking was made.
+      security: [{signature: []}]
+      x-dedup-key: [/id]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Booking'}
+            example: {id: b1, passenger_name: John Doe, has_dog: true}
+      responses:
+        '200': {description: Received.}
+  paymentEvent:
+    post:
+      summary: A payment changed.
+      security: [{signature: []}]
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {$ref: '#/components/schemas/PaymentSucceeded'}
+                - {$ref: '#/components/schemas/PaymentFailed'}
+              discriminator:
+                propertyName: type
+                mapping:
+                  payment.succeeded: '#/components/schemas/PaymentSucceeded'
+                  payment.failed: '#/components/schemas/PaymentFailed'
+            examples:
+              succeeded: {value: {type: payment.succeeded, amount: 12.5}}
+              failed: {value: {type: payment.failed, reason: card declined}}
+      responses:
+        '204': {description: Received.}
+components:
+  securitySchemes:
+    signature:
+      type: apiKey
+      in: header
+      name: X-Signature
+      description: Hex HMAC-SHA256 of the body.
+      x-signature: {digest: hmac-sha256, encoding: hex, signedData: '{body}'}
+  schemas:
+    Booking:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        passenger_name: {type: string}
+        has_dog: {type: boolean}
+    PaymentSucceeded:
+      type: object
+      required: [type, amount]
+      properties:
+        type: {type: string}
+        amount: {type: number}
+    PaymentFailed:
+      type: object
+      required: [type, reason]
+      properties:
+        type: {type: string}
+        reason: {type: string}
+"#,
+        )],
+    );
+}
+
 /// Two callbacks without operationId on one runtime expression, named for their callbacks
 /// (`FileUpdated`, `FileDeleted`), and an operationId two operations declare (the second
 /// becomes `getFile_2`, with a warning).

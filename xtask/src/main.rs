@@ -52,7 +52,7 @@ enum Command {
     },
     /// Check the review's verdict (breaking or not) on small spec pairs, one per kind of change,
     /// against cargo-semver-checks run on the crates generated from them. Needs
-    /// cargo-semver-checks installed (`.ci/semver` installs it); builds in <target>/.
+    /// cargo-semver-checks installed (`.ci/semver` installs it); builds in the target directory.
     SemverAgreement,
     /// Turn any spec file into a crate: the same command as `cargo hookwright generate`.
     Generate(hookwright_cli::Generate),

@@ -126,7 +126,7 @@ fn named_types(space: &Space, ty: &Ty, out: &mut BTreeSet<String>) {
 /// follows a `"` in it, none when it has no `"`. Rust allows at most 255 `#`s, and a raw
 /// string shows a carriage return or a bidirectional control as it is (which rustc refuses),
 /// so such a text becomes an ordinary literal with escapes.
-fn raw_string(text: &str) -> TokenStream {
+pub(super) fn raw_string(text: &str) -> TokenStream {
     let longest =
         text.split('"').skip(1).map(|after| after.chars().take_while(|c| *c == '#').count() + 1).max().unwrap_or(0);
     if longest > 255 || text.chars().any(|c| c == '\r' || crate::bidi::is_bidi(c)) {

@@ -41,7 +41,12 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
     let mut features: Vec<(&str, &str, &str)> = Vec::new();
     if modules.operations {
         runtime_features.push("api");
-        features.push(("axum", "A ready axum `Router` for a server: `operations::router`.", "hookwright-runtime/axum"));
+        let axum = if modules.webhooks {
+            "Ready axum `Router`s for a server, `operations::router`, and for the receiver, `webhooks::router`."
+        } else {
+            "A ready axum `Router` for a server: `operations::router`."
+        };
+        features.push(("axum", axum, "hookwright-runtime/axum"));
         features.push(("reqwest", "An async HTTP client: `operations::Client`.", "hookwright-runtime/reqwest"));
     }
     if modules.webhooks && !modules.operations {
@@ -228,10 +233,11 @@ fn quick_start(options: &CrateOptions, modules: Modules, handler: QuickStartHand
     let name = &options.name;
     let krate = name.replace('-', "_");
     let version = options.version.requirement();
-    let (feature, code) = if modules.webhooks {
-        ("axum", webhooks_quick_start(&krate, handler))
-    } else if modules.operations {
+    // An API with paths is mainly called: its receiver is shown by the `receiver` example.
+    let (feature, code) = if modules.operations {
         ("reqwest", client_quick_start(&krate))
+    } else if modules.webhooks {
+        ("axum", webhooks_quick_start(&krate, handler))
     } else {
         return;
     };
@@ -288,7 +294,7 @@ fn operations_table(space: &Space, doc: &mut String) {
     if api.operations.is_empty() {
         return;
     }
-    let is_http = api.messages.is_empty();
+    let is_http = api.format.starts_with("OpenAPI");
     doc.push_str("\n## Operations\n\n");
     if is_http {
         doc.push_str("| Operation | Method | Path | Request | Responses |\n|---|---|---|---|---|\n");
@@ -298,8 +304,16 @@ fn operations_table(space: &Space, doc: &mut String) {
     for op in &api.operations {
         let _ = write!(doc, "| `{}` | {} | `{}` | ", op.id, op.action.as_str(), op.address);
         if is_http {
-            let request =
-                op.request_body.as_ref().map(|request| type_link(space, &request.body.ty)).unwrap_or_default();
+            // A webhook's or callback's body is its message's payload.
+            let received = op.messages.iter().filter_map(|m| api.messages[m.0].payload.as_ref());
+            let request: Vec<String> = op
+                .request_body
+                .iter()
+                .map(|request| &request.body.ty)
+                .chain(received)
+                .map(|ty| type_link(space, ty))
+                .collect();
+            let request = request.join(", ");
             let responses: Vec<String> = op
                 .responses
                 .iter()

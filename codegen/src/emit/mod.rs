@@ -122,6 +122,13 @@ pub fn emit(api: &Api, names: &Names, routing: Option<&Routing>, options: &Crate
         files.push(GeneratedFile::new("src/webhooks.rs", webhooks::webhooks_rs(plan, &header)));
         files.push(GeneratedFile::new("examples/receiver.rs", krate::receiver_example(api, options, &header)));
     }
+    let mut examples = examples;
+    let received = plan.as_ref().and_then(|plan| webhooks::received_examples(plan, &options.name));
+    if let (Some(examples), Some((tests, count))) = (&mut examples, received) {
+        examples.text.push('\n');
+        examples.text.push_str(&tests);
+        examples.tests += count;
+    }
     let example_tests = examples.as_ref().map_or(0, |examples| examples.tests);
     if let Some(examples) = examples {
         files.push(GeneratedFile::new("tests/examples.rs", examples.text));

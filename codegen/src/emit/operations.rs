@@ -21,10 +21,13 @@ use crate::ir::{Constraints, Operation, Parameter, ParameterLocation, SecurityKi
 /// The HTTP operations of an API: those at a path (OpenAPI `webhooks` are received, not called).
 pub fn http_operations(space: &Space) -> Vec<usize> {
     let api = space.api;
-    if !api.messages.is_empty() {
+    if !api.format.starts_with("OpenAPI") {
         return Vec::new();
     }
-    (0..api.operations.len()).filter(|i| api.operations[*i].address.starts_with('/')).collect()
+    // Webhooks and callbacks receive messages: they are the `webhooks` module's.
+    (0..api.operations.len())
+        .filter(|i| api.operations[*i].messages.is_empty() && api.operations[*i].address.starts_with('/'))
+        .collect()
 }
 
 /// What emission needs to know about one operation, names resolved.

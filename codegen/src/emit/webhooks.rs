@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use heck::ToSnakeCase;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -175,6 +177,98 @@ pub fn webhooks_rs(plan: &Plan, header: &str) -> String {
         pub use hookwright_runtime::webhook::Context;
     };
     source_file(header, inner, &body.join("\n"))
+}
+
+/// The tests of `tests/examples.rs` that hand each example of a received message to the
+/// receiver: at each address of an operation that receives it and, when the payload alone
+/// tells every message apart (no routing notes), to the single URL. Each test expects the
+/// message and operation the routing gives that route. `None` when no such message has an
+/// example; else a `mod received` and how many tests it holds.
+pub fn received_examples(plan: &Plan, krate: &str) -> Option<(String, usize)> {
+    let (api, routing) = (plan.space.api, plan.routing);
+    let mut scope = naming::Scope::new(&naming::RECEIVED_TESTS_SCOPE, "_");
+    let mut tests = Vec::new();
+    for (operation, groups) in &plan.operations {
+        for &group in groups {
+            let checks = received_checks(plan, *operation, group);
+            for &message in &routing.groups[group].messages {
+                let message = &api.messages[message.0];
+                for (index, example) in message.examples.iter().enumerate() {
+                    let part = example.name.clone().unwrap_or_else(|| format!("example {}", index + 1));
+                    // `IncomingSms` + `IncomingSmsSample` → `incoming_sms_sample`, as for round trips.
+                    let (key, part_words) = (message.key.to_snake_case(), part.to_snake_case());
+                    let words = if part_words.starts_with(&key) { part_words } else { format!("{key}_{part_words}") };
+                    let name = ident(&scope.name(naming::field_ident(&words)));
+                    let json = super::examples::raw_string(
+                        &serde_json::to_string_pretty(&example.payload).unwrap_or_default(),
+                    );
+                    tests.push(quote! {
+                        #[test]
+                        fn #name() {
+                            let json = #json;
+                            #(#checks)*
+                        }
+                    });
+                }
+            }
+        }
+    }
+    if tests.is_empty() {
+        return None;
+    }
+    let count = tests.len();
+    let krate = ident(&krate.replace('-', "_"));
+    let module = quote! {
+        /// The examples of received messages, handed to the receiver: each is accepted as its
+        /// message and re-encodes to the same JSON.
+        mod received {
+            use hookwright_runtime::testing::assert_received;
+            use #krate::webhooks::Webhooks;
+
+            #[track_caller]
+            fn received(address: Option<&str>, json: &str, message: &str, operation: Option<&str>) {
+                assert_received::<Webhooks>(address, json, message, operation);
+            }
+
+            #(#tests)*
+        }
+    };
+    Some((format_spaced(module), count))
+}
+
+/// The `received(..)` calls of a test of `group`'s examples as `operation` receives them: at
+/// the operation's address and, without routing notes, at the single URL; each expecting the
+/// group's label and the operation its route gives (none for a shared one).
+fn received_checks(plan: &Plan, operation: usize, group: usize) -> Vec<TokenStream> {
+    let (api, routing) = (plan.space.api, plan.routing);
+    let channel = routing.channels.iter().find(|c| c.operations.contains(&operation));
+    let mut routes: Vec<(Option<&str>, Route)> = channel
+        .map(|channel| {
+            (Some(api.operations[operation].address.as_str()), plan.channel_route(&channel.operations, group))
+        })
+        .into_iter()
+        .collect();
+    if routing.notes.is_empty() {
+        routes.push((None, plan.payload_route(group)));
+    }
+    let message = routing.label(api, group);
+    routes
+        .into_iter()
+        .map(|(address, route)| {
+            let address = match address {
+                Some(address) => quote!(Some(#address)),
+                None => quote!(None),
+            };
+            let operation = match route {
+                Route::Operation { operation, .. } => {
+                    let id = &api.operations[operation].id;
+                    quote!(Some(#id))
+                }
+                Route::Shared(_) => quote!(None),
+            };
+            quote!(received(#address, json, #message, #operation);)
+        })
+        .collect()
 }
 
 /// The first `Handler` method, its parameter and the parameter's type as named from the
@@ -387,10 +481,12 @@ fn operation_doc(op: &Operation) -> String {
 
 fn operation_enum(plan: &Plan) -> TokenStream {
     let api = plan.space.api;
-    let variants: Vec<_> = plan.operation_variants.iter().map(|v| ident(v)).collect();
-    let docs = api.operations.iter().map(|op| docs::attrs(&operation_doc(op)));
-    let ids = api.operations.iter().map(|op| &op.id);
-    let addresses = api.operations.iter().map(|op| &op.address);
+    // An operation without messages receives nothing (an OpenAPI path operation, say).
+    let receiving: Vec<usize> = (0..api.operations.len()).filter(|&o| !api.operations[o].messages.is_empty()).collect();
+    let variants: Vec<_> = receiving.iter().map(|&o| ident(&plan.operation_variants[o])).collect();
+    let docs = receiving.iter().map(|&o| docs::attrs(&operation_doc(&api.operations[o])));
+    let ids = receiving.iter().map(|&o| &api.operations[o].id);
+    let addresses = receiving.iter().map(|&o| &api.operations[o].address);
     let count = Literal::usize_unsuffixed(variants.len());
     let (v1, v2, v3) = (&variants, &variants, &variants);
     quote! {

@@ -1,4 +1,15 @@
 //! OpenAPI 3.0 and 3.1: paths and webhooks with their operations, schemas, security.
+//!
+//! - `paths.<path>.<method>` → an IR operation served and called over HTTP.
+//! - `webhooks.<name>.<method>` (3.1) and an operation's `callbacks.<name>.<expression>.<method>`
+//!   are requests the API sends to its user: each becomes a *receive* operation with one IR
+//!   message, as an AsyncAPI operation does, so the crate gets the same receiver. The message's
+//!   payload is the JSON request body's schema, its examples the media type's; its key is the
+//!   operation's id, its name, summary and description the operation's, and `x-dedup-key` on
+//!   the operation names its dedup key. Its channel address is `/<name>` (the spec gives no
+//!   path: a webhook's URL is registered by the user, a callback's comes from a runtime
+//!   expression), and the receiver decodes a body posted to `/` by its payload. One without a
+//!   JSON body can be received as nothing typed: it is left out, with a warning.
 
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
@@ -8,8 +19,8 @@ use super::schema::{constraints, describe, TypeSpace};
 use super::{object_at, text, IdOrigin};
 use crate::diagnostic::Result;
 use crate::ir::{
-    Action, Api, Body, Example, HttpMethod, Operation, Parameter, ParameterLocation, RequestBody, Response,
-    SecurityKind, Status, Ty,
+    Action, Api, Body, Example, HttpMethod, Message, MessageId, Operation, Parameter, ParameterLocation, RequestBody,
+    Response, SecurityKind, Status, Ty,
 };
 
 /// Callbacks of callbacks are legal; this many levels is far more than any real API uses.
@@ -24,40 +35,82 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
     let mut space = TypeSpace::new(docs);
     super::declare_component_schemas(&mut space, docs, root)?;
     let default_security = super::read_security_requirements(docs, &root.join("security"))?.unwrap_or_default();
-    let mut operations = Vec::new();
-    let mut origins = Vec::new();
-    let mut warnings = Vec::new();
+    let mut paths = PathItems {
+        docs,
+        space: &mut space,
+        default_security: &default_security,
+        operations: Vec::new(),
+        origins: Vec::new(),
+        received: Vec::new(),
+        warnings: Vec::new(),
+    };
     for section in ["paths", "webhooks"] {
         let items = root.join(section);
+        let webhook = section == "webhooks";
         for address in super::keys_at(docs, &items)? {
-            let mut paths = PathItems {
-                docs,
-                space: &mut space,
-                default_security: &default_security,
-                operations: &mut operations,
-                origins: &mut origins,
-                warnings: &mut warnings,
-            };
-            paths.read(&address, &items.join(&address), None, 0)?;
+            let received = webhook.then_some(address.as_str());
+            paths.read(&address, &items.join(&address), received, 0)?;
         }
     }
-    let (types, type_warnings) = space.finish();
-    warnings.extend(type_warnings);
+    let PathItems { mut operations, origins, received, warnings: skipped, .. } = paths;
+    let (types, mut warnings) = space.finish();
+    warnings.extend(skipped);
     warnings.extend(super::make_operation_ids_unique(docs, &mut operations, &origins));
+    let messages = messages(&mut operations, &received);
     let security_schemes = super::read_security_schemes(docs, root)?;
     warnings.extend(unchecked_security(&operations, &security_schemes));
-    Ok(Api {
+    let api = Api {
         format: format!("OpenAPI {version}"),
         title: info.title,
         version: info.version,
         description: info.description,
         types,
-        messages: Vec::new(),
+        messages,
         operations,
         security_schemes,
         warnings,
         crate_examples: super::extensions::crate_examples(docs, root)?,
-    })
+    };
+    for (message, receive) in api.messages.iter().zip(&received) {
+        if let Some(payload) = &message.payload {
+            super::extensions::check_dedup_key(&api, docs, &receive.loc, payload, &message.dedup_key)?;
+        }
+    }
+    Ok(api)
+}
+
+/// A receive operation, for its message: where it was read and what the request body holds.
+struct Received {
+    /// Index into the operations.
+    operation: usize,
+    loc: Loc,
+    /// The name of its webhook or callback.
+    name: String,
+    media_type: String,
+    dedup_key: Vec<String>,
+}
+
+/// One message per receive operation, from its request body (which moves into the message:
+/// the body is what is received, not something this crate sends), once ids are unique.
+fn messages(operations: &mut [Operation], received: &[Received]) -> Vec<Message> {
+    let mut messages = Vec::with_capacity(received.len());
+    for receive in received {
+        let op = &mut operations[receive.operation];
+        let Some(RequestBody { body, .. }) = op.request_body.take() else { continue };
+        op.messages.push(MessageId(messages.len()));
+        messages.push(Message {
+            key: op.id.clone(),
+            name: Some(receive.name.clone()),
+            title: None,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            content_type: Some(receive.media_type.clone()),
+            payload: Some(body.ty),
+            examples: body.examples,
+            dedup_key: receive.dedup_key.clone(),
+        });
+    }
+    messages
 }
 
 /// A warning per operation whose security the generated server cannot check by itself:
@@ -66,7 +119,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
 /// together are checked as alternatives.
 fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecurityScheme]) -> Vec<String> {
     let mut out = Vec::new();
-    for op in operations.iter().filter(|op| op.address.starts_with('/')) {
+    for op in operations.iter().filter(|op| op.messages.is_empty() && op.address.starts_with('/')) {
         if let Some(together) = op.security.iter().find(|alternative| alternative.len() > 1) {
             out.push(format!(
                 "operation `{}` requires the schemes `{}` together: the generated server accepts \
@@ -112,17 +165,21 @@ struct PathItems<'a, 'b> {
     docs: &'a Documents,
     space: &'b mut TypeSpace<'a>,
     default_security: &'b [Vec<String>],
-    operations: &'b mut Vec<Operation>,
-    origins: &'b mut Vec<IdOrigin>,
-    warnings: &'b mut Vec<String>,
+    operations: Vec<Operation>,
+    origins: Vec<IdOrigin>,
+    /// The operations that are received (webhooks and callbacks).
+    received: Vec<Received>,
+    /// Receive operations left out, in sentences.
+    warnings: Vec<String>,
 }
 
 impl PathItems<'_, '_> {
     /// The operations of the path item at `loc` and, after each, those of its `callbacks`
     /// (requests the API sends back, keyed by a runtime expression such as
-    /// `{$request.query.callbackUrl}/data`: their bodies become types like any other).
-    /// `callback` is the name of the callback the path item belongs to, if it does.
-    fn read(&mut self, address: &str, loc: &Loc, callback: Option<&str>, depth: usize) -> Result<()> {
+    /// `{$request.query.callbackUrl}/data`: received, as webhooks are).
+    /// `received` is the name of the webhook or callback the path item belongs to, if it
+    /// does: its operations are received.
+    fn read(&mut self, address: &str, loc: &Loc, received: Option<&str>, depth: usize) -> Result<()> {
         if depth > MAX_CALLBACK_DEPTH {
             return Err(self.docs.error(loc, format!("callbacks nest more than {MAX_CALLBACK_DEPTH} deep")).with_help(
                 "a callback's path item probably refers back to an operation that holds it; break the `$ref` cycle",
@@ -137,11 +194,26 @@ impl PathItems<'_, '_> {
         for (method, key) in &methods {
             let loc = item_loc.join(key);
             let declared = text(object_at(self.docs, &loc)?, "operationId");
-            self.origins.push(IdOrigin { loc: loc.clone(), declared: declared.is_some() });
-            let id = declared.unwrap_or_else(|| made_up_id(key, address, callback, methods.len()));
-            let mut reader = OperationReader { docs: self.docs, space: self.space, loc: &loc, warnings: self.warnings };
-            let operation = reader.read(id, address, *method, &item_loc, self.default_security)?;
-            self.operations.push(operation);
+            let id = declared.clone().unwrap_or_else(|| made_up_id(key, address, received, methods.len()));
+            let mut reader =
+                OperationReader { docs: self.docs, space: self.space, loc: &loc, warnings: &mut self.warnings };
+            let mut operation = reader.read(id, address, *method, &item_loc, self.default_security)?;
+            // A received operation without a JSON body is left out; its callbacks are not.
+            let keep = match received {
+                Some(name) => match self.receive(&loc, name)? {
+                    Some(receive) => {
+                        operation.address = format!("/{name}");
+                        self.received.push(receive);
+                        true
+                    }
+                    None => false,
+                },
+                None => true,
+            };
+            if keep {
+                self.origins.push(IdOrigin { loc: loc.clone(), declared: declared.is_some() });
+                self.operations.push(operation);
+            }
             let callbacks = loc.join("callbacks");
             for name in super::keys_at(self.docs, &callbacks)? {
                 let callback = self.docs.follow(&callbacks.join(&name))?;
@@ -151,6 +223,37 @@ impl PathItems<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// The receive operation at `loc`, of webhook or callback `name`, when its request body is
+    /// JSON with a schema; else `None`, with a warning.
+    fn receive(&mut self, loc: &Loc, name: &str) -> Result<Option<Received>> {
+        let body_loc = loc.join("requestBody");
+        let content = match self.docs.find(&body_loc) {
+            Some(_) => object_at(self.docs, &self.docs.follow(&body_loc)?)?.get("content"),
+            None => None,
+        };
+        let media_type = match content {
+            Some(Value::Object(content)) => {
+                json_media_type(content).filter(|media| content[*media].get("schema").is_some())
+            }
+            _ => None,
+        };
+        let Some(media_type) = media_type else {
+            self.warnings.push(format!(
+                "{}: `{name}` has no JSON request body with a schema, so the receiver cannot decode it; it is left out",
+                self.docs.describe(loc)
+            ));
+            return Ok(None);
+        };
+        let operation = object_at(self.docs, loc)?;
+        Ok(Some(Received {
+            operation: self.operations.len(),
+            loc: loc.clone(),
+            name: name.to_owned(),
+            media_type: media_type.to_owned(),
+            dedup_key: super::extensions::dedup_key(self.docs, loc, operation)?,
+        }))
     }
 }
 
@@ -347,11 +450,11 @@ fn json_media_type(content: &Map<String, Value>) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::TypeKind;
+    use crate::ir::{Ty, TypeKind};
     use crate::spec::read_text;
 
     #[test]
-    fn callbacks_are_read_as_operations_with_their_bodies() {
+    fn callbacks_are_read_as_receive_operations_with_a_message_each() {
         let api = read_text(
             "openapi: 3.0.3
 info: {title: T, version: '1'}
@@ -377,16 +480,59 @@ paths:
         .unwrap();
         let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
         assert_eq!(ids, ["subscribe", "onData"]);
-        assert_eq!(api.operations[1].address, "{$request.query.callbackUrl}/data");
-        let fields = api.types.iter().find_map(|t| match &t.kind {
-            TypeKind::Struct { fields } => Some(fields),
-            _ => None,
-        });
-        assert_eq!(fields.map(|f| f[0].wire.as_str()), Some("userData"));
+        let on_data = &api.operations[1];
+        assert_eq!(on_data.address, "/onData");
+        assert_eq!((on_data.messages.len(), on_data.request_body.is_none()), (1, true));
+        let message = &api.messages[on_data.messages[0].0];
+        assert_eq!((message.key.as_str(), message.name.as_deref()), ("onData", Some("onData")));
+        let Some(Ty::Named(payload)) = &message.payload else { panic!("{message:?}") };
+        let TypeKind::Struct { fields } = &api.types[payload.0].kind else { panic!("{:?}", api.types[payload.0]) };
+        assert_eq!(fields[0].wire, "userData");
+        assert!(api.operations[0].messages.is_empty(), "a path operation receives nothing");
     }
 
     #[test]
-    fn callbacks_without_operation_id_are_named_for_their_callback() {
+    fn webhooks_become_messages_with_their_examples_and_dedup_key_and_bodiless_ones_a_warning() {
+        let api = read_text(
+            "openapi: 3.1.0
+info: {title: T, version: '1'}
+webhooks:
+  order.paid:
+    post:
+      summary: An order was paid.
+      x-dedup-key: [/id]
+      requestBody:
+        content:
+          application/cloudevents+json:
+            schema: {type: object, properties: {id: {type: string}}}
+            example: {id: a}
+            examples: {second: {value: {id: b}}}
+      responses: {'200': {description: ok}}
+  ping:
+    post:
+      responses: {'200': {description: ok}}
+",
+        )
+        .unwrap();
+        assert_eq!(api.operations.len(), 1);
+        let op = &api.operations[0];
+        assert_eq!((op.id.as_str(), op.address.as_str()), ("OrderPaid", "/order.paid"));
+        let message = &api.messages[0];
+        assert_eq!(message.summary.as_deref(), Some("An order was paid."));
+        assert_eq!(message.content_type.as_deref(), Some("application/cloudevents+json"));
+        assert_eq!(message.dedup_key, ["/id"]);
+        let names: Vec<Option<&str>> = message.examples.iter().map(|e| e.name.as_deref()).collect();
+        assert_eq!(names, [None, Some("second")]);
+        assert!(api.warnings.iter().any(|w| w.contains("`ping` has no JSON request body")), "{:?}", api.warnings);
+        let bad = read_text(
+            "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nwebhooks:\n  a:\n    post:\n      x-dedup-key: [/missing]\n      requestBody: {content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}\n      responses: {'200': {description: ok}}\n",
+        )
+        .expect_err("a dedup key pointing nowhere");
+        assert_eq!(bad.pointer.as_deref(), Some("/webhooks/a/post/x-dedup-key/0"));
+    }
+
+    #[test]
+    fn callbacks_without_a_json_body_are_left_out_with_a_warning() {
         let callback = |name: &str| {
             format!(
                 "        {name}:\n          '{{$request.body#/endpoint}}':\n            post: {{responses: {{'204': {{description: ok}}}}}}\n"
@@ -399,8 +545,10 @@ paths:
         );
         let api = read_text(&spec).unwrap();
         let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
-        assert_eq!(ids, ["PostWatches", "FileUpdated", "FileDeleted"]);
-        assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+        assert_eq!(ids, ["PostWatches"]);
+        let warnings = api.warnings.join("\n");
+        assert!(warnings.contains("`fileUpdated` has no JSON request body"), "{warnings}");
+        assert!(warnings.contains("`fileDeleted` has no JSON request body"), "{warnings}");
     }
 
     #[test]

@@ -37,3 +37,59 @@ fn incoming_sms_sample() {
 }"#;
     assert_round_trip::<IncomingSmsPayload>(json);
 }
+
+/// The examples of received messages, handed to the receiver: each is accepted as its
+/// message and re-encodes to the same JSON.
+mod received {
+    use hookwright_runtime::testing::assert_received;
+    use sinch_sms_webhooks::webhooks::Webhooks;
+    #[track_caller]
+    fn received(
+        address: Option<&str>,
+        json: &str,
+        message: &str,
+        operation: Option<&str>,
+    ) {
+        assert_received::<Webhooks>(address, json, message, operation);
+    }
+    #[test]
+    fn delivery_report_sms_sample() {
+        let json = r#"{
+  "batch_id": "01FC66621XXXXX119Z8PMV1QPQ",
+  "statuses": [
+    {
+      "code": 0,
+      "count": 1,
+      "recipients": [
+        "44231235674"
+      ],
+      "status": "Delivered"
+    }
+  ],
+  "total_message_count": 1,
+  "type": "delivery_report_sms"
+}"#;
+        received(
+            Some("/sms/delivery-report"),
+            json,
+            "DeliveryReportSms",
+            Some("receiveDeliveryReport"),
+        );
+        received(None, json, "DeliveryReportSms", Some("receiveDeliveryReport"));
+    }
+    #[test]
+    fn incoming_sms_sample() {
+        let json = r#"{
+  "body": "This is a test message.",
+  "from": "16051234567",
+  "id": "01XXXXX21XXXXX119Z8P1XXXXX",
+  "operator_id": "string",
+  "received_at": "2022-08-24T14:15:22Z",
+  "sent_at": "2022-08-24T14:15:22Z",
+  "to": "13185551234",
+  "type": "mo_text"
+}"#;
+        received(Some("/sms/incoming"), json, "IncomingSms", Some("receiveIncomingSms"));
+        received(None, json, "IncomingSms", Some("receiveIncomingSms"));
+    }
+}

@@ -31,20 +31,30 @@
 //! | Operation | Method | Path | Request | Responses |
 //! |---|---|---|---|---|
 //! | `watchFiles` | POST | `/watches` | [`WatchFilesRequest`] | 201 |
-//! | `FileUpdated` | POST | `{$request.body#/endpoint}` | [`FileEvent`] | 204 |
-//! | `FileDeleted` | POST | `{$request.body#/endpoint}` | [`FileEvent`] | 204 |
+//! | `FileUpdated` | POST | `/fileUpdated` | [`FileEvent`] | 204 |
+//! | `FileDeleted` | POST | `/fileDeleted` | [`FileEvent`] | 204 |
 //! | `getFile` | GET | `/files/{id}` |  | 200: [`FileEvent`] |
 //! | `getFile_2` | GET | `/archive/files/{id}` |  | 200 |
+//!
+//! ## Messages
+//!
+//! | Message | Name | Payload | Summary |
+//! |---|---|---|---|
+//! | `FileUpdated` | `fileUpdated` | [`FileEvent`] |  |
+//! | `FileDeleted` | `fileDeleted` | [`FileEvent`] |  |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod enums;
 pub mod models;
 pub mod operations;
 mod validate;
+pub mod webhooks;
 pub use models::*;
 /// The runtime this crate is built on, re-exported so users need no dependency of their
 /// own that could drift to another version.
 pub use hookwright_runtime as runtime;
 pub use hookwright_runtime::Secret;
+/// The runtime's answers and verifiers, named here so a receiver needs no other import.
+pub use hookwright_runtime::webhook::{Outcome, Verifier};
 /// The axum crate of the routers, for your own routes and layers.
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

@@ -2,7 +2,10 @@
 //! Object schemas of the spec, as structs that keep what they do not name.
 use hookwright_runtime::UnknownFields;
 
-/// `FileEvent` in the spec.
+/// Payload of the messages:
+///
+/// - `FileUpdated`
+/// - `FileDeleted`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FileEvent {

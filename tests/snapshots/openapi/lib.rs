@@ -39,7 +39,13 @@
 //! | `getInventory` | GET | `/inventory` |  | 200: `IndexMap < String , i32 >` |
 //! | `getHealth` | GET | `/health` |  | default |
 //! | `recordVisit` | POST | `/clinics/{clinic}/visits` | [`Visit`] | 204 |
-//! | `PostPetBorn` | POST | `petBorn` | [`Pet`] | 200 |
+//! | `PetBorn` | POST | `/petBorn` | [`Pet`] | 200 |
+//!
+//! ## Messages
+//!
+//! | Message | Name | Payload | Summary |
+//! |---|---|---|---|
+//! | `PetBorn` | `petBorn` | [`Pet`] |  |
 //!
 //! ## Security schemes
 //!
@@ -49,12 +55,15 @@ pub mod enums;
 pub mod models;
 pub mod operations;
 mod validate;
+pub mod webhooks;
 pub use enums::*;
 pub use models::*;
 /// The runtime this crate is built on, re-exported so users need no dependency of their
 /// own that could drift to another version.
 pub use hookwright_runtime as runtime;
 pub use hookwright_runtime::Secret;
+/// The runtime's answers and verifiers, named here so a receiver needs no other import.
+pub use hookwright_runtime::webhook::{Outcome, Verifier};
 /// The axum crate of the routers, for your own routes and layers.
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

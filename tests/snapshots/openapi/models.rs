@@ -28,7 +28,7 @@ hookwright_runtime::object!(DeletePetsPetIdDefaultResponse {
 /// `Email` in the spec.
 pub type Email = String;
 
-/// `Pet` in the spec.
+/// Payload of the message `PetBorn`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
