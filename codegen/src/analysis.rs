@@ -143,8 +143,9 @@ impl Sizes<'_> {
             }
             Ty::Number => (8, 8),
             Ty::Boolean => (1, 1),
-            // A `DateTime<FixedOffset>`: a date, seconds and nanoseconds, and an offset.
-            Ty::DateTime => (16, 4),
+            // A `Timestamp`: a `DateTime<FixedOffset>` (a date, seconds and nanoseconds, an
+            // offset) and two bytes on how it was written (the runtime tests this size).
+            Ty::DateTime => (20, 4),
             Ty::Any => VALUE,
             Ty::FreeObject | Ty::Map(_) => INDEX_MAP,
             Ty::Nullable(inner) => {
