@@ -46,10 +46,8 @@ where
             return ExitCode::from(2);
         }
     };
-    let mut dispatcher = Dispatcher::new(Receiver::<D>::new(verifier), handler).inspect(print_record);
-    if args.max_age > 0 {
-        dispatcher = dispatcher.replay_window(Duration::from_secs(args.max_age));
-    }
+    // The replay window follows the verifier's max age (`Dispatcher::replay_window`).
+    let dispatcher = Dispatcher::new(Receiver::<D>::new(verifier), handler).inspect(print_record);
     match serve(args.listen, super::axum::router(dispatcher)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -331,8 +331,7 @@ type Inspector = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
 /// the sender's retry is delivered. While a request is being handled its keys are claimed,
 /// and an identical request arriving meanwhile is answered 503 (the sender retries later).
 /// Keys are kept in a [`MemoryStore`] unless [`replay_store`](Dispatcher::replay_store) names
-/// a shared one, for [`DEFAULT_WINDOW`] unless [`replay_window`](Dispatcher::replay_window)
-/// says otherwise: set it to the verifier's `max_age` when you change that.
+/// a shared one, for the window [`replay_window`](Dispatcher::replay_window) describes.
 ///
 /// A dispatch dropped before it finishes (the axum router runs each one to the end), or whose
 /// handler panics, leaves its keys claimed until the window passes; until then, retries are
@@ -347,7 +346,8 @@ pub struct Dispatcher<D, H, S = MemoryStore> {
 
 impl<D: Deliver<H>, H: Send + Sync + 'static> Dispatcher<D, H> {
     pub fn new(receiver: Receiver<D>, handler: H) -> Self {
-        Dispatcher { receiver, handler, inspect: None, store: MemoryStore::default(), window: DEFAULT_WINDOW }
+        let window = default_window(receiver.verifier());
+        Dispatcher { receiver, handler, inspect: None, store: MemoryStore::default(), window }
     }
 }
 
@@ -366,8 +366,10 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
         Dispatcher { receiver, handler, inspect, store, window }
     }
 
-    /// How long the key of an accepted callback is remembered. Default [`DEFAULT_WINDOW`], the
-    /// verifier's default `max_age`: a replay older than that is refused as stale anyway.
+    /// How long the key of an accepted callback is remembered. Default: [`DEFAULT_WINDOW`], or
+    /// longer when the verifier would still accept a replay of a signed timestamp later
+    /// ([`Verifier::replay_horizon`]), so that no replay the verifier lets through is
+    /// delivered twice. A shorter window lets such replays through.
     /// `Duration::ZERO` remembers nothing and claims nothing: every request is delivered.
     pub fn replay_window(mut self, window: Duration) -> Self {
         self.window = window;
@@ -534,6 +536,12 @@ fn replay_keys(scheme: Option<HmacScheme>, headers: &HeaderMap, dedup_key: Optio
     nonce.into_iter().chain(dedup_key.map(|key| format!("dedup:{key}"))).collect()
 }
 
+/// The replay window that covers every replay `verifier` would accept, and at least
+/// [`DEFAULT_WINDOW`] for nonces and dedup keys that do not age.
+fn default_window(verifier: &Verifier) -> Duration {
+    verifier.replay_horizon().map_or(DEFAULT_WINDOW, |horizon| horizon.max(DEFAULT_WINDOW))
+}
+
 #[cfg(test)]
 mod tests {
     use http::HeaderValue;
@@ -558,6 +566,24 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-nonce", HeaderValue::from_bytes(nonce).unwrap());
         headers
+    }
+
+    #[test]
+    fn the_default_window_outlasts_every_replay_the_verifier_accepts() {
+        let timestamped = HmacScheme { timestamp_header: Some("x-timestamp"), ..SCHEME };
+        let minutes = |m: u64| Duration::from_secs(60 * m);
+        let window = |verifier: Verifier| default_window(&verifier);
+        // A timestamp 5 minutes ahead is accepted until 5 minutes after it: 10 minutes, and a
+        // second for the whole-second check.
+        assert_eq!(window(Verifier::hmac(timestamped, "s")), minutes(10) + Duration::from_secs(1));
+        assert_eq!(
+            window(Verifier::hmac(timestamped, "s").max_age(Some(minutes(30)))),
+            minutes(60) + Duration::from_secs(1)
+        );
+        assert_eq!(window(Verifier::hmac(timestamped, "s").max_age(Some(Duration::ZERO))), DEFAULT_WINDOW);
+        assert_eq!(window(Verifier::hmac(timestamped, "s").max_age(None)), DEFAULT_WINDOW);
+        assert_eq!(window(Verifier::hmac(SCHEME, "s")), DEFAULT_WINDOW, "no timestamp: nonces are kept the default");
+        assert_eq!(window(Verifier::none()), DEFAULT_WINDOW);
     }
 
     #[test]

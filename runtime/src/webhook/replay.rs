@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-/// How long keys are kept unless configured: the default tolerance of a signature timestamp
-/// ([`Verifier::max_age`](super::Verifier::max_age)), after which a replay is refused as stale
-/// anyway. Without a signature it is simply how long a dedup key is remembered.
+/// How long keys are kept at least unless configured: a nonce or dedup key that does not
+/// age. A verifier that checks a signed timestamp makes the dispatcher keep them longer, for
+/// as long as it would accept a replay ([`Verifier::replay_horizon`](super::Verifier::replay_horizon)).
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(5 * 60);
 
 /// What a [`ReplayStore`] says about a key a request is about to be delivered under.

@@ -57,6 +57,11 @@ impl HmacVerifier {
         }
     }
 
+    /// Whether the scheme signs a timestamp, whose age is checked.
+    pub(super) fn has_timestamp(&self) -> bool {
+        self.timestamp_header.is_some()
+    }
+
     /// How many secrets the verifier accepts signatures of.
     pub(super) fn secret_count(&self) -> usize {
         self.keyed.len()

@@ -99,6 +99,16 @@ impl Verifier {
         self
     }
 
+    /// How long after a request is accepted the same request could pass verification again,
+    /// when a signed timestamp limits it: twice the max age (a timestamp may be that far on
+    /// either side of the clock) and a second for the whole-second check. `None` when nothing
+    /// in the request ages (no timestamp in the scheme, or no max age).
+    pub fn replay_horizon(&self) -> Option<Duration> {
+        let Method::Hmac(hmac) = &self.method else { return None };
+        let max_age = self.freshness.max_age.filter(|_| hmac.has_timestamp())?;
+        Some(max_age.saturating_mul(2).saturating_add(Duration::from_secs(1)))
+    }
+
     /// Whether this verifier accepts every request.
     pub fn is_none(&self) -> bool {
         matches!(self.method, Method::None)
