@@ -25,9 +25,10 @@
 //!   `Request`'s fields are its parameters ([`OperationNames::fields`], `body` reserved for
 //!   the body); `Request::from_parts` binds each to a local ([`OperationNames::bindings`])
 //!   from a scope holding its arguments and locals ([`FROM_PARTS_LOCALS`]), so a parameter
-//!   named `query` cannot hide the query string. `Response`'s variants are named for their
-//!   status, not for anything the spec names (`Ok`, `NotFound`, `Status599`, `Status4xx`,
-//!   `Default`, and `Undeclared` for the rest), in `emit::operations`.
+//!   named `query` cannot hide the query string. `Response`'s variants
+//!   ([`OperationNames::responses`]) are named for their status, not for anything the spec
+//!   names (`Ok`, `NotFound`, `Status599`, `Status4xx`, `Default`), from a scope holding
+//!   `Undeclared`, the variant for the rest.
 //! - **`webhooks.rs`** ([`webhooks`]): the `Operation` enum, one variant per operation; the
 //!   `Event` enum and the message enums (`{Operation}Message`, one per operation receiving
 //!   several messages), named from [`WEBHOOKS_SCOPE`] (what the file defines or imports:
@@ -51,10 +52,10 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::case;
-use crate::ir::{Api, NameHint, Operation, Ty, TypeDef, TypeKind, Variant};
+use crate::ir::{Api, NameHint, Operation, Status, Ty, TypeDef, TypeKind, Variant};
 use crate::routing::Routing;
 
 /// Names that `models.rs`, `enums.rs`, `validate.rs`, `tests/examples.rs` and the crate root
@@ -219,6 +220,8 @@ pub struct OperationNames {
     pub fields: Vec<String>,
     /// Per parameter: its local in `Request::from_parts`, from [`FROM_PARTS_LOCALS`].
     pub bindings: Vec<String>,
+    /// Per declared response: its `Response` variant, named for its status.
+    pub responses: Vec<String>,
 }
 
 pub fn resolve(api: &Api) -> Names {
@@ -290,7 +293,21 @@ fn parameter_names(op: &Operation, module: String, pages: String) -> OperationNa
     let mut bindings = Scope::new(&FROM_PARTS_LOCALS, "_");
     let fields: Vec<String> = op.parameters.iter().map(|p| fields.name(field_ident(&p.name))).collect();
     let bindings = fields.iter().map(|field| bindings.name(field.clone())).collect();
-    OperationNames { module, pages, fields, bindings }
+    let mut variants = Scope::new(&["Undeclared"], "");
+    let responses = op.responses.iter().map(|response| variants.name(response_variant(response.status))).collect();
+    OperationNames { module, pages, fields, bindings, responses }
+}
+
+/// A `Response` variant: the status's reason (`NotFound`), else its number or class.
+fn response_variant(status: Status) -> String {
+    match status {
+        Status::Code(code) => match http::StatusCode::from_u16(code).ok().and_then(|s| s.canonical_reason()) {
+            Some(reason) => reason.replace('\'', "").to_upper_camel_case(),
+            None => format!("Status{code}"),
+        },
+        Status::Range(class) => format!("Status{class}xx"),
+        Status::Default => "Default".to_owned(),
+    }
 }
 
 /// The names `webhooks.rs` gives beside the types', by operation and by routing group.

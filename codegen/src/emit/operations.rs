@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
@@ -112,7 +112,8 @@ fn plan<'a>(space: &'a Space, index: usize) -> Op<'a> {
     let (params, bindings): (Vec<_>, Vec<_>) = (op.parameters.iter().enumerate())
         .map(|(i, p)| ((p, ident(&names.fields[i])), ident(&names.bindings[i])))
         .unzip();
-    let responses: Vec<Reply> = op.responses.iter().map(reply).collect();
+    let responses: Vec<Reply> =
+        op.responses.iter().zip(&names.responses).map(|(r, variant)| reply(r, variant)).collect();
     let paging = paging(space, &params, &responses);
     Op {
         op,
@@ -127,21 +128,13 @@ fn plan<'a>(space: &'a Space, index: usize) -> Op<'a> {
     }
 }
 
-fn reply(response: &crate::ir::Response) -> Reply<'_> {
+fn reply<'a>(response: &'a crate::ir::Response, variant: &str) -> Reply<'a> {
     let status = response.status;
-    let variant = match status {
-        Status::Code(code) => match http::StatusCode::from_u16(code).ok().and_then(|s| s.canonical_reason()) {
-            Some(reason) => reason.replace('\'', "").to_upper_camel_case(),
-            None => format!("Status{code}"),
-        },
-        Status::Range(class) => format!("Status{class}xx"),
-        Status::Default => "Default".to_owned(),
-    };
     let mut doc = format!("`{}`", response.status);
     if let Some(text) = &response.doc {
         let _ = write!(doc, ": {}", docs::one_line(text));
     }
-    Reply { status, variant: ident(&variant), body: response.body.as_ref().map(|body| &body.ty), doc }
+    Reply { status, variant: ident(variant), body: response.body.as_ref().map(|body| &body.ty), doc }
 }
 
 fn paging(space: &Space, params: &[(&Parameter, Ident)], responses: &[Reply]) -> Option<Paging> {
