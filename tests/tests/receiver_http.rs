@@ -1516,3 +1516,38 @@ async fn openapi_webhook_examples_are_received_typed_by_address_and_payload_and_
     server.expect_unauthorized("unsigned", "/newBooking", &no_headers(), booking).await;
     server.expect_unauthorized("another secret", "/newBooking", &rail_signature("other", booking), booking).await;
 }
+
+/// Every signature preset on an OpenAPI webhook receiver, over HTTP, with two secrets at once
+/// (a rotation, or one secret per app): a request signed with either is delivered, one
+/// signed with a third secret is refused, and so is an unsigned one. The presets' public
+/// vectors are checked in `runtime/src/webhook/auth/presets/`.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_signature_preset_accepts_any_of_its_secrets_over_http() {
+    let presets = [
+        ("sinch", HmacScheme::SINCH, ["old-secret", "new-secret", "a-third-secret"]),
+        (
+            "standard-webhooks",
+            HmacScheme::STANDARD_WEBHOOKS,
+            ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_b2xkLXNlY3JldC1ieXRlcy1oZXJl", "whsec_dGhpcmQtc2VjcmV0"],
+        ),
+        ("github", HmacScheme::GITHUB, ["It's a Secret to Everybody", "a rotated secret", "a-third-secret"]),
+        ("line", HmacScheme::LINE, ["channel-secret-app-1", "channel-secret-app-2", "a-third-secret"]),
+    ];
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("after 1970").as_secs() as i64;
+    for (name, scheme, [old, new, third]) in presets {
+        let verifier = Verifier::hmac_any(scheme, [old, new]);
+        let server = serve(rail::Receiver::new(verifier), Outcome::Accept).await;
+        for (n, secret) in [old, new].into_iter().enumerate() {
+            let context = format!("{name}: signed with secret {n}");
+            let body = format!(r#"{{"id":"{name}-{n}","passenger_name":"Ann"}}"#);
+            let headers = scheme.signed_headers(&Secret::new(secret), body.as_bytes(), &format!("msg-{name}-{n}"), now);
+            let seen = server.expect(&context, "/newBooking", &headers, body.as_bytes(), 200).await;
+            assert_eq!(seen.operation, Some("new-booking"), "{context}");
+            assert_eq!(server.single_call(&context).method, "new_booking", "{context}");
+        }
+        let body = format!(r#"{{"id":"{name}-x","passenger_name":"Eve"}}"#);
+        let forged = scheme.signed_headers(&Secret::new(third), body.as_bytes(), &format!("msg-{name}-x"), now);
+        server.expect_unauthorized(&format!("{name}: a third secret"), "/newBooking", &forged, body.as_bytes()).await;
+        server.expect_unauthorized(&format!("{name}: unsigned"), "/newBooking", &no_headers(), body.as_bytes()).await;
+    }
+}
