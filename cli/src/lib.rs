@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
+use hookwright::diagnostic::Shown;
 use hookwright::output::{self, WriteError};
 use hookwright::project::{crate_name, validate_crate_name};
 use hookwright::{CrateOptions, Diagnostic, GeneratedCrate, Runtime};
@@ -204,11 +205,12 @@ fn check(out: &Path, krate: &GeneratedCrate) -> ExitCode {
 /// lines, milliseconds.
 pub fn print_summary(crates: &[GeneratedCrate]) {
     for krate in crates {
+        // Warnings and notes quote the spec, which may hold terminal escape sequences.
         for warning in &krate.warnings {
-            eprintln!("warning: {warning}");
+            eprintln!("warning: {}", Shown(warning));
         }
         for note in &krate.notes {
-            eprintln!("note: {}: {note}", krate.name);
+            eprintln!("note: {}: {}", krate.name, Shown(note));
         }
     }
     for krate in crates {

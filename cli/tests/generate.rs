@@ -159,3 +159,17 @@ fn a_device_is_refused_even_inside_the_root() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("/dev/zero is not a regular file"), "{}", stderr(&output));
 }
+
+/// A warning quotes the spec (here a repeated operationId holding an escape sequence that
+/// would recolour the terminal): its control characters are printed escaped.
+#[test]
+fn warnings_print_control_characters_escaped() {
+    let dir = setup();
+    let spec = "asyncapi: 2.6.0\ninfo: {title: Minimal, version: '0.1'}\nchannels:\n  a:\n    subscribe:\n      operationId: \"x\\e[31my\"\n      message: {payload: {type: string}}\n  b:\n    subscribe:\n      operationId: \"x\\e[31my\"\n      message: {payload: {type: string}}\n";
+    fs::write(dir.path().join("minimal.asyncapi.yaml"), spec).unwrap();
+    let output = generate(dir.path(), &["--out", "out"]);
+    let stderr = stderr(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: ") && stderr.contains("x\\u{1b}[31my"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "a raw escape reached the terminal: {stderr:?}");
+}

@@ -27,8 +27,9 @@ impl Diagnostic {
 }
 
 /// Text from a spec shown on a terminal: control characters (a newline in a key, an escape
-/// sequence that recolours or retitles the terminal) are written out as `\u{..}`.
-struct Shown<'a>(&'a str);
+/// sequence that recolours or retitles the terminal) are written out as `\u{..}`. Errors,
+/// warnings and notes are all shown through it.
+pub struct Shown<'a>(pub &'a str);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
