@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{ApiChange, Class, CrateReview, Delta, Element};
+use crate::diagnostic::Shown;
 
 pub fn render(review: &CrateReview) -> String {
     let mut out = format!("### `{}`\n\n", review.name);
@@ -55,9 +56,11 @@ fn rust_items(items: &[String]) -> String {
     items.iter().map(|item| format!("`{}`", cell(item))).collect::<Vec<_>>().join(", ")
 }
 
-/// Text safe inside a table cell: a `|` would end the cell, even inside backticks.
+/// Text safe inside a table cell: a `|` would end the cell, even inside backticks, and the
+/// review is printed on terminals too, so control characters (a line break, an escape
+/// sequence from a spec's names) are written out as `\u{..}`.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    Shown(text).to_string().replace('|', "\\|")
 }
 
 fn version_line(review: &CrateReview) -> String {
@@ -65,5 +68,16 @@ fn version_line(review: &CrateReview) -> String {
     match review.class() {
         Class::None => format!("Version: {base} stays (no change to the API)."),
         class => format!("Version: {base} → **{required}** ({} changes).", class.label()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_keep_spec_text_from_ending_the_cell_or_reaching_the_terminal() {
+        assert_eq!(cell("a|b\u{1b}[31m\nc"), "a\\|b\\u{1b}[31m\\u{a}c");
+        assert_eq!(cell("Order.total"), "Order.total");
     }
 }
