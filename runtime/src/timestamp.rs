@@ -56,8 +56,9 @@ impl Written {
 
     /// How `text`, which parsed with `zone`, writes its fraction.
     fn of(text: &str, zone: Zone) -> Self {
-        // `YYYY-MM-DDTHH:MM:SS` is 19 bytes; a fraction follows as `.` and digits.
-        let fraction = text.get(19..).and_then(|rest| rest.strip_prefix('.')).unwrap_or_default();
+        // The date and time hold no `.`: the first one starts the seconds' fraction, whatever
+        // the year's width.
+        let fraction = text.split_once('.').map_or("", |(_, rest)| rest);
         let digits = fraction.bytes().take_while(u8::is_ascii_digit).count().min(9);
         Written { fraction_digits: digits as u8, zone }
     }
