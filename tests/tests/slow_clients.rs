@@ -6,7 +6,9 @@
 //! an idle connection, kept alive or never used, is closed; a body sent in part is answered 408
 //! and the connection closed; a declared `Content-Length` over the limit is answered 413 before
 //! the body is read, and the connection closed; connections beyond the bound wait and are served
-//! once slots free. The stand-in answers 408 and 413 in its API's error shape.
+//! once slots free; a client that reads none of a large answer is cut off and its slot freed,
+//! while one that reads it slowly but steadily receives all of it. The stand-in answers 408 and
+//! 413 in its API's error shape.
 //!
 //! Outcomes are asserted, not durations: every read has a 10 s guard only so that a broken
 //! server fails the test instead of hanging it.
@@ -20,6 +22,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hookwright_runtime::axum::body::Bytes;
+use hookwright_runtime::axum::routing::get;
 use hookwright_runtime::axum::Router;
 use hookwright_runtime::http::StatusCode;
 use hookwright_runtime::serve::{run, Limits};
@@ -27,13 +31,17 @@ use hookwright_runtime::webhook::{Disposition, Verifier};
 use serde_json::Value;
 use sinch_sms_webhooks::webhooks as sms;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::time::timeout;
 
 /// The guard against a hang: far beyond any limit the tests configure.
 const GUARD: Duration = Duration::from_secs(10);
 /// The timeouts the tests configure.
 const SHORT: Duration = Duration::from_millis(300);
+/// The size of a large answer: far more than the kernel's buffers of a connection hold (the
+/// server's send buffer grows to 4 MiB at most by default on Linux, and [`narrow`] keeps the
+/// client's receive buffer small).
+const LARGE: usize = 16 << 20;
 
 const BATCH: &str = r#"{"id":"01","type":"mo_text","from":"1","to":"2","body":"hi","received_at":"2024-01-01T00:00:00Z","operator_id":"x"}"#;
 
@@ -50,6 +58,25 @@ fn receiver(limit: usize) -> Router {
 /// The stand-in, accepting any Bearer token.
 fn stand_in() -> Router {
     sinch_provisioning::operations::router(stand_in::StandIn::new().server(None, None))
+}
+
+/// A router with `GET /large`, answering [`LARGE`] bytes, and `GET /small`.
+fn large_answer() -> Router {
+    let large = Bytes::from(vec![b'x'; LARGE]);
+    Router::new().route("/large", get(move || async move { large.clone() })).route("/small", get(|| async { "small" }))
+}
+
+/// A connection to `address` with a small receive buffer (which also turns off the kernel's
+/// growing of it): the server's writes wait for this client's reads after a few MiB at most.
+async fn narrow(address: SocketAddr) -> TcpStream {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(64 << 10).unwrap();
+    socket.connect(address).await.unwrap()
+}
+
+/// A request for `path` that asks for the connection to be closed after its answer.
+fn get_and_close(path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 }
 
 /// Head and body timeouts of [`SHORT`], and `connections` at once.
@@ -244,4 +271,47 @@ async fn the_stand_in_answers_408_and_413_in_its_error_shape() {
     let mut slow = TcpStream::connect(address).await.unwrap();
     slow.write_all(b"GET /v1/projects/p/webhooks HTTP/1.1\r\n").await.unwrap();
     assert_eq!(read_until_closed(&mut slow).await, "");
+}
+
+#[tokio::test]
+async fn a_client_that_reads_none_of_a_large_answer_is_cut_off_and_its_slot_freed() {
+    // Only the stall timeout can free the one slot before the guard.
+    let patient = Limits::default().request_head(Duration::from_secs(60)).response_stall(SHORT).max_connections(1);
+    let address = start(large_answer(), patient).await;
+    let mut reads_nothing = narrow(address).await;
+    reads_nothing.write_all(get_and_close("/large").as_bytes()).await.unwrap();
+    // Accepted only once the first connection has given back its slot.
+    let served = exchange(address, &get_and_close("/small")).await;
+    assert_eq!(status_line(&served), "HTTP/1.1 200 OK");
+    // What the kernel still held of the answer, and then the end: never the whole body.
+    let response = read_until_closed(&mut reads_nothing).await;
+    assert_eq!(status_line(&response), "HTTP/1.1 200 OK");
+    let (_, body) = response.split_once("\r\n\r\n").unwrap_or_default();
+    assert!(body.len() < LARGE, "all {LARGE} bytes were sent to a client that read none of them");
+}
+
+#[tokio::test]
+async fn a_slow_but_steady_reader_of_a_large_answer_receives_all_of_it() {
+    let address = start(large_answer(), short(1)).await;
+    let mut stream = narrow(address).await;
+    stream.write_all(get_and_close("/large").as_bytes()).await.unwrap();
+    // A pause of a sixth of the limit after each MiB: each stalls the server's writes for less
+    // than the limit, and the 16 pauses add up to more than it, which a limit on the whole
+    // response would not allow.
+    let pause = SHORT / 6;
+    let mut received = Vec::new();
+    let mut buffer = vec![0; 64 << 10];
+    loop {
+        let read = timeout(GUARD, stream.read(&mut buffer)).await;
+        let Ok(Ok(n @ 1..)) = read else { break };
+        let mebibytes = received.len() >> 20;
+        received.extend_from_slice(&buffer[..n]);
+        if received.len() >> 20 > mebibytes {
+            tokio::time::sleep(pause).await;
+        }
+    }
+    let response = String::from_utf8_lossy(&received);
+    assert_eq!(status_line(&response), "HTTP/1.1 200 OK");
+    let (_, body) = response.split_once("\r\n\r\n").unwrap_or_default();
+    assert_eq!(body.len(), LARGE, "the answer was cut off");
 }

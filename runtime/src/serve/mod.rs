@@ -2,14 +2,16 @@
 //! handling behind an accept loop that bounds what a slow or idle client can hold.
 //!
 //! A server on the internet meets clients that send headers a byte at a time, open connections
-//! and say nothing, or declare a large body and never send it. Each of those would otherwise
-//! hold a connection, and so a file descriptor, for as long as the client likes, until the
-//! process runs out of descriptors and nobody is served. [`Limits`] bounds each of them:
+//! and say nothing, declare a large body and never send it, or ask for a large answer and never
+//! read it. Each of those would otherwise hold a connection, and so a file descriptor, for as
+//! long as the client likes, until the process runs out of descriptors and nobody is served.
+//! [`Limits`] bounds each of them:
 //!
 //! | what | default | past it |
 //! |---|---|---|
 //! | [`request_head`](Limits::request_head): from when a connection is ready for a request (accepted, or its last response sent) to the end of the request's headers | 10 s | the connection is closed |
 //! | [`request_body`](Limits::request_body): from the end of the headers to the end of the body | 30 s | 408, and the connection is closed |
+//! | [`response_stall`](Limits::response_stall): how long writing a response may make no progress, as the client reads none of it | 30 s | the connection is closed |
 //! | [`max_connections`](Limits::max_connections): connections served at once | 512 | no more are accepted until one closes |
 //!
 //! The head timeout is also the idle keep-alive time, as hyper starts it as soon as a
@@ -21,14 +23,25 @@
 //! At [`max_connections`](Limits::max_connections) the loop stops accepting: new connections
 //! wait in the kernel's backlog, holding no descriptor of this process, and are accepted in
 //! order as slots free. A slot held by an idle client frees within the head timeout, and one
-//! held by a slow client within the head and body timeouts of its request, so queued clients
-//! are served rather than refused. Accept errors (out of descriptors: `EMFILE`) are logged
-//! and retried after a pause, never fatal and never a busy loop.
+//! held by a slow client within the head and body timeouts of its request or the stall
+//! timeout of its response, so queued clients are served rather than refused. Accept errors
+//! (out of descriptors: `EMFILE`) are logged and retried after a pause, never fatal and never
+//! a busy loop.
 //!
-//! Left to the handler: how long it takes to answer, and a client that reads its answer slowly
-//! (answers here are small, and fit in the socket's buffer). Requests hyper cannot parse (a
+//! The response's limit is on a stall, not on the whole response: an answer that fits in the
+//! kernel's socket buffers is written at once whoever reads it, and a large one (an API's list
+//! can be megabytes) takes as long as the client's link needs, which no whole-response limit
+//! could guess without cutting off honest clients on slow links. What holds a connection
+//! forever is a client that reads nothing (a zero TCP window, which the kernel keeps open as
+//! long as the client answers its probes), and a stall limit ends that however large the answer.
+//!
+//! Left to the handler: how long it takes to answer. Left unbounded: a client that reads just
+//! enough of a large answer, once per stall timeout, to keep it moving, which holds its
+//! connection for as long as the answer lasts at that pace. Requests hyper cannot parse (a
 //! malformed request line, headers over about 400 KB, a URI over 64 KiB) are answered by hyper
 //! itself, with an empty 400, 431 or 414, before any router sees them.
+
+mod write_stall;
 
 use std::io;
 use std::sync::Arc;
@@ -44,12 +57,14 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use write_stall::WriteStall;
+
 /// How long a pause after a failed accept: long enough not to spin while descriptors are out,
 /// short enough to resume soon after a connection closes.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 
-/// How long clients may take, and how many may be connected at once. The defaults are safe
-/// for a server on the internet; a test sets short timeouts to see them act.
+/// How long clients may take to send and to read, and how many may be connected at once. The
+/// defaults are safe for a server on the internet; a test sets short timeouts to see them act.
 ///
 /// ```
 /// use std::time::Duration;
@@ -57,8 +72,10 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 ///
 /// let limits = Limits::default()
 ///     .request_head(Duration::from_secs(5))
+///     .response_stall(Duration::from_secs(60))
 ///     .max_connections(2048); // after raising `ulimit -n` above it
 /// assert_eq!(limits.request_body, Duration::from_secs(30));
+/// assert_eq!(limits.response_stall, Duration::from_secs(60));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -67,6 +84,8 @@ pub struct Limits {
     pub request_head: Duration,
     /// See [`Limits::request_body`].
     pub request_body: Duration,
+    /// See [`Limits::response_stall`].
+    pub response_stall: Duration,
     /// See [`Limits::max_connections`].
     pub max_connections: usize,
 }
@@ -76,6 +95,7 @@ impl Default for Limits {
         Limits {
             request_head: Self::DEFAULT_REQUEST_HEAD,
             request_body: Self::DEFAULT_REQUEST_BODY,
+            response_stall: Self::DEFAULT_RESPONSE_STALL,
             max_connections: Self::DEFAULT_MAX_CONNECTIONS,
         }
     }
@@ -86,6 +106,9 @@ impl Limits {
     pub const DEFAULT_REQUEST_HEAD: Duration = Duration::from_secs(10);
     /// A body at the default 1 MiB limit in 30 s is 35 KB/s, slower than any real sender.
     pub const DEFAULT_REQUEST_BODY: Duration = Duration::from_secs(30);
+    /// A client that takes nothing of its answer for 30 s is not reading it: a live one, even
+    /// on a slow link, takes some of it far sooner.
+    pub const DEFAULT_RESPONSE_STALL: Duration = Duration::from_secs(30);
     /// Half the usual soft limit of 1024 descriptors (`ulimit -n`), leaving the rest to the
     /// listener, logs, and the handler's own files and connections.
     pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
@@ -100,6 +123,15 @@ impl Limits {
     /// How long a client may take to send a request's body once its headers are read.
     pub fn request_body(mut self, timeout: Duration) -> Self {
         self.request_body = timeout;
+        self
+    }
+
+    /// How long writing a response may make no progress before the connection is closed: the
+    /// count starts when a write has to wait for the client to read (the socket's buffers are
+    /// full) and starts again whenever it reads some, so a slow but live client of a large
+    /// answer receives all of it, while one that reads nothing gives its connection back.
+    pub fn response_stall(mut self, timeout: Duration) -> Self {
+        self.response_stall = timeout;
         self
     }
 
@@ -154,9 +186,11 @@ pub async fn run(listener: TcpListener, router: Router, limits: &Limits) {
                 continue;
             }
         };
+        let stream = WriteStall::new(stream, limits.response_stall);
         let connection = http.serve_connection(TokioIo::new(stream), service.clone());
         tokio::spawn(async move {
-            // A client that breaks off or times out ends its connection; nothing to report.
+            // A client that breaks off or times out ends its connection, and gives back its slot
+            // as the connection (its stream with it) is dropped; nothing to report.
             let _ = connection.await;
             drop(slot);
         });
