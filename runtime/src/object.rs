@@ -1,7 +1,7 @@
 //! Single-pass, lossless `Serialize`/`Deserialize` for generated structs.
 //!
 //! `#[serde(flatten)]` would keep unknown fields too, but it buffers every field of the object
-//! into an intermediate tree first. The visitor written by [`object!`](crate::object) reads
+//! into an intermediate tree first. The visitor written by [`object!`](macro@crate::object) reads
 //! each key once: a named field is decoded straight into its type, anything else into the
 //! struct's [`UnknownFields`].
 //!
