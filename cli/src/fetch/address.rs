@@ -75,12 +75,14 @@ fn non_global_v6(ip: Ipv6Addr) -> Option<String> {
 /// reaches that IPv4 address (mapped, on a dual-stack socket; NAT64 and 6to4, through a
 /// gateway), so it is judged as that address.
 ///
-/// | range          | embeds the IPv4 address in | name                        |
-/// |----------------|----------------------------|-----------------------------|
-/// | `::ffff:0:0/96`| the last 32 bits           | IPv4-mapped                 |
-/// | `::/96`        | the last 32 bits           | IPv4-compatible (but `::` and `::1` are themselves) |
-/// | `64:ff9b::/96` | the last 32 bits           | NAT64                       |
-/// | `2002::/16`    | bits 16 to 47              | 6to4                        |
+/// | range           | the IPv4 address is | name            |
+/// |-----------------|---------------------|-----------------|
+/// | `::ffff:0:0/96` | the last 32 bits    | IPv4-mapped     |
+/// | `::/96`         | the last 32 bits    | IPv4-compatible |
+/// | `64:ff9b::/96`  | the last 32 bits    | NAT64           |
+/// | `2002::/16`     | bits 16 to 47       | 6to4            |
+///
+/// `::` and `::1`, though inside `::/96`, are themselves: unspecified and loopback.
 fn embedded_v4(ip: Ipv6Addr) -> Option<(Ipv4Addr, &'static str)> {
     let bits = u128::from(ip);
     let last = Ipv4Addr::from(bits as u32);
