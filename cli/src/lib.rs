@@ -60,9 +60,15 @@ pub struct Generate {
     /// Fetch what remote `$ref`s (`https://...`) name when the spec's cache folder,
     /// `<spec file name>.refs/` beside it, has no copy yet, and keep the copy there. Commit
     /// that folder like a lock file: later runs, `--check` and CI then need no network and
-    /// no flag. Without it, a remote `$ref` with no cached copy is refused.
+    /// no flag. Without it, a remote `$ref` with no cached copy is refused. Only public
+    /// addresses are connected to, directly (proxies from the environment are not used).
     #[arg(long)]
     pub fetch_remote: bool,
+    /// With `--fetch-remote`: connect to private, loopback and link-local addresses too, and
+    /// through the proxies the environment names. For an internal registry you trust: a spec
+    /// could otherwise make CI fetch its cloud metadata or internal services into the repository.
+    #[arg(long, requires = "fetch_remote")]
+    pub fetch_allow_private: bool,
 }
 
 /// The value of `--runtime`.
@@ -132,17 +138,18 @@ impl Generate {
             license: self.license.clone(),
             repository: self.repository.clone(),
             root: self.root.clone(),
-            fetch_remote: fetcher(self.fetch_remote)?,
+            fetch_remote: fetcher(self.fetch_remote, self.fetch_allow_private)?,
             ..CrateOptions::new(name, self.spec.display().to_string().replace('\\', "/"))
         })
     }
 }
 
-/// The fetcher `--fetch-remote` asks for, if it does.
-pub fn fetcher(fetch_remote: bool) -> Result<Option<Arc<dyn hookwright::Fetch>>, String> {
-    Ok(match fetch_remote {
-        true => Some(Arc::new(fetch::HttpFetch::new()?)),
-        false => None,
+/// The fetcher `--fetch-remote` asks for, if it does; `allow_private`: `--fetch-allow-private`.
+pub fn fetcher(fetch_remote: bool, allow_private: bool) -> Result<Option<Arc<dyn hookwright::Fetch>>, String> {
+    Ok(match (fetch_remote, allow_private) {
+        (true, false) => Some(Arc::new(fetch::HttpFetch::new()?)),
+        (true, true) => Some(Arc::new(fetch::HttpFetch::allowing_private()?)),
+        (false, _) => None,
     })
 }
 

@@ -38,8 +38,13 @@ enum Command {
         check: bool,
         /// Fetch what remote `$ref`s (`https://...`) name when a spec's cache folder,
         /// `specs/<spec file name>.refs/`, has no copy yet, and keep the copy there to commit.
+        /// Only public addresses are connected to, directly (proxies are not used).
         #[arg(long)]
         fetch_remote: bool,
+        /// With `--fetch-remote`: connect to private, loopback and link-local addresses too,
+        /// and through the environment's proxies. For an internal registry you trust.
+        #[arg(long, requires = "fetch_remote")]
+        fetch_allow_private: bool,
     },
     /// Print, as Markdown for a pull request, what the specs' changes since a revision do to
     /// users of the generated crates: types, fields, enum values, messages, operations and
@@ -97,13 +102,13 @@ enum Command {
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
     match Cli::parse().command {
-        Command::Codegen { check, fetch_remote } => {
+        Command::Codegen { check, fetch_remote, fetch_allow_private } => {
             // Work from the repository root so that messages show short, relative paths.
             if let Err(e) = std::env::set_current_dir(root) {
                 eprintln!("error: cannot enter {}: {e}", root.display());
                 return ExitCode::FAILURE;
             }
-            match hookwright_cli::fetcher(fetch_remote) {
+            match hookwright_cli::fetcher(fetch_remote, fetch_allow_private) {
                 Ok(fetch_remote) => {
                     codegen(Project { fetch_remote, ..Project::new(".") }, check, &target_dir(root).join("review-base"))
                 }
