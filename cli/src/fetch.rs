@@ -6,11 +6,11 @@
 //! declares), follows at most [`REDIRECTS`] redirects and only to http or https (never from
 //! https down to http), and accepts only a 2xx answer.
 //!
-//! It connects only to public addresses (see [`address`]) unless built with
+//! It connects only to public addresses (see its `address` module) unless built with
 //! [`HttpFetch::allowing_private`]: otherwise a spec in a pull request could make CI fetch its
 //! cloud metadata (`169.254.169.254`), an internal service or a localhost port, and write the
 //! answer into the repository. The check is on the addresses connected to, not on the URL's
-//! text: host names are resolved by [`CheckedResolver`], which hands reqwest only addresses it
+//! text: host names are resolved by `CheckedResolver`, which hands reqwest only addresses it
 //! has checked (so a second, different DNS answer cannot slip through), and IP-literal hosts,
 //! which reqwest connects to without resolving, are checked on the first URL and on every
 //! redirect.
