@@ -71,7 +71,7 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
     let mut examples = Vec::new();
     if modules.webhooks {
         dev_features.push("example");
-        examples.push(("receiver".to_owned(), vec!["axum".to_owned()]));
+        examples.push((receiver_example_name(options), Some(RECEIVER_EXAMPLE_PATH), vec!["axum".to_owned()]));
     }
     if modules.round_trip_tests {
         dev_features.push("testing");
@@ -82,7 +82,7 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
     }
     for example in &api.crate_examples {
         dev_dependencies.extend(example.dev_dependencies.iter().cloned());
-        examples.push((example.name.clone(), example.required_features.clone()));
+        examples.push((example.name.clone(), None, example.required_features.clone()));
     }
     dev_dependencies.sort();
     dev_dependencies.dedup_by(|a, b| a.0 == b.0);
@@ -92,10 +92,13 @@ pub fn cargo_toml(api: &Api, options: &CrateOptions, modules: Modules, header: &
             let _ = writeln!(out, "{name} = {value}");
         }
     }
-    for (name, features) in &examples {
+    for (name, path, features) in &examples {
+        let _ = write!(out, "\n[[example]]\nname = {}\n", toml_string(name));
+        if let Some(path) = path {
+            let _ = writeln!(out, "path = {}", toml_string(path));
+        }
         let features: Vec<String> = features.iter().map(|f| toml_string(f)).collect();
-        let _ =
-            write!(out, "\n[[example]]\nname = {}\nrequired-features = [{}]\n", toml_string(name), features.join(", "));
+        let _ = writeln!(out, "required-features = [{}]", features.join(", "));
     }
     out.push_str(
         "\n# docs.rs shows every feature, and marks what each item needs.\n\
@@ -376,12 +379,23 @@ fn type_link(space: &Space, ty: &Ty) -> String {
     }
 }
 
-/// `examples/receiver.rs`: a real HTTP server that accepts every callback and prints it.
+/// Where a webhook crate's receiver example is written.
+pub const RECEIVER_EXAMPLE_PATH: &str = "examples/receiver.rs";
+
+/// The receiver example's name, `<crate>-receiver`: cargo builds every example of a workspace
+/// into one directory, so two generated webhook crates in one workspace need different names
+/// (with the same one, each build overwrites the other's binary, and cargo warns).
+fn receiver_example_name(options: &CrateOptions) -> String {
+    format!("{}-receiver", options.name)
+}
+
+/// [`RECEIVER_EXAMPLE_PATH`]: a real HTTP server that accepts every callback and prints it.
 pub fn receiver_example(api: &Api, options: &CrateOptions, header: &str) -> String {
     let krate = super::ident(&options.name.replace('-', "_"));
     let usage = format!(
-        "cargo run -p {} --example receiver --features axum -- --listen 127.0.0.1:8080 [--secret SECRET] [--max-age SECONDS] [--basic USER:PASS]",
-        options.name
+        "cargo run -p {} --example {} --features axum -- --listen 127.0.0.1:8080 [--secret SECRET] [--max-age SECONDS] [--basic USER:PASS]",
+        options.name,
+        receiver_example_name(options)
     );
     let lines = [
         format!(

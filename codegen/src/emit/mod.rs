@@ -120,7 +120,7 @@ pub fn emit(api: &Api, names: &Names, routing: Option<&Routing>, options: &Crate
     }
     if let Some(plan) = &plan {
         files.push(GeneratedFile::new("src/webhooks.rs", webhooks::webhooks_rs(plan, &header)));
-        files.push(GeneratedFile::new("examples/receiver.rs", krate::receiver_example(api, options, &header)));
+        files.push(GeneratedFile::new(krate::RECEIVER_EXAMPLE_PATH, krate::receiver_example(api, options, &header)));
     }
     let mut examples = examples;
     let received = plan.as_ref().and_then(|plan| webhooks::received_examples(plan, &options.name));

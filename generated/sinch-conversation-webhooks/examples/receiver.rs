@@ -3,7 +3,7 @@
 //! per request (path, status, message, operation, payload re-encoded).
 //!
 //! ```text
-//! cargo run -p sinch-conversation-webhooks --example receiver --features axum -- --listen 127.0.0.1:8080 [--secret SECRET] [--max-age SECONDS] [--basic USER:PASS]
+//! cargo run -p sinch-conversation-webhooks --example sinch-conversation-webhooks-receiver --features axum -- --listen 127.0.0.1:8080 [--secret SECRET] [--max-age SECONDS] [--basic USER:PASS]
 //! ```
 //!
 //! `POST /` is decoded by payload, `POST <channel address>` by channel.
