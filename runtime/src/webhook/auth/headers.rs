@@ -54,20 +54,20 @@ impl SchemeHeader {
 
 /// The headers a scheme names for a [`Role`], looked up together.
 pub(super) struct RoleHeaders {
-    /// Each role's header; a name can fill several roles.
-    named: Vec<(HeaderName, Role)>,
+    /// Each role's header, by role; a name can fill several roles.
+    named: [Option<HeaderName>; Role::ALL.len()],
 }
 
 impl RoleHeaders {
     pub(super) fn new(scheme: &HmacScheme) -> Self {
         let parsed = |role: Role| HeaderName::from_bytes(role.name_in(scheme)?.as_bytes()).ok();
-        Self { named: Role::ALL.into_iter().filter_map(|role| Some((parsed(role)?, role))).collect() }
+        Self { named: Role::ALL.map(parsed) }
     }
 
     /// The role whose header is named `name` (as the scheme may spell it in another case).
     pub(super) fn role_of(&self, name: &SchemeHeader) -> Option<Role> {
         let parsed = name.parsed.as_ref()?;
-        self.named.iter().find(|(named, _)| named == parsed).map(|&(_, role)| role)
+        Role::ALL.into_iter().find(|role| self.named[*role as usize].as_ref() == Some(parsed))
     }
 
     /// The first value of each role's header in `headers`.
@@ -78,9 +78,9 @@ impl RoleHeaders {
     pub(super) fn find<'h>(&self, headers: &'h HeaderMap) -> Found<'h> {
         let mut found = Found([None; Role::ALL.len()]);
         for (name, value) in headers {
-            for (named, role) in &self.named {
-                if named == name {
-                    found.0[*role as usize].get_or_insert(value);
+            for (slot, named) in found.0.iter_mut().zip(&self.named) {
+                if named.as_ref() == Some(name) {
+                    slot.get_or_insert(value);
                 }
             }
         }
