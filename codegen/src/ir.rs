@@ -5,6 +5,8 @@
 //! here is a Rust name yet. Each type carries a [`NameHint`] from which `naming` derives
 //! its final, unique name.
 
+use std::path::PathBuf;
+
 /// Everything the generator knows about one spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {
@@ -21,6 +23,10 @@ pub struct Api {
     pub warnings: Vec<String>,
     /// Hand-written example programs shipped with the crate (`x-codegen.examples`).
     pub crate_examples: Vec<CrateExample>,
+    /// The files the spec was read from, for a build script to tell cargo when to generate
+    /// again: the spec, every local file a `$ref` or `x-codegen.examples` names, and the
+    /// folder of cached remote documents when one was read from it.
+    pub sources: Vec<PathBuf>,
 }
 
 /// An example program the spec ships with its crate, e.g. a local stand-in server.

@@ -295,6 +295,7 @@ mod tests {
             warnings: Vec::new(),
             notes: Vec::new(),
             duration: std::time::Duration::ZERO,
+            inputs: Vec::new(),
         }
     }
 

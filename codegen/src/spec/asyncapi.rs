@@ -114,6 +114,7 @@ impl<'a> Reader<'a> {
             security_schemes: super::read_security_schemes(docs, root)?,
             warnings,
             crate_examples: super::extensions::crate_examples(docs, root)?,
+            sources: docs.sources(),
         };
         for (message, loc) in api.messages.iter().zip(&self.message_locs) {
             if let Some(payload) = &message.payload {

@@ -112,6 +112,8 @@ pub struct Documents {
     root: Root,
     /// Copies of remote documents beside the spec, and what fetches missing ones.
     cache: Cache,
+    /// Files read beside a document that are not documents themselves (example programs).
+    beside: RefCell<Vec<PathBuf>>,
 }
 
 impl Documents {
@@ -126,6 +128,7 @@ impl Documents {
             by_url: RefCell::new(HashMap::new()),
             root,
             cache: Cache::beside(path, fetch),
+            beside: RefCell::new(Vec::new()),
         };
         let file = documents.load(path)?;
         Ok((documents, Loc { file, pointer: String::new() }))
@@ -133,6 +136,20 @@ impl Documents {
 
     pub fn path(&self, file: FileId) -> &Path {
         &self.document(file).path
+    }
+
+    /// Every file read so far, as named when read (relative paths stay relative): the local
+    /// documents in the order loaded, the files read beside them, and the cache folder if a
+    /// remote document came from it.
+    pub fn sources(&self) -> Vec<PathBuf> {
+        let documents = (0..self.files.len()).map(|id| self.document(FileId(id)));
+        let mut sources: Vec<PathBuf> =
+            documents.clone().filter(|document| document.url.is_none()).map(|document| document.path.clone()).collect();
+        sources.extend(self.beside.borrow().iter().cloned());
+        if documents.into_iter().any(|document| document.url.is_some()) {
+            sources.push(self.cache.dir().to_path_buf());
+        }
+        sources
     }
 
     /// The whole value of a file.
@@ -294,7 +311,9 @@ impl Documents {
         }
         let path = self.path(file).parent().unwrap_or(Path::new("")).join(relative);
         let canonical = self.root.confine(&path).map_err(|refusal| refused(&path, refusal))?;
-        read_source(&path, &canonical)
+        let source = read_source(&path, &canonical)?;
+        self.beside.borrow_mut().push(path);
+        Ok(source)
     }
 
     fn load(&self, path: &Path) -> Result<FileId> {

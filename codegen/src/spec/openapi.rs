@@ -70,6 +70,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         security_schemes,
         warnings,
         crate_examples: super::extensions::crate_examples(docs, root)?,
+        sources: docs.sources(),
     };
     for (message, receive) in api.messages.iter().zip(&received) {
         if let Some(payload) = &message.payload {

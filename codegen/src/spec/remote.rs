@@ -63,6 +63,11 @@ impl Cache {
         Cache { dir: spec.with_file_name(format!("{name}.refs")), fetch, index: RefCell::new(None) }
     }
 
+    /// The folder the copies are kept in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The text of the document at `url`: its cached copy, else fetched and cached when a
     /// fetcher was given.
     pub fn text(&self, url: &Url, root: &Root) -> Result<String, Refusal> {
