@@ -57,6 +57,14 @@ pub struct Generate {
     /// not a regular file, is refused.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// Whether and how remote `$ref`s are fetched: the flags of `cargo hookwright generate` and
+/// of this repository's `cargo xtask codegen`.
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
     /// Fetch what remote `$ref`s (`https://...`) name when the spec's cache folder,
     /// `<spec file name>.refs/` beside it, has no copy yet, and keep the copy there. Commit
     /// that folder like a lock file: later runs, `--check` and CI then need no network and
@@ -69,6 +77,17 @@ pub struct Generate {
     /// could otherwise make CI fetch its cloud metadata or internal services into the repository.
     #[arg(long, requires = "fetch_remote")]
     pub fetch_allow_private: bool,
+}
+
+impl FetchArgs {
+    /// The fetcher the flags ask for, if they ask for one.
+    pub fn fetcher(&self) -> Result<Option<Arc<dyn hookwright::Fetch>>, String> {
+        Ok(match (self.fetch_remote, self.fetch_allow_private) {
+            (true, false) => Some(Arc::new(fetch::HttpFetch::new()?)),
+            (true, true) => Some(Arc::new(fetch::HttpFetch::allowing_private()?)),
+            (false, _) => None,
+        })
+    }
 }
 
 /// The value of `--runtime`.
@@ -138,19 +157,10 @@ impl Generate {
             license: self.license.clone(),
             repository: self.repository.clone(),
             root: self.root.clone(),
-            fetch_remote: fetcher(self.fetch_remote, self.fetch_allow_private)?,
+            fetch_remote: self.fetch.fetcher()?,
             ..CrateOptions::new(name, self.spec.display().to_string().replace('\\', "/"))
         })
     }
-}
-
-/// The fetcher `--fetch-remote` asks for, if it does; `allow_private`: `--fetch-allow-private`.
-pub fn fetcher(fetch_remote: bool, allow_private: bool) -> Result<Option<Arc<dyn hookwright::Fetch>>, String> {
-    Ok(match (fetch_remote, allow_private) {
-        (true, false) => Some(Arc::new(fetch::HttpFetch::new()?)),
-        (true, true) => Some(Arc::new(fetch::HttpFetch::allowing_private()?)),
-        (false, _) => None,
-    })
 }
 
 /// `target` as a path from inside `dir`, with `/` separators: what a `Cargo.toml` in `dir`

@@ -36,15 +36,8 @@ enum Command {
         /// Write nothing; exit 1 listing every stale file with a unified diff.
         #[arg(long)]
         check: bool,
-        /// Fetch what remote `$ref`s (`https://...`) name when a spec's cache folder,
-        /// `specs/<spec file name>.refs/`, has no copy yet, and keep the copy there to commit.
-        /// Only public addresses are connected to, directly (proxies are not used).
-        #[arg(long)]
-        fetch_remote: bool,
-        /// With `--fetch-remote`: connect to private, loopback and link-local addresses too,
-        /// and through the environment's proxies. For an internal registry you trust.
-        #[arg(long, requires = "fetch_remote")]
-        fetch_allow_private: bool,
+        #[command(flatten)]
+        fetch: hookwright_cli::FetchArgs,
     },
     /// Print, as Markdown for a pull request, what the specs' changes since a revision do to
     /// users of the generated crates: types, fields, enum values, messages, operations and
@@ -102,24 +95,20 @@ enum Command {
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("."));
     match Cli::parse().command {
-        Command::Codegen { check, fetch_remote, fetch_allow_private } => {
-            // Work from the repository root so that messages show short, relative paths.
-            if let Err(e) = std::env::set_current_dir(root) {
-                eprintln!("error: cannot enter {}: {e}", root.display());
-                return ExitCode::FAILURE;
+        Command::Codegen { check, fetch } => {
+            let scratch = target_dir(root).join("review-base");
+            if let Err(code) = enter(root) {
+                return code;
             }
-            match hookwright_cli::fetcher(fetch_remote, fetch_allow_private) {
-                Ok(fetch_remote) => {
-                    codegen(Project { fetch_remote, ..Project::new(".") }, check, &target_dir(root).join("review-base"))
-                }
+            match fetch.fetcher() {
+                Ok(fetch_remote) => codegen(Project { fetch_remote, ..Project::new(".") }, check, &scratch),
                 Err(error) => report_failure(Err(error)),
             }
         }
         Command::Review { base } => {
             let scratch = target_dir(root).join("review-base");
-            if let Err(e) = std::env::set_current_dir(root) {
-                eprintln!("error: cannot enter {}: {e}", root.display());
-                return ExitCode::FAILURE;
+            if let Err(code) = enter(root) {
+                return code;
             }
             let base = base.unwrap_or_else(|| review::default_base(Path::new(".")));
             report_failure(review_command(&Project::new("."), &base, &scratch))
@@ -141,6 +130,15 @@ fn main() -> ExitCode {
         }
         Command::BenchReport { best_of_two } => report_failure(bench_report::run(&target_dir(root), best_of_two)),
     }
+}
+
+/// Makes the repository root the current directory, so that messages show short, relative
+/// paths; on failure, the exit code after saying why.
+fn enter(root: &Path) -> Result<(), ExitCode> {
+    std::env::set_current_dir(root).map_err(|e| {
+        eprintln!("error: cannot enter {}: {e}", root.display());
+        ExitCode::FAILURE
+    })
 }
 
 /// The cargo target directory: `CARGO_TARGET_DIR`, else `target/` of the repository.
