@@ -87,6 +87,20 @@ pub const CASES: &[Case] = &[
     Case { name: "description_only", edits: &[("description: An order.", "description: An order, as placed.")] },
 ];
 
+/// Writes the old spec of every case, [`BASE`], under `dir/old/`.
+pub fn write_base(dir: &Path) -> Result<PathBuf, String> {
+    write_spec(dir, "old", BASE)
+}
+
+/// Writes `text` as `dir/<side>/orders.asyncapi.yaml`; its path.
+fn write_spec(dir: &Path, side: &str, text: &str) -> Result<PathBuf, String> {
+    let folder = dir.join(side);
+    std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    let spec = folder.join("orders.asyncapi.yaml");
+    std::fs::write(&spec, text).map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
+    Ok(spec)
+}
+
 impl Case {
     /// The new spec: [`BASE`] with the edits applied.
     fn new_spec(&self) -> Result<String, String> {
@@ -102,14 +116,7 @@ impl Case {
 
     /// Writes the old and new spec under `dir/old/` and `dir/new/`, as `orders.asyncapi.yaml`.
     pub fn write(&self, dir: &Path) -> Result<(PathBuf, PathBuf), String> {
-        let write = |side: &str, text: &str| {
-            let folder = dir.join(side);
-            std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-            let spec = folder.join("orders.asyncapi.yaml");
-            std::fs::write(&spec, text).map_err(|e| format!("cannot write {}: {e}", spec.display()))?;
-            Ok::<_, String>(spec)
-        };
-        Ok((write("old", BASE)?, write("new", &self.new_spec()?)?))
+        Ok((write_spec(dir, "old", BASE)?, write_spec(dir, "new", &self.new_spec()?)?))
     }
 
     /// The review of the case, from version 0.1.0, reading its specs from `dir`.

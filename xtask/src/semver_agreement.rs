@@ -12,7 +12,7 @@ use std::process::Command;
 use hookwright::review::{Class, Version};
 use hookwright::{CrateOptions, Runtime};
 
-use crate::review_cases::CASES;
+use crate::review_cases::{self, CASES};
 
 /// Cases the review calls breaking although the Rust signatures the tool compares do not
 /// change, and why each breaks users anyway.
@@ -43,13 +43,17 @@ pub fn run(root: &Path, target: &Path) -> Result<(), String> {
     }
     let runtime = std::path::absolute(root.join("runtime")).map_err(|e| format!("runtime path: {e}"))?;
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    // Every case starts from the same base spec: its crate is generated once, and is the
+    // baseline of every comparison.
+    let base = scratch.join("base");
+    review_cases::write_base(&base)?;
+    let old = Crates { dir: &base, runtime: &runtime, lock: &lock }.generate("old", Version::INITIAL)?;
     let mut disagreements = Vec::new();
     println!("| case | review | cargo-semver-checks |\n|---|---|---|");
     for case in CASES {
         let dir = scratch.join(case.name);
         let review = case.review(&dir)?;
         let crates = Crates { dir: &dir, runtime: &runtime, lock: &lock };
-        let old = crates.generate("old", Version::INITIAL)?;
         let new = crates.generate("new", Version::INITIAL.bump(Class::Additive))?;
         let report = semver_checks(&old, &new, target)?;
         let tool_breaking = report.is_some();
