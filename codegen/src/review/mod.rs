@@ -180,6 +180,20 @@ paths:
     }
 
     #[test]
+    fn a_tuple_is_changed_only_when_its_positions_are() {
+        let tuple = |items: &str| {
+            format!("{API}components:\n  schemas:\n    Point: {{type: array, prefixItems: [{items}], items: false}}\n")
+        };
+        let read = |text: &str| crate::spec::read_text(text).unwrap_or_else(|e| panic!("{e}"));
+        let before = read(&tuple("{type: integer}, {type: string}"));
+        assert_eq!(compare(&before, &before).len(), 0, "an unchanged tuple is no change");
+        let changes = compare(&before, &read(&tuple("{type: integer}, {type: number}")));
+        let found: Vec<_> = changes.iter().map(|change| (change.element, change.delta, change.class)).collect();
+        assert_eq!(found, [(Element::Type, Delta::Changed, Class::Breaking)]);
+        assert!(changes[0].detail.contains("`(i64, String)` became `(i64, f64)`"), "{:?}", changes[0]);
+    }
+
+    #[test]
     fn http_operations_are_classed_by_what_servers_and_clients_write() {
         let optional = API.replace(
             "        - {name: limit",

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::rust::RustNames;
 use super::{pointer_segment, ApiChange, Class, Delta, Element, Site};
-use crate::ir::{Field, TypeDef, TypeId, TypeKind};
+use crate::ir::{Field, Ty, TypeDef, TypeId, TypeKind};
 
 pub fn compare(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
     let (old_types, new_types) = (by_name(old), by_name(new));
@@ -101,12 +101,26 @@ fn compare_type(old: Side, new: Side) -> Vec<ApiChange> {
                 changes.push(type_site(new).change(Delta::Changed, &detail, Class::Breaking));
             }
         }
+        (TypeKind::Tuple { items: before, rest: old_rest }, TypeKind::Tuple { items: after, rest: new_rest }) => {
+            let (before, after) = (tuple_text(old, before, old_rest), tuple_text(new, after, new_rest));
+            if before != after {
+                let detail = format!("`{before}` became `{after}`");
+                changes.push(type_site(new).change(Delta::Changed, &detail, Class::Breaking));
+            }
+        }
         (before, after) => {
             let detail = format!("was {}, is {}", kind_text(before), kind_text(after));
             changes.push(type_site(new).change(Delta::Changed, &detail, Class::Breaking));
         }
     }
     changes
+}
+
+/// A tuple's positions as Rust writes them, the trailing items last: `(i64, String, ..Vec<f64>)`.
+fn tuple_text(side: Side, items: &[Ty], rest: &Option<Ty>) -> String {
+    let mut parts: Vec<String> = items.iter().map(|item| side.names.ty(item)).collect();
+    parts.extend(rest.iter().map(|rest| format!("..Vec<{}>", side.names.ty(rest))));
+    format!("({})", parts.join(", "))
 }
 
 fn kind_text(kind: &TypeKind) -> &'static str {
