@@ -43,6 +43,12 @@ pub struct CrateExample {
 }
 
 impl Api {
+    /// Whether the spec is an OpenAPI document: its crate serves and calls HTTP operations
+    /// (`operations`), where an AsyncAPI one's receives callbacks (`webhooks`).
+    pub fn is_openapi(&self) -> bool {
+        self.format.starts_with("OpenAPI")
+    }
+
     /// Whether a value of `ty` is one piece of text on the wire: a string, number, boolean,
     /// date-time or enum value (what a dedup key or a query parameter can hold).
     pub fn is_scalar(&self, ty: &Ty) -> bool {

@@ -297,7 +297,7 @@ fn operations_table(space: &Space, doc: &mut String) {
     if api.operations.is_empty() {
         return;
     }
-    let is_http = api.format.starts_with("OpenAPI");
+    let is_http = api.is_openapi();
     doc.push_str("\n## Operations\n\n");
     if is_http {
         doc.push_str("| Operation | Method | Path | Request | Responses |\n|---|---|---|---|---|\n");

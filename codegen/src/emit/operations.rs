@@ -21,7 +21,7 @@ use crate::ir::{Constraints, Operation, Parameter, ParameterLocation, SecurityKi
 /// The HTTP operations of an API: those at a path (OpenAPI `webhooks` are received, not called).
 pub fn http_operations(space: &Space) -> Vec<usize> {
     let api = space.api;
-    if !api.format.starts_with("OpenAPI") {
+    if !api.is_openapi() {
         return Vec::new();
     }
     // Webhooks and callbacks receive messages: they are the `webhooks` module's.

@@ -54,7 +54,7 @@ fn messages(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
 
 /// Where an operation is: its path item (OpenAPI) or channel (AsyncAPI).
 fn operation_location(names: &RustNames, operation: &Operation) -> String {
-    match names.is_http_api() {
+    match names.api.is_openapi() {
         true => {
             format!("paths/{}/{}", pointer_segment(&operation.address), operation.action.as_str().to_ascii_lowercase())
         }
@@ -102,7 +102,7 @@ fn operations(old: &RustNames, new: &RustNames) -> Vec<ApiChange> {
         changes.push(operation_site(old, o).change(Delta::Removed, "", Class::Breaking));
     }
     for n in added.into_iter().filter(|n| !renames.iter().any(|(_, r)| r == n)) {
-        let (class, detail) = match new.is_http_api() {
+        let (class, detail) = match new.api.is_openapi() {
             true => (Class::Breaking, "a new required method of `Service`"),
             false => (Class::Additive, ""),
         };

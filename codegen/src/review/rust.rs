@@ -28,12 +28,6 @@ impl<'a> RustNames<'a> {
         RustNames { api, names, handler_methods }
     }
 
-    /// Whether the crate serves and calls HTTP operations (`operations`), rather than
-    /// receiving callbacks (`webhooks`).
-    pub fn is_http_api(&self) -> bool {
-        self.api.format.starts_with("OpenAPI")
-    }
-
     pub fn type_name(&self, id: TypeId) -> &str {
         &self.names.types[id.0].name
     }
@@ -58,7 +52,7 @@ impl<'a> RustNames<'a> {
     /// The module or handler method of an operation, and its variant of the crate-wide enums.
     pub fn operation_items(&self, operation: usize) -> Vec<String> {
         let snake = &self.names.operations[operation].module;
-        if self.is_http_api() {
+        if self.api.is_openapi() {
             vec![
                 format!("operations::{snake}"),
                 format!("operations::Service::{snake}"),
