@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use crate::ir::{Api, Example, IntWidth, Ty, TypeDef, TypeId, TypeKind, Variant};
-use crate::spec::kind_of;
+use crate::spec::{kind_of, push_segment};
 
 /// The first place where a value does not fit its type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,8 +224,7 @@ impl Checker<'_> {
         check: impl FnOnce(&mut String) -> Result<(), Mismatch>,
     ) -> Result<(), Mismatch> {
         let length = pointer.len();
-        pointer.push('/');
-        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        push_segment(pointer, segment);
         let result = check(pointer);
         pointer.truncate(length);
         result

@@ -116,11 +116,7 @@ impl<'a> Reader<'a> {
             crate_examples: super::extensions::crate_examples(docs, root)?,
             sources: docs.sources(),
         };
-        for (message, loc) in api.messages.iter().zip(&self.message_locs) {
-            if let Some(payload) = &message.payload {
-                super::extensions::check_dedup_key(&api, docs, loc, payload, &message.dedup_key)?;
-            }
-        }
+        super::extensions::check_dedup_keys(&api, docs, &self.message_locs)?;
         Ok(api)
     }
 

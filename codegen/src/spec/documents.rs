@@ -48,7 +48,7 @@ impl Loc {
 }
 
 /// Appends `/segment` to a JSON pointer, escaped as RFC 6901 requires.
-fn push_segment(pointer: &mut String, segment: &str) {
+pub(crate) fn push_segment(pointer: &mut String, segment: &str) {
     pointer.push('/');
     for c in segment.chars() {
         match c {

@@ -185,9 +185,20 @@ pub fn dedup_key(docs: &Documents, loc: &Loc, message: &Map<String, Value>) -> R
     }
 }
 
+/// [`check_dedup_key`] for each message of `api` with a payload, `locs` giving where each
+/// message is read from, in order.
+pub fn check_dedup_keys<'l>(api: &Api, docs: &Documents, locs: impl IntoIterator<Item = &'l Loc>) -> Result<()> {
+    for (message, loc) in api.messages.iter().zip(locs) {
+        if let Some(payload) = &message.payload {
+            check_dedup_key(api, docs, loc, payload, &message.dedup_key)?;
+        }
+    }
+    Ok(())
+}
+
 /// Fails unless every pointer of a message's `x-dedup-key` leads, through object properties,
 /// to a scalar of its payload.
-pub fn check_dedup_key(api: &Api, docs: &Documents, loc: &Loc, payload: &Ty, pointers: &[String]) -> Result<()> {
+fn check_dedup_key(api: &Api, docs: &Documents, loc: &Loc, payload: &Ty, pointers: &[String]) -> Result<()> {
     for (index, pointer) in pointers.iter().enumerate() {
         if let Err(message) = api.resolve_pointer(payload, pointer) {
             return Err(docs

@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+pub(crate) use documents::push_segment;
 pub use documents::MAX_DOCUMENT_BYTES;
 use documents::{Documents, Loc};
 pub use remote::Fetch;

@@ -72,11 +72,7 @@ pub fn read(docs: &Documents, root: &Loc, version: &str) -> Result<Api> {
         crate_examples: super::extensions::crate_examples(docs, root)?,
         sources: docs.sources(),
     };
-    for (message, receive) in api.messages.iter().zip(&received) {
-        if let Some(payload) = &message.payload {
-            super::extensions::check_dedup_key(&api, docs, &receive.loc, payload, &message.dedup_key)?;
-        }
-    }
+    super::extensions::check_dedup_keys(&api, docs, received.iter().map(|receive| &receive.loc))?;
     Ok(api)
 }
 
