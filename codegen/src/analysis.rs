@@ -148,14 +148,7 @@ impl Sizes<'_> {
             Ty::DateTime => (20, 4),
             Ty::Any => VALUE,
             Ty::FreeObject | Ty::Map(_) => INDEX_MAP,
-            Ty::Nullable(inner) => {
-                let (size, align) = self.of(inner, owner);
-                // Numbers have no niche for `None`; everything else the generator emits does.
-                match **inner {
-                    Ty::Integer(_) | Ty::Number => (size + align, align),
-                    _ => (size, align),
-                }
-            }
+            Ty::Nullable(inner) => optional(self.of(inner, owner), inner),
             Ty::Named(id) if owner.is_some_and(|owner| self.components[owner] == self.components[id.0]) => POINTER,
             Ty::Named(id) => self.named(id.0),
         }
@@ -189,11 +182,12 @@ impl Sizes<'_> {
         let layout = match &api.types[index].kind {
             TypeKind::Struct { fields } => {
                 let parts = fields.iter().map(|f| {
-                    let (size, align) = self.of(&f.ty, Some(index));
-                    // An optional field is an `Option`: a number needs room for its tag.
-                    match (&f.ty, f.required) {
-                        (Ty::Integer(_) | Ty::Number, false) => (size + align, align),
-                        _ => (size, align),
+                    let layout = self.of(&f.ty, Some(index));
+                    // An optional field is an `Option`.
+                    if f.required {
+                        layout
+                    } else {
+                        optional(layout, &f.ty)
                     }
                 });
                 layout(parts.chain([POINTER]).collect())
@@ -214,6 +208,16 @@ impl Sizes<'_> {
         };
         self.known[index] = Some(layout);
         layout
+    }
+}
+
+/// The layout of an `Option` of `ty`, laid out as `layout`: numbers have no niche for `None`
+/// and need room for a tag; everything else the generator emits has one.
+fn optional(layout: (usize, usize), ty: &Ty) -> (usize, usize) {
+    let (size, align) = layout;
+    match ty {
+        Ty::Integer(_) | Ty::Number => (size + align, align),
+        _ => layout,
     }
 }
 

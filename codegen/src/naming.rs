@@ -238,20 +238,20 @@ fn members(def: &TypeDef, name: String, type_names: &[String]) -> TypeNames {
             let fields = fields.iter().map(|f| scope.name(field_ident(&f.wire))).collect();
             TypeNames { name, fields, unknown_field: scope.name("unknown_fields".to_owned()), ..TypeNames::default() }
         }
-        TypeKind::Enum { .. } | TypeKind::Union { .. } => {
-            let bases: Vec<String> = match &def.kind {
-                TypeKind::Enum { values } => values.iter().map(|v| pascal(v)).collect(),
-                TypeKind::Union { variants, .. } => variants.iter().map(|v| variant_name(v, type_names)).collect(),
-                _ => Vec::new(),
-            };
-            let mut scope = Scope::new(&[], "");
-            let variants: Vec<String> = bases.into_iter().map(|v| scope.name(v)).collect();
-            let unknown = ["Unknown", "UnknownValue"].into_iter().find(|n| !variants.iter().any(|v| v == n));
-            let unknown_variant = unknown.map(str::to_owned).unwrap_or_else(|| scope.name("UnknownValue".to_owned()));
-            TypeNames { name, variants, unknown_variant, ..TypeNames::default() }
-        }
+        TypeKind::Enum { values } => variant_names(name, values.iter().map(|v| pascal(v))),
+        TypeKind::Union { variants, .. } => variant_names(name, variants.iter().map(|v| variant_name(v, type_names))),
         _ => TypeNames { name, ..TypeNames::default() },
     }
+}
+
+/// An enum's or a union's name with its variants, made unique from `bases`, and the variant
+/// for values it does not know: `Unknown`, or `UnknownValue` when a variant has that name.
+fn variant_names(name: String, bases: impl Iterator<Item = String>) -> TypeNames {
+    let mut scope = Scope::new(&[], "");
+    let variants: Vec<String> = bases.map(|v| scope.name(v)).collect();
+    let unknown = ["Unknown", "UnknownValue"].into_iter().find(|n| !variants.iter().any(|v| v == n));
+    let unknown_variant = unknown.map(str::to_owned).unwrap_or_else(|| scope.name("UnknownValue".to_owned()));
+    TypeNames { name, variants, unknown_variant, ..TypeNames::default() }
 }
 
 /// A union variant's name: what the spec calls its schema, else its type's name or kind.

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use heck::ToSnakeCase;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{docs, format_spaced, ident, source_file, Space};
@@ -276,13 +276,21 @@ fn received_checks(plan: &Plan, operation: usize, group: usize) -> Vec<TokenStre
 pub fn quick_start_handler(plan: &Plan) -> Option<QuickStart> {
     let (operation, groups) = plan.operations.first()?;
     let method = plan.methods[*operation].clone()?;
-    let group = &plan.routing.groups[groups[0]];
-    let (parameter, ty) = match (&plan.message_enums[*operation], &group.payload) {
-        (Some(name), _) => (ident("message"), format!("webhooks::{name}")),
-        (None, Ty::Named(id)) => (parameter(plan.space, group), plan.space.names.types[id.0].name.clone()),
+    let ty = match (&plan.message_enums[*operation], &plan.routing.groups[groups[0]].payload) {
+        (Some(name), _) => format!("webhooks::{name}"),
+        (None, Ty::Named(id)) => plan.space.names.types[id.0].name.clone(),
         (None, _) => return None,
     };
-    Some(QuickStart { method, parameter: parameter.to_string(), ty })
+    Some(QuickStart { method, parameter: handler_parameter(plan, *operation, groups).to_string(), ty })
+}
+
+/// The parameter of the `Handler` method of `operation`: `message` when it takes a message
+/// enum, else named for the payload of its (first) group.
+fn handler_parameter(plan: &Plan, operation: usize, groups: &[usize]) -> Ident {
+    match plan.message_enums[operation] {
+        Some(_) => ident("message"),
+        None => parameter(plan.space, &plan.routing.groups[groups[0]]),
+    }
 }
 
 /// What the crate's quick start shows of a `Handler` method, named as the trait names it.
@@ -771,16 +779,13 @@ fn handler_trait(plan: &Plan) -> TokenStream {
     let mut methods = Vec::new();
     for (o, groups) in &plan.operations {
         let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
-        let (parameter, ty) = match &plan.message_enums[*o] {
+        let parameter = handler_parameter(plan, *o, groups);
+        let ty = match &plan.message_enums[*o] {
             Some(name) => {
                 let name = ident(name);
-                // The same as `quick_start_handler`'s.
-                (ident("message"), quote!(#name))
+                quote!(#name)
             }
-            None => {
-                let group = &plan.routing.groups[groups[0]];
-                (parameter(plan.space, group), payload_type(plan.space, group))
-            }
+            None => payload_type(plan.space, &plan.routing.groups[groups[0]]),
         };
         let doc = docs::attrs(&format!("{}\n\nDefault: accept.", operation_doc(&api.operations[*o])));
         methods.push(handler_method(doc, method, parameter, ty));
@@ -818,7 +823,7 @@ fn handler_trait(plan: &Plan) -> TokenStream {
 
 /// A handler's parameter for a group's payload, named for its type: an operation with several
 /// messages names its parameter `message` instead, for its message enum.
-fn parameter(space: &Space, group: &crate::routing::Group) -> proc_macro2::Ident {
+fn parameter(space: &Space, group: &crate::routing::Group) -> Ident {
     match &group.payload {
         Ty::Named(id) => ident(&naming::parameter(&space.names.types[id.0].name)),
         _ => ident("payload"),
