@@ -23,10 +23,7 @@ use crate::webhook::{Callback, Decode, Receiver, Verifier};
 /// ```
 #[track_caller]
 pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
-    let expected: Value = match serde_json::from_str(json) {
-        Ok(expected) => expected,
-        Err(error) => panic!("the example is not JSON: {error}\n{json}"),
-    };
+    let expected = example_value(json);
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let decoded: T = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(decoded) => decoded,
@@ -61,10 +58,7 @@ pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
 /// [`assert_round_trip`] compares.
 #[track_caller]
 pub fn assert_received<D: Decode>(address: Option<&str>, json: &str, message: &str, operation: Option<&str>) {
-    let expected: Value = match serde_json::from_str(json) {
-        Ok(expected) => expected,
-        Err(error) => panic!("the example is not JSON: {error}\n{json}"),
-    };
+    let expected = example_value(json);
     let to = address.unwrap_or("the single URL");
     let receiver = Receiver::<D>::new(Verifier::none());
     let callback = match receiver.receive(address, &HeaderMap::new(), json.as_bytes()) {
@@ -79,6 +73,15 @@ pub fn assert_received<D: Decode>(address: Option<&str>, json: &str, message: &s
     match serde_json::to_value(&callback) {
         Ok(actual) => assert_same(&expected, &actual, message),
         Err(error) => panic!("`{message}` received from the example does not encode: {error}"),
+    }
+}
+
+/// The example `json` as a JSON value; panics when it is not JSON.
+#[track_caller]
+fn example_value(json: &str) -> Value {
+    match serde_json::from_str(json) {
+        Ok(expected) => expected,
+        Err(error) => panic!("the example is not JSON: {error}\n{json}"),
     }
 }
 

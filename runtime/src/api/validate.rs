@@ -213,17 +213,23 @@ pub fn check_str(field: &str, value: &str, rules: &Rules, out: &mut Vec<Violatio
 
 /// Checks a number against `minimum` and `maximum`, both inclusive.
 pub fn check_number(field: &str, value: f64, rules: &Rules, out: &mut Vec<Violation>) {
-    if let Some(min) = rules.minimum.filter(|&min| value < min) {
-        out.push(Violation::new(field, format!("must be at least {min} (is {value})")));
-    }
-    if let Some(max) = rules.maximum.filter(|&max| value > max) {
-        out.push(Violation::new(field, format!("must be at most {max} (is {value})")));
-    }
+    check_bounds(field, value, rules.minimum, rules.maximum, out);
 }
 
 /// Checks an integer against `minimum` and `maximum`, both inclusive, exactly: every Rust
 /// integer type the generator uses converts into `i128` without loss, which `f64` does not.
 pub fn check_integer(field: &str, value: i128, minimum: Option<i128>, maximum: Option<i128>, out: &mut Vec<Violation>) {
+    check_bounds(field, value, minimum, maximum, out);
+}
+
+/// Checks `value` against `minimum` and `maximum`, both inclusive.
+fn check_bounds<T: PartialOrd + fmt::Display + Copy>(
+    field: &str,
+    value: T,
+    minimum: Option<T>,
+    maximum: Option<T>,
+    out: &mut Vec<Violation>,
+) {
     if let Some(min) = minimum.filter(|&min| value < min) {
         out.push(Violation::new(field, format!("must be at least {min} (is {value})")));
     }
