@@ -333,9 +333,8 @@ pub struct WebhookNames {
 /// The names of an API's `webhooks.rs`; `names` are its types'.
 pub fn webhooks(api: &Api, routing: &Routing, names: &Names) -> WebhookNames {
     let count = api.operations.len();
-    let receiving: Vec<(usize, Vec<usize>)> =
-        (0..count).map(|o| (o, routing.groups_of(o))).filter(|(_, groups)| !groups.is_empty()).collect();
-    let shared: Vec<usize> = (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
+    let receiving = routing.receiving(api);
+    let shared = routing.shared_groups();
     let mut group_scope = Scope::new(&[], "");
     let group_variants: Vec<String> =
         (0..routing.groups.len()).map(|g| group_scope.name(group_name(api, routing, g, names))).collect();

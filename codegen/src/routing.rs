@@ -67,6 +67,16 @@ impl Routing {
         (0..self.groups.len()).filter(|&g| self.groups[g].operations.contains(&operation)).collect()
     }
 
+    /// The operations, of `api`'s, that receive at least one payload, each with its groups.
+    pub fn receiving(&self, api: &Api) -> Vec<(usize, Vec<usize>)> {
+        (0..api.operations.len()).map(|o| (o, self.groups_of(o))).filter(|(_, groups)| !groups.is_empty()).collect()
+    }
+
+    /// The groups received by several operations.
+    pub fn shared_groups(&self) -> Vec<usize> {
+        (0..self.groups.len()).filter(|&g| self.groups[g].operations.len() > 1).collect()
+    }
+
     /// A readable label for a group: its message key, or the keys of all its messages.
     pub fn label(&self, api: &Api, group: usize) -> String {
         let keys: Vec<&str> = self.groups[group].messages.iter().map(|m| api.messages[m.0].key.as_str()).collect();

@@ -54,18 +54,12 @@ pub struct Plan<'a> {
 impl<'a> Plan<'a> {
     pub fn new(space: &'a Space<'a>, routing: &'a Routing) -> Self {
         let api = space.api;
-        let operations: Vec<(usize, Vec<usize>)> = (0..api.operations.len())
-            .map(|o| (o, routing.groups_of(o)))
-            .filter(|(_, groups)| !groups.is_empty())
-            .collect();
-        let shared: Vec<usize> =
-            (0..routing.groups.len()).filter(|&g| routing.groups[g].operations.len() > 1).collect();
         let names = naming::webhooks(api, routing, space.names);
         let mut plan = Plan {
             space,
             routing,
-            operations,
-            shared,
+            operations: routing.receiving(api),
+            shared: routing.shared_groups(),
             operation_variants: names.operation_variants,
             event_variants: names.event_variants,
             shared_variants: names.shared_variants,
