@@ -607,3 +607,22 @@ pub enum SecurityKind {
     /// Any other scheme type, named as the spec names it.
     Other(String),
 }
+
+impl SecurityKind {
+    /// Whether an OAuth2 or OpenID Connect scheme: a bearer token only a validator can check.
+    pub fn is_oauth(&self) -> bool {
+        matches!(self, SecurityKind::Other(kind) if kind == "oauth2" || kind == "openIdConnect")
+    }
+
+    /// Where an API key of this scheme travels, when HTTP can carry it there: a header, the
+    /// query or a cookie. `None` for another location, or another kind of scheme.
+    pub fn api_key_location(&self) -> Option<ParameterLocation> {
+        let SecurityKind::ApiKey { location, .. } = self else { return None };
+        match location.as_str() {
+            "header" => Some(ParameterLocation::Header),
+            "query" => Some(ParameterLocation::Query),
+            "cookie" => Some(ParameterLocation::Cookie),
+            _ => None,
+        }
+    }
+}

@@ -649,20 +649,22 @@ fn schemes(space: &Space, op: &Operation) -> Vec<TokenStream> {
     let mut out: Vec<TokenStream> = Vec::new();
     for key in op.security.iter().flatten() {
         let scheme = space.api.security_schemes.iter().find(|s| &s.key == key);
+        let unsupported = quote!(client::Scheme::Unsupported { name: #key });
         let tokens = match scheme.map(|s| &s.kind) {
             Some(SecurityKind::HttpBasic) => quote!(client::Scheme::Basic),
             Some(SecurityKind::HttpBearer { .. }) => quote!(client::Scheme::Bearer),
-            Some(SecurityKind::ApiKey { location, name }) => match location.as_str() {
-                "header" => quote!(client::Scheme::ApiKey { location: client::KeyLocation::Header, name: #name }),
-                "query" => quote!(client::Scheme::ApiKey { location: client::KeyLocation::Query, name: #name }),
-                "cookie" => quote!(client::Scheme::ApiKey { location: client::KeyLocation::Cookie, name: #name }),
-                _ => quote!(client::Scheme::Unsupported { name: #key }),
-            },
-            Some(SecurityKind::Other(kind)) if kind == "oauth2" || kind == "openIdConnect" => {
-                quote!(client::Scheme::OAuth2)
+            Some(kind @ SecurityKind::ApiKey { name, .. }) => {
+                let key = |location: TokenStream| quote!(client::Scheme::ApiKey { location: client::KeyLocation::#location, name: #name });
+                match kind.api_key_location() {
+                    Some(ParameterLocation::Header) => key(quote!(Header)),
+                    Some(ParameterLocation::Query) => key(quote!(Query)),
+                    Some(ParameterLocation::Cookie) => key(quote!(Cookie)),
+                    Some(ParameterLocation::Path) | None => unsupported,
+                }
             }
+            Some(kind) if kind.is_oauth() => quote!(client::Scheme::OAuth2),
             // Another type, or a requirement naming no declared scheme.
-            Some(SecurityKind::Other(_)) | None => quote!(client::Scheme::Unsupported { name: #key }),
+            Some(SecurityKind::Other(_)) | None => unsupported,
         };
         if !out.iter().any(|seen| seen.to_string() == tokens.to_string()) {
             out.push(tokens);

@@ -127,7 +127,7 @@ fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecuritySc
         }
         for key in op.security.iter().flatten() {
             let message = match schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind) {
-                Some(SecurityKind::Other(kind)) if kind == "oauth2" || kind == "openIdConnect" => format!(
+                Some(scheme @ SecurityKind::Other(kind)) if scheme.is_oauth() => format!(
                     "operation `{}` requires the {kind} scheme `{key}`: the generated server reads its bearer \
                      token but refuses every request until `Server::authorize` is given a validator for it",
                     op.id
@@ -137,9 +137,7 @@ fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecuritySc
                      cannot check: it refuses requests relying on it",
                     op.id
                 ),
-                Some(SecurityKind::ApiKey { location, .. })
-                    if !matches!(location.as_str(), "header" | "query" | "cookie") =>
-                {
+                Some(scheme @ SecurityKind::ApiKey { location, .. }) if scheme.api_key_location().is_none() => {
                     format!(
                         "operation `{}` requires the API key `{key}` in `{location}`, which HTTP cannot \
                          carry: the generated server refuses requests relying on it",
