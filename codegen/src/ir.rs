@@ -221,6 +221,17 @@ pub enum Ty {
     Nullable(Box<Ty>),
 }
 
+impl Ty {
+    /// The named type this is, or holds through arrays, maps and nullables (at most one).
+    pub fn named_type(&self) -> Option<TypeId> {
+        match self {
+            Ty::Named(id) => Some(*id),
+            Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => inner.named_type(),
+            _ => None,
+        }
+    }
+}
+
 /// The Rust integer type of an `integer` schema: from its `format` (`int8`..`int64`,
 /// `uint8`..`uint64`, `uint`), widened until it holds the declared `minimum`..`maximum`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -55,7 +55,7 @@ use std::collections::{BTreeMap, HashSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::case;
-use crate::ir::{Api, NameHint, Operation, Status, Ty, TypeDef, TypeKind, Variant};
+use crate::ir::{Api, NameHint, Operation, Status, Ty, TypeDef, TypeId, TypeKind, Variant};
 use crate::routing::Routing;
 
 /// Names that `models.rs`, `enums.rs`, `validate.rs`, `tests/examples.rs` and the crate root
@@ -132,6 +132,14 @@ pub const WEBHOOKS_SCOPE: [&str; 18] = [
 
 /// The `Handler` trait's own method, beside one per operation or shared message.
 pub const HANDLER_METHODS_SCOPE: [&str; 1] = ["unknown"];
+
+/// The module the type `id` is emitted in: `enums` for a string enum, `models` for the rest.
+pub fn module_of(api: &Api, id: TypeId) -> &'static str {
+    match api.types[id.0].kind {
+        TypeKind::Enum { .. } => "enums",
+        _ => "models",
+    }
+}
 
 /// The constant `webhooks.rs`'s `message` module defines beside one per route.
 pub const ROUTE_CONSTANTS_SCOPE: [&str; 1] = ["NAMES"];

@@ -113,13 +113,7 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
 
 /// The names of the crate's types that `ty` mentions.
 fn named_types(space: &Space, ty: &Ty, out: &mut BTreeSet<String>) {
-    match ty {
-        Ty::Named(id) => {
-            out.insert(space.names.types[id.0].name.clone());
-        }
-        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_types(space, inner, out),
-        _ => {}
-    }
+    out.extend(ty.named_type().map(|id| space.names.types[id.0].name.clone()));
 }
 
 /// `text` as a raw string literal with just enough `#`s: one more than the longest run that

@@ -22,7 +22,7 @@ use quote::quote;
 
 use crate::analysis;
 use crate::ir::{Api, Ty, TypeId, TypeKind};
-use crate::naming::Names;
+use crate::naming::{self, Names};
 use crate::routing::Routing;
 use crate::GeneratedFile;
 
@@ -225,10 +225,12 @@ impl<'a> Space<'a> {
             }
             Ty::Named(id) => {
                 let name = self.name(*id);
-                let name = match (by_path, self.is_enum(*id)) {
-                    (false, _) => quote!(#name),
-                    (true, true) => quote!(enums::#name),
-                    (true, false) => quote!(models::#name),
+                let name = match by_path {
+                    false => quote!(#name),
+                    true => {
+                        let module = ident(naming::module_of(self.api, *id));
+                        quote!(#module::#name)
+                    }
                 };
                 match owner {
                     Some(owner) if self.cyclic[owner.0] == self.cyclic[id.0] => quote!(Box<#name>),
@@ -244,15 +246,7 @@ impl<'a> Space<'a> {
 
     /// Which of `models` and `enums` the types mention, for a `use` line of [`Self::path_type`]s.
     fn type_modules(&self, tys: &[&Ty], out: &mut BTreeSet<&'static str>) {
-        for ty in tys {
-            match ty {
-                Ty::Named(id) => {
-                    out.insert(if self.is_enum(*id) { "enums" } else { "models" });
-                }
-                Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => self.type_modules(&[inner], out),
-                _ => {}
-            }
-        }
+        out.extend(tys.iter().filter_map(|ty| ty.named_type()).map(|id| naming::module_of(self.api, id)));
     }
 
     fn is_enum(&self, id: TypeId) -> bool {

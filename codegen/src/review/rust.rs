@@ -5,7 +5,7 @@
 //! webhook `Event` variant, an HTTP response variant) are not repeated here: the review names
 //! the enum instead.
 
-use crate::ir::{Api, Ty, TypeId, TypeKind};
+use crate::ir::{Api, Ty, TypeId};
 use crate::naming::{self, Names};
 use crate::routing;
 
@@ -34,11 +34,7 @@ impl<'a> RustNames<'a> {
 
     /// `enums::Status` or `models::Order`.
     pub fn type_path(&self, id: TypeId) -> String {
-        let module = match self.api.types[id.0].kind {
-            TypeKind::Enum { .. } => "enums",
-            _ => "models",
-        };
-        format!("{module}::{}", self.type_name(id))
+        format!("{}::{}", naming::module_of(self.api, id), self.type_name(id))
     }
 
     pub fn field_path(&self, id: TypeId, field: usize) -> String {
