@@ -146,19 +146,15 @@ fn compare_operation(old: &RustNames, old_index: usize, new: &RustNames, index: 
     changes
 }
 
-fn parameter_site(names: &RustNames, operation: usize, parameter: &Parameter) -> Site {
+/// The site of the parameter at index `at` of `operation`.
+fn parameter_site(names: &RustNames, operation: usize, at: usize) -> Site {
     let op = &names.api.operations[operation];
+    let parameter = &op.parameters[at];
     Site {
         element: Element::Parameter,
         subject: format!("{} {} {}", op.id, parameter.location.as_str(), parameter.name),
         location: format!("{}/parameters/{}", operation_location(names, op), pointer_segment(&parameter.name)),
-        rust: op
-            .parameters
-            .iter()
-            .position(|p| std::ptr::eq(p, parameter))
-            .map(|at| names.parameter_path(operation, at))
-            .into_iter()
-            .collect(),
+        rust: vec![names.parameter_path(operation, at)],
     }
 }
 
@@ -168,22 +164,21 @@ fn parameters(old: &RustNames, old_index: usize, new: &RustNames, index: usize) 
     let (before, after) = (&old.api.operations[old_index].parameters, &new.api.operations[index].parameters);
     let same = |a: &Parameter, b: &Parameter| a.name == b.name && a.location == b.location;
     let mut changes = Vec::new();
-    for parameter in before.iter().filter(|p| !after.iter().any(|a| same(a, p))) {
-        changes.push(parameter_site(old, old_index, parameter).change(Delta::Removed, "", Class::Breaking));
+    for (at, _) in before.iter().enumerate().filter(|(_, p)| !after.iter().any(|a| same(a, p))) {
+        changes.push(parameter_site(old, old_index, at).change(Delta::Removed, "", Class::Breaking));
     }
-    for parameter in after {
+    for (at, parameter) in after.iter().enumerate() {
         let Some(previous) = before.iter().find(|p| same(p, parameter)) else {
             let (class, detail) = match parameter.required {
                 true => (Class::Breaking, "required: `Request::new` takes it"),
                 false => (Class::Additive, "optional"),
             };
-            changes.push(parameter_site(new, index, parameter).change(Delta::Added, detail, class));
+            changes.push(parameter_site(new, index, at).change(Delta::Added, detail, class));
             continue;
         };
         let (was, is) = (old.ty(&previous.ty), new.ty(&parameter.ty));
-        let mut change = |detail: String, class| {
-            changes.push(parameter_site(new, index, parameter).change(Delta::Changed, detail, class))
-        };
+        let mut change =
+            |detail: String, class| changes.push(parameter_site(new, index, at).change(Delta::Changed, detail, class));
         if previous.required != parameter.required {
             let now = if parameter.required { "required" } else { "optional" };
             change(format!("became {now}"), Class::Breaking);
