@@ -224,15 +224,9 @@ impl PathItems<'_, '_> {
     /// JSON with a schema; else `None`, with a warning.
     fn receive(&mut self, loc: &Loc, name: &str) -> Result<Option<Received>> {
         let body_loc = loc.join("requestBody");
-        let content = match self.docs.find(&body_loc) {
-            Some(_) => object_at(self.docs, &self.docs.follow(&body_loc)?)?.get("content"),
+        let media_type = match self.docs.find(&body_loc) {
+            Some(_) => json_schema_media(self.docs, &body_loc)?.map(|(_, media_type)| media_type),
             None => None,
-        };
-        let media_type = match content {
-            Some(Value::Object(content)) => {
-                json_media_type(content).filter(|media| content[*media].get("schema").is_some())
-            }
-            _ => None,
         };
         let Some(media_type) = media_type else {
             self.warnings.push(format!(
@@ -401,18 +395,9 @@ impl OperationReader<'_, '_> {
 
     /// The JSON schema of a request body or response, if it has one, with its examples.
     fn body(&mut self, loc: &Loc, name: &str) -> Result<Option<Body>> {
-        let loc = self.docs.follow(loc)?;
-        let body = object_at(self.docs, &loc)?;
-        let Some(Value::Object(content)) = body.get("content") else {
+        let Some((media_loc, _)) = json_schema_media(self.docs, loc)? else {
             return Ok(None);
         };
-        let Some(media_type) = json_media_type(content) else {
-            return Ok(None);
-        };
-        let media_loc = loc.join("content").join(media_type);
-        if object_at(self.docs, &media_loc)?.get("schema").is_none() {
-            return Ok(None);
-        }
         let ty = self.space.convert(&media_loc.join("schema"), &[name.to_owned()])?;
         Ok(Some(Body { ty, examples: media_examples(self.docs, &media_loc)? }))
     }
@@ -437,6 +422,20 @@ fn media_examples(docs: &Documents, media_loc: &Loc) -> Result<Vec<Example>> {
         }
     }
     Ok(out)
+}
+
+/// The JSON media type of the request body or response at `loc`, with its location, when it
+/// has a schema: what both a body's type and a received message are read from.
+fn json_schema_media<'d>(docs: &'d Documents, loc: &Loc) -> Result<Option<(Loc, &'d str)>> {
+    let loc = docs.follow(loc)?;
+    let Some(Value::Object(content)) = object_at(docs, &loc)?.get("content") else {
+        return Ok(None);
+    };
+    let Some(media_type) = json_media_type(content) else {
+        return Ok(None);
+    };
+    let media_loc = loc.join("content").join(media_type);
+    Ok(object_at(docs, &media_loc)?.get("schema").is_some().then_some((media_loc, media_type)))
 }
 
 fn json_media_type(content: &Map<String, Value>) -> Option<&str> {
