@@ -1,5 +1,5 @@
 //! `cargo xtask semver-agreement`: checks the review's verdict on each case of
-//! [`review_cases`](crate::review_cases) against `cargo-semver-checks`, which compares the
+//! [`review_cases`] against `cargo-semver-checks`, which compares the
 //! public API of the two crates generated from the case's specs.
 //!
 //! The new crate is given the version one compatible step up (0.1.1), so the tool fails
