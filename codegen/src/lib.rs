@@ -35,8 +35,10 @@ pub use diagnostic::Diagnostic;
 pub use emit::{CrateOptions, Runtime, RUNTIME_VERSION, RUST_VERSION};
 pub use spec::Fetch;
 
-/// A crate generated in memory.
+/// A crate generated in memory. Only [`generate`] makes one, so later releases can report
+/// more about it without breaking callers.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct GeneratedCrate {
     pub name: String,
     pub files: Vec<GeneratedFile>,
