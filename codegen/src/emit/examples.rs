@@ -96,19 +96,30 @@ fn cases<'a>(space: &Space<'a>) -> Vec<Case<'a>> {
     let mut cases = Vec::new();
     for (owner, ty, examples) in groups {
         for (index, example) in examples.iter().enumerate() {
-            let part = match &example.name {
-                Some(name) => name.clone(),
-                None if examples.len() == 1 => "example".to_owned(),
-                None => format!("example {}", index + 1),
-            };
-            // `IncomingSms` + `IncomingSmsSample` → `incoming_sms_sample`, not the name twice.
-            let (owner_words, part_words) = (owner.to_snake_case(), part.to_snake_case());
-            let repeats = part_words == owner_words || part_words.starts_with(&format!("{owner_words}_"));
-            let name = scope.name(field_ident(&if repeats { part } else { format!("{owner}_{part}") }));
+            let name = scope.name(field_ident(&case_name(&owner, example.name.as_deref(), index, examples.len())));
             cases.push(Case { name, ty: ty.clone(), example: &example.payload });
         }
     }
     cases
+}
+
+/// The words a test of the `index`th of `count` examples of `owner` (a type, a message, an
+/// operation's body) is named by: the owner, then the example's name, or `example` (`example N`
+/// when the owner has several) when it has none. The owner is said once when the example's
+/// name starts with it: `IncomingSms` + `IncomingSmsSample` → `incoming_sms_sample`.
+pub(super) fn case_name(owner: &str, example: Option<&str>, index: usize, count: usize) -> String {
+    let part = match example {
+        Some(name) => name.to_owned(),
+        None if count == 1 => "example".to_owned(),
+        None => format!("example {}", index + 1),
+    };
+    let (owner_words, part_words) = (owner.to_snake_case(), part.to_snake_case());
+    let repeats = part_words == owner_words || part_words.starts_with(&format!("{owner_words}_"));
+    if repeats {
+        part
+    } else {
+        format!("{owner}_{part}")
+    }
 }
 
 /// The names of the crate's types that `ty` mentions.
@@ -236,6 +247,39 @@ components:
         .expect("a file");
         assert_eq!(test_names(&file), ["pet_born_sample", "pet_died_example_1", "pet_died_example_2"]);
         assert!(file.contains("let json = r\"12\";"), "no `#` is needed:\n{file}");
+    }
+
+    #[test]
+    fn received_examples_are_named_by_the_round_trips_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec.yaml");
+        let text = r#"
+asyncapi: 2.6.0
+info: {title: Pets, version: '1'}
+channels:
+  pets:
+    publish:
+      message:
+        oneOf:
+          - $ref: '#/components/messages/Pet'
+          - $ref: '#/components/messages/Sms'
+components:
+  messages:
+    Pet:
+      payload: {type: object, required: [name], properties: {name: {type: string}}}
+      examples: [{payload: {name: Rex}}]
+    Sms:
+      payload: {type: object, required: [body], properties: {body: {type: string}}}
+      examples: [{name: Smsish, payload: {body: hi}}]
+"#;
+        std::fs::write(&spec, text).unwrap();
+        let krate = crate::generate(&spec, &CrateOptions::new("pets", "spec.yaml")).unwrap_or_else(|e| panic!("{e}"));
+        let file = krate.file("tests/examples.rs").expect("a file");
+        let received = &file[file.find("mod received").expect("received tests")..];
+        // One unnamed example is `example`, not `example 1`; `Smsish` does not start with `Sms`.
+        let names: Vec<&str> =
+            received.lines().filter_map(|line| line.trim().strip_prefix("fn ")?.strip_suffix("() {")).collect();
+        assert_eq!(names, ["pet_example", "sms_smsish"], "{received}");
     }
 
     #[test]

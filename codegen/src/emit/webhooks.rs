@@ -6,11 +6,10 @@
 
 use std::fmt::Write as _;
 
-use heck::ToSnakeCase;
-
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
+use super::examples::{case_name, raw_string};
 use super::{docs, format_spaced, ident, source_file, Space};
 use crate::ir::{Operation, SignatureEncoding, SignatureRule, SignedPart, Ty, TypeKind};
 use crate::naming;
@@ -188,14 +187,9 @@ pub fn received_examples(plan: &Plan, krate: &str) -> Option<(String, usize)> {
             for &message in &routing.groups[group].messages {
                 let message = &api.messages[message.0];
                 for (index, example) in message.examples.iter().enumerate() {
-                    let part = example.name.clone().unwrap_or_else(|| format!("example {}", index + 1));
-                    // `IncomingSms` + `IncomingSmsSample` → `incoming_sms_sample`, as for round trips.
-                    let (key, part_words) = (message.key.to_snake_case(), part.to_snake_case());
-                    let words = if part_words.starts_with(&key) { part_words } else { format!("{key}_{part_words}") };
+                    let words = case_name(&message.key, example.name.as_deref(), index, message.examples.len());
                     let name = ident(&scope.name(naming::field_ident(&words)));
-                    let json = super::examples::raw_string(
-                        &serde_json::to_string_pretty(&example.payload).unwrap_or_default(),
-                    );
+                    let json = raw_string(&serde_json::to_string_pretty(&example.payload).unwrap_or_default());
                     tests.push(quote! {
                         #[test]
                         fn #name() {
