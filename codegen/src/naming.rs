@@ -321,8 +321,9 @@ fn response_variant(status: Status) -> String {
 /// The names `webhooks.rs` gives beside the types', by operation and by routing group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookNames {
-    /// `Operation` enum variants, by operation (a scope of their own).
-    pub operation_variants: Vec<String>,
+    /// `Operation` enum variants of the operations that receive messages, by operation (a
+    /// scope of their own: an HTTP operation, which is not in that enum, takes no name there).
+    pub operation_variants: Vec<Option<String>>,
     /// `Event` variants of the operations that receive a payload, from [`WEBHOOKS_SCOPE`].
     pub event_variants: Vec<Option<String>>,
     /// `Event` variants of the groups several operations receive, by group, from the same.
@@ -347,7 +348,11 @@ pub fn webhooks(api: &Api, routing: &Routing, names: &Names) -> WebhookNames {
     let group_variants: Vec<String> =
         (0..routing.groups.len()).map(|g| group_scope.name(group_name(api, routing, g, names))).collect();
     let mut operation_scope = Scope::new(&[], "");
-    let operation_variants = api.operations.iter().map(|op| operation_scope.name(pascal(&op.id))).collect();
+    let operation_variants = api
+        .operations
+        .iter()
+        .map(|op| (!op.messages.is_empty()).then(|| operation_scope.name(pascal(&op.id))))
+        .collect();
     let mut scope = Scope::new(&WEBHOOKS_SCOPE, "");
     let mut event_variants = vec![None; count];
     for (o, _) in &receiving {
@@ -677,6 +682,30 @@ components:
         assert_eq!(first.bindings, ["path_2", "query_2", "body_2", "limit"]);
         let types: Vec<&str> = names.types.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(types, ["Service", "Value2"], "a model may share a name with an operation item, not with an import");
+    }
+
+    #[test]
+    fn only_receiving_operations_take_operation_variant_names() {
+        let spec = "openapi: 3.1.0\ninfo: {title: T, version: '1'}
+paths:
+  /pets:
+    post:
+      operationId: pet_added
+      responses: {'204': {description: x}}
+webhooks:
+  petAdded:
+    post:
+      operationId: petAdded
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses: {'204': {description: x}}
+";
+        let api = crate::spec::read_text(spec).expect("the spec is read");
+        let (routing, names) = (crate::routing::analyse(&api), resolve(&api));
+        let ids: Vec<&str> = api.operations.iter().map(|op| op.id.as_str()).collect();
+        assert_eq!(ids, ["pet_added", "petAdded"], "the HTTP operation comes first");
+        let webhooks = webhooks(&api, &routing, &names);
+        assert_eq!(webhooks.operation_variants, [None, Some("PetAdded".to_owned())]);
     }
 
     #[test]

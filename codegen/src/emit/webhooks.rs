@@ -32,7 +32,7 @@ pub struct Plan<'a> {
     /// Groups received by several operations.
     shared: Vec<usize>,
     /// `Operation` enum variants, by operation index.
-    operation_variants: Vec<String>,
+    operation_variants: Vec<Option<String>>,
     /// `Event` variants, by operation index.
     event_variants: Vec<Option<String>>,
     /// `Event` variants of the shared groups, by group index.
@@ -479,7 +479,8 @@ fn operation_enum(plan: &Plan) -> TokenStream {
     let api = plan.space.api;
     // An operation without messages receives nothing (an OpenAPI path operation, say).
     let receiving: Vec<usize> = (0..api.operations.len()).filter(|&o| !api.operations[o].messages.is_empty()).collect();
-    let variants: Vec<_> = receiving.iter().map(|&o| ident(&plan.operation_variants[o])).collect();
+    let variants: Vec<_> =
+        receiving.iter().map(|&o| ident(plan.operation_variants[o].as_deref().unwrap_or_default())).collect();
     let docs = receiving.iter().map(|&o| docs::attrs(&operation_doc(&api.operations[o])));
     let ids = receiving.iter().map(|&o| &api.operations[o].id);
     let addresses = receiving.iter().map(|&o| &api.operations[o].address);
@@ -541,7 +542,7 @@ fn event_enum(plan: &Plan) -> TokenStream {
     let mut names = Vec::new();
     for (o, groups) in &plan.operations {
         let variant = ident(plan.event_variants[*o].as_deref().unwrap_or_default());
-        let operation = ident(&plan.operation_variants[*o]);
+        let operation = ident(plan.operation_variants[*o].as_deref().unwrap_or_default());
         let doc = docs::attrs(&operation_doc(&api.operations[*o]));
         let inner = match &plan.message_enums[*o] {
             Some(name) => {
