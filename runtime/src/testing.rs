@@ -40,11 +40,7 @@ pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
             )
         }
     };
-    // `to_value` refuses an `i128` beyond 64 bits; the text holds it, and reads back as the
-    // example's number did.
-    let actual = serde_json::to_value(&decoded)
-        .or_else(|_| serde_json::to_string(&decoded).and_then(|text| serde_json::from_str(&text)));
-    let actual = match actual {
+    let actual = match re_encoded(&decoded) {
         Ok(actual) => actual,
         Err(error) => panic!("{} decoded from the example does not encode: {error}", type_name::<T>()),
     };
@@ -70,10 +66,16 @@ pub fn assert_received<D: Decode>(address: Option<&str>, json: &str, message: &s
     }
     assert_eq!(callback.message(), Some(message), "the message of the example posted to {to}");
     assert_eq!(callback.operation(), operation, "the operation of the example posted to {to}");
-    match serde_json::to_value(&callback) {
+    match re_encoded(&callback) {
         Ok(actual) => assert_same(&expected, &actual, message),
         Err(error) => panic!("`{message}` received from the example does not encode: {error}"),
     }
+}
+
+/// `value` encoded as a JSON value. `to_value` refuses an `i128` beyond 64 bits; the text
+/// holds it, and reads back as the example's number did.
+fn re_encoded<T: Serialize>(value: &T) -> serde_json::Result<Value> {
+    serde_json::to_value(value).or_else(|_| serde_json::to_string(value).and_then(|text| serde_json::from_str(&text)))
 }
 
 /// The example `json` as a JSON value; panics when it is not JSON.
@@ -191,6 +193,50 @@ mod tests {
     #[test]
     fn an_integer_beyond_64_bits_round_trips() {
         assert_round_trip::<Vec<i128>>("[18446744073709551616, -9223372036854775809]");
+    }
+
+    /// A callback of one message, `Big`, holding integers of any size up to 128 bits.
+    struct Big(Vec<i128>);
+
+    impl Serialize for Big {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.0.serialize(serializer)
+        }
+    }
+
+    impl Callback for Big {
+        fn message(&self) -> Option<&'static str> {
+            Some("Big")
+        }
+        fn operation(&self) -> Option<&'static str> {
+            None
+        }
+        fn dedup_key(&self) -> Option<String> {
+            None
+        }
+        fn unknown_reason(&self) -> Option<&str> {
+            None
+        }
+    }
+
+    impl Decode for Big {
+        type Callback = Big;
+        const CHANNELS: &'static [&'static str] = &[];
+        const HMAC: Option<crate::webhook::HmacScheme> = None;
+
+        fn decode(body: &[u8]) -> Result<Big, crate::webhook::MalformedBody> {
+            Ok(Big(serde_json::from_slice(body).expect("the test's examples are lists of integers")))
+        }
+        fn decode_channel(_: usize, body: &[u8]) -> Result<Big, crate::webhook::MalformedBody> {
+            Self::decode(body)
+        }
+    }
+
+    #[test]
+    fn a_received_integer_beyond_64_bits_round_trips() {
+        assert_received::<Big>(None, "[18446744073709551616, -9223372036854775809]", "Big", None);
+        let message = panic_message(|| assert_received::<Big>(None, "[1, 2]", "Small", None));
+        assert!(message.contains("the message of the example posted to the single URL"), "{message}");
     }
 
     #[test]
