@@ -149,6 +149,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::webhook::fixture::Rooms;
 
     fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
         let payload = catch_unwind(f).expect_err("a panic");
@@ -195,47 +196,10 @@ mod tests {
         assert_round_trip::<Vec<i128>>("[18446744073709551616, -9223372036854775809]");
     }
 
-    /// A callback of one message, `Big`, holding integers of any size up to 128 bits.
-    struct Big(Vec<i128>);
-
-    impl Serialize for Big {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            self.0.serialize(serializer)
-        }
-    }
-
-    impl Callback for Big {
-        fn message(&self) -> Option<&'static str> {
-            Some("Big")
-        }
-        fn operation(&self) -> Option<&'static str> {
-            None
-        }
-        fn dedup_key(&self) -> Option<String> {
-            None
-        }
-        fn unknown_reason(&self) -> Option<&str> {
-            None
-        }
-    }
-
-    impl Decode for Big {
-        type Callback = Big;
-        const CHANNELS: &'static [&'static str] = &[];
-        const HMAC: Option<crate::webhook::HmacScheme> = None;
-
-        fn decode(body: &[u8]) -> Result<Big, crate::webhook::MalformedBody> {
-            Ok(Big(serde_json::from_slice(body).expect("the test's examples are lists of integers")))
-        }
-        fn decode_channel(_: usize, body: &[u8]) -> Result<Big, crate::webhook::MalformedBody> {
-            Self::decode(body)
-        }
-    }
-
     #[test]
     fn a_received_integer_beyond_64_bits_round_trips() {
-        assert_received::<Big>(None, "[18446744073709551616, -9223372036854775809]", "Big", None);
-        let message = panic_message(|| assert_received::<Big>(None, "[1, 2]", "Small", None));
+        assert_received::<Rooms<Vec<i128>>>(None, "[18446744073709551616, -9223372036854775809]", "Note", None);
+        let message = panic_message(|| assert_received::<Rooms<Vec<i128>>>(None, "[1, 2]", "Small", None));
         assert!(message.contains("the message of the example posted to the single URL"), "{message}");
     }
 

@@ -312,6 +312,12 @@ fn module_doc(plan: &Plan) -> Vec<String> {
          ## Decoding\n\n\
          - **By channel**: a body posted to a channel address is decoded as that channel's messages.\n",
     );
+    if plan.routing.channels.iter().any(|channel| channel.address.contains('{')) {
+        doc.push_str(
+            "  An address with parameters (`{name}`) is served at every value of them (not empty, \
+             without `/`), and [`Context::parameter`] gives a value.\n",
+        );
+    }
     let _ =
         writeln!(doc, "- **By payload** (one URL for everything): {}", describe_choice(plan, &plan.routing.by_payload));
     doc.push_str(
@@ -1007,4 +1013,29 @@ fn deliver_arms(plan: &Plan) -> Vec<TokenStream> {
         arms.push(quote!(Event::#variant(payload) => handler.#method(*payload, context).await,));
     }
     arms
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate, CrateOptions};
+
+    fn webhooks_rs(address: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec.yaml");
+        let text = format!(
+            "asyncapi: 2.6.0\ninfo: {{title: Rooms, version: '1'}}\nchannels:\n  '{address}':\n    publish:\n      \
+             message: {{payload: {{type: object}}}}\n"
+        );
+        std::fs::write(&spec, text).unwrap();
+        let krate = generate(&spec, &CrateOptions::new("rooms", "spec.yaml")).unwrap_or_else(|e| panic!("{e}"));
+        krate.file("src/webhooks.rs").expect("a webhooks module").to_owned()
+    }
+
+    #[test]
+    fn the_module_doc_says_how_channel_parameters_are_served() {
+        let file = webhooks_rs("/rooms/{roomId}/notes");
+        assert!(file.contains(r#"&["/rooms/{roomId}/notes"]"#), "{file}");
+        assert!(file.contains("[`Context::parameter`] gives a value"), "{file}");
+        assert!(!webhooks_rs("/notes").contains("Context::parameter"), "only where an address has parameters");
+    }
 }

@@ -12,7 +12,8 @@ use super::{Deliver, Dispatcher, Rejection, ReplayStore};
 use crate::serve::{closing, read_body, BodyError};
 
 /// Serves `dispatcher`: a `POST` to `/` is decoded by payload (the single-URL setup), a `POST`
-/// to a channel address by channel. Other paths answer 404, other methods 405. The body is
+/// to a channel address (a `{parameter}` taking any value) by channel. Other paths answer
+/// 404, other methods 405. The body is
 /// read up to the receiver's limit within the server's body timeout, and each request is
 /// answered with the status that [`Dispatcher::dispatch`] gives. A body declared or found
 /// over the limit is 413, one not sent in time 408, one broken off 400; each of these closes

@@ -17,6 +17,7 @@ mod auth;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+mod channel;
 #[cfg(feature = "example")]
 #[cfg_attr(docsrs, doc(cfg(feature = "example")))]
 pub mod example;
@@ -28,5 +29,7 @@ mod replay;
 pub use crate::Secret;
 pub use auth::{AuthError, Encoding, HmacScheme, SecretFormat, Signed, Verifier};
 pub use payload::{decode, dedup_key, Discriminator, MalformedBody, Messages, UnknownEvent};
+#[cfg(all(test, feature = "testing"))]
+pub(crate) use receiver::fixture;
 pub use receiver::{Callback, Context, Decode, Deliver, Dispatcher, Disposition, Outcome, Receiver, Record, Rejection};
 pub use replay::{Claim, MemoryStore, ReplayStore, StoreError, DEFAULT_WINDOW};

@@ -53,8 +53,12 @@ pub trait Deliver<H>: Decode {
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct Context<'a> {
-    /// The path the callback was posted to: `/` or a channel address.
+    /// The path the callback was posted to: `/`, or the address of a channel with its
+    /// parameters' values in place of `{name}`.
     pub path: &'a str,
+    /// The address of the channel posted to, as the spec writes it (`/rooms/{roomId}`);
+    /// `None` for a callback decoded by payload at `/`.
+    pub channel: Option<&'static str>,
     /// The operation's id, when the channel or the payload tells it.
     pub operation: Option<&'static str>,
     /// The message's key in the spec; `None` for a callback that fits no message.
@@ -72,7 +76,13 @@ impl<'a> Context<'a> {
     /// A context with no operation, message or dedup key (set the fields you need), e.g. to
     /// call a handler in a test.
     pub fn new(path: &'a str, headers: &'a HeaderMap, body: &'a [u8]) -> Self {
-        Context { path, operation: None, message: None, dedup_key: None, headers, body }
+        Context { path, channel: None, operation: None, message: None, dedup_key: None, headers, body }
+    }
+
+    /// The value of the channel parameter `name` (`roomId` of `/rooms/{roomId}`) in the path,
+    /// as sent (still percent-encoded); `None` when the channel has no such parameter.
+    pub fn parameter(&self, name: &str) -> Option<&'a str> {
+        super::channel::parameter(self.channel?, self.path, name)
     }
 }
 
@@ -81,6 +91,7 @@ impl fmt::Debug for Context<'_> {
         let header_names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
         f.debug_struct("Context")
             .field("path", &self.path)
+            .field("channel", &self.channel)
             .field("operation", &self.operation)
             .field("message", &self.message)
             .field("dedup_key", &self.dedup_key)
@@ -247,7 +258,16 @@ impl<D: Decode> Receiver<D> {
 }
 
 fn channel_index<D: Decode>(path: &str) -> Result<usize, Rejection> {
-    D::CHANNELS.iter().position(|address| *address == path).ok_or_else(|| Rejection::UnknownChannel(path.to_owned()))
+    super::channel::find(D::CHANNELS, path).ok_or_else(|| Rejection::UnknownChannel(path.to_owned()))
+}
+
+/// The address of the channel a callback posted to `path` was decoded by; `None` at `/`,
+/// decoded by payload (unless `/` is itself a channel's address).
+fn channel_of<D: Decode>(path: &str) -> Option<&'static str> {
+    if path == "/" && !D::CHANNELS.contains(&"/") {
+        return None;
+    }
+    channel_index::<D>(path).ok().map(|index| D::CHANNELS[index])
 }
 
 /// What was done with one request.
@@ -384,9 +404,10 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
         &self.handler
     }
 
-    /// Whether `path` is served: `/` (decoded by payload) or a channel address.
+    /// Whether `path` is served: `/` (decoded by payload) or a channel's address, with a
+    /// value for each of its parameters.
     pub fn serves(&self, path: &str) -> bool {
-        path == "/" || D::CHANNELS.contains(&path)
+        path == "/" || channel_index::<D>(path).is_ok()
     }
 
     /// Handles a request to `path`: `/` is decoded by payload, a channel address by channel.
@@ -430,6 +451,7 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
             Ok(Claim::Claimed) => {
                 let context = Context {
                     path,
+                    channel: channel_of::<D>(path),
                     operation: record.operation,
                     message: record.message,
                     dedup_key: record.dedup_key.as_deref(),
@@ -542,10 +564,62 @@ fn default_window(verifier: &Verifier) -> Duration {
     verifier.replay_horizon().map_or(DEFAULT_WINDOW, |horizon| horizon.max(DEFAULT_WINDOW))
 }
 
+/// For tests of what receives callbacks: a crate of one message, `Note`, whose payload is any
+/// `T`, posted to `/` or to a room's channel.
+#[cfg(test)]
+pub(crate) mod fixture {
+    use std::marker::PhantomData;
+
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    use super::{Callback, Decode};
+    use crate::webhook::{HmacScheme, MalformedBody};
+
+    pub(crate) struct Rooms<T>(PhantomData<T>);
+
+    pub(crate) struct Note<T>(pub T);
+
+    impl<T: Serialize> Serialize for Note<T> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.0.serialize(serializer)
+        }
+    }
+
+    impl<T: Serialize + Send + 'static> Callback for Note<T> {
+        fn message(&self) -> Option<&'static str> {
+            Some("Note")
+        }
+        fn operation(&self) -> Option<&'static str> {
+            None
+        }
+        fn dedup_key(&self) -> Option<String> {
+            None
+        }
+        fn unknown_reason(&self) -> Option<&str> {
+            None
+        }
+    }
+
+    impl<T: DeserializeOwned + Serialize + Send + Sync + 'static> Decode for Rooms<T> {
+        type Callback = Note<T>;
+        const CHANNELS: &'static [&'static str] = &["/rooms/{roomId}/notes", "/rooms/lobby/notes"];
+        const HMAC: Option<HmacScheme> = None;
+
+        fn decode(body: &[u8]) -> Result<Note<T>, MalformedBody> {
+            Ok(Note(serde_json::from_slice(body).expect("the tests post what they decode")))
+        }
+        fn decode_channel(_: usize, body: &[u8]) -> Result<Note<T>, MalformedBody> {
+            Self::decode(body)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use http::HeaderValue;
 
+    use super::fixture::{Note, Rooms};
     use super::*;
     use crate::webhook::Signed;
 
@@ -602,6 +676,40 @@ mod tests {
             .collect();
         assert_ne!(keys[0], keys[1]);
         assert_ne!(keys[0], keys[2], "an escaped byte is not the text of its escape");
+    }
+
+    /// What the handler saw of each delivery: the channel and its `roomId`.
+    type Seen = std::sync::Mutex<Vec<(Option<&'static str>, Option<String>)>>;
+
+    impl Deliver<Seen> for Rooms<serde_json::Value> {
+        async fn deliver(_: Note<serde_json::Value>, seen: &Seen, context: Context<'_>) -> Outcome {
+            seen.lock().unwrap().push((context.channel, context.parameter("roomId").map(str::to_owned)));
+            Outcome::Accept
+        }
+    }
+
+    #[tokio::test]
+    async fn a_channel_with_parameters_is_served_at_every_value() {
+        let dispatcher = Dispatcher::new(Receiver::<Rooms<serde_json::Value>>::new(Verifier::none()), Seen::default());
+        for path in ["/rooms/42/notes", "/rooms/lobby/notes", "/", "/rooms/a%2Fb/notes"] {
+            assert!(dispatcher.serves(path), "{path}");
+            assert_eq!(dispatcher.dispatch(path, &HeaderMap::new(), b"{}").await, StatusCode::OK, "{path}");
+        }
+        for path in ["/rooms//notes", "/rooms/1/2/notes", "/rooms/42"] {
+            assert!(!dispatcher.serves(path), "{path}");
+            assert_eq!(dispatcher.dispatch(path, &HeaderMap::new(), b"{}").await, StatusCode::NOT_FOUND, "{path}");
+        }
+        let seen = dispatcher.handler().lock().unwrap().clone();
+        let room = |channel: &'static str, id: Option<&str>| (Some(channel), id.map(str::to_owned));
+        assert_eq!(
+            seen,
+            [
+                room("/rooms/{roomId}/notes", Some("42")),
+                room("/rooms/lobby/notes", None),
+                (None, None),
+                room("/rooms/{roomId}/notes", Some("a%2Fb")),
+            ]
+        );
     }
 
     #[test]
