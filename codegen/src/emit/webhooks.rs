@@ -31,20 +31,8 @@ pub struct Plan<'a> {
     operations: Vec<(usize, Vec<usize>)>,
     /// Groups received by several operations.
     shared: Vec<usize>,
-    /// `Operation` enum variants, by operation index.
-    operation_variants: Vec<Option<String>>,
-    /// `Event` variants, by operation index.
-    event_variants: Vec<Option<String>>,
-    /// `Event` variants of the shared groups, by group index.
-    shared_variants: Vec<Option<String>>,
-    /// Enums of the operations with several groups, by operation index.
-    message_enums: Vec<Option<String>>,
-    /// Variant of a group inside an operation's message enum.
-    group_variants: Vec<String>,
-    /// `Handler` methods, by operation index.
-    methods: Vec<Option<String>>,
-    /// `Handler` methods of the shared groups, by group index.
-    shared_methods: Vec<Option<String>>,
+    /// The names beside the types', by operation and by group.
+    names: naming::WebhookNames,
     routes: Vec<Route>,
     /// The constants that number `routes` for the runtime's tables, in the same order.
     route_names: Vec<String>,
@@ -59,13 +47,7 @@ impl<'a> Plan<'a> {
             routing,
             operations: routing.receiving(api),
             shared: routing.shared_groups(),
-            operation_variants: names.operation_variants,
-            event_variants: names.event_variants,
-            shared_variants: names.shared_variants,
-            message_enums: names.message_enums,
-            group_variants: names.group_variants,
-            methods: names.methods,
-            shared_methods: names.shared_methods,
+            names,
             routes: Vec::new(),
             route_names: Vec::new(),
         };
@@ -126,11 +108,11 @@ impl<'a> Plan<'a> {
     }
 
     fn shared_variant(&self, group: usize) -> &str {
-        self.shared_variants[group].as_deref().unwrap_or_default()
+        self.names.shared_variants[group].as_deref().unwrap_or_default()
     }
 
     fn shared_method(&self, group: usize) -> &str {
-        self.shared_methods[group].as_deref().unwrap_or_default()
+        self.names.shared_methods[group].as_deref().unwrap_or_default()
     }
 }
 
@@ -263,8 +245,8 @@ fn received_checks(plan: &Plan, operation: usize, group: usize) -> Vec<TokenStre
 /// crate root (which re-exports the models and enums), for the crate's quick start.
 pub fn quick_start_handler(plan: &Plan) -> Option<QuickStart> {
     let (operation, groups) = plan.operations.first()?;
-    let method = plan.methods[*operation].clone()?;
-    let ty = match (&plan.message_enums[*operation], &plan.routing.groups[groups[0]].payload) {
+    let method = plan.names.methods[*operation].clone()?;
+    let ty = match (&plan.names.message_enums[*operation], &plan.routing.groups[groups[0]].payload) {
         (Some(name), _) => format!("webhooks::{name}"),
         (None, Ty::Named(id)) => plan.space.names.types[id.0].name.clone(),
         (None, _) => return None,
@@ -275,7 +257,7 @@ pub fn quick_start_handler(plan: &Plan) -> Option<QuickStart> {
 /// The parameter of the `Handler` method of `operation`: `message` when it takes a message
 /// enum, else named for the payload of its (first) group.
 fn handler_parameter(plan: &Plan, operation: usize, groups: &[usize]) -> Ident {
-    match plan.message_enums[operation] {
+    match plan.names.message_enums[operation] {
         Some(_) => ident("message"),
         None => parameter(plan.space, &plan.routing.groups[groups[0]]),
     }
@@ -486,7 +468,7 @@ fn operation_enum(plan: &Plan) -> TokenStream {
     // An operation without messages receives nothing (an OpenAPI path operation, say).
     let receiving: Vec<usize> = (0..api.operations.len()).filter(|&o| !api.operations[o].messages.is_empty()).collect();
     let variants: Vec<_> =
-        receiving.iter().map(|&o| ident(plan.operation_variants[o].as_deref().unwrap_or_default())).collect();
+        receiving.iter().map(|&o| ident(plan.names.operation_variants[o].as_deref().unwrap_or_default())).collect();
     let docs = receiving.iter().map(|&o| docs::attrs(&operation_doc(&api.operations[o])));
     let ids = receiving.iter().map(|&o| &api.operations[o].id);
     let addresses = receiving.iter().map(|&o| &api.operations[o].address);
@@ -547,10 +529,10 @@ fn event_enum(plan: &Plan) -> TokenStream {
     let mut dedup_arms = Vec::new();
     let mut names = Vec::new();
     for (o, groups) in &plan.operations {
-        let variant = ident(plan.event_variants[*o].as_deref().unwrap_or_default());
-        let operation = ident(plan.operation_variants[*o].as_deref().unwrap_or_default());
+        let variant = ident(plan.names.event_variants[*o].as_deref().unwrap_or_default());
+        let operation = ident(plan.names.operation_variants[*o].as_deref().unwrap_or_default());
         let doc = docs::attrs(&operation_doc(&api.operations[*o]));
-        let inner = match &plan.message_enums[*o] {
+        let inner = match &plan.names.message_enums[*o] {
             Some(name) => {
                 let name = ident(name);
                 message_arms.push(quote!(Event::#variant(message) => Some(message.message()),));
@@ -716,9 +698,9 @@ fn dedup_expression(plan: &Plan, group_index: usize) -> Option<TokenStream> {
 fn message_enums(plan: &Plan) -> TokenStream {
     let api = plan.space.api;
     let items = plan.operations.iter().filter_map(|(o, groups)| {
-        let name = ident(plan.message_enums[*o].as_deref()?);
+        let name = ident(plan.names.message_enums[*o].as_deref()?);
         let doc = format!(" The messages of operation `{}`.", api.operations[*o].id);
-        let variants: Vec<_> = groups.iter().map(|&g| ident(&plan.group_variants[g])).collect();
+        let variants: Vec<_> = groups.iter().map(|&g| ident(&plan.names.group_variants[g])).collect();
         let docs = groups.iter().map(|&g| docs::attrs(&group_doc(plan, g)));
         let types = groups.iter().map(|&g| payload_type(plan.space, &plan.routing.groups[g]));
         let labels = groups.iter().map(|&g| plan.routing.label(api, g));
@@ -773,9 +755,9 @@ fn handler_trait(plan: &Plan) -> TokenStream {
     let api = plan.space.api;
     let mut methods = Vec::new();
     for (o, groups) in &plan.operations {
-        let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
+        let method = ident(plan.names.methods[*o].as_deref().unwrap_or_default());
         let parameter = handler_parameter(plan, *o, groups);
-        let ty = match &plan.message_enums[*o] {
+        let ty = match &plan.names.message_enums[*o] {
             Some(name) => {
                 let name = ident(name);
                 quote!(#name)
@@ -844,9 +826,9 @@ fn handler_method(
 fn route_decoder(plan: &Plan, route: Route) -> TokenStream {
     let (variant, message_enum) = match route {
         Route::Operation { operation, group } => {
-            let variant = ident(plan.event_variants[operation].as_deref().unwrap_or_default());
-            let message_enum = plan.message_enums[operation].as_deref().map(|name| {
-                let (name, inner) = (ident(name), ident(&plan.group_variants[group]));
+            let variant = ident(plan.names.event_variants[operation].as_deref().unwrap_or_default());
+            let message_enum = plan.names.message_enums[operation].as_deref().map(|name| {
+                let (name, inner) = (ident(name), ident(&plan.names.group_variants[group]));
                 quote!(.map(#name::#inner))
             });
             (variant, message_enum)
@@ -1003,8 +985,8 @@ fn decoding(plan: &Plan) -> TokenStream {
 fn deliver_arms(plan: &Plan) -> Vec<TokenStream> {
     let mut arms = Vec::new();
     for (o, _) in &plan.operations {
-        let variant = ident(plan.event_variants[*o].as_deref().unwrap_or_default());
-        let method = ident(plan.methods[*o].as_deref().unwrap_or_default());
+        let variant = ident(plan.names.event_variants[*o].as_deref().unwrap_or_default());
+        let method = ident(plan.names.methods[*o].as_deref().unwrap_or_default());
         arms.push(quote!(Event::#variant(payload) => handler.#method(*payload, context).await,));
     }
     for &group in &plan.shared {
