@@ -272,10 +272,12 @@ mod params_http {
     /// A server letting in only `KEY`, and a client sending `key`.
     async fn pair(key: &str) -> (Arc<Notes>, Client, String) {
         let notes = Arc::new(Notes::default());
-        let server =
-            Server::new(notes.clone()).authorize(|credentials| credentials.matches(&Credentials::api_key(KEY)));
+        // The key may come by any of the three schemes: its name is not checked.
+        let server = Server::new(notes.clone())
+            .authorize(|presented| matches!(presented, [Credentials::ApiKey { key, .. }] if key.expose() == KEY));
         let base = start(server).await;
-        let client = Client::new(HttpClient::new(base.clone()).with_credentials(Credentials::api_key(key)));
+        let client =
+            Client::new(HttpClient::new(base.clone()).with_credentials(Credentials::api_key("X-Api-Key", key)));
         (notes, client, base)
     }
 
