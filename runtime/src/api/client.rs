@@ -136,7 +136,9 @@ impl Credentials {
     }
 
     /// Whether these are the `expected` credentials, comparing every secret byte in constant
-    /// time: what a server's [`authorize`](super::server::Server::authorize) check needs.
+    /// time: what a server's [`authorize`](super::server::Server::authorize) check needs. API
+    /// keys must have the same name too: a server names a key it read as the spec's scheme
+    /// does (`X-Api-Key`), whatever case the request gave a header in.
     pub fn matches(&self, expected: &Credentials) -> bool {
         let same = |a: &str, b: &str| bool::from(a.as_bytes().ct_eq(b.as_bytes()));
         match (self, expected) {
