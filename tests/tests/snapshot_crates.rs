@@ -33,6 +33,9 @@ pub mod snapshot_rail;
 #[path = "../snapshots/refs/lib.rs"]
 pub mod snapshot_refs;
 #[rustfmt::skip]
+#[path = "../snapshots/security/lib.rs"]
+pub mod snapshot_security;
+#[rustfmt::skip]
 #[path = "../snapshots/shared/lib.rs"]
 pub mod snapshot_shared;
 #[rustfmt::skip]
@@ -272,10 +275,12 @@ mod params_http {
     /// A server letting in only `KEY`, and a client sending `key`.
     async fn pair(key: &str) -> (Arc<Notes>, Client, String) {
         let notes = Arc::new(Notes::default());
-        let server =
-            Server::new(notes.clone()).authorize(|credentials| credentials.matches(&Credentials::api_key(KEY)));
+        // The key may come by any of the three schemes: its name is not checked.
+        let server = Server::new(notes.clone())
+            .authorize(|presented| matches!(presented, [Credentials::ApiKey { key, .. }] if key.expose() == KEY));
         let base = start(server).await;
-        let client = Client::new(HttpClient::new(base.clone()).with_credentials(Credentials::api_key(key)));
+        let client =
+            Client::new(HttpClient::new(base.clone()).with_credentials(Credentials::api_key("X-Api-Key", key)));
         (notes, client, base)
     }
 
@@ -358,6 +363,84 @@ mod params_http {
         let purge_notes::Response::Undeclared { status, body } = response else { panic!("{response:?}") };
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert!(String::from_utf8_lossy(&body).contains("OAuth2 tokens are refused"));
+    }
+}
+
+/// Security requiring two API keys together, over real HTTP on 127.0.0.1: the generated server
+/// refuses either key alone, and the generated client sends both.
+mod security_http {
+    use crate::snapshot_security::operations::{get_app, get_status, router, Client, Server, Service};
+    use hookwright_runtime::api::reqwest::HttpClient;
+    use hookwright_runtime::api::Credentials;
+    use hookwright_runtime::http::StatusCode;
+    use hookwright_runtime::serve;
+
+    const APP: &str = "app-7";
+    const KEY: &str = "k3y-zz-7f3b";
+
+    struct Apps;
+
+    impl Service for Apps {
+        async fn get_app(&self, request: get_app::Request) -> get_app::Response {
+            get_app::Response::Ok(format!("app {}", request.id))
+        }
+
+        async fn get_status(&self, _: get_status::Request) -> get_status::Response {
+            get_status::Response::NoContent
+        }
+    }
+
+    /// Serves the API on a free port, letting in `APP` with its `KEY` only: its base URL.
+    async fn start() -> String {
+        let server = Server::new(Apps).authorize(|presented| match presented {
+            [app, key] => {
+                app.matches(&Credentials::api_key("X-App-Id", APP))
+                    & key.matches(&Credentials::api_key("X-Api-Key", KEY))
+            }
+            _ => false,
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { serve::run(listener, router(server), &serve::Limits::default()).await });
+        format!("http://{address}")
+    }
+
+    fn client(base: &str, credentials: &[Credentials]) -> Client {
+        let http = credentials.iter().fold(HttpClient::new(base), |http, one| http.with_credentials(one.clone()));
+        Client::new(http)
+    }
+
+    #[tokio::test]
+    async fn one_key_alone_is_refused_and_the_client_sends_both() {
+        let base = start().await;
+        let http = reqwest::Client::new();
+        let url = format!("{base}/apps/a1");
+        for (name, value) in [("X-Api-Key", KEY), ("X-App-Id", APP)] {
+            let response = http.get(&url).header(name, value).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{name} alone");
+        }
+        let response = http.get(&url).header("X-App-Id", APP).header("X-Api-Key", KEY).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+
+        let app = Credentials::api_key("X-App-Id", APP);
+        let key = Credentials::api_key("X-Api-Key", KEY);
+        let request = get_app::Request::new("a1".into());
+        let both = client(&base, &[app, key.clone()]);
+        assert_eq!(both.get_app(&request).await.unwrap(), get_app::Response::Ok("app a1".into()));
+        let refused = get_app::Response::Status4xx { status: StatusCode::UNAUTHORIZED };
+        // A client holding one key of the two sends nothing, and is refused.
+        assert_eq!(client(&base, &[key]).get_app(&request).await.unwrap(), refused);
+    }
+
+    #[tokio::test]
+    async fn anonymous_calls_pass_where_the_spec_allows_them() {
+        let base = start().await;
+        let request = get_status::Request::new();
+        assert_eq!(client(&base, &[]).get_status(&request).await.unwrap(), get_status::Response::NoContent);
+        assert_eq!(
+            client(&base, &[]).get_app(&get_app::Request::new("a1".into())).await.unwrap(),
+            get_app::Response::Status4xx { status: StatusCode::UNAUTHORIZED }
+        );
     }
 }
 

@@ -727,6 +727,51 @@ components:
     );
 }
 
+/// Security whose requirement sets list two API keys together (both needed), beside an
+/// alternative, and an operation that also allows anonymous calls (`{}`).
+#[test]
+fn security_requirements_listing_schemes_together() {
+    snapshot(
+        "security",
+        &[(
+            "apps.openapi.yaml",
+            r#"
+openapi: 3.0.3
+info: {title: Apps, version: '1'}
+security:
+  - {appId: [], apiKey: []}
+  - bearer: []
+paths:
+  /apps/{id}:
+    get:
+      operationId: getApp
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The app's name.
+          content:
+            application/json:
+              schema: {type: string}
+        4XX: {description: Refused.}
+  /status:
+    get:
+      operationId: getStatus
+      security:
+        - {}
+        - {appId: [], apiKey: []}
+      responses:
+        '204': {description: Up.}
+components:
+  securitySchemes:
+    appId: {type: apiKey, in: header, name: X-App-Id}
+    apiKey: {type: apiKey, in: header, name: X-Api-Key}
+    bearer: {type: http, scheme: bearer}
+"#,
+        )],
+    );
+}
+
 /// Schemas, parameters and operations named like what the generated modules define or import
 /// (`Service`, `Response`, `StatusCode`, a query parameter `query`, an operation `models`):
 /// each keeps its name or gets a suffix from its module's scope, and nothing is shadowed.

@@ -217,7 +217,7 @@ fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
         }
     });
     let method = ident(op.op.action.as_str());
-    let schemes = schemes(space, op.op);
+    let security = security(space, op.op);
     let path = &op.op.address;
     let validate = request_validate(space, checks, op);
     let (new, arguments) = request_new(space, op);
@@ -243,8 +243,9 @@ fn request_struct(space: &Space, checks: &Checks, op: &Op) -> TokenStream {
             pub const METHOD: Method = Method::#method;
             /// The path, with `{name}` for each path parameter.
             pub const PATH: &'static str = #path;
-            /// The schemes a caller may authenticate with; empty when the operation needs none.
-            pub const SCHEMES: &'static [client::Scheme] = &[#(#schemes),*];
+            /// The spec's `security`: a caller authenticates with every scheme of one of these
+            /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+            pub const SECURITY: &'static [&'static [client::Scheme]] = &[#(#security),*];
 
             #new
             #to_http
@@ -603,7 +604,7 @@ fn routes_impl(ops: &[Op]) -> TokenStream {
     let routes = ops.iter().map(|op| {
         let module = &op.module;
         let id = &op.op.id;
-        quote!(server::Route { method: #module::Request::METHOD, template: #module::Request::PATH, operation: #id, schemes: #module::Request::SCHEMES },)
+        quote!(server::Route { method: #module::Request::METHOD, template: #module::Request::PATH, operation: #id, security: #module::Request::SECURITY },)
     });
     let arms = ops.iter().enumerate().map(|(index, op)| {
         let module = &op.module;
@@ -642,35 +643,50 @@ fn routes_impl(ops: &[Op]) -> TokenStream {
     }
 }
 
-/// The schemes a route accepts: those of every alternative the operation lists. A scheme the
-/// runtime cannot read is listed as `Unsupported`, so that the operation is never served
-/// without its declared security (the reader warns about it).
-fn schemes(space: &Space, op: &Operation) -> Vec<TokenStream> {
+/// The requirement sets of an operation's `security`, each `&[scheme, ...]`, in the spec's
+/// order (a set listed twice, once). A scheme the runtime cannot read is listed as
+/// `Unsupported`, so that its set is never met and the operation never served without its
+/// declared security (the reader warns about it).
+fn security(space: &Space, op: &Operation) -> Vec<TokenStream> {
     let mut out: Vec<TokenStream> = Vec::new();
-    for key in op.security.iter().flatten() {
-        let scheme = space.api.security_schemes.iter().find(|s| &s.key == key);
-        let unsupported = quote!(client::Scheme::Unsupported { name: #key });
-        let tokens = match scheme.map(|s| &s.kind) {
-            Some(SecurityKind::HttpBasic) => quote!(client::Scheme::Basic),
-            Some(SecurityKind::HttpBearer { .. }) => quote!(client::Scheme::Bearer),
-            Some(kind @ SecurityKind::ApiKey { name, .. }) => {
-                let key = |location: TokenStream| quote!(client::Scheme::ApiKey { location: client::KeyLocation::#location, name: #name });
-                match kind.api_key_location() {
-                    Some(ParameterLocation::Header) => key(quote!(Header)),
-                    Some(ParameterLocation::Query) => key(quote!(Query)),
-                    Some(ParameterLocation::Cookie) => key(quote!(Cookie)),
-                    Some(ParameterLocation::Path) | None => unsupported,
-                }
-            }
-            Some(kind) if kind.is_oauth() => quote!(client::Scheme::OAuth2),
-            // Another type, or a requirement naming no declared scheme.
-            Some(SecurityKind::Other(_)) | None => unsupported,
-        };
-        if !out.iter().any(|seen| seen.to_string() == tokens.to_string()) {
-            out.push(tokens);
+    for set in &op.security {
+        let mut schemes: Vec<TokenStream> = Vec::new();
+        for key in set {
+            push_new(&mut schemes, scheme(space, key));
         }
+        push_new(&mut out, quote!(&[#(#schemes),*]));
     }
     out
+}
+
+/// Adds `tokens` to `list` unless it holds them already: two scheme keys can name the same
+/// runtime scheme (two bearer schemes), and a spec can list a set twice.
+fn push_new(list: &mut Vec<TokenStream>, tokens: TokenStream) {
+    if !list.iter().any(|seen| seen.to_string() == tokens.to_string()) {
+        list.push(tokens);
+    }
+}
+
+/// The runtime's `client::Scheme` for the security scheme `key`.
+fn scheme(space: &Space, key: &str) -> TokenStream {
+    let scheme = space.api.security_schemes.iter().find(|s| s.key == key);
+    let unsupported = quote!(client::Scheme::Unsupported { name: #key });
+    match scheme.map(|s| &s.kind) {
+        Some(SecurityKind::HttpBasic) => quote!(client::Scheme::Basic),
+        Some(SecurityKind::HttpBearer { .. }) => quote!(client::Scheme::Bearer),
+        Some(kind @ SecurityKind::ApiKey { name, .. }) => {
+            let key = |location: TokenStream| quote!(client::Scheme::ApiKey { location: client::KeyLocation::#location, name: #name });
+            match kind.api_key_location() {
+                Some(ParameterLocation::Header) => key(quote!(Header)),
+                Some(ParameterLocation::Query) => key(quote!(Query)),
+                Some(ParameterLocation::Cookie) => key(quote!(Cookie)),
+                Some(ParameterLocation::Path) | None => unsupported,
+            }
+        }
+        Some(kind) if kind.is_oauth() => quote!(client::Scheme::OAuth2),
+        // Another type, or a requirement naming no declared scheme.
+        Some(SecurityKind::Other(_)) | None => unsupported,
+    }
 }
 
 fn client(ops: &[Op]) -> TokenStream {
@@ -681,7 +697,7 @@ fn client(ops: &[Op]) -> TokenStream {
         quote! {
             #doc
             pub async fn #module(&self, request: &#module::Request) -> Result<#module::Response, client::ClientError> {
-                let response = self.http.send_as(request.to_http(self.http.base_url())?, #module::Request::SCHEMES).await?;
+                let response = self.http.send_as(request.to_http(self.http.base_url())?, #module::Request::SECURITY).await?;
                 Ok(#module::Response::from_http(response)?)
             }
 

@@ -192,12 +192,18 @@ fn read_security_scheme(docs: &Documents, loc: &Loc, key: String) -> Result<Secu
 fn read_security_requirements(docs: &Documents, loc: &Loc) -> Result<Option<Vec<Vec<String>>>> {
     match docs.find(loc) {
         None => Ok(None),
-        Some(Value::Array(alternatives)) => Ok(Some(
-            alternatives
-                .iter()
-                .map(|a| a.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default())
-                .collect(),
-        )),
+        // Not read as `{}`: that one allows anonymous access.
+        Some(Value::Array(alternatives)) => alternatives
+            .iter()
+            .enumerate()
+            .map(|(index, alternative)| match alternative {
+                Value::Object(schemes) => Ok(schemes.keys().cloned().collect()),
+                _ => Err(docs
+                    .error(&loc.join(&index.to_string()), "a security requirement must be an object of scheme names")
+                    .with_help("write e.g. `{basicAuth: []}`, or `{}` to allow anonymous access")),
+            })
+            .collect::<Result<_>>()
+            .map(Some),
         Some(_) => Err(docs
             .error(loc, "`security` must be a list of requirement objects")
             .with_help("write e.g. `security: [{basicAuth: []}]`")),

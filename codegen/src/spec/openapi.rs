@@ -112,19 +112,10 @@ fn messages(operations: &mut [Operation], received: &[Received]) -> Vec<Message>
 
 /// A warning per operation whose security the generated server cannot check by itself:
 /// OAuth2 and OpenID Connect tokens are only accepted once the server is given a validator
-/// (`Server::authorize`), a scheme it does not know at all is refused, and schemes required
-/// together are checked as alternatives.
+/// (`Server::authorize`), and a scheme it does not know at all is refused.
 fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecurityScheme]) -> Vec<String> {
     let mut out = Vec::new();
     for op in operations.iter().filter(|op| op.messages.is_empty() && op.address.starts_with('/')) {
-        if let Some(together) = op.security.iter().find(|alternative| alternative.len() > 1) {
-            out.push(format!(
-                "operation `{}` requires the schemes `{}` together: the generated server accepts \
-                 credentials of any one of them, so check the others in `Server::authorize` or the service",
-                op.id,
-                together.join("`, `")
-            ));
-        }
         for key in op.security.iter().flatten() {
             let message = match schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind) {
                 Some(scheme @ SecurityKind::Other(kind)) if scheme.is_oauth() => format!(
@@ -610,10 +601,17 @@ components:
         assert!(warnings.contains("the header parameter `content-TYPE` of `PostA` is ignored"), "{warnings}");
         assert!(warnings.contains("requires the oauth2 scheme `oauth`"), "{warnings}");
         assert!(warnings.contains("requires the scheme `digest` of type `http`"), "{warnings}");
-        assert!(warnings.contains("requires the schemes `key`, `oauth` together"), "{warnings}");
+        assert!(!warnings.contains("together"), "{warnings}");
+        assert_eq!(op.security, [vec!["oauth"], vec!["digest"], vec!["key"], vec!["key", "oauth"]]);
         assert!(!warnings.contains("API key `key`"), "{warnings}");
 
         let junk = read_text("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        ok: {description: x}\n");
         assert!(junk.unwrap_err().to_string().contains("`ok` is not a response status"));
+        let head = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nsecurity: ";
+        let anonymous = read_text(&format!("{head}[{{}}, {{key: []}}]\n")).unwrap();
+        assert!(anonymous.warnings.iter().all(|w| !w.contains("security")), "{:?}", anonymous.warnings);
+        // A requirement that is not an object is refused rather than read as `{}` (anyone).
+        let error = read_text(&format!("{head}[key]\n")).unwrap_err().to_string();
+        assert!(error.contains("(at /security/0)") && error.contains("must be an object of scheme names"), "{error}");
     }
 }

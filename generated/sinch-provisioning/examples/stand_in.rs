@@ -117,8 +117,9 @@ impl StandIn {
         if basic.is_none() && bearer.is_none() {
             return server;
         }
-        server.authorize(move |credentials| match credentials {
-            Credentials::Basic { username, password } => {
+        // Every operation requires Basic or Bearer credentials alone: one at a time.
+        server.authorize(move |presented| match presented {
+            [Credentials::Basic { username, password }] => {
                 basic.as_ref().is_some_and(|(user, pass)| {
                     // Both compared, whatever the first gives, so timing tells nothing.
                     let user_ok = same(username, user);
@@ -126,11 +127,10 @@ impl StandIn {
                     user_ok & pass_ok
                 })
             }
-            Credentials::Bearer { token } => {
+            [Credentials::Bearer { token }] => {
                 bearer.as_ref().is_some_and(|expected| same(token.expose(), expected.expose()))
             }
-            // The spec declares no API key scheme.
-            Credentials::ApiKey { .. } => false,
+            _ => false,
         })
     }
 

@@ -29,10 +29,11 @@ pub mod list_webhooks {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::Basic,
-            client::Scheme::Bearer,
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[client::Scheme::Basic],
+            &[client::Scheme::Bearer],
         ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
@@ -195,10 +196,11 @@ pub mod create_webhook {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::Basic,
-            client::Scheme::Bearer,
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[client::Scheme::Basic],
+            &[client::Scheme::Bearer],
         ];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
@@ -351,10 +353,11 @@ pub mod get_webhook {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::Basic,
-            client::Scheme::Bearer,
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[client::Scheme::Basic],
+            &[client::Scheme::Bearer],
         ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
@@ -497,10 +500,11 @@ pub mod replace_webhook {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::Basic,
-            client::Scheme::Bearer,
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[client::Scheme::Basic],
+            &[client::Scheme::Bearer],
         ];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
@@ -673,10 +677,11 @@ pub mod delete_webhook {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::Basic,
-            client::Scheme::Bearer,
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[client::Scheme::Basic],
+            &[client::Scheme::Bearer],
         ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
@@ -819,10 +824,11 @@ pub mod update_webhook {
         pub const METHOD: Method = Method::PATCH;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/v1/projects/{projectId}/webhooks/{webhookId}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::Basic,
-            client::Scheme::Bearer,
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[client::Scheme::Basic],
+            &[client::Scheme::Bearer],
         ];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
@@ -1025,37 +1031,37 @@ impl<S: Service> server::Routes<S> for Routes {
             method: list_webhooks::Request::METHOD,
             template: list_webhooks::Request::PATH,
             operation: "WebhookService_ListWebhooks",
-            schemes: list_webhooks::Request::SCHEMES,
+            security: list_webhooks::Request::SECURITY,
         },
         server::Route {
             method: create_webhook::Request::METHOD,
             template: create_webhook::Request::PATH,
             operation: "WebhookService_CreateWebhook",
-            schemes: create_webhook::Request::SCHEMES,
+            security: create_webhook::Request::SECURITY,
         },
         server::Route {
             method: get_webhook::Request::METHOD,
             template: get_webhook::Request::PATH,
             operation: "WebhookService_GetWebhook",
-            schemes: get_webhook::Request::SCHEMES,
+            security: get_webhook::Request::SECURITY,
         },
         server::Route {
             method: replace_webhook::Request::METHOD,
             template: replace_webhook::Request::PATH,
             operation: "WebhookService_ReplaceWebhook",
-            schemes: replace_webhook::Request::SCHEMES,
+            security: replace_webhook::Request::SECURITY,
         },
         server::Route {
             method: delete_webhook::Request::METHOD,
             template: delete_webhook::Request::PATH,
             operation: "WebhookService_DeleteWebhook",
-            schemes: delete_webhook::Request::SCHEMES,
+            security: delete_webhook::Request::SECURITY,
         },
         server::Route {
             method: update_webhook::Request::METHOD,
             template: update_webhook::Request::PATH,
             operation: "WebhookService_UpdateWebhook",
-            schemes: update_webhook::Request::SCHEMES,
+            security: update_webhook::Request::SECURITY,
         },
     ];
     async fn call(
@@ -1161,7 +1167,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                list_webhooks::Request::SCHEMES,
+                list_webhooks::Request::SECURITY,
             )
             .await?;
         Ok(list_webhooks::Response::from_http(response)?)
@@ -1209,7 +1215,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                create_webhook::Request::SCHEMES,
+                create_webhook::Request::SECURITY,
             )
             .await?;
         Ok(create_webhook::Response::from_http(response)?)
@@ -1225,7 +1231,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                get_webhook::Request::SCHEMES,
+                get_webhook::Request::SECURITY,
             )
             .await?;
         Ok(get_webhook::Response::from_http(response)?)
@@ -1241,7 +1247,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                replace_webhook::Request::SCHEMES,
+                replace_webhook::Request::SECURITY,
             )
             .await?;
         Ok(replace_webhook::Response::from_http(response)?)
@@ -1257,7 +1263,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                delete_webhook::Request::SCHEMES,
+                delete_webhook::Request::SECURITY,
             )
             .await?;
         Ok(delete_webhook::Response::from_http(response)?)
@@ -1273,7 +1279,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                update_webhook::Request::SCHEMES,
+                update_webhook::Request::SECURITY,
             )
             .await?;
         Ok(update_webhook::Response::from_http(response)?)

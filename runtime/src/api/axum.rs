@@ -65,9 +65,9 @@ mod tests {
                 method: Method::GET,
                 template: "/v1/things/{id}",
                 operation: "GetThing",
-                schemes: &[Scheme::Bearer],
+                security: &[&[Scheme::Bearer]],
             },
-            Route { method: Method::POST, template: "/v1/things", operation: "CreateThing", schemes: &[] },
+            Route { method: Method::POST, template: "/v1/things", operation: "CreateThing", security: &[] },
         ];
 
         async fn call(
@@ -92,7 +92,7 @@ mod tests {
 
     async fn serve() -> String {
         let server = Server::<Api, Echo>::new(Echo)
-            .authorize(|credentials| matches!(credentials, Credentials::Bearer { token } if token.expose() == SECRET))
+            .authorize(|presented| matches!(presented, [Credentials::Bearer { token }] if token.expose() == SECRET))
             .max_body_bytes(64);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();

@@ -39,9 +39,10 @@ pub enum Credentials {
     Basic { username: String, password: Secret },
     /// A bearer token (RFC 6750); OAuth2 and OpenID Connect access tokens travel as one.
     Bearer { token: Secret },
-    /// An API key (OpenAPI `apiKey`): sent in the header, query parameter or cookie the
-    /// operation's [`Scheme::ApiKey`] names.
-    ApiKey { key: Secret },
+    /// An API key (OpenAPI `apiKey`), with the `name` of the header, query parameter or cookie
+    /// it travels in (the scheme's `name` in the spec): what tells two keys apart when an
+    /// operation requires both.
+    ApiKey { name: String, key: Secret },
 }
 
 /// The authentication schemes a route may accept.
@@ -93,6 +94,21 @@ impl Scheme {
             Scheme::ApiKey { .. } | Scheme::Unsupported { .. } => None,
         }
     }
+
+    /// Whether `credentials` are what this scheme carries: Basic for Basic, a bearer token for
+    /// Bearer and OAuth2, the API key of this scheme's name (a header's in any case) for an API
+    /// key. Nothing fits an unsupported scheme.
+    pub fn fits(self, credentials: &Credentials) -> bool {
+        match (self, credentials) {
+            (Scheme::Basic, Credentials::Basic { .. })
+            | (Scheme::Bearer | Scheme::OAuth2, Credentials::Bearer { .. }) => true,
+            (Scheme::ApiKey { location: KeyLocation::Header, name }, Credentials::ApiKey { name: given, .. }) => {
+                name.eq_ignore_ascii_case(given)
+            }
+            (Scheme::ApiKey { name, .. }, Credentials::ApiKey { name: given, .. }) => name == given,
+            _ => false,
+        }
+    }
 }
 
 impl Credentials {
@@ -104,8 +120,10 @@ impl Credentials {
         Credentials::Bearer { token: token.into() }
     }
 
-    pub fn api_key(key: impl Into<Secret>) -> Self {
-        Credentials::ApiKey { key: key.into() }
+    /// The API key `key`, sent in the header, query parameter or cookie `name` (as the spec's
+    /// scheme names it, e.g. `X-Api-Key`).
+    pub fn api_key(name: impl Into<String>, key: impl Into<Secret>) -> Self {
+        Credentials::ApiKey { name: name.into(), key: key.into() }
     }
 
     /// `Basic`, `Bearer` or `API key`, for messages.
@@ -118,7 +136,9 @@ impl Credentials {
     }
 
     /// Whether these are the `expected` credentials, comparing every secret byte in constant
-    /// time: what a server's [`authorize`](super::server::Server::authorize) check needs.
+    /// time: what a server's [`authorize`](super::server::Server::authorize) check needs. API
+    /// keys must have the same name too: a server names a key it read as the spec's scheme
+    /// does (`X-Api-Key`), whatever case the request gave a header in.
     pub fn matches(&self, expected: &Credentials) -> bool {
         let same = |a: &str, b: &str| bool::from(a.as_bytes().ct_eq(b.as_bytes()));
         match (self, expected) {
@@ -129,8 +149,8 @@ impl Credentials {
             (Credentials::Bearer { token }, Credentials::Bearer { token: expected }) => {
                 same(token.expose(), expected.expose())
             }
-            (Credentials::ApiKey { key }, Credentials::ApiKey { key: expected }) => {
-                same(key.expose(), expected.expose())
+            (Credentials::ApiKey { name, key }, Credentials::ApiKey { name: n, key: k }) => {
+                (name == n) & same(key.expose(), k.expose())
             }
             _ => false,
         }
@@ -148,7 +168,7 @@ impl Credentials {
                 format!("Basic {}", STANDARD.encode(format!("{username}:{}", password.expose())))
             }
             Credentials::Bearer { token } => format!("Bearer {}", token.expose()),
-            Credentials::ApiKey { key } => key.expose().to_owned(),
+            Credentials::ApiKey { key, .. } => key.expose().to_owned(),
         };
         sensitive(text)
     }
@@ -168,19 +188,48 @@ impl Credentials {
         }
     }
 
-    /// Adds these credentials to `request` as the first of `schemes` they fit says: Basic and
-    /// Bearer in `Authorization` (unless the request has one), an API key in its header, query
-    /// parameter or cookie. Credentials that fit none of `schemes` are not sent.
-    pub fn apply(&self, schemes: &[Scheme], request: &mut http::Request<Vec<u8>>) {
-        let key_scheme = schemes.iter().find_map(|scheme| match scheme {
-            Scheme::ApiKey { location, name } => Some((*location, *name)),
-            _ => None,
-        });
-        match (self, key_scheme) {
-            (Credentials::ApiKey { key }, Some((location, name))) => add_api_key(request, location, name, key),
-            (Credentials::ApiKey { .. }, None) => {}
-            (_, _) => {
-                request.headers_mut().entry(AUTHORIZATION).or_insert_with(|| self.header_value());
+    /// Adds these credentials to `request` where `scheme` says: an API key in its header,
+    /// query parameter or cookie, anything else in `Authorization` (unless the request has one).
+    fn add_to(&self, scheme: Scheme, request: &mut http::Request<Vec<u8>>) {
+        match (scheme, self) {
+            (Scheme::ApiKey { location, name }, Credentials::ApiKey { key, .. }) => {
+                add_api_key(request, location, name, key)
+            }
+            _ => self.add_authorization(request),
+        }
+    }
+
+    /// Puts these credentials in `Authorization`, unless the request has that header already.
+    fn add_authorization(&self, request: &mut http::Request<Vec<u8>>) {
+        request.headers_mut().entry(AUTHORIZATION).or_insert_with(|| self.header_value());
+    }
+}
+
+/// Adds to `request` the credentials of the first requirement set of `security` (one set must
+/// be met, every scheme of it) that `held` meets in full, each where its scheme says. An empty
+/// set (anonymous access allowed) is passed over, so that credentials are sent when held.
+///
+/// When no set is met (an operation without security, or credentials for none of its sets),
+/// held Basic or Bearer credentials still go in `Authorization`: a spec that leaves its
+/// security out still gets them, and a server that wants others answers 401 rather than the
+/// client sending nothing. An API key never goes anywhere its scheme does not say.
+pub fn add_credentials(request: &mut http::Request<Vec<u8>>, security: &[&[Scheme]], held: &[Credentials]) {
+    let fitting = |scheme: &Scheme| held.iter().find(|credentials| scheme.fits(credentials));
+    let met =
+        security.iter().filter(|set| !set.is_empty()).find(|set| set.iter().all(|scheme| fitting(scheme).is_some()));
+    match met {
+        Some(set) => {
+            for scheme in set.iter() {
+                if let Some(credentials) = fitting(scheme) {
+                    credentials.add_to(*scheme, request);
+                }
+            }
+        }
+        None => {
+            if let Some(credentials) =
+                held.iter().find(|credentials| !matches!(credentials, Credentials::ApiKey { .. }))
+            {
+                credentials.add_authorization(request);
             }
         }
     }
@@ -684,6 +733,8 @@ mod tests {
         assert_eq!(basic, "Basic { username: \"ann\", password: Secret(***) }");
         let bearer = format!("{:#?}", Credentials::bearer(SECRET));
         assert!(!bearer.contains(SECRET), "{bearer}");
+        let key = format!("{:?}", Credentials::api_key("X-Api-Key", SECRET));
+        assert_eq!(key, "ApiKey { name: \"X-Api-Key\", key: Secret(***) }");
         assert!(!format!("{:?}", Credentials::basic("ann", SECRET).header_value()).contains(SECRET));
     }
 
@@ -699,39 +750,71 @@ mod tests {
 
     #[test]
     fn matches_compares_like_for_like() {
-        let key = Credentials::api_key(SECRET);
-        assert!(key.matches(&Credentials::api_key(SECRET)));
-        assert!(!key.matches(&Credentials::api_key("zz-very-secret-7f3b")));
+        let key = Credentials::api_key("X-Key", SECRET);
+        assert!(key.matches(&Credentials::api_key("X-Key", SECRET)));
+        assert!(!key.matches(&Credentials::api_key("X-Key", "zz-very-secret-7f3b")));
+        assert!(!key.matches(&Credentials::api_key("X-Other", SECRET)));
         assert!(!key.matches(&Credentials::bearer(SECRET)));
         assert!(Credentials::basic("ann", SECRET).matches(&Credentials::basic("ann", SECRET)));
         assert!(!Credentials::basic("ann", SECRET).matches(&Credentials::basic("bob", SECRET)));
         assert!(!Credentials::basic("ann", "x").matches(&Credentials::basic("ann", SECRET)));
     }
 
+    fn request() -> http::Request<Vec<u8>> {
+        RequestBuilder::new(Method::GET, "https://host/", "/a").query("q", &1).build().unwrap()
+    }
+
+    /// `request` with `held` added as `security` says: its headers and query.
+    fn sent(security: &[&[Scheme]], held: &[Credentials]) -> (HeaderMap, Option<String>) {
+        let mut sent = request();
+        add_credentials(&mut sent, security, held);
+        (sent.headers().clone(), sent.uri().query().map(str::to_owned))
+    }
+
     #[test]
     fn credentials_are_applied_where_the_scheme_says() {
-        let request = || RequestBuilder::new(Method::GET, "https://host/", "/a").query("q", &1).build().unwrap();
-        let header = [Scheme::ApiKey { location: KeyLocation::Header, name: "X-Api-Key" }];
-        let query = [Scheme::Bearer, Scheme::ApiKey { location: KeyLocation::Query, name: "api key" }];
-        let cookie = [Scheme::ApiKey { location: KeyLocation::Cookie, name: "key" }];
-        let key = Credentials::api_key(SECRET);
-        let mut sent = request();
-        key.apply(&header, &mut sent);
-        assert_eq!(sent.headers()["x-api-key"], SECRET);
-        assert!(sent.headers()["x-api-key"].is_sensitive());
-        let mut sent = request();
-        key.apply(&query, &mut sent);
-        assert_eq!(sent.uri().query(), Some(format!("q=1&api+key={SECRET}").as_str()));
-        let mut sent = RequestBuilder::new(Method::GET, "https://host", "/a").cookie("a", &"b").build().unwrap();
-        key.apply(&cookie, &mut sent);
-        assert_eq!(sent.headers()[COOKIE], format!("a=b; key={SECRET}").as_str());
-        // A key with no scheme to say where it goes is not sent; Basic and Bearer always are.
-        let mut sent = request();
-        key.apply(&[Scheme::Bearer], &mut sent);
-        assert_eq!(sent.headers().len(), 1, "{:?}", sent.headers());
-        let mut sent = request();
-        Credentials::bearer(SECRET).apply(&cookie, &mut sent);
-        assert_eq!(sent.headers()[AUTHORIZATION], format!("Bearer {SECRET}").as_str());
+        let header = Scheme::ApiKey { location: KeyLocation::Header, name: "X-Api-Key" };
+        let query = Scheme::ApiKey { location: KeyLocation::Query, name: "api key" };
+        let cookie = Scheme::ApiKey { location: KeyLocation::Cookie, name: "key" };
+        // A header's name is matched in any case, a query parameter's or cookie's exactly.
+        let (headers, _) = sent(&[&[header]], &[Credentials::api_key("x-api-key", SECRET)]);
+        assert_eq!(headers["x-api-key"], SECRET);
+        assert!(headers["x-api-key"].is_sensitive());
+        let (_, sent_query) = sent(&[&[Scheme::Bearer], &[query]], &[Credentials::api_key("api key", SECRET)]);
+        assert_eq!(sent_query.as_deref(), Some(format!("q=1&api+key={SECRET}").as_str()));
+        let mut with_cookie = RequestBuilder::new(Method::GET, "https://host", "/a").cookie("a", &"b").build().unwrap();
+        add_credentials(&mut with_cookie, &[&[cookie]], &[Credentials::api_key("key", SECRET)]);
+        assert_eq!(with_cookie.headers()[COOKIE], format!("a=b; key={SECRET}").as_str());
+        // A key with no scheme of its name to say where it goes is not sent; Basic and Bearer
+        // always are.
+        let (headers, sent_query) = sent(&[&[Scheme::Bearer], &[cookie]], &[Credentials::api_key("KEY", SECRET)]);
+        assert_eq!((headers.len(), sent_query.as_deref()), (1, Some("q=1")), "{headers:?}");
+        let (headers, _) = sent(&[&[cookie]], &[Credentials::bearer(SECRET)]);
+        assert_eq!(headers[AUTHORIZATION], format!("Bearer {SECRET}").as_str());
+        let (headers, _) = sent(&[], &[Credentials::basic("ann", SECRET)]);
+        assert!(headers[AUTHORIZATION].to_str().unwrap().starts_with("Basic "));
+    }
+
+    #[test]
+    fn the_first_requirement_set_met_in_full_is_sent() {
+        let app = Scheme::ApiKey { location: KeyLocation::Header, name: "X-App-Id" };
+        let key = Scheme::ApiKey { location: KeyLocation::Header, name: "X-Api-Key" };
+        let both = [Credentials::api_key("X-App-Id", "app-1"), Credentials::api_key("X-Api-Key", SECRET)];
+        let (headers, _) = sent(&[&[app, key]], &both);
+        assert_eq!(
+            (&headers["x-app-id"], &headers["x-api-key"]),
+            (&"app-1".parse().unwrap(), &SECRET.parse().unwrap())
+        );
+        // A set the client cannot meet in full is passed over for the next: one key alone is
+        // never sent for a set requiring two.
+        let (headers, _) = sent(&[&[app, key], &[Scheme::Bearer]], &[both[1].clone(), Credentials::bearer("t")]);
+        assert_eq!(headers[AUTHORIZATION], "Bearer t");
+        assert!(!headers.contains_key("x-api-key"), "{headers:?}");
+        // Anonymous access allowed (`{}`) still sends credentials the client holds.
+        let (headers, _) = sent(&[&[], &[app, key]], &both);
+        assert_eq!(headers.len(), 3, "{headers:?}");
+        let (headers, _) = sent(&[&[], &[app, key]], &both[..1]);
+        assert_eq!(headers.len(), 1, "{headers:?}");
     }
 
     #[test]

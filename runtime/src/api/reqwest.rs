@@ -8,25 +8,26 @@ use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 
-use super::client::{ClientError, Credentials, Scheme};
+use super::client::{add_credentials, ClientError, Credentials, Scheme};
 use futures_util::stream;
 pub use futures_util::{Stream, StreamExt, TryStreamExt};
 
-/// An HTTP client bound to one API's base URL and credentials. Cheap to clone (reqwest's
+/// An HTTP client bound to one API's base URL and credentials (one or several, e.g. an app id
+/// and an API key that an operation requires together). Cheap to clone (reqwest's
 /// client shares its connection pool between clones).
 #[derive(Clone)]
 pub struct HttpClient {
     base_url: String,
-    credentials: Option<Credentials>,
+    credentials: Vec<Credentials>,
     client: ::reqwest::Client,
 }
 
-/// Shows the base URL and the credentials' scheme, never the credentials.
+/// Shows the base URL and the credentials' schemes, never the credentials.
 impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpClient")
             .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials.as_ref().map(Credentials::name))
+            .field("credentials", &self.credentials.iter().map(Credentials::name).collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
@@ -36,13 +37,13 @@ impl HttpClient {
     /// reqwest's default client: rustls with the webpki root certificates, so it behaves the same
     /// on every machine.
     pub fn new(base_url: impl Into<String>) -> Self {
-        HttpClient { base_url: base_url.into(), credentials: None, client: ::reqwest::Client::new() }
+        HttpClient { base_url: base_url.into(), credentials: Vec::new(), client: ::reqwest::Client::new() }
     }
 
-    /// Sends `credentials` with every request: Basic and Bearer in the `Authorization` header,
-    /// an API key where the operation's scheme says (see [`send_as`](HttpClient::send_as)).
+    /// Adds `credentials` to those the client holds (call it once for each): each request sends
+    /// those its operation's security asks for (see [`send_as`](HttpClient::send_as)).
     pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials.push(credentials);
         self
     }
 
@@ -63,16 +64,16 @@ impl HttpClient {
         self.send_as(request, &[]).await
     }
 
-    /// Sends a request of an operation that accepts `schemes`: like [`send`](HttpClient::send),
-    /// and an API key goes in the header, query parameter or cookie its scheme names.
+    /// Sends a request of an operation whose `security` lists these requirement sets (one must
+    /// be met, every scheme of it): like [`send`](HttpClient::send), with the credentials of
+    /// the first set the client holds all of, each where its scheme says
+    /// ([`add_credentials`]).
     pub async fn send_as(
         &self,
         mut request: http::Request<Vec<u8>>,
-        schemes: &[Scheme],
+        security: &[&[Scheme]],
     ) -> Result<http::Response<Vec<u8>>, ClientError> {
-        if let Some(credentials) = &self.credentials {
-            credentials.apply(schemes, &mut request);
-        }
+        add_credentials(&mut request, security, &self.credentials);
         let request = ::reqwest::Request::try_from(request).map_err(transport)?;
         let response = self.client.execute(request).await.map_err(transport)?;
         let mut builder = http::Response::builder().status(response.status()).version(response.version());
@@ -289,9 +290,11 @@ mod tests {
 
     #[test]
     fn debug_shows_no_credentials() {
-        let client = HttpClient::new("https://host").with_credentials(Credentials::basic("ann", SECRET));
+        let client = HttpClient::new("https://host")
+            .with_credentials(Credentials::basic("ann", SECRET))
+            .with_credentials(Credentials::api_key("X-Api-Key", SECRET));
         let text = format!("{client:?}");
-        assert_eq!(text, "HttpClient { base_url: \"https://host\", credentials: Some(\"Basic\"), .. }");
+        assert_eq!(text, "HttpClient { base_url: \"https://host\", credentials: [\"Basic\", \"API key\"], .. }");
         assert_eq!(client.base_url(), "https://host");
     }
 

@@ -13,7 +13,7 @@
 //! | no path template matches | 404 |
 //! | a template matches, not the method | 405 with `Allow` |
 //! | a path parameter that is `.` or `..`, or holds `/`, `\`, a control character (NUL included) or invalid UTF-8, once percent-decoded | 400 |
-//! | no, malformed or refused credentials for a route that has schemes (an OAuth2 token while the server has no [`authorize`](Server::authorize) check: refused) | 401 with `WWW-Authenticate` |
+//! | a route with security, and no requirement set of it (every scheme of the set) met by well-formed credentials that [`authorize`](Server::authorize) accepts (an OAuth2 token while the server has no `authorize` check: refused); a set that is empty lets anyone in | 401 with `WWW-Authenticate` naming every scheme |
 //! | a body whose `Content-Type` is not JSON (`application/json` or `…+json`) | 415 |
 //! | a body over the limit (1 MiB by default) | 413 |
 //! | a body not sent in time, or broken off (HTTP glue: see `api::axum`) | 408, 400 |
@@ -47,7 +47,7 @@ use super::json;
 use super::validate::{Violation, Violations};
 
 type Response = http::Response<Vec<u8>>;
-type Authorize = Box<dyn Fn(&Credentials) -> bool + Send + Sync>;
+type Authorize = Box<dyn Fn(&[Credentials]) -> bool + Send + Sync>;
 type RenderInvalid = Box<dyn Fn(&Route, &Violations) -> Response + Send + Sync>;
 type RenderRefused = Box<dyn Fn(StatusCode, &str) -> Response + Send + Sync>;
 /// Path parameters as sent (still percent-encoded), by name.
@@ -67,8 +67,10 @@ pub struct Route {
     pub template: &'static str,
     /// The spec's `operationId`, for logs.
     pub operation: &'static str,
-    /// The schemes a request may authenticate with; empty for an operation without security.
-    pub schemes: &'static [Scheme],
+    /// The spec's `security`: requirement sets, of which a request must meet one, presenting
+    /// credentials for every scheme of it. Empty for an operation without security; an empty
+    /// set (`{}` in the spec) lets in a request without credentials.
+    pub security: &'static [&'static [Scheme]],
 }
 
 /// The values of a matched route's `{name}` segments, percent-decoded.
@@ -278,9 +280,9 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
     /// paths and queries are a few hundred bytes.
     pub const DEFAULT_MAX_URI_BYTES: usize = 8 << 10;
 
-    /// A server that lets in any well-formed Basic or Bearer credentials or API key of a scheme
-    /// the route accepts: only the format is checked until [`authorize`](Server::authorize)
-    /// says who. An OAuth2 token is refused until then: only a validator can tell one apart
+    /// A server that lets in any well-formed Basic or Bearer credentials or API keys that meet
+    /// a requirement set of the route: only the format is checked until
+    /// [`authorize`](Server::authorize) says who. An OAuth2 token is refused until then: only a validator can tell one apart
     /// from any string.
     pub fn new(service: S) -> Self {
         Server {
@@ -294,11 +296,25 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
         }
     }
 
-    /// Narrows who is let in: `check` sees the credentials of every request to a route with
-    /// schemes (after the scheme is checked) and answers whether to serve it. Compare secrets
-    /// in constant time ([`Credentials::matches`]); an OAuth2 or OpenID Connect access token
+    /// Narrows who is let in: `check` sees the credentials a request presents for one
+    /// requirement set of its route, one for each scheme of the set in the set's order (so one
+    /// for most operations, two for an app id and key required together), and answers whether
+    /// to serve it. It sees them all at once because credentials required together often must
+    /// belong together (this app's key). A request meeting several sets is let in if `check`
+    /// accepts any of them; a route whose security allows anonymous access (`{}`) lets every
+    /// request in without asking.
+    ///
+    /// Compare secrets in constant time ([`Credentials::matches`]); an API key says which
+    /// header, query parameter or cookie it came in; an OAuth2 or OpenID Connect access token
     /// arrives as [`Credentials::Bearer`], for `check` to validate with its issuer.
-    pub fn authorize(mut self, check: impl Fn(&Credentials) -> bool + Send + Sync + 'static) -> Self {
+    ///
+    /// ```
+    /// # use hookwright_runtime::api::Credentials;
+    /// let expected = Credentials::bearer("token");
+    /// let check = move |presented: &[Credentials]| matches!(presented, [one] if one.matches(&expected));
+    /// # assert!(check(&[Credentials::bearer("token")]) && !check(&[Credentials::bearer("other")]));
+    /// ```
+    pub fn authorize(mut self, check: impl Fn(&[Credentials]) -> bool + Send + Sync + 'static) -> Self {
         self.authorize = Some(Box::new(check));
         self
     }
@@ -440,8 +456,9 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
         self.refusal(problem(StatusCode::BAD_REQUEST, detail))
     }
 
-    /// 401 unless the route needs no credentials, or the request's are of an accepted scheme
-    /// and pass [`authorize`](Server::authorize) (which an OAuth2 token must have).
+    /// 401 unless the route needs no credentials, allows anonymous access, or the request
+    /// meets one of its requirement sets in full and [`authorize`](Server::authorize) accepts
+    /// the set's credentials.
     fn check_credentials(
         &self,
         route: &Route,
@@ -449,39 +466,55 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
         query: Option<&str>,
         headers: &HeaderMap,
     ) -> Result<(), Refusal> {
-        if route.schemes.is_empty() {
+        if route.security.is_empty() || route.security.iter().any(|set| set.is_empty()) {
             return Ok(());
         }
-        let reason = match presented(route.schemes, query, headers) {
-            Err(reason) => reason,
-            Ok((Scheme::OAuth2, _)) if self.authorize.is_none() => {
-                "OAuth2 tokens are refused: the server was built without an `authorize` check to validate them"
-                    .to_owned()
+        // Why the request was refused: a set it presented in full says more than one it did not.
+        let (mut refused, mut missing) = (None, None);
+        for set in route.security {
+            match presented(set, query, headers) {
+                Ok(credentials) => match self.refuses(set, &credentials) {
+                    None => return Ok(()),
+                    Some(reason) => refused = refused.or(Some(reason.to_owned())),
+                },
+                Err(reason) => missing = missing.or(Some(reason)),
             }
-            Ok((_, credentials)) if !self.authorize.as_ref().is_none_or(|check| check(&credentials)) => {
-                "the credentials are not accepted".to_owned()
-            }
-            Ok(_) => return Ok(()),
-        };
+        }
+        let reason = refused.or(missing).unwrap_or_default();
         Err(Refusal(Box::new(unauthorized(route, path, &reason))))
+    }
+
+    /// Why credentials presented for every scheme of `set` are refused; `None` lets them in.
+    fn refuses(&self, set: &[Scheme], credentials: &[Credentials]) -> Option<&'static str> {
+        match &self.authorize {
+            // Any string looks like a token: only a validator can tell a real one.
+            None if set.contains(&Scheme::OAuth2) => {
+                Some("OAuth2 tokens are refused: the server was built without an `authorize` check to validate them")
+            }
+            None => None,
+            Some(check) if check(credentials) => None,
+            Some(_) => Some("the credentials are not accepted"),
+        }
     }
 }
 
-/// The credentials a request presents for one of `schemes`, with that scheme: an API key where
-/// its scheme puts it, else the `Authorization` header's. `Err` says what is missing or wrong.
-fn presented(schemes: &[Scheme], query: Option<&str>, headers: &HeaderMap) -> Result<(Scheme, Credentials), String> {
-    for scheme in schemes {
-        if let Scheme::ApiKey { location, name } = *scheme {
-            if let Some(key) = api_key(location, name, query, headers).filter(|key| !key.is_empty()) {
-                return Ok((*scheme, Credentials::api_key(key)));
-            }
-        }
+/// The credentials a request presents for each scheme of `set`, in order. `Err` says what the
+/// first scheme it does not meet is missing.
+fn presented(set: &[Scheme], query: Option<&str>, headers: &HeaderMap) -> Result<Vec<Credentials>, String> {
+    set.iter().map(|scheme| read(*scheme, query, headers)).collect()
+}
+
+/// The credentials a request presents for `scheme`: an API key where the scheme puts it (named
+/// as the scheme names it), else the `Authorization` header's, if of the scheme's kind.
+fn read(scheme: Scheme, query: Option<&str>, headers: &HeaderMap) -> Result<Credentials, String> {
+    if let Scheme::ApiKey { location, name } = scheme {
+        let key = api_key(location, name, query, headers).filter(|key| !key.is_empty());
+        return key
+            .map(|key| Credentials::api_key(name, key))
+            .ok_or_else(|| format!("the request has no API key `{name}`"));
     }
-    if !schemes.iter().any(|scheme| scheme.challenge().is_some()) {
-        return Err(match schemes.iter().any(|scheme| matches!(scheme, Scheme::ApiKey { .. })) {
-            true => "the request has no API key".to_owned(),
-            false => "this server cannot check the credentials the operation requires".to_owned(),
-        });
+    if let Scheme::Unsupported { .. } = scheme {
+        return Err("this server cannot check the credentials the operation requires".to_owned());
     }
     let credentials = match Credentials::from_headers(headers) {
         None if headers.contains_key(AUTHORIZATION) => {
@@ -490,16 +523,10 @@ fn presented(schemes: &[Scheme], query: Option<&str>, headers: &HeaderMap) -> Re
         None => return Err("the request has no Authorization header".to_owned()),
         Some(credentials) => credentials,
     };
-    // An OAuth2 access token is a bearer token, accepted as one where plain Bearer is not.
-    let scheme = match credentials {
-        Credentials::Basic { .. } => Scheme::Basic,
-        _ if schemes.contains(&Scheme::Bearer) => Scheme::Bearer,
-        _ => Scheme::OAuth2,
-    };
-    if !schemes.contains(&scheme) {
+    if !scheme.fits(&credentials) {
         return Err(format!("{} credentials are not accepted here", credentials.name()));
     }
-    Ok((scheme, credentials))
+    Ok(credentials)
 }
 
 /// The API key named `name` in the request's headers, query or cookies.
@@ -644,12 +671,14 @@ fn method_not_allowed<'a>(method: &Method, path: &str, allowed: impl Iterator<It
     response
 }
 
-/// A 401 naming every accepted scheme in `WWW-Authenticate`, logged at warn.
+/// A 401 naming the requirement sets in its detail and every scheme of them in
+/// `WWW-Authenticate`, logged at warn.
 fn unauthorized(route: &Route, path: &str, reason: &str) -> Response {
-    let names = unique(route.schemes.iter().map(|scheme| scheme.name()));
-    let detail = format!("{}; {} requires {} credentials", reason, route.operation, names.join(" or "));
+    let sets =
+        unique(route.security.iter().map(|set| unique(set.iter().map(|scheme| described(*scheme))).join(" and ")));
+    let detail = format!("{}; {} requires {} credentials", reason, route.operation, sets.join(" or "));
     tracing::warn!(operation = route.operation, path, status = 401, "refused a request: {detail}");
-    let challenges = unique(route.schemes.iter().filter_map(|scheme| scheme.challenge()));
+    let challenges = unique(route.security.iter().flat_map(|set| set.iter()).filter_map(|scheme| scheme.challenge()));
     let mut response = problem(StatusCode::UNAUTHORIZED, &detail);
     // An API key has no challenge of its own; a 401 still needs one.
     let challenges = if challenges.is_empty() { "ApiKey".to_owned() } else { challenges.join(", ") };
@@ -659,9 +688,18 @@ fn unauthorized(route: &Route, path: &str, reason: &str) -> Response {
     response
 }
 
+/// A scheme as a 401 names it: an API key with the name it travels by, for a client to see
+/// which key of two it left out.
+fn described(scheme: Scheme) -> String {
+    match scheme {
+        Scheme::ApiKey { name, .. } => format!("API key `{name}`"),
+        other => other.name().to_owned(),
+    }
+}
+
 /// Each of `items` once, in order: OAuth2 and Bearer share a name and a challenge.
-fn unique(items: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
+fn unique<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
     for item in items {
         if !out.contains(&item) {
             out.push(item);
@@ -679,12 +717,14 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const SECRET: &str = "zz-very-secret-7f3a";
-    const BOTH: &[Scheme] = &[Scheme::Basic, Scheme::Bearer];
-    const KEYS: &[Scheme] = &[
-        Scheme::ApiKey { location: KeyLocation::Header, name: "X-Api-Key" },
-        Scheme::ApiKey { location: KeyLocation::Query, name: "api_key" },
-        Scheme::ApiKey { location: KeyLocation::Cookie, name: "key" },
+    const BOTH: &[&[Scheme]] = &[&[Scheme::Basic], &[Scheme::Bearer]];
+    const HEADER_KEY: Scheme = Scheme::ApiKey { location: KeyLocation::Header, name: "X-Api-Key" };
+    const KEYS: &[&[Scheme]] = &[
+        &[HEADER_KEY],
+        &[Scheme::ApiKey { location: KeyLocation::Query, name: "api_key" }],
+        &[Scheme::ApiKey { location: KeyLocation::Cookie, name: "key" }],
     ];
+    const APP_ID: Scheme = Scheme::ApiKey { location: KeyLocation::Header, name: "X-App-Id" };
 
     /// A hand-written stand-in for a generated API: five operations, three paths.
     struct Api;
@@ -700,39 +740,51 @@ mod tests {
                 method: Method::GET,
                 template: "/v1/projects/{projectId}/webhooks",
                 operation: "List",
-                schemes: BOTH,
+                security: BOTH,
             },
             Route {
                 method: Method::POST,
                 template: "/v1/projects/{projectId}/webhooks",
                 operation: "Create",
-                schemes: BOTH,
+                security: BOTH,
             },
             Route {
                 method: Method::GET,
                 template: "/v1/projects/{projectId}/webhooks/{webhookId}",
                 operation: "Get",
-                schemes: &[Scheme::Bearer],
+                security: &[&[Scheme::Bearer]],
             },
             Route {
                 method: Method::DELETE,
                 template: "/v1/projects/{projectId}/webhooks/{webhookId}",
                 operation: "Delete",
-                schemes: BOTH,
+                security: BOTH,
             },
             Route {
                 method: Method::GET,
                 template: "/v1/projects/{projectId}/webhooks/special",
                 operation: "Special",
-                schemes: &[],
+                security: &[],
             },
-            Route { method: Method::GET, template: "/v1/keys", operation: "Keys", schemes: KEYS },
-            Route { method: Method::GET, template: "/v1/oauth", operation: "OAuth", schemes: &[Scheme::OAuth2] },
+            Route { method: Method::GET, template: "/v1/keys", operation: "Keys", security: KEYS },
+            Route { method: Method::GET, template: "/v1/oauth", operation: "OAuth", security: &[&[Scheme::OAuth2]] },
             Route {
                 method: Method::GET,
                 template: "/v1/digest",
                 operation: "Digest",
-                schemes: &[Scheme::Unsupported { name: "digestAuth" }],
+                security: &[&[Scheme::Unsupported { name: "digestAuth" }]],
+            },
+            Route {
+                method: Method::GET,
+                template: "/v1/apps",
+                operation: "Apps",
+                security: &[&[APP_ID, HEADER_KEY], &[Scheme::Bearer]],
+            },
+            Route {
+                method: Method::GET,
+                template: "/v1/public",
+                operation: "Public",
+                security: &[&[APP_ID, HEADER_KEY], &[]],
             },
         ];
 
@@ -1027,10 +1079,10 @@ mod tests {
 
     #[test]
     fn authorize_narrows_who_is_let_in() {
-        let server = server().authorize(|credentials| match credentials {
-            Credentials::Basic { username, password } => username == "ann" && password.expose() == SECRET,
-            Credentials::Bearer { token } => token.expose() == SECRET,
-            Credentials::ApiKey { .. } => false,
+        let server = server().authorize(|presented| match presented {
+            [Credentials::Basic { username, password }] => username == "ann" && password.expose() == SECRET,
+            [Credentials::Bearer { token }] => token.expose() == SECRET,
+            _ => false,
         });
         let path = "/v1/projects/p/webhooks";
         assert_eq!(send(&server, Method::GET, path, None, &basic("ann", SECRET), b"").0, StatusCode::OK);
@@ -1054,7 +1106,10 @@ mod tests {
 
     #[test]
     fn api_keys_are_read_where_their_scheme_says_and_checked() {
-        let server = server().authorize(|credentials| credentials.matches(&Credentials::api_key(SECRET)));
+        let server = server().authorize(|presented| match presented {
+            [Credentials::ApiKey { key, .. }] => key.expose() == SECRET,
+            _ => false,
+        });
         let cookie = one_header(http::header::COOKIE, &format!("other=1; key={SECRET}"));
         let header = one_header(http::HeaderName::from_static("x-api-key"), SECRET);
         let query = format!("api_key={SECRET}");
@@ -1065,11 +1120,15 @@ mod tests {
         let wrong = one_header(http::HeaderName::from_static("x-api-key"), "zz-very-secret-7f3b");
         let (status, body, response) = send(&server, Method::GET, "/v1/keys", None, &wrong, b"");
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(body["detail"], "the credentials are not accepted; Keys requires API key credentials");
+        assert_eq!(
+            body["detail"],
+            "the credentials are not accepted; Keys requires API key `X-Api-Key` or API key `api_key` or API key \
+             `key` credentials"
+        );
         assert_eq!(response.headers()[WWW_AUTHENTICATE], "ApiKey");
         let (status, body, _) = send(&server, Method::GET, "/v1/keys", Some("api_key="), &bearer(SECRET), b"");
         assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_eq!(body["detail"], "the request has no API key; Keys requires API key credentials");
+        assert!(body["detail"].as_str().unwrap().starts_with("the request has no API key `X-Api-Key`; "), "{body}");
         // Without an `authorize` check, any key is let in, as any Basic or Bearer credentials are.
         assert_eq!(send(&self::server(), Method::GET, "/v1/keys", None, &wrong, b"").0, StatusCode::OK);
     }
@@ -1081,12 +1140,62 @@ mod tests {
         assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer");
         let detail = body["detail"].as_str().unwrap();
         assert!(detail.starts_with("OAuth2 tokens are refused: the server was built without"), "{detail}");
-        let validated = server().authorize(|credentials| credentials.matches(&Credentials::bearer(SECRET)));
+        let validated =
+            server().authorize(|presented| matches!(presented, [token] if token.matches(&Credentials::bearer(SECRET))));
         assert_eq!(send(&validated, Method::GET, "/v1/oauth", None, &bearer(SECRET), b"").0, StatusCode::OK);
         assert_eq!(send(&validated, Method::GET, "/v1/oauth", None, &bearer("t"), b"").0, StatusCode::UNAUTHORIZED);
         let (status, body, _) = send(&validated, Method::GET, "/v1/oauth", None, &basic("ann", SECRET), b"");
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["detail"], "Basic credentials are not accepted here; OAuth requires Bearer credentials");
+    }
+
+    fn keys(app: &str, key: &str) -> HeaderMap {
+        let mut headers = one_header(http::HeaderName::from_static("x-app-id"), app);
+        headers.insert("x-api-key", HeaderValue::from_str(key).unwrap());
+        headers
+    }
+
+    #[test]
+    fn schemes_required_together_are_all_needed() {
+        let server = server().authorize(|presented| match presented {
+            // The app's id and its key, told apart by the names they came by.
+            [app, key] => {
+                app.matches(&Credentials::api_key("X-App-Id", "app-1"))
+                    & key.matches(&Credentials::api_key("X-Api-Key", SECRET))
+            }
+            [token] => token.matches(&Credentials::bearer(SECRET)),
+            _ => false,
+        });
+        let key_alone = one_header(http::HeaderName::from_static("x-api-key"), SECRET);
+        let (status, body, response) = send(&server, Method::GET, "/v1/apps", None, &key_alone, b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            body["detail"],
+            "the request has no API key `X-App-Id`; Apps requires API key `X-App-Id` and API key `X-Api-Key` or \
+             Bearer credentials"
+        );
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer");
+        let app_alone = one_header(http::HeaderName::from_static("x-app-id"), "app-1");
+        assert_eq!(send(&server, Method::GET, "/v1/apps", None, &app_alone, b"").0, StatusCode::UNAUTHORIZED);
+        assert_eq!(send(&server, Method::GET, "/v1/apps", None, &keys("app-1", SECRET), b"").0, StatusCode::OK);
+        let (status, body, _) = send(&server, Method::GET, "/v1/apps", None, &keys("app-2", SECRET), b"");
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(body["detail"].as_str().unwrap().starts_with("the credentials are not accepted; "), "{body}");
+        // The other set is an alternative.
+        assert_eq!(send(&server, Method::GET, "/v1/apps", None, &bearer(SECRET), b"").0, StatusCode::OK);
+        assert_eq!(send(&server, Method::GET, "/v1/apps", None, &bearer("t"), b"").0, StatusCode::UNAUTHORIZED);
+        // Without an `authorize` check only the format is checked, but of every scheme of a set.
+        assert_eq!(send(&self::server(), Method::GET, "/v1/apps", None, &key_alone, b"").0, StatusCode::UNAUTHORIZED);
+        assert_eq!(send(&self::server(), Method::GET, "/v1/apps", None, &keys("a", "k"), b"").0, StatusCode::OK);
+    }
+
+    #[test]
+    fn an_empty_requirement_set_lets_anyone_in() {
+        let server = server().authorize(|_| false);
+        for headers in [HeaderMap::new(), keys("app-1", SECRET), bearer("t")] {
+            let (status, body, _) = send(&server, Method::GET, "/v1/public", None, &headers, b"");
+            assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Public")), "{headers:?}");
+        }
     }
 
     #[test]

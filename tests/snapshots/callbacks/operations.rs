@@ -21,8 +21,9 @@ pub mod watch_files {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/watches";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -117,8 +118,9 @@ pub mod get_file {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/files/{id}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -214,8 +216,9 @@ pub mod get_file_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/archive/files/{id}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -324,19 +327,19 @@ impl<S: Service> server::Routes<S> for Routes {
             method: watch_files::Request::METHOD,
             template: watch_files::Request::PATH,
             operation: "watchFiles",
-            schemes: watch_files::Request::SCHEMES,
+            security: watch_files::Request::SECURITY,
         },
         server::Route {
             method: get_file::Request::METHOD,
             template: get_file::Request::PATH,
             operation: "getFile",
-            schemes: get_file::Request::SCHEMES,
+            security: get_file::Request::SECURITY,
         },
         server::Route {
             method: get_file_2::Request::METHOD,
             template: get_file_2::Request::PATH,
             operation: "getFile_2",
-            schemes: get_file_2::Request::SCHEMES,
+            security: get_file_2::Request::SECURITY,
         },
     ];
     async fn call(
@@ -413,7 +416,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                watch_files::Request::SCHEMES,
+                watch_files::Request::SECURITY,
             )
             .await?;
         Ok(watch_files::Response::from_http(response)?)
@@ -425,7 +428,7 @@ impl Client {
     ) -> Result<get_file::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, get_file::Request::SCHEMES)
+            .send_as(request.to_http(self.http.base_url())?, get_file::Request::SECURITY)
             .await?;
         Ok(get_file::Response::from_http(response)?)
     }
@@ -438,7 +441,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                get_file_2::Request::SCHEMES,
+                get_file_2::Request::SECURITY,
             )
             .await?;
         Ok(get_file_2::Response::from_http(response)?)

@@ -21,8 +21,9 @@ pub mod put_counters {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/counters";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -130,7 +131,7 @@ impl<S: Service> server::Routes<S> for Routes {
             method: put_counters::Request::METHOD,
             template: put_counters::Request::PATH,
             operation: "putCounters",
-            schemes: put_counters::Request::SCHEMES,
+            security: put_counters::Request::SECURITY,
         },
     ];
     async fn call(
@@ -189,7 +190,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                put_counters::Request::SCHEMES,
+                put_counters::Request::SECURITY,
             )
             .await?;
         Ok(put_counters::Response::from_http(response)?)

@@ -24,8 +24,9 @@ pub mod get_pet {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -134,8 +135,9 @@ pub mod put_pet {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -245,8 +247,9 @@ pub mod delete_pets_pet_id {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets/{petId}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -355,8 +358,9 @@ pub mod list_pets {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/pets";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -454,8 +458,9 @@ pub mod get_inventory {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/inventory";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -540,8 +545,9 @@ pub mod get_health {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/health";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -634,8 +640,9 @@ pub mod record_visit {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/clinics/{clinic}/visits";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -838,43 +845,43 @@ impl<S: Service> server::Routes<S> for Routes {
             method: get_pet::Request::METHOD,
             template: get_pet::Request::PATH,
             operation: "getPet",
-            schemes: get_pet::Request::SCHEMES,
+            security: get_pet::Request::SECURITY,
         },
         server::Route {
             method: put_pet::Request::METHOD,
             template: put_pet::Request::PATH,
             operation: "putPet",
-            schemes: put_pet::Request::SCHEMES,
+            security: put_pet::Request::SECURITY,
         },
         server::Route {
             method: delete_pets_pet_id::Request::METHOD,
             template: delete_pets_pet_id::Request::PATH,
             operation: "DeletePetsPetId",
-            schemes: delete_pets_pet_id::Request::SCHEMES,
+            security: delete_pets_pet_id::Request::SECURITY,
         },
         server::Route {
             method: list_pets::Request::METHOD,
             template: list_pets::Request::PATH,
             operation: "listPets",
-            schemes: list_pets::Request::SCHEMES,
+            security: list_pets::Request::SECURITY,
         },
         server::Route {
             method: get_inventory::Request::METHOD,
             template: get_inventory::Request::PATH,
             operation: "getInventory",
-            schemes: get_inventory::Request::SCHEMES,
+            security: get_inventory::Request::SECURITY,
         },
         server::Route {
             method: get_health::Request::METHOD,
             template: get_health::Request::PATH,
             operation: "getHealth",
-            schemes: get_health::Request::SCHEMES,
+            security: get_health::Request::SECURITY,
         },
         server::Route {
             method: record_visit::Request::METHOD,
             template: record_visit::Request::PATH,
             operation: "recordVisit",
-            schemes: record_visit::Request::SCHEMES,
+            security: record_visit::Request::SECURITY,
         },
     ];
     async fn call(
@@ -985,7 +992,7 @@ impl Client {
     ) -> Result<get_pet::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, get_pet::Request::SCHEMES)
+            .send_as(request.to_http(self.http.base_url())?, get_pet::Request::SECURITY)
             .await?;
         Ok(get_pet::Response::from_http(response)?)
     }
@@ -996,7 +1003,7 @@ impl Client {
     ) -> Result<put_pet::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, put_pet::Request::SCHEMES)
+            .send_as(request.to_http(self.http.base_url())?, put_pet::Request::SECURITY)
             .await?;
         Ok(put_pet::Response::from_http(response)?)
     }
@@ -1009,7 +1016,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                delete_pets_pet_id::Request::SCHEMES,
+                delete_pets_pet_id::Request::SECURITY,
             )
             .await?;
         Ok(delete_pets_pet_id::Response::from_http(response)?)
@@ -1021,7 +1028,10 @@ impl Client {
     ) -> Result<list_pets::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, list_pets::Request::SCHEMES)
+            .send_as(
+                request.to_http(self.http.base_url())?,
+                list_pets::Request::SECURITY,
+            )
             .await?;
         Ok(list_pets::Response::from_http(response)?)
     }
@@ -1034,7 +1044,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                get_inventory::Request::SCHEMES,
+                get_inventory::Request::SECURITY,
             )
             .await?;
         Ok(get_inventory::Response::from_http(response)?)
@@ -1048,7 +1058,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                get_health::Request::SCHEMES,
+                get_health::Request::SECURITY,
             )
             .await?;
         Ok(get_health::Response::from_http(response)?)
@@ -1062,7 +1072,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                record_visit::Request::SCHEMES,
+                record_visit::Request::SECURITY,
             )
             .await?;
         Ok(record_visit::Response::from_http(response)?)

@@ -31,20 +31,27 @@ pub mod create_note {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/notes";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::ApiKey {
-                location: client::KeyLocation::Header,
-                name: "X-Api-Key",
-            },
-            client::Scheme::ApiKey {
-                location: client::KeyLocation::Query,
-                name: "api_key",
-            },
-            client::Scheme::ApiKey {
-                location: client::KeyLocation::Cookie,
-                name: "key",
-            },
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[
+                client::Scheme::ApiKey {
+                    location: client::KeyLocation::Header,
+                    name: "X-Api-Key",
+                },
+            ],
+            &[
+                client::Scheme::ApiKey {
+                    location: client::KeyLocation::Query,
+                    name: "api_key",
+                },
+            ],
+            &[
+                client::Scheme::ApiKey {
+                    location: client::KeyLocation::Cookie,
+                    name: "key",
+                },
+            ],
         ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
@@ -213,20 +220,27 @@ pub mod replace_note {
         pub const METHOD: Method = Method::PUT;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/notes/{id}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[
-            client::Scheme::ApiKey {
-                location: client::KeyLocation::Header,
-                name: "X-Api-Key",
-            },
-            client::Scheme::ApiKey {
-                location: client::KeyLocation::Query,
-                name: "api_key",
-            },
-            client::Scheme::ApiKey {
-                location: client::KeyLocation::Cookie,
-                name: "key",
-            },
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[
+                client::Scheme::ApiKey {
+                    location: client::KeyLocation::Header,
+                    name: "X-Api-Key",
+                },
+            ],
+            &[
+                client::Scheme::ApiKey {
+                    location: client::KeyLocation::Query,
+                    name: "api_key",
+                },
+            ],
+            &[
+                client::Scheme::ApiKey {
+                    location: client::KeyLocation::Cookie,
+                    name: "key",
+                },
+            ],
         ];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
@@ -338,8 +352,11 @@ pub mod purge_notes {
         pub const METHOD: Method = Method::DELETE;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/admin/notes";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[client::Scheme::OAuth2];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[
+            &[client::Scheme::OAuth2],
+        ];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -440,19 +457,19 @@ impl<S: Service> server::Routes<S> for Routes {
             method: create_note::Request::METHOD,
             template: create_note::Request::PATH,
             operation: "createNote",
-            schemes: create_note::Request::SCHEMES,
+            security: create_note::Request::SECURITY,
         },
         server::Route {
             method: replace_note::Request::METHOD,
             template: replace_note::Request::PATH,
             operation: "replaceNote",
-            schemes: replace_note::Request::SCHEMES,
+            security: replace_note::Request::SECURITY,
         },
         server::Route {
             method: purge_notes::Request::METHOD,
             template: purge_notes::Request::PATH,
             operation: "purgeNotes",
-            schemes: purge_notes::Request::SCHEMES,
+            security: purge_notes::Request::SECURITY,
         },
     ];
     async fn call(
@@ -529,7 +546,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                create_note::Request::SCHEMES,
+                create_note::Request::SECURITY,
             )
             .await?;
         Ok(create_note::Response::from_http(response)?)
@@ -543,7 +560,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                replace_note::Request::SCHEMES,
+                replace_note::Request::SECURITY,
             )
             .await?;
         Ok(replace_note::Response::from_http(response)?)
@@ -557,7 +574,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                purge_notes::Request::SCHEMES,
+                purge_notes::Request::SECURITY,
             )
             .await?;
         Ok(purge_notes::Response::from_http(response)?)

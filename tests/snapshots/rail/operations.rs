@@ -21,8 +21,9 @@ pub mod get_booking {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/bookings/{id}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -122,7 +123,7 @@ impl<S: Service> server::Routes<S> for Routes {
             method: get_booking::Request::METHOD,
             template: get_booking::Request::PATH,
             operation: "getBooking",
-            schemes: get_booking::Request::SCHEMES,
+            security: get_booking::Request::SECURITY,
         },
     ];
     async fn call(
@@ -181,7 +182,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                get_booking::Request::SCHEMES,
+                get_booking::Request::SECURITY,
             )
             .await?;
         Ok(get_booking::Response::from_http(response)?)

@@ -37,8 +37,9 @@ pub mod service {
         pub const METHOD: Method = Method::POST;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/services/{path}";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order, then the body; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -208,8 +209,9 @@ pub mod models_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/models";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -305,8 +307,9 @@ pub mod models_pages {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/models/pages";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -391,8 +394,9 @@ pub mod http_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/http";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -476,8 +480,9 @@ pub mod new_2 {
         pub const METHOD: Method = Method::GET;
         /// The path, with `{name}` for each path parameter.
         pub const PATH: &'static str = "/new";
-        /// The schemes a caller may authenticate with; empty when the operation needs none.
-        pub const SCHEMES: &'static [client::Scheme] = &[];
+        /// The spec's `security`: a caller authenticates with every scheme of one of these
+        /// sets. Empty when the operation needs none; an empty set allows anonymous calls.
+        pub const SECURITY: &'static [&'static [client::Scheme]] = &[];
         /// `new` takes the required parameters, in the spec's order; set optional ones on the result.
         ///
         /// The struct is `#[non_exhaustive]`, so that a parameter the spec adds is not a
@@ -588,31 +593,31 @@ impl<S: Service> server::Routes<S> for Routes {
             method: service::Request::METHOD,
             template: service::Request::PATH,
             operation: "service",
-            schemes: service::Request::SCHEMES,
+            security: service::Request::SECURITY,
         },
         server::Route {
             method: models_2::Request::METHOD,
             template: models_2::Request::PATH,
             operation: "models",
-            schemes: models_2::Request::SCHEMES,
+            security: models_2::Request::SECURITY,
         },
         server::Route {
             method: models_pages::Request::METHOD,
             template: models_pages::Request::PATH,
             operation: "models_pages",
-            schemes: models_pages::Request::SCHEMES,
+            security: models_pages::Request::SECURITY,
         },
         server::Route {
             method: http_2::Request::METHOD,
             template: http_2::Request::PATH,
             operation: "http",
-            schemes: http_2::Request::SCHEMES,
+            security: http_2::Request::SECURITY,
         },
         server::Route {
             method: new_2::Request::METHOD,
             template: new_2::Request::PATH,
             operation: "new",
-            schemes: new_2::Request::SCHEMES,
+            security: new_2::Request::SECURITY,
         },
     ];
     async fn call(
@@ -695,7 +700,7 @@ impl Client {
     ) -> Result<service::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, service::Request::SCHEMES)
+            .send_as(request.to_http(self.http.base_url())?, service::Request::SECURITY)
             .await?;
         Ok(service::Response::from_http(response)?)
     }
@@ -706,7 +711,7 @@ impl Client {
     ) -> Result<models_2::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, models_2::Request::SCHEMES)
+            .send_as(request.to_http(self.http.base_url())?, models_2::Request::SECURITY)
             .await?;
         Ok(models_2::Response::from_http(response)?)
     }
@@ -751,7 +756,7 @@ impl Client {
             .http
             .send_as(
                 request.to_http(self.http.base_url())?,
-                models_pages::Request::SCHEMES,
+                models_pages::Request::SECURITY,
             )
             .await?;
         Ok(models_pages::Response::from_http(response)?)
@@ -763,7 +768,7 @@ impl Client {
     ) -> Result<http_2::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, http_2::Request::SCHEMES)
+            .send_as(request.to_http(self.http.base_url())?, http_2::Request::SECURITY)
             .await?;
         Ok(http_2::Response::from_http(response)?)
     }
@@ -774,7 +779,7 @@ impl Client {
     ) -> Result<new_2::Response, client::ClientError> {
         let response = self
             .http
-            .send_as(request.to_http(self.http.base_url())?, new_2::Request::SCHEMES)
+            .send_as(request.to_http(self.http.base_url())?, new_2::Request::SECURITY)
             .await?;
         Ok(new_2::Response::from_http(response)?)
     }
