@@ -11,7 +11,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! sinch-provisioning = { version = "0.1", features = ["reqwest"] }
+//! sinch-provisioning = { version = "0.2", features = ["reqwest"] }
 //! ```
 //!
 //! Everything else it needs is re-exported: the runtime as [`runtime`], and with `reqwest` what the example uses.
