@@ -141,8 +141,31 @@ fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecuritySc
                 out.push(message);
             }
         }
+        for set in &op.security {
+            if let Some(message) = unmeetable(&op.id, set, schemes) {
+                if !out.contains(&message) {
+                    out.push(message);
+                }
+            }
+        }
     }
     out
+}
+
+/// A warning for a requirement set that asks for Basic credentials and a bearer token
+/// together: both travel in the one `Authorization` header, so no request can meet it.
+fn unmeetable(operation: &str, set: &[String], schemes: &[crate::ir::SecurityScheme]) -> Option<String> {
+    let kind = |key: &String| schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind);
+    let basic = set.iter().find(|key| matches!(kind(key), Some(SecurityKind::HttpBasic)))?;
+    let bearer = set.iter().find(|key| {
+        matches!(kind(key), Some(SecurityKind::HttpBearer { .. })) || kind(key).is_some_and(SecurityKind::is_oauth)
+    })?;
+    Some(format!(
+        "operation `{operation}` requires the schemes `{basic}` and `{bearer}` together, but both travel in the \
+         one `Authorization` header: no request can meet that requirement, and the generated server refuses \
+         every request relying on it (list them as alternatives, `- {basic}: []` and `- {bearer}: []`, if \
+         either will do)"
+    ))
 }
 
 /// Reads path items (under `paths`, `webhooks`, or an operation's `callbacks`) into
@@ -613,5 +636,29 @@ components:
         // A requirement that is not an object is refused rather than read as `{}` (anyone).
         let error = read_text(&format!("{head}[key]\n")).unwrap_err().to_string();
         assert!(error.contains("(at /security/0)") && error.contains("must be an object of scheme names"), "{error}");
+    }
+
+    #[test]
+    fn basic_and_a_bearer_token_required_together_get_a_warning() {
+        let api = read_text(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      security: [{basic: [], bearer: []}, {bearer: [], oauth: []}, {basic: [], oauth: []}]
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    basic: {type: http, scheme: basic}
+    bearer: {type: http, scheme: bearer}
+    oauth: {type: oauth2, flows: {}}
+",
+        )
+        .unwrap();
+        let together: Vec<&String> = api.warnings.iter().filter(|w| w.contains("together")).collect();
+        let [first, second] = &together[..] else { panic!("{:?}", api.warnings) };
+        assert!(first.contains("`basic` and `bearer` together, but both travel in the one `Authorization`"), "{first}");
+        assert!(second.contains("`basic` and `oauth` together"), "{second}");
     }
 }
