@@ -116,6 +116,9 @@ fn messages(operations: &mut [Operation], received: &[Received]) -> Vec<Message>
 fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecurityScheme]) -> Vec<String> {
     let mut out = Vec::new();
     for op in operations.iter().filter(|op| op.messages.is_empty() && op.address.starts_with('/')) {
+        if op.security.iter().any(Vec::is_empty) {
+            continue; // `{}`: anonymous calls are allowed, so no scheme keeps anyone out.
+        }
         for key in op.security.iter().flatten() {
             let message = match schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind) {
                 Some(scheme @ SecurityKind::Other(kind)) if scheme.is_oauth() => format!(
@@ -633,6 +636,13 @@ components:
         let head = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nsecurity: ";
         let anonymous = read_text(&format!("{head}[{{}}, {{key: []}}]\n")).unwrap();
         assert!(anonymous.warnings.iter().all(|w| !w.contains("security")), "{:?}", anonymous.warnings);
+        let oauth = "\ncomponents: {securitySchemes: {oauth: {type: oauth2, flows: {}}}}\n";
+        let path = "paths: {/a: {get: {responses: {'204': {description: x}}}}}";
+        let head = head.replace("paths: {}", path);
+        let refused = read_text(&format!("{head}[{{oauth: []}}]{oauth}")).unwrap();
+        assert!(refused.warnings.iter().any(|w| w.contains("refuses every request")), "{:?}", refused.warnings);
+        let optional = read_text(&format!("{head}[{{}}, {{oauth: []}}]{oauth}")).unwrap();
+        assert_eq!(optional.warnings, Vec::<String>::new(), "`{{}}` lets every request in");
         // A requirement that is not an object is refused rather than read as `{}` (anyone).
         let error = read_text(&format!("{head}[key]\n")).unwrap_err().to_string();
         assert!(error.contains("(at /security/0)") && error.contains("must be an object of scheme names"), "{error}");
