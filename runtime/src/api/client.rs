@@ -188,8 +188,9 @@ impl Credentials {
         }
     }
 
-    /// Adds these credentials to `request` where `scheme` says: an API key in its header,
-    /// query parameter or cookie, anything else in `Authorization` (unless the request has one).
+    /// Adds these credentials, which fit `scheme`, to `request` where it says: an API key in
+    /// its header, query parameter or cookie, Basic or a bearer token in `Authorization`
+    /// (unless the request has one).
     fn add_to(&self, scheme: Scheme, request: &mut http::Request<Vec<u8>>) {
         match (scheme, self) {
             (Scheme::ApiKey { location, name }, Credentials::ApiKey { key, .. }) => {
@@ -214,15 +215,16 @@ impl Credentials {
 /// security out still gets them, and a server that wants others answers 401 rather than the
 /// client sending nothing. An API key never goes anywhere its scheme does not say.
 pub fn add_credentials(request: &mut http::Request<Vec<u8>>, security: &[&[Scheme]], held: &[Credentials]) {
-    let fitting = |scheme: &Scheme| held.iter().find(|credentials| scheme.fits(credentials));
-    let met =
-        security.iter().filter(|set| !set.is_empty()).find(|set| set.iter().all(|scheme| fitting(scheme).is_some()));
+    let fitting = |scheme: &Scheme| held.iter().find(|credentials| scheme.fits(credentials)).map(|c| (*scheme, c));
+    // Each scheme of the first set met in full, with the credentials that fit it.
+    let met = security
+        .iter()
+        .filter(|set| !set.is_empty())
+        .find_map(|set| set.iter().map(fitting).collect::<Option<Vec<_>>>());
     match met {
-        Some(set) => {
-            for scheme in set.iter() {
-                if let Some(credentials) = fitting(scheme) {
-                    credentials.add_to(*scheme, request);
-                }
+        Some(pairs) => {
+            for (scheme, credentials) in pairs {
+                credentials.add_to(scheme, request);
             }
         }
         None => {

@@ -41,7 +41,10 @@ impl HttpClient {
     }
 
     /// Adds `credentials` to those the client holds (call it once for each): each request sends
-    /// those its operation's security asks for (see [`send_as`](HttpClient::send_as)).
+    /// those of the first of its operation's requirement sets the client holds in full (an
+    /// empty set is passed over); when it holds none in full, its Basic or Bearer credentials
+    /// still go in `Authorization`, and an API key is never sent (see
+    /// [`add_credentials`]).
     pub fn with_credentials(mut self, credentials: Credentials) -> Self {
         self.credentials.push(credentials);
         self

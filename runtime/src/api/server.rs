@@ -469,10 +469,12 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
         if route.security.is_empty() || route.security.iter().any(|set| set.is_empty()) {
             return Ok(());
         }
+        // Parsed once: every Basic, Bearer and OAuth2 scheme of every set reads this one header.
+        let authorization = Credentials::from_headers(headers);
         // Why the request was refused: a set it presented in full says more than one it did not.
         let (mut refused, mut missing) = (None, None);
         for set in route.security {
-            match presented(set, query, headers) {
+            match presented(set, query, headers, authorization.as_ref()) {
                 Ok(credentials) => match self.refuses(set, &credentials) {
                     None => return Ok(()),
                     Some(reason) => refused = refused.or(Some(reason.to_owned())),
@@ -500,13 +502,24 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
 
 /// The credentials a request presents for each scheme of `set`, in order. `Err` says what the
 /// first scheme it does not meet is missing.
-fn presented(set: &[Scheme], query: Option<&str>, headers: &HeaderMap) -> Result<Vec<Credentials>, String> {
-    set.iter().map(|scheme| read(*scheme, query, headers)).collect()
+fn presented(
+    set: &[Scheme],
+    query: Option<&str>,
+    headers: &HeaderMap,
+    authorization: Option<&Credentials>,
+) -> Result<Vec<Credentials>, String> {
+    set.iter().map(|scheme| read(*scheme, query, headers, authorization)).collect()
 }
 
 /// The credentials a request presents for `scheme`: an API key where the scheme puts it (named
-/// as the scheme names it), else the `Authorization` header's, if of the scheme's kind.
-fn read(scheme: Scheme, query: Option<&str>, headers: &HeaderMap) -> Result<Credentials, String> {
+/// as the scheme names it), else `authorization` (the `Authorization` header's), if of the
+/// scheme's kind.
+fn read(
+    scheme: Scheme,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    authorization: Option<&Credentials>,
+) -> Result<Credentials, String> {
     if let Scheme::ApiKey { location, name } = scheme {
         let key = api_key(location, name, query, headers).filter(|key| !key.is_empty());
         return key
@@ -516,17 +529,17 @@ fn read(scheme: Scheme, query: Option<&str>, headers: &HeaderMap) -> Result<Cred
     if let Scheme::Unsupported { .. } = scheme {
         return Err("this server cannot check the credentials the operation requires".to_owned());
     }
-    let credentials = match Credentials::from_headers(headers) {
+    let credentials = match authorization {
         None if headers.contains_key(AUTHORIZATION) => {
             return Err("the Authorization header does not hold well-formed credentials".to_owned())
         }
         None => return Err("the request has no Authorization header".to_owned()),
         Some(credentials) => credentials,
     };
-    if !scheme.fits(&credentials) {
+    if !scheme.fits(credentials) {
         return Err(format!("{} credentials are not accepted here", credentials.name()));
     }
-    Ok(credentials)
+    Ok(credentials.clone())
 }
 
 /// The API key named `name` in the request's headers, query or cookies.
