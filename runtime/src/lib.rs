@@ -34,6 +34,7 @@ pub mod api;
 mod object;
 pub mod one_of;
 mod open_enum;
+mod path_template;
 mod secret;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]

@@ -38,13 +38,13 @@ use http::header::{
     HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, TRANSFER_ENCODING, WWW_AUTHENTICATE,
 };
 use http::{HeaderMap, Method, StatusCode};
-use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::client::{raw_response, with_content_type, Credentials, KeyLocation, Scheme};
 use super::json;
 use super::validate::{Violation, Violations};
+use crate::path_template;
 
 type Response = http::Response<Vec<u8>>;
 type Authorize = Box<dyn Fn(&[Credentials]) -> bool + Send + Sync>;
@@ -551,19 +551,13 @@ fn api_key(location: KeyLocation, name: &str, query: Option<&str>, headers: &Hea
     }
 }
 
-/// The route for `method` among those whose template matches `path` best (most literal
+/// The route for `method` among those whose template `path` fits best (most literal
 /// segments; the first declared on a tie), as OpenAPI matches concrete paths before templated
 /// ones. `Err` is the 404 or 405 answer.
 fn find_route<R: Routes<S>, S>(method: &Method, path: &str) -> Result<Admitted, Refusal> {
-    let mut best: Option<(usize, &'static str, RawParams<'_>)> = None;
-    for route in R::ROUTES {
-        if let Some((literals, params)) = match_template(route.template, path) {
-            if best.as_ref().is_none_or(|(most, _, _)| literals > *most) {
-                best = Some((literals, route.template, params));
-            }
-        }
-    }
-    let Some((_, template, params)) = best else {
+    let templates = R::ROUTES.iter().map(|route| route.template);
+    let best = path.starts_with('/').then(|| path_template::best(templates, path, |_| true)).flatten();
+    let Some((best, fit)) = best else {
         return Err(Refusal::from(refused(
             StatusCode::NOT_FOUND,
             method,
@@ -571,39 +565,20 @@ fn find_route<R: Routes<S>, S>(method: &Method, path: &str) -> Result<Admitted, 
             "no operation of this API has this path",
         )));
     };
+    let template = R::ROUTES[best].template;
     let same_path = || R::ROUTES.iter().enumerate().filter(move |(_, route)| route.template == template);
     match same_path().find(|(_, route)| route.method == *method) {
-        Some((index, route)) => Ok(Admitted { index, route, params: decode_params(method, path, params)? }),
+        Some((index, route)) => Ok(Admitted { index, route, params: decode_params(method, path, fit.values)? }),
         None => Err(Refusal::from(method_not_allowed(method, path, same_path().map(|(_, route)| &route.method)))),
     }
 }
 
-/// The number of literal segments and the parameters (as sent, still percent-encoded), when
-/// `path` fits `template`: literal segments equal, each `{name}` segment one non-empty segment.
-fn match_template<'p>(template: &'static str, path: &'p str) -> Option<(usize, RawParams<'p>)> {
-    let mut literals = 0;
-    let mut params = Vec::new();
-    let mut segments = path.strip_prefix('/')?.split('/');
-    for part in template.strip_prefix('/').unwrap_or(template).split('/') {
-        let segment = segments.next()?;
-        match part.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
-            Some(name) if !segment.is_empty() => params.push((name, segment)),
-            Some(_) => return None,
-            None if part == segment => literals += 1,
-            None => return None,
-        }
-    }
-    segments.next().is_none().then_some((literals, params))
-}
-
 /// Percent-decodes path parameters, refusing (400) a value that could address something
-/// other than one resource: `.`, `..`, or one holding `/`, `\`, a control character or
-/// invalid UTF-8.
+/// other than one resource ([`path_template::decode`]).
 fn decode_params(method: &Method, path: &str, raw: RawParams<'_>) -> Result<PathParams, Refusal> {
     let mut params = Vec::with_capacity(raw.len());
     for (name, segment) in raw {
-        let decoded = percent_decode_str(segment).decode_utf8().ok();
-        let Some(value) = decoded.filter(|value| is_one_segment(value)) else {
+        let Some(value) = path_template::decode(segment) else {
             let detail = format!(
                 "path parameter {name} must not be `.` or `..`, nor hold `/`, `\\`, control \
                  characters or invalid UTF-8 once percent-decoded"
@@ -613,10 +588,6 @@ fn decode_params(method: &Method, path: &str, raw: RawParams<'_>) -> Result<Path
         params.push((name, value.into_owned()));
     }
     Ok(PathParams(params))
-}
-
-fn is_one_segment(value: &str) -> bool {
-    value != "." && value != ".." && !value.chars().any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// 415 when the request declares a body (a `Content-Length` above 0, or a `Transfer-Encoding`)
@@ -1336,17 +1307,6 @@ mod tests {
         assert_eq!(query.get("b"), Some("x y&z"));
         assert_eq!(query.get("c"), None);
         assert_eq!(Query::parse(None), Query::default());
-    }
-
-    #[test]
-    fn template_matching() {
-        let (literals, params) = match_template("/a/{x}/c/{y}", "/a/1/c/%32").unwrap();
-        assert_eq!((literals, params), (2, vec![("x", "1"), ("y", "%32")]));
-        assert!(match_template("/a/{x}", "/a/").is_none());
-        assert!(match_template("/a/{x}", "/a").is_none());
-        assert!(match_template("/a/{x}", "/a/1/2").is_none());
-        assert!(match_template("/a/b", "/a/B").is_none());
-        assert_eq!(match_template("/", "/").map(|(n, _)| n), Some(1));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! From an HTTP request to a handler's outcome, and the status that answers it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -53,8 +54,8 @@ pub trait Deliver<H>: Decode {
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct Context<'a> {
-    /// The path the callback was posted to: `/`, or the address of a channel with its
-    /// parameters' values in place of `{name}`.
+    /// The path the callback was posted to, as sent: `/`, or a channel's address (with a
+    /// leading `/`, and the parameters' values in place of `{name}`).
     pub path: &'a str,
     /// The address of the channel posted to, as the spec writes it (`/rooms/{roomId}`);
     /// `None` for a callback decoded by payload at `/`.
@@ -80,8 +81,10 @@ impl<'a> Context<'a> {
     }
 
     /// The value of the channel parameter `name` (`roomId` of `/rooms/{roomId}`) in the path,
-    /// as sent (still percent-encoded); `None` when the channel has no such parameter.
-    pub fn parameter(&self, name: &str) -> Option<&'a str> {
+    /// percent-decoded; `None` when the channel has no such parameter. A value that would
+    /// name more than one resource once decoded (`.`, `..`, or holding `/`, `\`, a control
+    /// character or invalid UTF-8) fits no channel: such a request is answered 404.
+    pub fn parameter(&self, name: &str) -> Option<Cow<'a, str>> {
         super::channel::parameter(self.channel?, self.path, name)
     }
 }
@@ -241,10 +244,12 @@ impl<D: Decode> Receiver<D> {
     /// Checks the size, verifies the sender over the raw `body`, then decodes it: by payload
     /// when `channel` is `None`, else as a callback posted to that channel address.
     pub fn receive(&self, channel: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<D::Callback, Rejection> {
-        let channel = match channel {
-            Some(path) => Some(channel_index::<D>(path)?),
-            None => None,
-        };
+        let channel = channel.map(channel_index::<D>).transpose()?;
+        self.receive_at(channel, headers, body)
+    }
+
+    /// [`receive`](Receiver::receive) with the channel already found: `CHANNELS[channel]`.
+    fn receive_at(&self, channel: Option<usize>, headers: &HeaderMap, body: &[u8]) -> Result<D::Callback, Rejection> {
         if body.len() > self.max_body_bytes {
             return Err(Rejection::TooLarge { limit: self.max_body_bytes });
         }
@@ -261,13 +266,13 @@ fn channel_index<D: Decode>(path: &str) -> Result<usize, Rejection> {
     super::channel::find(D::CHANNELS, path).ok_or_else(|| Rejection::UnknownChannel(path.to_owned()))
 }
 
-/// The address of the channel a callback posted to `path` was decoded by; `None` at `/`,
-/// decoded by payload (unless `/` is itself a channel's address).
-fn channel_of<D: Decode>(path: &str) -> Option<&'static str> {
+/// The channel a request to `path` is decoded by: `None` at `/`, decoded by payload (unless
+/// `/` is itself a channel's address).
+fn channel_at<D: Decode>(path: &str) -> Result<Option<usize>, Rejection> {
     if path == "/" && !D::CHANNELS.contains(&"/") {
-        return None;
+        return Ok(None);
     }
-    channel_index::<D>(path).ok().map(|index| D::CHANNELS[index])
+    channel_index::<D>(path).map(Some)
 }
 
 /// What was done with one request.
@@ -407,15 +412,19 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
     /// Whether `path` is served: `/` (decoded by payload) or a channel's address, with a
     /// value for each of its parameters.
     pub fn serves(&self, path: &str) -> bool {
-        path == "/" || channel_index::<D>(path).is_ok()
+        channel_at::<D>(path).is_ok()
     }
 
     /// Handles a request to `path`: `/` is decoded by payload, a channel address by channel.
     pub async fn dispatch(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> StatusCode {
         let started = Instant::now();
-        let channel = (path != "/" || D::CHANNELS.contains(&path)).then_some(path);
-        let mut record = match self.receiver.receive(channel, headers, body) {
-            Ok(callback) => self.handle(callback, path, headers, body).await,
+        let received =
+            channel_at::<D>(path).and_then(|channel| Ok((channel, self.receiver.receive_at(channel, headers, body)?)));
+        let mut record = match received {
+            Ok((channel, callback)) => {
+                let channel = channel.map(|index| D::CHANNELS[index]);
+                self.handle(callback, path, channel, headers, body).await
+            }
             Err(rejection) => Record::refused(path, &rejection),
         };
         record.duration = started.elapsed();
@@ -431,8 +440,16 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
         record.status
     }
 
-    /// Delivers a decoded callback unless it is a duplicate, and says what was done.
-    async fn handle<'a>(&self, callback: D::Callback, path: &'a str, headers: &HeaderMap, body: &[u8]) -> Record<'a> {
+    /// Delivers a decoded callback, posted to `path` (the address of `channel`), unless it is a
+    /// duplicate, and says what was done.
+    async fn handle<'a>(
+        &self,
+        callback: D::Callback,
+        path: &'a str,
+        channel: Option<&'static str>,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Record<'a> {
         let mut record = Record {
             path,
             status: StatusCode::OK,
@@ -451,7 +468,7 @@ impl<D: Deliver<H>, H: Send + Sync + 'static, S: ReplayStore> Dispatcher<D, H, S
             Ok(Claim::Claimed) => {
                 let context = Context {
                     path,
-                    channel: channel_of::<D>(path),
+                    channel,
                     operation: record.operation,
                     message: record.message,
                     dedup_key: record.dedup_key.as_deref(),
@@ -683,7 +700,7 @@ mod tests {
 
     impl Deliver<Seen> for Rooms<serde_json::Value> {
         async fn deliver(_: Note<serde_json::Value>, seen: &Seen, context: Context<'_>) -> Outcome {
-            seen.lock().unwrap().push((context.channel, context.parameter("roomId").map(str::to_owned)));
+            seen.lock().unwrap().push((context.channel, context.parameter("roomId").map(String::from)));
             Outcome::Accept
         }
     }
@@ -691,11 +708,11 @@ mod tests {
     #[tokio::test]
     async fn a_channel_with_parameters_is_served_at_every_value() {
         let dispatcher = Dispatcher::new(Receiver::<Rooms<serde_json::Value>>::new(Verifier::none()), Seen::default());
-        for path in ["/rooms/42/notes", "/rooms/lobby/notes", "/", "/rooms/a%2Fb/notes"] {
+        for path in ["/rooms/42/notes", "/rooms/lobby/notes", "/", "/rooms/a%20b/notes"] {
             assert!(dispatcher.serves(path), "{path}");
             assert_eq!(dispatcher.dispatch(path, &HeaderMap::new(), b"{}").await, StatusCode::OK, "{path}");
         }
-        for path in ["/rooms//notes", "/rooms/1/2/notes", "/rooms/42"] {
+        for path in ["/rooms//notes", "/rooms/1/2/notes", "/rooms/42", "/rooms/..%2Fx/notes"] {
             assert!(!dispatcher.serves(path), "{path}");
             assert_eq!(dispatcher.dispatch(path, &HeaderMap::new(), b"{}").await, StatusCode::NOT_FOUND, "{path}");
         }
@@ -707,7 +724,7 @@ mod tests {
                 room("/rooms/{roomId}/notes", Some("42")),
                 room("/rooms/lobby/notes", None),
                 (None, None),
-                room("/rooms/{roomId}/notes", Some("a%2Fb")),
+                room("/rooms/{roomId}/notes", Some("a b")),
             ]
         );
     }

@@ -213,7 +213,8 @@ impl Unknowns for EventMessage {
 
 /// What to do with each callback: one method per operation, each accepting by default,
 /// so an implementation overrides only what it handles. Each method also gets the
-/// callback's [`Context`]: its operation, dedup key, headers and raw body.
+/// callback's [`Context`]: the channel it was posted to (and its parameters), its
+/// operation, dedup key, headers and raw body.
 ///
 /// Return [`Outcome::RetryLater`] when the callback cannot be stored now (the sender
 /// retries), never accept what you have not kept. A callback accepted once is not
