@@ -770,6 +770,7 @@ mod tests {
                 operation: "Public",
                 security: &[&[APP_ID, HEADER_KEY], &[]],
             },
+            Route { method: Method::GET, template: "/v1/files/{name}.json", operation: "File", security: &[] },
         ];
 
         async fn call(
@@ -966,6 +967,21 @@ mod tests {
         assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Special")));
         let (status, body, _) = send(&server(), Method::GET, "/v1/projects/p/webhooks/other", None, &bearer("t"), b"");
         assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Get")));
+    }
+
+    #[test]
+    fn a_parameter_may_sit_inside_a_segment() {
+        let (status, body, _) = send(&server(), Method::GET, "/v1/files/report.json", None, &HeaderMap::new(), b"");
+        assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("File")));
+        for path in ["/v1/files/report", "/v1/files/.json"] {
+            assert_eq!(
+                send(&server(), Method::GET, path, None, &HeaderMap::new(), b"").0,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        let (status, _, _) = send(&server(), Method::GET, "/v1/files/..%2Fx.json", None, &HeaderMap::new(), b"");
+        assert_eq!(status, StatusCode::BAD_REQUEST, "a value that names another resource");
     }
 
     #[test]
