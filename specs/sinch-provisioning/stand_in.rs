@@ -52,7 +52,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use hookwright_runtime::api::{json_response, Credentials, Violation, Violations};
+use hookwright_runtime::api::{json_response, Caller, Credentials, Violation, Violations};
 use hookwright_runtime::http::StatusCode;
 use hookwright_runtime::{serve, Secret};
 use sinch_provisioning::operations::{
@@ -168,7 +168,7 @@ impl State {
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 impl Service for StandIn {
-    async fn list_webhooks(&self, request: list_webhooks::Request) -> list_webhooks::Response {
+    async fn list_webhooks(&self, request: list_webhooks::Request, _: Caller) -> list_webhooks::Response {
         let after = match request.page_token.as_deref().filter(|token| !token.is_empty()) {
             None => None,
             Some(token) => match decode_page_token(token) {
@@ -199,7 +199,7 @@ impl Service for StandIn {
         list_webhooks::Response::Ok(response)
     }
 
-    async fn create_webhook(&self, request: create_webhook::Request) -> create_webhook::Response {
+    async fn create_webhook(&self, request: create_webhook::Request, _: Caller) -> create_webhook::Response {
         let body = request.body;
         if let Some(error) = unknown_triggers(&body.triggers) {
             return create_webhook::Response::BadRequest(error);
@@ -223,7 +223,7 @@ impl Service for StandIn {
         create_webhook::Response::Created(created)
     }
 
-    async fn get_webhook(&self, request: get_webhook::Request) -> get_webhook::Response {
+    async fn get_webhook(&self, request: get_webhook::Request, _: Caller) -> get_webhook::Response {
         if let Err(error) = check_id(&request.webhook_id) {
             return get_webhook::Response::BadRequest(error);
         }
@@ -234,7 +234,7 @@ impl Service for StandIn {
         }
     }
 
-    async fn delete_webhook(&self, request: delete_webhook::Request) -> delete_webhook::Response {
+    async fn delete_webhook(&self, request: delete_webhook::Request, _: Caller) -> delete_webhook::Response {
         if let Err(error) = check_id(&request.webhook_id) {
             return delete_webhook::Response::BadRequest(error);
         }
@@ -245,7 +245,7 @@ impl Service for StandIn {
         }
     }
 
-    async fn replace_webhook(&self, request: replace_webhook::Request) -> replace_webhook::Response {
+    async fn replace_webhook(&self, request: replace_webhook::Request, _: Caller) -> replace_webhook::Response {
         if let Err(error) = check_id(&request.webhook_id) {
             return replace_webhook::Response::BadRequest(error);
         }
@@ -267,7 +267,7 @@ impl Service for StandIn {
         replace_webhook::Response::Ok(replaced)
     }
 
-    async fn update_webhook(&self, request: update_webhook::Request) -> update_webhook::Response {
+    async fn update_webhook(&self, request: update_webhook::Request, _: Caller) -> update_webhook::Response {
         if let Err(error) = check_id(&request.webhook_id) {
             return update_webhook::Response::BadRequest(error);
         }

@@ -233,7 +233,7 @@ mod params_http {
     use crate::snapshot_params::operations::{create_note, purge_notes, replace_note, router, Client, Server, Service};
     use crate::snapshot_params::Note;
     use hookwright_runtime::api::reqwest::HttpClient;
-    use hookwright_runtime::api::Credentials;
+    use hookwright_runtime::api::{Caller, Credentials};
     use hookwright_runtime::http::StatusCode;
     use hookwright_runtime::serve;
 
@@ -256,18 +256,18 @@ mod params_http {
 
     /// Shared, so that a test can look at what the server it started was given.
     impl Service for Arc<Notes> {
-        async fn create_note(&self, request: create_note::Request) -> create_note::Response {
+        async fn create_note(&self, request: create_note::Request, _: Caller) -> create_note::Response {
             let note = request.body.clone().unwrap_or_else(|| Note::new("(empty)".into()));
             self.created.lock().unwrap().push(request);
             create_note::Response::Created(note)
         }
 
-        async fn replace_note(&self, request: replace_note::Request) -> replace_note::Response {
+        async fn replace_note(&self, request: replace_note::Request, _: Caller) -> replace_note::Response {
             self.replaced.lock().unwrap().push(request);
             replace_note::Response::NoContent
         }
 
-        async fn purge_notes(&self, _: purge_notes::Request) -> purge_notes::Response {
+        async fn purge_notes(&self, _: purge_notes::Request, _: Caller) -> purge_notes::Response {
             purge_notes::Response::NoContent
         }
     }
@@ -371,7 +371,7 @@ mod params_http {
 mod security_http {
     use crate::snapshot_security::operations::{get_app, get_status, router, Client, Server, Service};
     use hookwright_runtime::api::reqwest::HttpClient;
-    use hookwright_runtime::api::Credentials;
+    use hookwright_runtime::api::{Caller, Credentials};
     use hookwright_runtime::http::StatusCode;
     use hookwright_runtime::serve;
 
@@ -381,11 +381,17 @@ mod security_http {
     struct Apps;
 
     impl Service for Apps {
-        async fn get_app(&self, request: get_app::Request) -> get_app::Response {
-            get_app::Response::Ok(format!("app {}", request.id))
+        /// Names the app and the keys its caller was let in with.
+        async fn get_app(&self, request: get_app::Request, caller: Caller) -> get_app::Response {
+            let key_name = |credentials: &Credentials| match credentials {
+                Credentials::ApiKey { name, .. } => Some(name.clone()),
+                _ => None,
+            };
+            let keys: Vec<String> = caller.credentials.iter().filter_map(key_name).collect();
+            get_app::Response::Ok(format!("app {} for {}", request.id, keys.join(" and ")))
         }
 
-        async fn get_status(&self, _: get_status::Request) -> get_status::Response {
+        async fn get_status(&self, _: get_status::Request, _: Caller) -> get_status::Response {
             get_status::Response::NoContent
         }
     }
@@ -426,7 +432,8 @@ mod security_http {
         let key = Credentials::api_key("X-Api-Key", KEY);
         let request = get_app::Request::new("a1".into());
         let both = client(&base, &[app, key.clone()]);
-        assert_eq!(both.get_app(&request).await.unwrap(), get_app::Response::Ok("app a1".into()));
+        let seen = get_app::Response::Ok("app a1 for X-App-Id and X-Api-Key".into());
+        assert_eq!(both.get_app(&request).await.unwrap(), seen, "the service is told who came in");
         let refused = get_app::Response::Status4xx { status: StatusCode::UNAUTHORIZED };
         // A client holding one key of the two sends nothing, and is refused.
         assert_eq!(client(&base, &[key]).get_app(&request).await.unwrap(), refused);

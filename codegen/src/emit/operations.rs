@@ -588,12 +588,13 @@ fn service_trait(ops: &[Op]) -> TokenStream {
         let module = &op.module;
         quote! {
             #doc
-            fn #module(&self, request: #module::Request) -> impl Future<Output = #module::Response> + Send;
+            fn #module(&self, request: #module::Request, caller: server::Caller) -> impl Future<Output = #module::Response> + Send;
         }
     });
     quote! {
         /// A server of this API: one method per operation, each given a request already
-        /// parsed and checked against the spec (authentication is checked by the [`Server`]).
+        /// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+        /// that let it in (authentication is checked by the [`Server`]).
         pub trait Service: Send + Sync + 'static {
             #(#methods)*
         }
@@ -612,7 +613,7 @@ fn routes_impl(ops: &[Op]) -> TokenStream {
         quote! {
             #index => {
                 let request = #module::Request::from_parts(&path, &query, headers, body)?;
-                Ok(service.#module(request).await.into_http())
+                Ok(service.#module(request, caller).await.into_http())
             }
         }
     });
@@ -623,7 +624,7 @@ fn routes_impl(ops: &[Op]) -> TokenStream {
         impl<S: Service> server::Routes<S> for Routes {
             const ROUTES: &'static [server::Route] = &[#(#routes)*];
 
-            async fn call(service: &S, route: usize, path: server::PathParams, query: server::Query, headers: &http::HeaderMap, body: &[u8]) -> Result<http::Response<Vec<u8>>, validate::Violations> {
+            async fn call(service: &S, route: usize, caller: server::Caller, path: server::PathParams, query: server::Query, headers: &http::HeaderMap, body: &[u8]) -> Result<http::Response<Vec<u8>>, validate::Violations> {
                 match route {
                     #(#arms)*
                     _ => unreachable!("route {route} is not in Routes::ROUTES"),

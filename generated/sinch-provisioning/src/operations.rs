@@ -976,7 +976,8 @@ pub mod update_webhook {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `WebhookService_ListWebhooks`: `GET /v1/projects/{projectId}/webhooks`, List webhooks
     ///
@@ -984,6 +985,7 @@ pub trait Service: Send + Sync + 'static {
     fn list_webhooks(
         &self,
         request: list_webhooks::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = list_webhooks::Response> + Send;
     /// `WebhookService_CreateWebhook`: `POST /v1/projects/{projectId}/webhooks`, Register a webhook
     ///
@@ -991,6 +993,7 @@ pub trait Service: Send + Sync + 'static {
     fn create_webhook(
         &self,
         request: create_webhook::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = create_webhook::Response> + Send;
     /// `WebhookService_GetWebhook`: `GET /v1/projects/{projectId}/webhooks/{webhookId}`, Get a webhook
     ///
@@ -998,6 +1001,7 @@ pub trait Service: Send + Sync + 'static {
     fn get_webhook(
         &self,
         request: get_webhook::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_webhook::Response> + Send;
     /// `WebhookService_ReplaceWebhook`: `PUT /v1/projects/{projectId}/webhooks/{webhookId}`, Replace a webhook
     ///
@@ -1005,6 +1009,7 @@ pub trait Service: Send + Sync + 'static {
     fn replace_webhook(
         &self,
         request: replace_webhook::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = replace_webhook::Response> + Send;
     /// `WebhookService_DeleteWebhook`: `DELETE /v1/projects/{projectId}/webhooks/{webhookId}`, Delete a webhook
     ///
@@ -1012,6 +1017,7 @@ pub trait Service: Send + Sync + 'static {
     fn delete_webhook(
         &self,
         request: delete_webhook::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = delete_webhook::Response> + Send;
     /// `WebhookService_UpdateWebhook`: `PATCH /v1/projects/{projectId}/webhooks/{webhookId}`, Update a webhook
     ///
@@ -1019,6 +1025,7 @@ pub trait Service: Send + Sync + 'static {
     fn update_webhook(
         &self,
         request: update_webhook::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = update_webhook::Response> + Send;
 }
 
@@ -1067,6 +1074,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -1080,7 +1088,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.list_webhooks(request).await.into_http())
+                Ok(service.list_webhooks(request, caller).await.into_http())
             }
             1 => {
                 let request = create_webhook::Request::from_parts(
@@ -1089,7 +1097,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.create_webhook(request).await.into_http())
+                Ok(service.create_webhook(request, caller).await.into_http())
             }
             2 => {
                 let request = get_webhook::Request::from_parts(
@@ -1098,7 +1106,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_webhook(request).await.into_http())
+                Ok(service.get_webhook(request, caller).await.into_http())
             }
             3 => {
                 let request = replace_webhook::Request::from_parts(
@@ -1107,7 +1115,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.replace_webhook(request).await.into_http())
+                Ok(service.replace_webhook(request, caller).await.into_http())
             }
             4 => {
                 let request = delete_webhook::Request::from_parts(
@@ -1116,7 +1124,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.delete_webhook(request).await.into_http())
+                Ok(service.delete_webhook(request, caller).await.into_http())
             }
             5 => {
                 let request = update_webhook::Request::from_parts(
@@ -1125,7 +1133,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.update_webhook(request).await.into_http())
+                Ok(service.update_webhook(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }

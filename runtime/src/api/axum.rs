@@ -50,7 +50,7 @@ mod tests {
     use super::router;
     use crate::api::client::{decode_body, json_response, ClientError, Credentials, RequestBuilder, Scheme};
     use crate::api::reqwest::HttpClient;
-    use crate::api::server::{json_body, required_param, PathParams, Query, Route, Routes, Server};
+    use crate::api::server::{json_body, required_param, Caller, PathParams, Query, Route, Routes, Server};
     use crate::api::validate::Violations;
     use crate::serve::{run, Limits};
 
@@ -73,6 +73,7 @@ mod tests {
         async fn call(
             _: &Echo,
             route: usize,
+            _: Caller,
             params: PathParams,
             _: Query,
             _: &http::HeaderMap,

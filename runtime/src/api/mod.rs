@@ -32,7 +32,7 @@ pub use client::{
     RequestError, ResponseError, Scheme,
 };
 pub use server::{
-    cookie, header, json_body, optional_json_body, optional_param, required_param, PathParams, Query, Refusal, Route,
-    Routes, Server,
+    cookie, header, json_body, optional_json_body, optional_param, required_param, Caller, PathParams, Query, Refusal,
+    Route, Routes, Server,
 };
 pub use validate::{Rules, Validate, Violation, Violations};

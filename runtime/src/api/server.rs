@@ -202,6 +202,7 @@ pub trait Routes<S>: Send + Sync + 'static {
     fn call(
         service: &S,
         route: usize,
+        caller: Caller,
         params: PathParams,
         query: Query,
         headers: &HeaderMap,
@@ -237,6 +238,7 @@ pub struct Admitted {
     index: usize,
     route: &'static Route,
     params: PathParams,
+    caller: Caller,
 }
 
 impl Admitted {
@@ -246,6 +248,40 @@ impl Admitted {
 
     pub fn params(&self) -> &PathParams {
         &self.params
+    }
+
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+/// Who a request came from, as far as the server checked: the credentials of the requirement
+/// set it met (one for each scheme of the set, in its order; one for most operations), which
+/// [`authorize`](Server::authorize) accepted. Each operation of a [`Routes`]' service gets it,
+/// to tell its callers apart.
+///
+/// It is empty for an operation without security, and for one that allows anonymous calls
+/// (`{}`) when the request met none of its other sets; credentials it did meet, and that
+/// `authorize` accepted, are given. `Debug` never shows a secret.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Caller {
+    pub credentials: Vec<Credentials>,
+}
+
+impl Caller {
+    /// No credentials: an anonymous caller.
+    pub fn anonymous() -> Self {
+        Caller::default()
+    }
+
+    /// The credentials of a met requirement set.
+    pub fn new(credentials: Vec<Credentials>) -> Self {
+        Caller { credentials }
+    }
+
+    pub fn is_anonymous(&self) -> bool {
+        self.credentials.is_empty()
     }
 }
 
@@ -407,8 +443,8 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
             tracing::debug!(%method, length, status = 414, "refused a request: {detail}");
             return Err(refuse(problem(StatusCode::URI_TOO_LONG, &detail).into()));
         }
-        let admitted = find_route::<R, S>(method, path).map_err(refuse)?;
-        self.check_credentials(admitted.route, path, query, headers).map_err(refuse)?;
+        let mut admitted = find_route::<R, S>(method, path).map_err(refuse)?;
+        admitted.caller = self.check_credentials(admitted.route, path, query, headers).map_err(refuse)?;
         check_content_type(admitted.route, path, headers).map_err(refuse)?;
         Ok(admitted)
     }
@@ -419,7 +455,8 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
             return self.too_large(&admitted);
         }
         let route = admitted.route;
-        match R::call(&self.service, admitted.index, admitted.params, Query::parse(query), headers, body).await {
+        let (index, caller, params) = (admitted.index, admitted.caller, admitted.params);
+        match R::call(&self.service, index, caller, params, Query::parse(query), headers, body).await {
             Ok(response) => {
                 tracing::debug!(operation = route.operation, status = response.status().as_u16(), "served a request");
                 response
@@ -456,31 +493,34 @@ impl<R: Routes<S>, S: Send + Sync + 'static> Server<R, S> {
         self.refusal(problem(StatusCode::BAD_REQUEST, detail))
     }
 
-    /// 401 unless the route needs no credentials, allows anonymous access, or the request
-    /// meets one of its requirement sets in full and [`authorize`](Server::authorize) accepts
-    /// the set's credentials.
+    /// The [`Caller`]: the credentials of a requirement set of the route that the request
+    /// meets in full and [`authorize`](Server::authorize) accepts. 401 unless there is one,
+    /// the route needs no credentials, or it allows anonymous access (then an anonymous caller).
     fn check_credentials(
         &self,
         route: &Route,
         path: &str,
         query: Option<&str>,
         headers: &HeaderMap,
-    ) -> Result<(), Refusal> {
-        if route.security.is_empty() || route.security.iter().any(|set| set.is_empty()) {
-            return Ok(());
+    ) -> Result<Caller, Refusal> {
+        if route.security.is_empty() {
+            return Ok(Caller::anonymous());
         }
         // Parsed once: every Basic, Bearer and OAuth2 scheme of every set reads this one header.
         let authorization = Credentials::from_headers(headers);
         // Why the request was refused: a set it presented in full says more than one it did not.
         let (mut refused, mut missing) = (None, None);
-        for set in route.security {
+        for set in route.security.iter().filter(|set| !set.is_empty()) {
             match presented(set, query, headers, authorization.as_ref()) {
                 Ok(credentials) => match self.refuses(set, &credentials) {
-                    None => return Ok(()),
+                    None => return Ok(Caller::new(credentials)),
                     Some(reason) => refused = refused.or(Some(reason.to_owned())),
                 },
                 Err(reason) => missing = missing.or(Some(reason)),
             }
+        }
+        if route.security.iter().any(|set| set.is_empty()) {
+            return Ok(Caller::anonymous());
         }
         let reason = refused.or(missing).unwrap_or_default();
         Err(Refusal(Box::new(unauthorized(route, path, &reason))))
@@ -568,7 +608,10 @@ fn find_route<R: Routes<S>, S>(method: &Method, path: &str) -> Result<Admitted, 
     let template = R::ROUTES[best].template;
     let same_path = || R::ROUTES.iter().enumerate().filter(move |(_, route)| route.template == template);
     match same_path().find(|(_, route)| route.method == *method) {
-        Some((index, route)) => Ok(Admitted { index, route, params: decode_params(method, path, fit.values)? }),
+        Some((index, route)) => {
+            let params = decode_params(method, path, fit.values)?;
+            Ok(Admitted { index, route, params, caller: Caller::anonymous() })
+        }
         None => Err(Refusal::from(method_not_allowed(method, path, same_path().map(|(_, route)| &route.method)))),
     }
 }
@@ -776,6 +819,7 @@ mod tests {
         async fn call(
             service: &Store,
             route: usize,
+            caller: Caller,
             params: PathParams,
             query: Query,
             _: &HeaderMap,
@@ -783,7 +827,17 @@ mod tests {
         ) -> Result<Response, Violations> {
             service.calls.fetch_add(1, Ordering::Relaxed);
             if route >= 5 {
-                return Ok(json_response(StatusCode::OK, &json!({"operation": Self::ROUTES[route].operation})));
+                // Who the server let in: each credential by its kind, an API key by its name.
+                let caller: Vec<&str> = caller
+                    .credentials
+                    .iter()
+                    .map(|credentials| match credentials {
+                        Credentials::ApiKey { name, .. } => name.as_str(),
+                        other => other.name(),
+                    })
+                    .collect();
+                let operation = Self::ROUTES[route].operation;
+                return Ok(json_response(StatusCode::OK, &json!({"operation": operation, "caller": caller})));
             }
             let mut out = Vec::new();
             let project: Option<String> = required_param(params.get("projectId"), "path.projectId", &mut out);
@@ -967,6 +1021,26 @@ mod tests {
         assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Special")));
         let (status, body, _) = send(&server(), Method::GET, "/v1/projects/p/webhooks/other", None, &bearer("t"), b"");
         assert_eq!((status, &body["operation"]), (StatusCode::OK, &json!("Get")));
+    }
+
+    #[test]
+    fn the_service_is_told_which_credentials_let_a_request_in() {
+        let caller = |server: &Server<Api, Store>, path: &str, headers: &HeaderMap| {
+            let (status, body, _) = send(server, Method::GET, path, None, headers, b"");
+            (status, body["caller"].clone())
+        };
+        let accepting = server().authorize(|_| true);
+        let refusing = server().authorize(|_| false);
+        assert_eq!(
+            caller(&accepting, "/v1/apps", &keys("app-1", SECRET)),
+            (StatusCode::OK, json!(["X-App-Id", "X-Api-Key"]))
+        );
+        assert_eq!(caller(&accepting, "/v1/apps", &bearer(SECRET)).1, json!(["Bearer"]), "one scheme, one credential");
+        assert_eq!(caller(&accepting, "/v1/public", &HeaderMap::new()), (StatusCode::OK, json!([])), "anonymous");
+        assert_eq!(caller(&accepting, "/v1/public", &keys("app-1", SECRET)).1, json!(["X-App-Id", "X-Api-Key"]));
+        // On a route that lets anyone in, credentials `authorize` refuses leave the caller anonymous.
+        assert_eq!(caller(&refusing, "/v1/public", &keys("app-1", SECRET)), (StatusCode::OK, json!([])));
+        assert_eq!(caller(&accepting, "/v1/files/a.json", &bearer(SECRET)).1, json!([]), "no security, nothing read");
     }
 
     #[test]

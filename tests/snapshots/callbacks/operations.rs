@@ -299,22 +299,26 @@ pub mod get_file_2 {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `watchFiles`: `POST /watches`
     fn watch_files(
         &self,
         request: watch_files::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = watch_files::Response> + Send;
     /// `getFile`: `GET /files/{id}`
     fn get_file(
         &self,
         request: get_file::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_file::Response> + Send;
     /// `getFile_2`: `GET /archive/files/{id}`
     fn get_file_2(
         &self,
         request: get_file_2::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_file_2::Response> + Send;
 }
 
@@ -345,6 +349,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -358,7 +363,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.watch_files(request).await.into_http())
+                Ok(service.watch_files(request, caller).await.into_http())
             }
             1 => {
                 let request = get_file::Request::from_parts(
@@ -367,7 +372,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_file(request).await.into_http())
+                Ok(service.get_file(request, caller).await.into_http())
             }
             2 => {
                 let request = get_file_2::Request::from_parts(
@@ -376,7 +381,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_file_2(request).await.into_http())
+                Ok(service.get_file_2(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }

@@ -113,12 +113,14 @@ pub mod put_counters {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `putCounters`: `PUT /counters`
     fn put_counters(
         &self,
         request: put_counters::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = put_counters::Response> + Send;
 }
 
@@ -137,6 +139,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -150,7 +153,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.put_counters(request).await.into_http())
+                Ok(service.put_counters(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }

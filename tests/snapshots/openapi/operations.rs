@@ -797,42 +797,50 @@ pub mod record_visit {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `getPet`: `GET /pets/{petId}`
     fn get_pet(
         &self,
         request: get_pet::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_pet::Response> + Send;
     /// `putPet`: `PUT /pets/{petId}`
     fn put_pet(
         &self,
         request: put_pet::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = put_pet::Response> + Send;
     /// `DeletePetsPetId`: `DELETE /pets/{petId}`
     fn delete_pets_pet_id(
         &self,
         request: delete_pets_pet_id::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = delete_pets_pet_id::Response> + Send;
     /// `listPets`: `GET /pets`
     fn list_pets(
         &self,
         request: list_pets::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = list_pets::Response> + Send;
     /// `getInventory`: `GET /inventory`
     fn get_inventory(
         &self,
         request: get_inventory::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_inventory::Response> + Send;
     /// `getHealth`: `GET /health`
     fn get_health(
         &self,
         request: get_health::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_health::Response> + Send;
     /// `recordVisit`: `POST /clinics/{clinic}/visits`, More required parameters, and a body with more required fields, than clippy lets a function take.
     fn record_visit(
         &self,
         request: record_visit::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = record_visit::Response> + Send;
 }
 
@@ -887,6 +895,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -900,7 +909,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_pet(request).await.into_http())
+                Ok(service.get_pet(request, caller).await.into_http())
             }
             1 => {
                 let request = put_pet::Request::from_parts(
@@ -909,7 +918,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.put_pet(request).await.into_http())
+                Ok(service.put_pet(request, caller).await.into_http())
             }
             2 => {
                 let request = delete_pets_pet_id::Request::from_parts(
@@ -918,7 +927,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.delete_pets_pet_id(request).await.into_http())
+                Ok(service.delete_pets_pet_id(request, caller).await.into_http())
             }
             3 => {
                 let request = list_pets::Request::from_parts(
@@ -927,7 +936,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.list_pets(request).await.into_http())
+                Ok(service.list_pets(request, caller).await.into_http())
             }
             4 => {
                 let request = get_inventory::Request::from_parts(
@@ -936,7 +945,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_inventory(request).await.into_http())
+                Ok(service.get_inventory(request, caller).await.into_http())
             }
             5 => {
                 let request = get_health::Request::from_parts(
@@ -945,7 +954,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_health(request).await.into_http())
+                Ok(service.get_health(request, caller).await.into_http())
             }
             6 => {
                 let request = record_visit::Request::from_parts(
@@ -954,7 +963,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.record_visit(request).await.into_http())
+                Ok(service.record_visit(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }

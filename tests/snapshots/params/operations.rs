@@ -429,22 +429,26 @@ pub mod purge_notes {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `createNote`: `POST /notes`
     fn create_note(
         &self,
         request: create_note::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = create_note::Response> + Send;
     /// `replaceNote`: `PUT /notes/{id}`
     fn replace_note(
         &self,
         request: replace_note::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = replace_note::Response> + Send;
     /// `purgeNotes`: `DELETE /admin/notes`
     fn purge_notes(
         &self,
         request: purge_notes::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = purge_notes::Response> + Send;
 }
 
@@ -475,6 +479,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -488,7 +493,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.create_note(request).await.into_http())
+                Ok(service.create_note(request, caller).await.into_http())
             }
             1 => {
                 let request = replace_note::Request::from_parts(
@@ -497,7 +502,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.replace_note(request).await.into_http())
+                Ok(service.replace_note(request, caller).await.into_http())
             }
             2 => {
                 let request = purge_notes::Request::from_parts(
@@ -506,7 +511,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.purge_notes(request).await.into_http())
+                Ok(service.purge_notes(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }

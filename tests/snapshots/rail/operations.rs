@@ -105,12 +105,14 @@ pub mod get_booking {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `getBooking`: `GET /bookings/{id}`
     fn get_booking(
         &self,
         request: get_booking::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_booking::Response> + Send;
 }
 
@@ -129,6 +131,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -142,7 +145,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_booking(request).await.into_http())
+                Ok(service.get_booking(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }

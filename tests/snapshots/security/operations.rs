@@ -219,17 +219,20 @@ pub mod get_status {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `getApp`: `GET /apps/{id}`
     fn get_app(
         &self,
         request: get_app::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_app::Response> + Send;
     /// `getStatus`: `GET /status`
     fn get_status(
         &self,
         request: get_status::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = get_status::Response> + Send;
 }
 
@@ -254,6 +257,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -267,7 +271,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_app(request).await.into_http())
+                Ok(service.get_app(request, caller).await.into_http())
             }
             1 => {
                 let request = get_status::Request::from_parts(
@@ -276,7 +280,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.get_status(request).await.into_http())
+                Ok(service.get_status(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }

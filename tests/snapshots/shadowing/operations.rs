@@ -555,32 +555,38 @@ pub mod new_2 {
 }
 
 /// A server of this API: one method per operation, each given a request already
-/// parsed and checked against the spec (authentication is checked by the [`Server`]).
+/// parsed and checked against the spec, and the [`server::Caller`]: the credentials
+/// that let it in (authentication is checked by the [`Server`]).
 pub trait Service: Send + Sync + 'static {
     /// `service`: `POST /services/{path}`
     fn service(
         &self,
         request: service::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = service::Response> + Send;
     /// `models`: `GET /models`
     fn models_2(
         &self,
         request: models_2::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = models_2::Response> + Send;
     /// `models_pages`: `GET /models/pages`
     fn models_pages(
         &self,
         request: models_pages::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = models_pages::Response> + Send;
     /// `http`: `GET /http`
     fn http_2(
         &self,
         request: http_2::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = http_2::Response> + Send;
     /// `new`: `GET /new`
     fn new_2(
         &self,
         request: new_2::Request,
+        caller: server::Caller,
     ) -> impl Future<Output = new_2::Response> + Send;
 }
 
@@ -623,6 +629,7 @@ impl<S: Service> server::Routes<S> for Routes {
     async fn call(
         service: &S,
         route: usize,
+        caller: server::Caller,
         path: server::PathParams,
         query: server::Query,
         headers: &http::HeaderMap,
@@ -636,7 +643,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.service(request).await.into_http())
+                Ok(service.service(request, caller).await.into_http())
             }
             1 => {
                 let request = models_2::Request::from_parts(
@@ -645,7 +652,7 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.models_2(request).await.into_http())
+                Ok(service.models_2(request, caller).await.into_http())
             }
             2 => {
                 let request = models_pages::Request::from_parts(
@@ -654,15 +661,15 @@ impl<S: Service> server::Routes<S> for Routes {
                     headers,
                     body,
                 )?;
-                Ok(service.models_pages(request).await.into_http())
+                Ok(service.models_pages(request, caller).await.into_http())
             }
             3 => {
                 let request = http_2::Request::from_parts(&path, &query, headers, body)?;
-                Ok(service.http_2(request).await.into_http())
+                Ok(service.http_2(request, caller).await.into_http())
             }
             4 => {
                 let request = new_2::Request::from_parts(&path, &query, headers, body)?;
-                Ok(service.new_2(request).await.into_http())
+                Ok(service.new_2(request, caller).await.into_http())
             }
             _ => unreachable!("route {route} is not in Routes::ROUTES"),
         }
