@@ -112,53 +112,52 @@ fn messages(operations: &mut [Operation], received: &[Received]) -> Vec<Message>
 
 /// A warning per operation whose security the generated server cannot check by itself:
 /// OAuth2 and OpenID Connect tokens are only accepted once the server is given a validator
-/// (`Server::authorize`), and a scheme it does not know at all is refused.
+/// (`Server::authorize`), a scheme it does not know at all is refused, and so is a set no
+/// request can meet.
 fn unchecked_security(operations: &[Operation], schemes: &[crate::ir::SecurityScheme]) -> Vec<String> {
+    let kind = |key: &String| schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind);
     let mut out = Vec::new();
     for op in operations.iter().filter(|op| op.messages.is_empty() && op.address.starts_with('/')) {
         if op.security.iter().any(Vec::is_empty) {
             continue; // `{}`: anonymous calls are allowed, so no scheme keeps anyone out.
         }
-        for key in op.security.iter().flatten() {
-            let message = match schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind) {
-                Some(scheme @ SecurityKind::Other(kind)) if scheme.is_oauth() => format!(
-                    "operation `{}` requires the {kind} scheme `{key}`: the generated server reads its bearer \
-                     token but refuses every request until `Server::authorize` is given a validator for it",
-                    op.id
-                ),
-                Some(SecurityKind::Other(kind)) => format!(
-                    "operation `{}` requires the scheme `{key}` of type `{kind}`, which the generated server \
-                     cannot check: it refuses requests relying on it",
-                    op.id
-                ),
-                Some(scheme @ SecurityKind::ApiKey { location, .. }) if scheme.api_key_location().is_none() => {
-                    format!(
-                        "operation `{}` requires the API key `{key}` in `{location}`, which HTTP cannot \
-                         carry: the generated server refuses requests relying on it",
-                        op.id
-                    )
-                }
-                _ => continue,
-            };
+        let by_scheme = op.security.iter().flatten().filter_map(|key| unchecked_scheme(&op.id, key, kind(key)));
+        let by_set = op.security.iter().filter_map(|set| unmeetable(&op.id, set, kind));
+        for message in by_scheme.chain(by_set) {
             if !out.contains(&message) {
                 out.push(message);
-            }
-        }
-        for set in &op.security {
-            if let Some(message) = unmeetable(&op.id, set, schemes) {
-                if !out.contains(&message) {
-                    out.push(message);
-                }
             }
         }
     }
     out
 }
 
+/// A warning for a scheme, of kind `kind`, that the generated server cannot check by itself.
+fn unchecked_scheme(operation: &str, key: &str, kind: Option<&SecurityKind>) -> Option<String> {
+    Some(match kind? {
+        scheme @ SecurityKind::Other(kind) if scheme.is_oauth() => format!(
+            "operation `{operation}` requires the {kind} scheme `{key}`: the generated server reads its bearer \
+             token but refuses every request until `Server::authorize` is given a validator for it"
+        ),
+        SecurityKind::Other(kind) => format!(
+            "operation `{operation}` requires the scheme `{key}` of type `{kind}`, which the generated server \
+             cannot check: it refuses requests relying on it"
+        ),
+        scheme @ SecurityKind::ApiKey { location, .. } if scheme.api_key_location().is_none() => format!(
+            "operation `{operation}` requires the API key `{key}` in `{location}`, which HTTP cannot carry: the \
+             generated server refuses requests relying on it"
+        ),
+        _ => return None,
+    })
+}
+
 /// A warning for a requirement set that asks for Basic credentials and a bearer token
 /// together: both travel in the one `Authorization` header, so no request can meet it.
-fn unmeetable(operation: &str, set: &[String], schemes: &[crate::ir::SecurityScheme]) -> Option<String> {
-    let kind = |key: &String| schemes.iter().find(|scheme| &scheme.key == key).map(|scheme| &scheme.kind);
+fn unmeetable<'s>(
+    operation: &str,
+    set: &[String],
+    kind: impl Fn(&String) -> Option<&'s SecurityKind>,
+) -> Option<String> {
     let basic = set.iter().find(|key| matches!(kind(key), Some(SecurityKind::HttpBasic)))?;
     let bearer = set.iter().find(|key| {
         matches!(kind(key), Some(SecurityKind::HttpBearer { .. })) || kind(key).is_some_and(SecurityKind::is_oauth)
